@@ -1,0 +1,49 @@
+#include "commandlineoptions.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace wse {
+
+ExplorerOptions parseExplorerOptions(const QApplication &app)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        "Explore model zoos in weight space: every checkpoint a point in an interactive 3D map.");
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument("file", "Zoo file (.h5) to open.");
+    const QCommandLineOption colourBy({"c", "color-by"}, "Colour the map by this column (e.g. test_acc, init).", "column");
+    const QCommandLineOption screenshot({"s", "screenshot"}, "Render the window to this PNG file and exit.", "png");
+    const QCommandLineOption size("size", "Window size, e.g. 1280x800.", "WxH");
+    parser.addOptions({colourBy, screenshot, size});
+    parser.process(app);
+
+    ExplorerOptions options;
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() > 1) {
+        std::fprintf(stderr, "wse-explorer: error: expected at most one file, got %lld\n", (long long)positional.size());
+        std::exit(1);
+    }
+    if (!positional.isEmpty())
+        options.file = positional.first();
+    options.colourBy = parser.value(colourBy);
+    options.screenshot = parser.value(screenshot);
+    if (parser.isSet(size)) {
+        const QStringList parts = parser.value(size).split('x');
+        bool okWidth = false, okHeight = false;
+        if (parts.size() == 2)
+            options.size = QSize(parts[0].toInt(&okWidth), parts[1].toInt(&okHeight));
+        if (!okWidth || !okHeight || options.size.width() < 200 || options.size.height() < 150) {
+            std::fprintf(stderr, "wse-explorer: error: --size wants WxH (at least 200x150), got '%s'\n",
+                         qPrintable(parser.value(size)));
+            std::exit(1);
+        }
+    }
+    return options;
+}
+
+} // namespace wse

@@ -1,0 +1,79 @@
+// wse-explorer: the desktop application.
+#include "commandlineoptions.h"
+
+#include "glcheck.h"
+#include "mainwindow.h"
+#include "map/mapview.h"
+
+#include <QApplication>
+#include <QMessageBox>
+#include <QTimer>
+
+#include <cstdio>
+
+int main(int argc, char **argv)
+{
+    wse::setDefaultSurfaceFormat(); // before QApplication: VTK needs a 3.2 core context
+    QApplication app(argc, argv);
+    QApplication::setApplicationName("Weight Space Explorer");
+    QApplication::setOrganizationName("weight-space-explorer");
+    QApplication::setApplicationVersion(WSE_VERSION);
+
+    const wse::ExplorerOptions options = wse::parseExplorerOptions(app);
+    const bool scripted = !options.screenshot.isEmpty();
+
+    const QString glProblem = wse::checkOpenGl();
+    if (!glProblem.isEmpty()) {
+        const QString message = QObject::tr("Weight Space Explorer needs OpenGL 3.2 to draw its 3D maps.\n\n%1\n\n"
+                                            "On a remote or headless machine, run it under a virtual display, "
+                                            "e.g. xvfb-run -a wse-explorer ...")
+                                    .arg(glProblem);
+        std::fprintf(stderr, "wse-explorer: error: %s\n", qPrintable(glProblem));
+        if (!scripted)
+            QMessageBox::critical(nullptr, QObject::tr("OpenGL Unavailable"), message);
+        return 2;
+    }
+
+    wse::MainWindow window;
+    window.setInteractive(!scripted);
+    if (options.size.isValid())
+        window.resize(options.size);
+    window.show();
+
+    if (!options.file.isEmpty())
+        window.openZoo(options.file);
+    if (!scripted)
+        return app.exec();
+
+    // Scripted rendering: open, colour, render, save, exit.
+    int status = 0;
+    QObject::connect(&window, &wse::MainWindow::loadFailed, &app, [&](const QString &message) {
+        std::fprintf(stderr, "wse-explorer: error: %s\n", qPrintable(message));
+        status = 1;
+        app.quit();
+    });
+    QObject::connect(&window, &wse::MainWindow::documentLoaded, &app, [&] {
+        if (!options.colourBy.isEmpty() && !window.colourBy(options.colourBy)) {
+            std::fprintf(stderr, "wse-explorer: error: no column '%s' to colour by\n", qPrintable(options.colourBy));
+            status = 1;
+            app.quit();
+            return;
+        }
+        // Let the viewport paint once before grabbing the window.
+        QTimer::singleShot(300, &app, [&] {
+            if (!window.grab().save(options.screenshot)) {
+                std::fprintf(stderr, "wse-explorer: error: %s: cannot write image\n", qPrintable(options.screenshot));
+                status = 1;
+            } else {
+                std::fprintf(stderr, "wse-explorer: wrote %s\n", qPrintable(options.screenshot));
+            }
+            app.quit();
+        });
+    });
+    if (options.file.isEmpty()) {
+        std::fprintf(stderr, "wse-explorer: error: --screenshot needs a zoo file\n");
+        return 1;
+    }
+    app.exec();
+    return status;
+}

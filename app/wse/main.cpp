@@ -1,0 +1,31 @@
+// wse: the command-line interface of Weight Space Explorer.
+#include "zoocommands.h"
+
+#include "common/error.h"
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+int main(int argc, char **argv)
+{
+    CLI::App app{"Weight Space Explorer: train, inspect and embed model zoos (wse --help, wse <command> --help)"};
+    app.name("wse");
+    app.set_version_flag("--version", std::string("wse ") + WSE_VERSION);
+    app.require_subcommand(1);
+    wse::addZooCommands(app);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError &error) {
+        return app.exit(error);
+    } catch (const wse::Cancelled &) {
+        return 130;
+    } catch (const wse::Error &error) {
+        std::cerr << "wse: error: " << error.what() << "\n";
+        return 1;
+    } catch (const std::exception &error) {
+        std::cerr << "wse: error: " << error.what() << "\n";
+        return 1;
+    }
+    return 0;
+}

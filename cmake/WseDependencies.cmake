@@ -1,0 +1,32 @@
+# Finds LibTorch, HDF5 (serial, C++ API), nlohmann-json and CLI11; Qt 6 and VTK when the GUI is built.
+
+find_package(Torch REQUIRED)
+# TorchConfig appends its flags to CMAKE_CXX_FLAGS; keep them (ABI flag) but nothing else is needed.
+
+# Debian's hdf5.pc points at the MPI flavour; the serial compiler wrappers keep FindHDF5 on serial.
+set(HDF5_PREFER_PARALLEL FALSE)
+if(EXISTS /usr/bin/h5cc AND NOT HDF5_ROOT)
+    set(HDF5_C_COMPILER_EXECUTABLE   /usr/bin/h5cc)
+    set(HDF5_CXX_COMPILER_EXECUTABLE /usr/bin/h5c++)
+endif()
+find_package(HDF5 REQUIRED COMPONENTS C CXX)
+if(HDF5_IS_PARALLEL)
+    message(FATAL_ERROR "FindHDF5 picked the MPI flavour of HDF5; the serial one is required")
+endif()
+
+find_package(nlohmann_json 3.10 REQUIRED)
+find_package(CLI11 QUIET CONFIG)
+if(NOT CLI11_FOUND)
+    find_path(CLI11_INCLUDE_DIR CLI/CLI.hpp REQUIRED)
+    add_library(CLI11::CLI11 INTERFACE IMPORTED)
+    target_include_directories(CLI11::CLI11 INTERFACE ${CLI11_INCLUDE_DIR})
+endif()
+find_package(ZLIB REQUIRED)
+
+if(WSE_BUILD_GUI)
+    find_package(Qt6 6.4 REQUIRED COMPONENTS Core Gui Widgets OpenGL OpenGLWidgets Concurrent Test)
+    # Debian's VTK config requires Qt 5 unless the components are listed explicitly.
+    find_package(VTK 9.1 REQUIRED COMPONENTS
+        CommonCore CommonDataModel CommonColor RenderingCore RenderingOpenGL2
+        InteractionStyle RenderingFreeType RenderingAnnotation)
+endif()

@@ -1,0 +1,29 @@
+#pragma once
+// Principal component analysis of a row-major matrix (rows = samples), computed with LibTorch on
+// the smaller of the covariance (cols x cols) and Gram (rows x rows) eigenproblems, in float64.
+#include <cstdint>
+#include <vector>
+
+namespace wse {
+
+struct PcaResult
+{
+    int64_t rows = 0;
+    int components = 0;
+    int64_t dimensions = 0;
+    std::vector<float> coordinates;          // rows x components
+    std::vector<double> explainedVariance;   // per component (variance along it)
+    std::vector<double> explainedRatio;      // per component, fraction of total variance
+    std::vector<double> mean;                // dimensions
+    std::vector<double> axes;                // components x dimensions, unit vectors
+
+    // Projects new rows (rows x dimensions) into this map without recomputing it.
+    std::vector<float> project(const float *data, int64_t count) const;
+};
+
+// Signs are fixed so that each axis' largest-magnitude loading is positive (reproducible maps).
+// Fewer components than asked are returned only when the data has fewer dimensions or rows; the
+// missing coordinates are then zero. Throws UsageError for empty input.
+PcaResult computePca(const float *data, int64_t rows, int64_t cols, int components = 3);
+
+} // namespace wse

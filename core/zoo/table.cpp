@@ -1,0 +1,128 @@
+#include "zoo/table.h"
+
+#include "common/error.h"
+
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <unordered_set>
+
+namespace wse {
+
+Column Column::numbers(std::string name, std::vector<double> values)
+{
+    Column column;
+    column.mName = std::move(name);
+    column.mKind = Kind::Number;
+    column.mNumbers = std::move(values);
+    return column;
+}
+
+Column Column::texts(std::string name, std::vector<std::string> values)
+{
+    Column column;
+    column.mName = std::move(name);
+    column.mKind = Kind::Text;
+    column.mTexts = std::move(values);
+    return column;
+}
+
+int64_t Column::size() const
+{
+    return int64_t(mKind == Kind::Text ? mTexts.size() : mNumbers.size());
+}
+
+std::string Column::displayValue(int64_t row) const
+{
+    if (isText())
+        return text(row);
+    const double value = number(row);
+    if (std::isnan(value))
+        return "n/a";
+    char buffer[64];
+    if (value == std::floor(value) && std::fabs(value) < 1e15)
+        std::snprintf(buffer, sizeof buffer, "%.0f", value);
+    else
+        std::snprintf(buffer, sizeof buffer, "%.4g", value);
+    return buffer;
+}
+
+std::vector<std::string> Column::categories() const
+{
+    std::vector<std::string> result;
+    std::unordered_set<std::string> seen;
+    for (const std::string &value : mTexts)
+        if (seen.insert(value).second)
+            result.push_back(value);
+    return result;
+}
+
+void Column::append(double value)
+{
+    if (isText())
+        throw UsageError("column '" + mName + "' holds text, cannot append a number");
+    mNumbers.push_back(value);
+}
+
+void Column::append(std::string value)
+{
+    if (!isText())
+        throw UsageError("column '" + mName + "' holds numbers, cannot append text '" + value + "'");
+    mTexts.push_back(std::move(value));
+}
+
+void Table::addColumn(Column column)
+{
+    if (find(column.name()))
+        throw UsageError("duplicate column '" + column.name() + "'");
+    if (!mColumns.empty() && column.size() != mRowCount)
+        throw UsageError("column '" + column.name() + "' has " + std::to_string(column.size()) +
+                         " rows, the table has " + std::to_string(mRowCount));
+    mRowCount = column.size();
+    mColumns.push_back(std::move(column));
+}
+
+const Column *Table::find(const std::string &name) const
+{
+    for (const Column &column : mColumns)
+        if (column.name() == name)
+            return &column;
+    return nullptr;
+}
+
+const Column &Table::get(const std::string &name) const
+{
+    if (const Column *column = find(name))
+        return *column;
+    std::string known;
+    for (const Column &column : mColumns)
+        known += (known.empty() ? "" : ", ") + column.name();
+    throw UsageError("no column '" + name + "' (known: " + known + ")");
+}
+
+void Table::appendRow(const std::vector<std::pair<std::string, Value>> &row)
+{
+    const double missingNumber = std::numeric_limits<double>::quiet_NaN();
+    for (const auto &[name, value] : row) {
+        if (find(name))
+            continue;
+        mColumns.push_back(value.isText ? Column::texts(name, std::vector<std::string>(size_t(mRowCount)))
+                                        : Column::numbers(name, std::vector<double>(size_t(mRowCount), missingNumber)));
+    }
+    for (Column &column : mColumns) {
+        const Value *value = nullptr;
+        for (const auto &entry : row)
+            if (entry.first == column.name())
+                value = &entry.second;
+        if (column.isText())
+            column.append(value ? (value->isText ? value->text : Column::numbers("", {value->number}).displayValue(0))
+                                : std::string());
+        else if (value && value->isText)
+            throw UsageError("column '" + column.name() + "' holds numbers, got text '" + value->text + "'");
+        else
+            column.append(value ? value->number : missingNumber);
+    }
+    ++mRowCount;
+}
+
+} // namespace wse

@@ -1,0 +1,112 @@
+#include "zoo/zoo.h"
+
+#include "common/error.h"
+
+#include <cmath>
+
+namespace wse {
+
+void WeightMatrix::appendRow(const float *data)
+{
+    values.insert(values.end(), data, data + cols);
+    ++rows;
+}
+
+int Zoo::architectureIndex(const std::string &archName) const
+{
+    for (size_t i = 0; i < architectures.size(); ++i)
+        if (architectures[i].name == archName)
+            return int(i);
+    return -1;
+}
+
+int Zoo::addArchitecture(const Architecture &architecture)
+{
+    const int existing = architectureIndex(architecture.name);
+    if (existing >= 0) {
+        if (!architectures[size_t(existing)].sameLayout(architecture))
+            throw UsageError("architecture name '" + architecture.name + "' is already used by a different layout");
+        return existing;
+    }
+    architectures.push_back(architecture);
+    WeightMatrix matrix;
+    matrix.cols = architecture.numel();
+    weights.push_back(std::move(matrix));
+    return int(architectures.size()) - 1;
+}
+
+int Zoo::checkpointArchitecture(int64_t checkpoint) const
+{
+    const auto model = int64_t(checkpoints.get(zoocol::Model).number(checkpoint));
+    return architectureIndex(models.get(zoocol::Architecture).text(model));
+}
+
+Column Zoo::checkpointColumn(const std::string &columnName) const
+{
+    if (const Column *column = checkpoints.find(columnName))
+        return *column;
+    const Column *modelColumn = models.find(columnName);
+    if (!modelColumn)
+        throw UsageError("the zoo has no column '" + columnName + "'");
+    const Column &modelIndex = checkpoints.get(zoocol::Model);
+    const auto rows = size_t(checkpointCount());
+    if (modelColumn->isText()) {
+        std::vector<std::string> values(rows);
+        for (size_t i = 0; i < rows; ++i)
+            values[i] = modelColumn->text(int64_t(modelIndex.number(int64_t(i))));
+        return Column::texts(columnName, std::move(values));
+    }
+    std::vector<double> values(rows);
+    for (size_t i = 0; i < rows; ++i)
+        values[i] = modelColumn->number(int64_t(modelIndex.number(int64_t(i))));
+    return Column::numbers(columnName, std::move(values));
+}
+
+std::string Zoo::checkpointValue(int64_t checkpoint, const std::string &columnName) const
+{
+    if (const Column *column = checkpoints.find(columnName))
+        return column->displayValue(checkpoint);
+    if (const Column *column = models.find(columnName))
+        return column->displayValue(int64_t(checkpoints.get(zoocol::Model).number(checkpoint)));
+    return {};
+}
+
+std::vector<std::string> Zoo::checkpointColumnNames() const
+{
+    std::vector<std::string> names;
+    for (const Column &column : checkpoints.columns())
+        names.push_back(column.name());
+    for (const Column &column : models.columns())
+        if (!checkpoints.find(column.name()))
+            names.push_back(column.name());
+    return names;
+}
+
+void Zoo::validate(const std::string &path) const
+{
+    if (architectures.size() != weights.size())
+        throw FormatError(path, "architecture list and weight matrices differ in count");
+    if (!models.find(zoocol::ModelId) || !models.find(zoocol::Architecture))
+        throw FormatError(path, "models table lacks 'model_id' or 'architecture'");
+    for (const char *name : {zoocol::Model, zoocol::Epoch, zoocol::WeightRow})
+        if (!checkpoints.find(name) && checkpoints.rowCount() > 0)
+            throw FormatError(path, std::string("checkpoints table lacks '") + name + "'");
+    const Column &archColumn = models.get(zoocol::Architecture);
+    for (int64_t m = 0; m < models.rowCount(); ++m)
+        if (architectureIndex(archColumn.text(m)) < 0)
+            throw FormatError(path, "model " + std::to_string(m) + " names unknown architecture '" + archColumn.text(m) + "'");
+    for (int64_t c = 0; c < checkpoints.rowCount(); ++c) {
+        const double model = checkpoints.get(zoocol::Model).number(c);
+        if (!(model >= 0 && model < double(models.rowCount())))
+            throw FormatError(path, "checkpoint " + std::to_string(c) + " refers to missing model " + std::to_string(model));
+        const int arch = checkpointArchitecture(c);
+        const double row = checkpoints.get(zoocol::WeightRow).number(c);
+        const WeightMatrix &matrix = weights[size_t(arch)];
+        const int64_t rows = matrix.rows;
+        if (!(row >= 0 && row < double(rows)))
+            throw FormatError(path, "checkpoint " + std::to_string(c) + " refers to weight row " + std::to_string(row) +
+                                        " of " + std::to_string(rows));
+    }
+}
+
+} // namespace wse

@@ -1,0 +1,70 @@
+#pragma once
+// A model zoo in memory: architectures with their weight matrices (one row per checkpoint), a
+// table of models (one row per trained network: id, architecture, dataset, hyper-parameters) and a
+// table of checkpoints (one row per saved state: model, epoch, weight row, metrics).
+#include "zoo/architecture.h"
+#include "zoo/table.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace wse {
+
+struct WeightMatrix
+{
+    int64_t rows = 0;
+    int64_t cols = 0;
+    std::vector<float> values; // row-major rows x cols
+
+    const float *row(int64_t index) const { return values.data() + index * cols; }
+    void appendRow(const float *data); // throws nothing; caller guarantees cols floats
+};
+
+// Column names the zoo always has. Everything else (hyper-parameters, metrics) is free-form.
+namespace zoocol {
+inline constexpr const char *ModelId = "model_id";         // models: text
+inline constexpr const char *Architecture = "architecture"; // models: text, an Architecture::name
+inline constexpr const char *Model = "model";               // checkpoints: index into models
+inline constexpr const char *Epoch = "epoch";               // checkpoints
+inline constexpr const char *WeightRow = "weight_row";      // checkpoints: row in its architecture's matrix
+} // namespace zoocol
+
+class Zoo
+{
+public:
+    std::string name;
+    std::string provenance; // JSON text: how the zoo was made (training config, import source)
+
+    std::vector<Architecture> architectures;
+    std::vector<WeightMatrix> weights; // parallel to architectures; may be empty when read lazily
+
+    Table models;
+    Table checkpoints;
+
+    int64_t modelCount() const { return models.rowCount(); }
+    int64_t checkpointCount() const { return checkpoints.rowCount(); }
+
+    // Index of the architecture with this name; -1 if none.
+    int architectureIndex(const std::string &name) const;
+    // Adds an architecture (or returns the index of an identical one). Throws if the name is taken
+    // by a different layout.
+    int addArchitecture(const Architecture &architecture);
+
+    // Architecture index of a checkpoint (through its model).
+    int checkpointArchitecture(int64_t checkpoint) const;
+
+    // Any column for every checkpoint: checkpoint columns as they are, model columns repeated for
+    // each of the model's checkpoints. Throws UsageError naming the column if it exists in neither.
+    Column checkpointColumn(const std::string &name) const;
+    // One value of checkpointColumn(name) as a user reads it, without building the column.
+    // Returns an empty string when the zoo has no such column.
+    std::string checkpointValue(int64_t checkpoint, const std::string &name) const;
+    // Names of all columns usable with checkpointColumn (checkpoint columns first).
+    std::vector<std::string> checkpointColumnNames() const;
+
+    // Checks that tables and matrices agree (row counts, indices in range). Throws FormatError.
+    void validate(const std::string &pathForMessages) const;
+};
+
+} // namespace wse

@@ -1,0 +1,316 @@
+#include "zoo/zoostore.h"
+
+#include "common/atomicfile.h"
+#include "common/error.h"
+
+#include <H5Cpp.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <ctime>
+
+namespace wse {
+
+namespace {
+
+using json = nlohmann::json;
+
+const H5::StrType &utf8String()
+{
+    static H5::StrType type = [] {
+        H5::StrType t(H5::PredType::C_S1, H5T_VARIABLE);
+        t.setCset(H5T_CSET_UTF8);
+        return t;
+    }();
+    return type;
+}
+
+void writeStringAttribute(H5::H5Object &object, const std::string &name, const std::string &value)
+{
+    H5::Attribute attribute = object.createAttribute(name, utf8String(), H5::DataSpace(H5S_SCALAR));
+    attribute.write(utf8String(), value);
+}
+
+void writeIntAttribute(H5::H5Object &object, const std::string &name, long long value)
+{
+    H5::Attribute attribute = object.createAttribute(name, H5::PredType::NATIVE_LLONG, H5::DataSpace(H5S_SCALAR));
+    attribute.write(H5::PredType::NATIVE_LLONG, &value);
+}
+
+std::string readStringAttribute(const H5::H5Object &object, const std::string &name)
+{
+    H5::Attribute attribute = object.openAttribute(name);
+    std::string value;
+    attribute.read(attribute.getStrType(), value);
+    return value;
+}
+
+long long readIntAttribute(const H5::H5Object &object, const std::string &name)
+{
+    H5::Attribute attribute = object.openAttribute(name);
+    long long value = 0;
+    attribute.read(H5::PredType::NATIVE_LLONG, &value);
+    return value;
+}
+
+void writeColumn(H5::Group &group, const Column &column)
+{
+    const hsize_t rows = hsize_t(column.size());
+    H5::DataSpace space(1, &rows);
+    if (column.isText()) {
+        std::vector<const char *> pointers;
+        pointers.reserve(rows);
+        for (const std::string &text : column.texts())
+            pointers.push_back(text.c_str());
+        H5::DataSet dataset = group.createDataSet(column.name(), utf8String(), space);
+        if (rows > 0)
+            dataset.write(pointers.data(), utf8String());
+    } else {
+        H5::DataSet dataset = group.createDataSet(column.name(), H5::PredType::IEEE_F64LE, space);
+        if (rows > 0)
+            dataset.write(column.numbers().data(), H5::PredType::NATIVE_DOUBLE);
+    }
+}
+
+void writeTable(H5::H5File &file, const std::string &groupName, const Table &table)
+{
+    H5::Group group = file.createGroup(groupName);
+    json order = json::array();
+    for (const Column &column : table.columns()) {
+        writeColumn(group, column);
+        order.push_back(column.name());
+    }
+    writeStringAttribute(group, "column_order", order.dump());
+    writeIntAttribute(group, "rows", table.rowCount());
+}
+
+Column readColumn(const H5::Group &group, const std::string &name, const std::string &path)
+{
+    H5::DataSet dataset = group.openDataSet(name);
+    H5::DataSpace space = dataset.getSpace();
+    if (space.getSimpleExtentNdims() != 1)
+        throw FormatError(path, "column '" + name + "' is not one-dimensional");
+    hsize_t rows = 0;
+    space.getSimpleExtentDims(&rows);
+    if (dataset.getTypeClass() == H5T_STRING) {
+        std::vector<std::string> values(rows);
+        if (rows > 0) {
+            std::vector<char *> pointers(rows, nullptr);
+            dataset.read(pointers.data(), utf8String());
+            for (hsize_t i = 0; i < rows; ++i)
+                values[i] = pointers[i] ? pointers[i] : "";
+            H5::DataSet::vlenReclaim(pointers.data(), utf8String(), space);
+        }
+        return Column::texts(name, std::move(values));
+    }
+    if (dataset.getTypeClass() != H5T_FLOAT && dataset.getTypeClass() != H5T_INTEGER)
+        throw FormatError(path, "column '" + name + "' is neither numeric nor text");
+    std::vector<double> values(rows);
+    if (rows > 0)
+        dataset.read(values.data(), H5::PredType::NATIVE_DOUBLE);
+    return Column::numbers(name, std::move(values));
+}
+
+Table readTable(const H5::H5File &file, const std::string &groupName, const std::string &path)
+{
+    if (!file.nameExists(groupName))
+        throw FormatError(path, "missing group '/" + groupName + "'");
+    H5::Group group = file.openGroup(groupName);
+    Table table;
+    for (const json &name : json::parse(readStringAttribute(group, "column_order")))
+        table.addColumn(readColumn(group, name.get<std::string>(), path));
+    return table;
+}
+
+json architectureToJson(const Architecture &architecture)
+{
+    json tensors = json::array();
+    for (const TensorSpec &tensor : architecture.tensors)
+        tensors.push_back({{"key", tensor.key}, {"shape", tensor.shape}});
+    return tensors;
+}
+
+void writeWeights(H5::Group &group, const WeightMatrix &matrix)
+{
+    const hsize_t dims[2] = {hsize_t(matrix.rows), hsize_t(matrix.cols)};
+    const hsize_t maxDims[2] = {H5S_UNLIMITED, hsize_t(matrix.cols)};
+    H5::DataSpace space(2, dims, maxDims);
+    // Chunks of whole rows, about 1 MiB each: a checkpoint is read with few chunk decompressions.
+    const hsize_t rowsPerChunk = std::clamp<hsize_t>(hsize_t((1 << 20) / 4 / std::max<int64_t>(matrix.cols, 1)), 1, 4096);
+    const hsize_t chunk[2] = {rowsPerChunk, hsize_t(std::max<int64_t>(matrix.cols, 1))};
+    H5::DSetCreatPropList properties;
+    properties.setChunk(2, chunk);
+    properties.setShuffle();
+    properties.setDeflate(4);
+    H5::DataSet dataset = group.createDataSet("weights", H5::PredType::IEEE_F32LE, space, properties);
+    if (matrix.rows > 0)
+        dataset.write(matrix.values.data(), H5::PredType::NATIVE_FLOAT);
+}
+
+std::string nowIso8601()
+{
+    std::time_t now = std::time(nullptr);
+    char buffer[32];
+    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+    return buffer;
+}
+
+H5::H5File openForReading(const std::string &path)
+{
+    H5::Exception::dontPrint();
+    std::error_code error;
+    if (!std::filesystem::is_regular_file(path, error))
+        throw IoError(path, "no such file");
+    if (!H5::H5File::isHdf5(path))
+        throw FormatError(path, "not an HDF5 file");
+    H5::H5File file(path, H5F_ACC_RDONLY);
+    if (!file.attrExists("format") || readStringAttribute(file, "format") != ZooStore::FormatName)
+        throw FormatError(path, "HDF5 file is not a Weight Space Explorer zoo (no 'format' attribute)");
+    const long long version = readIntAttribute(file, "format_version");
+    if (version > ZooStore::FormatVersion)
+        throw FormatError(path, "zoo format version " + std::to_string(version) +
+                                    " is newer than this program reads (" + std::to_string(ZooStore::FormatVersion) +
+                                    "); please update Weight Space Explorer");
+    return file;
+}
+
+std::vector<std::string> architectureOrder(const H5::H5File &file)
+{
+    H5::Group group = file.openGroup("architectures");
+    return json::parse(readStringAttribute(group, "order")).get<std::vector<std::string>>();
+}
+
+} // namespace
+
+void ZooStore::write(const Zoo &zoo, const std::string &path)
+{
+    zoo.validate(path);
+    for (const WeightMatrix &matrix : zoo.weights)
+        if (int64_t(matrix.values.size()) != matrix.rows * matrix.cols)
+            throw UsageError("cannot write a zoo whose weights were not loaded");
+    H5::Exception::dontPrint();
+    AtomicFile output(path);
+    try {
+        H5::H5File file(output.temporaryPath(), H5F_ACC_TRUNC);
+        writeStringAttribute(file, "format", FormatName);
+        writeIntAttribute(file, "format_version", FormatVersion);
+        writeStringAttribute(file, "name", zoo.name);
+        writeStringAttribute(file, "provenance", zoo.provenance.empty() ? "{}" : zoo.provenance);
+        writeStringAttribute(file, "written", nowIso8601());
+
+        H5::Group architectures = file.createGroup("architectures");
+        json order = json::array();
+        for (size_t i = 0; i < zoo.architectures.size(); ++i) {
+            const Architecture &architecture = zoo.architectures[i];
+            H5::Group group = architectures.createGroup(architecture.name);
+            writeStringAttribute(group, "description", architecture.description);
+            writeStringAttribute(group, "tensors", architectureToJson(architecture).dump());
+            writeIntAttribute(group, "numel", architecture.numel());
+            writeWeights(group, zoo.weights[i]);
+            order.push_back(architecture.name);
+        }
+        writeStringAttribute(architectures, "order", order.dump());
+
+        writeTable(file, "models", zoo.models);
+        writeTable(file, "checkpoints", zoo.checkpoints);
+        file.close();
+    } catch (const H5::Exception &error) {
+        throw IoError(path, "writing HDF5 failed: " + error.getDetailMsg());
+    }
+    output.commit();
+}
+
+Zoo ZooStore::read(const std::string &path, bool withWeights)
+{
+    try {
+        H5::H5File file = openForReading(path);
+        Zoo zoo;
+        zoo.name = readStringAttribute(file, "name");
+        zoo.provenance = readStringAttribute(file, "provenance");
+        H5::Group architectures = file.openGroup("architectures");
+        for (const std::string &name : architectureOrder(file)) {
+            H5::Group group = architectures.openGroup(name);
+            Architecture architecture;
+            architecture.name = name;
+            architecture.description = readStringAttribute(group, "description");
+            for (const json &tensor : json::parse(readStringAttribute(group, "tensors")))
+                architecture.tensors.push_back({tensor.at("key").get<std::string>(),
+                                                tensor.at("shape").get<std::vector<int64_t>>()});
+            H5::DataSet dataset = group.openDataSet("weights");
+            hsize_t dims[2] = {0, 0};
+            if (dataset.getSpace().getSimpleExtentNdims() != 2)
+                throw FormatError(path, "weights of '" + name + "' are not a matrix");
+            dataset.getSpace().getSimpleExtentDims(dims);
+            if (int64_t(dims[1]) != architecture.numel())
+                throw FormatError(path, "weights of '" + name + "' have " + std::to_string(dims[1]) +
+                                            " columns, the architecture has " + std::to_string(architecture.numel()) +
+                                            " parameters");
+            zoo.architectures.push_back(architecture);
+            WeightMatrix matrix;
+            matrix.rows = int64_t(dims[0]);
+            matrix.cols = int64_t(dims[1]);
+            if (withWeights && matrix.rows > 0) {
+                matrix.values.resize(size_t(matrix.rows * matrix.cols));
+                dataset.read(matrix.values.data(), H5::PredType::NATIVE_FLOAT);
+            }
+            zoo.weights.push_back(std::move(matrix));
+        }
+        zoo.models = readTable(file, "models", path);
+        zoo.checkpoints = readTable(file, "checkpoints", path);
+        zoo.validate(path);
+        return zoo;
+    } catch (const H5::Exception &error) {
+        throw FormatError(path, "reading HDF5 failed: " + error.getDetailMsg());
+    } catch (const nlohmann::json::exception &error) {
+        throw FormatError(path, std::string("malformed JSON attribute: ") + error.what());
+    }
+}
+
+WeightMatrix ZooStore::readWeights(const std::string &path, const std::string &architecture, int64_t firstRow,
+                                   int64_t count)
+{
+    try {
+        H5::H5File file = openForReading(path);
+        const std::string datasetPath = "architectures/" + architecture + "/weights";
+        if (!file.nameExists("architectures/" + architecture))
+            throw FormatError(path, "no architecture '" + architecture + "'");
+        H5::DataSet dataset = file.openDataSet(datasetPath);
+        H5::DataSpace fileSpace = dataset.getSpace();
+        hsize_t dims[2] = {0, 0};
+        fileSpace.getSimpleExtentDims(dims);
+        if (count < 0)
+            count = int64_t(dims[0]) - firstRow;
+        if (firstRow < 0 || count < 0 || firstRow + count > int64_t(dims[0]))
+            throw UsageError("rows " + std::to_string(firstRow) + ".." + std::to_string(firstRow + count) +
+                             " are outside the " + std::to_string(dims[0]) + " rows of '" + architecture + "'");
+        WeightMatrix matrix;
+        matrix.rows = count;
+        matrix.cols = int64_t(dims[1]);
+        matrix.values.resize(size_t(count * matrix.cols));
+        if (count > 0) {
+            const hsize_t offset[2] = {hsize_t(firstRow), 0};
+            const hsize_t extent[2] = {hsize_t(count), dims[1]};
+            fileSpace.selectHyperslab(H5S_SELECT_SET, extent, offset);
+            H5::DataSpace memorySpace(2, extent);
+            dataset.read(matrix.values.data(), H5::PredType::NATIVE_FLOAT, memorySpace, fileSpace);
+        }
+        return matrix;
+    } catch (const H5::Exception &error) {
+        throw FormatError(path, "reading weights failed: " + error.getDetailMsg());
+    }
+}
+
+bool ZooStore::isZooFile(const std::string &path)
+{
+    try {
+        openForReading(path);
+        return true;
+    } catch (const Error &) {
+        return false;
+    } catch (const H5::Exception &) {
+        return false;
+    }
+}
+
+} // namespace wse

@@ -1,0 +1,31 @@
+#pragma once
+// The HDF5 zoo file (schema: docs/zoo-format.md). Reading is lazy where it matters: tables and
+// architectures are small, the weight matrices are read only when asked for.
+#include "zoo/zoo.h"
+
+#include <string>
+
+namespace wse {
+
+class ZooStore
+{
+public:
+    static constexpr int FormatVersion = 1;
+    static constexpr const char *FormatName = "weight-space-explorer zoo";
+
+    // Writes the whole zoo to a temporary file and renames it over `path`. Throws IoError.
+    static void write(const Zoo &zoo, const std::string &path);
+
+    // Reads tables and architectures; the weight matrices too unless `withWeights` is false (then
+    // each WeightMatrix has rows/cols set and no values). Throws IoError / FormatError.
+    static Zoo read(const std::string &path, bool withWeights = true);
+
+    // Reads `count` rows (all when < 0) starting at `firstRow` of one architecture's matrix.
+    static WeightMatrix readWeights(const std::string &path, const std::string &architecture,
+                                    int64_t firstRow = 0, int64_t count = -1);
+
+    // True when the file is an HDF5 file carrying our format attribute (no exception).
+    static bool isZooFile(const std::string &path);
+};
+
+} // namespace wse

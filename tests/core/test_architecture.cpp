@@ -1,0 +1,83 @@
+// CNN-s key names and shapes equal those of the official Model Zoos class, built by PyTorch.
+#include "common/fixtures.h"
+
+#include "zoo/architecture.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QtTest>
+
+using namespace wse;
+
+// The official CNN-s (model-zoo-spec §2.1: ModuleList, dropout inserted only when p > 0).
+static const char *OfficialCnnSmall = R"(
+import json, sys, torch.nn as nn
+def cnn(channels_in, dropout):
+    layers = [nn.Conv2d(channels_in, 8, 5), nn.MaxPool2d(2, 2), nn.Tanh()]
+    if dropout > 0: layers.append(nn.Dropout(dropout))
+    layers += [nn.Conv2d(8, 6, 5), nn.MaxPool2d(2, 2), nn.Tanh()]
+    if dropout > 0: layers.append(nn.Dropout(dropout))
+    layers += [nn.Conv2d(6, 4, 2), nn.Tanh(), nn.Flatten(), nn.Linear(36, 20), nn.Tanh()]
+    if dropout > 0: layers.append(nn.Dropout(dropout))
+    layers += [nn.Linear(20, 10)]
+    class CNN(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.module_list = nn.ModuleList(layers)
+    return CNN()
+m = cnn(int(sys.argv[1]), float(sys.argv[2]))
+print(json.dumps([[k, list(v.shape)] for k, v in m.state_dict().items()]))
+)";
+
+class TestArchitecture : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void cnnSmallMatchesOfficialStateDict_data()
+    {
+        QTest::addColumn<int>("channels");
+        QTest::addColumn<bool>("dropout");
+        QTest::addColumn<int>("parameters");
+        QTest::newRow("1 channel") << 1 << false << 2464;
+        QTest::newRow("3 channels") << 3 << false << 2864;
+        QTest::newRow("1 channel, dropout (shifted indices)") << 1 << true << 2464;
+    }
+    void cnnSmallMatchesOfficialStateDict()
+    {
+        QFETCH(int, channels);
+        QFETCH(bool, dropout);
+        QFETCH(int, parameters);
+        if (!test::pythonHas("torch"))
+            QSKIP("python3-torch is not installed");
+        const Architecture ours = cnnSmall(channels, dropout);
+        const QJsonArray official =
+            QJsonDocument::fromJson(
+                test::runPython(OfficialCnnSmall, {QString::number(channels), dropout ? "0.5" : "0"}).toUtf8())
+                .array();
+        QCOMPARE(size_t(official.size()), ours.tensors.size());
+        for (size_t i = 0; i < ours.tensors.size(); ++i) {
+            const QJsonArray entry = official[int(i)].toArray();
+            QCOMPARE(QString::fromStdString(ours.tensors[i].key), entry[0].toString());
+            std::vector<int64_t> shape;
+            for (const QJsonValue &dim : entry[1].toArray())
+                shape.push_back(dim.toInt());
+            QVERIFY2(ours.tensors[i].shape == shape, qPrintable(QString::fromStdString(ours.tensors[i].key)));
+        }
+        QCOMPARE(ours.numel(), int64_t(parameters));
+    }
+
+    void offsetsFollowStateDictOrder()
+    {
+        const Architecture arch = cnnSmall(1);
+        QCOMPARE(arch.offsetOf("module_list.0.weight"), int64_t(0));
+        QCOMPARE(arch.offsetOf("module_list.0.bias"), int64_t(200));
+        QCOMPARE(arch.offsetOf("module_list.3.weight"), int64_t(208)); // official index_dict idx_start
+        QCOMPARE(arch.offsetOf("module_list.9.weight"), int64_t(1514));
+        QCOMPARE(arch.offsetOf("module_list.11.weight"), int64_t(2254));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestArchitecture)
+#include "test_architecture.moc"

@@ -1,0 +1,167 @@
+// The HDF5 zoo store: round trip, lazy reads, atomic writes, clear errors, and h5py readability.
+#include "common/fixtures.h"
+
+#include "common/error.h"
+#include "zoo/zoostore.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <fstream>
+
+using namespace wse;
+
+class TestZooStore : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void roundTripKeepsEverything()
+    {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("zoo.h5").toStdString();
+        const Zoo original = test::makeSyntheticZoo(3, 2, 2);
+        ZooStore::write(original, path);
+        const Zoo loaded = ZooStore::read(path);
+
+        QCOMPARE(loaded.name, original.name);
+        QCOMPARE(loaded.provenance, original.provenance);
+        QCOMPARE(loaded.architectures.size(), size_t(1));
+        QVERIFY(loaded.architectures[0].sameLayout(original.architectures[0]));
+        QCOMPARE(loaded.architectures[0].description, original.architectures[0].description);
+        QCOMPARE(loaded.weights[0].rows, original.weights[0].rows);
+        QVERIFY(loaded.weights[0].values == original.weights[0].values);
+        for (const Table *table : {&original.models, &original.checkpoints}) {
+            const Table &other = table == &original.models ? loaded.models : loaded.checkpoints;
+            QCOMPARE(other.rowCount(), table->rowCount());
+            QCOMPARE(other.columns().size(), table->columns().size());
+            for (size_t i = 0; i < table->columns().size(); ++i) {
+                const Column &a = table->columns()[i];
+                const Column &b = other.columns()[i];
+                QCOMPARE(b.name(), a.name()); // order preserved
+                QCOMPARE(b.kind(), a.kind());
+                QVERIFY(b.texts() == a.texts());
+                QVERIFY(b.numbers() == a.numbers());
+            }
+        }
+    }
+
+    void lazyReadSkipsWeightsAndReadsRowRanges()
+    {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("zoo.h5").toStdString();
+        const Zoo original = test::makeSyntheticZoo(2, 3, 4);
+        ZooStore::write(original, path);
+
+        const Zoo lazy = ZooStore::read(path, /*withWeights=*/false);
+        QVERIFY(lazy.weights[0].values.empty());
+        QCOMPARE(lazy.weights[0].rows, original.weights[0].rows);
+        QCOMPARE(lazy.checkpointCount(), original.checkpointCount());
+
+        const WeightMatrix part = ZooStore::readWeights(path, "cnn-s", 5, 3);
+        QCOMPARE(part.rows, int64_t(3));
+        for (int64_t r = 0; r < 3; ++r)
+            for (int64_t c = 0; c < part.cols; ++c)
+                QCOMPARE(part.row(r)[c], original.weights[0].row(5 + r)[c]);
+        QVERIFY_THROWS_EXCEPTION(UsageError, ZooStore::readWeights(path, "cnn-s", 25, 10));
+    }
+
+    void mixedArchitecturesEachGetTheirMatrix()
+    {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("mixed.h5").toStdString();
+        Zoo zoo = test::makeSyntheticZoo(1, 1, 1);
+        const Architecture other = cnnSmall(3);
+        zoo.addArchitecture(other);
+        zoo.models.appendRow({{zoocol::ModelId, "rgb"}, {zoocol::Architecture, other.name}, {"init", "x"}, {"seed", 9}});
+        std::vector<float> row(size_t(other.numel()), 0.5f);
+        zoo.weights[1].appendRow(row.data());
+        zoo.checkpoints.appendRow({{zoocol::Model, 1}, {zoocol::Epoch, 0}, {zoocol::WeightRow, 0}, {"test_acc", 0.2}});
+        ZooStore::write(zoo, path);
+        const Zoo loaded = ZooStore::read(path);
+        QCOMPARE(loaded.architectures.size(), size_t(2));
+        QCOMPARE(loaded.weights[1].cols, int64_t(2864));
+        QCOMPARE(loaded.checkpointArchitecture(loaded.checkpointCount() - 1), 1);
+        QCOMPARE(loaded.weights[1].values.front(), 0.5f);
+    }
+
+    void failedWriteKeepsTheExistingFile()
+    {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("zoo.h5").toStdString();
+        ZooStore::write(test::makeSyntheticZoo(2, 2, 1), path);
+        Zoo broken = test::makeSyntheticZoo(2, 2, 1);
+        broken.checkpoints.appendRow({{zoocol::Model, 99}, {zoocol::Epoch, 0}, {zoocol::WeightRow, 0}});
+        QVERIFY_THROWS_EXCEPTION(FormatError, ZooStore::write(broken, path));
+        QCOMPARE(ZooStore::read(path).checkpointCount(), int64_t(8));
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files).size(), 1); // no temporary left behind
+    }
+
+    void errorsNameTheFileAndTheProblem()
+    {
+        QTemporaryDir dir;
+        const std::string missing = dir.filePath("nope.h5").toStdString();
+        try {
+            ZooStore::read(missing);
+            QFAIL("reading a missing file must throw");
+        } catch (const IoError &error) {
+            QVERIFY(QString(error.what()).contains("nope.h5"));
+            QVERIFY(QString(error.what()).contains("no such file"));
+        }
+        const std::string text = dir.filePath("text.h5").toStdString();
+        std::ofstream(text) << "this is not HDF5";
+        try {
+            ZooStore::read(text);
+            QFAIL("reading a text file must throw");
+        } catch (const FormatError &error) {
+            QVERIFY(QString(error.what()).contains("text.h5"));
+            QVERIFY(QString(error.what()).contains("not an HDF5 file"));
+        }
+        QVERIFY(!ZooStore::isZooFile(text));
+    }
+
+    void newerFormatVersionIsRefusedClearly()
+    {
+        if (!test::pythonHas("h5py"))
+            QSKIP("python3-h5py is not installed");
+        QTemporaryDir dir;
+        const QString path = dir.filePath("future.h5");
+        ZooStore::write(test::makeSyntheticZoo(1, 1, 1), path.toStdString());
+        test::runPython("import h5py,sys\nf=h5py.File(sys.argv[1],'r+')\nf.attrs['format_version']=99\nf.close()", {path});
+        try {
+            ZooStore::read(path.toStdString());
+            QFAIL("a newer format must be refused");
+        } catch (const FormatError &error) {
+            QVERIFY(QString(error.what()).contains("version 99 is newer"));
+        }
+    }
+
+    void h5pyReadsTheDocumentedLayout()
+    {
+        if (!test::pythonHas("h5py"))
+            QSKIP("python3-h5py is not installed");
+        QTemporaryDir dir;
+        const QString path = dir.filePath("zoo.h5");
+        const Zoo zoo = test::makeSyntheticZoo(2, 2, 1);
+        ZooStore::write(zoo, path.toStdString());
+        const QString script = R"(
+import h5py, json, sys
+f = h5py.File(sys.argv[1], 'r')
+arch = f['architectures/cnn-s']
+tensors = json.loads(arch.attrs['tensors'])
+w = arch['weights']
+cp = f['checkpoints']
+row = int(cp['weight_row'][3])
+print(f.attrs['format'], f.attrs['format_version'], tensors[0]['key'], tensors[0]['shape'], w.shape,
+      f['models/init'][0].decode(), '%.6f' % w[row, 0], '%.6f' % cp['test_acc'][3])
+)";
+        const QString out = test::runPython(script, {path}).trimmed();
+        const QString expected = QString("weight-space-explorer zoo 1 module_list.0.weight [8, 1, 5, 5] (8, 2464) init_0 %1 %2")
+                                     .arg(zoo.weights[0].row(3)[0], 0, 'f', 6)
+                                     .arg(zoo.checkpoints.get("test_acc").number(3), 0, 'f', 6);
+        QCOMPARE(out, expected);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestZooStore)
+#include "test_zoostore.moc"

@@ -1,0 +1,192 @@
+// The explorer as a person uses it, under Xvfb: open a zoo, see the points in the expected
+// colours, click a point and read its model in the details panel, survive re-parenting, and
+// render a screenshot from the command line.
+#include "common/fixtures.h"
+
+#include "document/zoodocument.h"
+#include "glcheck.h"
+#include "mainwindow.h"
+#include "map/colouring.h"
+#include "map/mapview.h"
+#include "panels/detailspanel.h"
+#include "viewport/vtkopenglwidget.h"
+#include "zoo/zoostore.h"
+
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace wse;
+
+namespace {
+
+// Pixels whose colour has the chromaticity of `colour`: points are shaded spheres, so their
+// brightness varies but the direction of the RGB vector stays that of the palette colour.
+int countColour(const QImage &image, const Rgb &colour)
+{
+    const double tr = colour.r, tg = colour.g, tb = colour.b;
+    const double targetNorm = std::sqrt(tr * tr + tg * tg + tb * tb);
+    int count = 0;
+    for (int y = 0; y < image.height(); ++y)
+        for (int x = 0; x < image.width(); ++x) {
+            const QRgb p = image.pixel(x, y);
+            const double r = qRed(p), g = qGreen(p), b = qBlue(p);
+            const double norm = std::sqrt(r * r + g * g + b * b);
+            if (norm < 40 || (r > 235 && g > 235 && b > 235))
+                continue; // too dark to judge, or background
+            if ((r * tr + g * tg + b * tb) / (norm * targetNorm) > 0.998)
+                ++count;
+        }
+    return count;
+}
+
+int countNonBackground(const QImage &image)
+{
+    int count = 0;
+    for (int y = 0; y < image.height(); ++y)
+        for (int x = 0; x < image.width(); ++x)
+            if (image.pixel(x, y) != qRgb(255, 255, 255))
+                ++count;
+    return count;
+}
+
+} // namespace
+
+class TestExplorer : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir mDir;
+    QString mZooPath;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        const QString problem = checkOpenGl();
+        if (!problem.isEmpty())
+            QSKIP(qPrintable("no OpenGL 3.2 (run under xvfb-run): " + problem));
+        mZooPath = mDir.filePath("clusters.h5");
+        ZooStore::write(test::makeSyntheticZoo(3, 4, 3), mZooPath.toStdString());
+    }
+
+    void opensZooAndDrawsPointsInTheirColours()
+    {
+        MainWindow window;
+        window.setInteractive(false);
+        window.resize(1100, 750);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QSignalSpy loaded(&window, &MainWindow::documentLoaded);
+        window.openZoo(mZooPath);
+        QVERIFY(loaded.wait(20000));
+        QCOMPARE(window.mapView()->pointCount(), 48);
+
+        QVERIFY(window.colourBy("init"));
+        QTest::qWait(100);
+        const QImage byInit = window.mapView()->viewport()->grabFramebuffer();
+        QVERIFY(countNonBackground(byInit) > 150);
+        for (size_t category = 0; category < 3; ++category) // every cluster drawn in its palette colour
+            QVERIFY2(countColour(byInit, categoricalColour(category)) > 40,
+                     qPrintable(QString("category %1 not visible").arg(category)));
+        QCOMPARE(countColour(byInit, categoricalColour(3)), 0);
+
+        QVERIFY(window.colourBy("test_acc"));
+        QTest::qWait(100);
+        const QImage byAccuracy = window.mapView()->viewport()->grabFramebuffer();
+        QVERIFY(countColour(byAccuracy, viridis(0.0)) > 20); // epoch-0 points, and the colour bar's end
+        QVERIFY(countColour(byAccuracy, viridis(1.0)) > 20);
+        QVERIFY(!window.colourBy("no_such_column"));
+    }
+
+    void clickingAPointShowsItsModel()
+    {
+        MainWindow window;
+        window.setInteractive(false);
+        window.resize(1100, 750);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QSignalSpy loaded(&window, &MainWindow::documentLoaded);
+        window.openZoo(mZooPath);
+        QVERIFY(loaded.wait(20000));
+        QTest::qWait(100);
+
+        const ZooDocument *document = window.document();
+        MapView *map = window.mapView();
+        for (int target : {0, 17, 46}) {
+            const QPoint position = map->widgetPositionOf(target);
+            QVERIFY(map->viewport()->rect().contains(position));
+            QTest::mouseClick(map->viewport(), Qt::LeftButton, {}, position);
+            const int picked = map->selectedPoint();
+            QVERIFY2(picked >= 0, "a click on a point must select a point");
+            // Points can overlap; the picked one must be drawn within a few pixels of the click.
+            QVERIFY((map->widgetPositionOf(picked) - position).manhattanLength() <= 6);
+            const int64_t checkpoint = document->checkpointOf(picked);
+            QCOMPARE(window.detailsPanel()->value("model_id"),
+                     QString::fromStdString(document->zoo().checkpointValue(checkpoint, "model_id")));
+            QCOMPARE(window.detailsPanel()->value("epoch"),
+                     QString::fromStdString(document->zoo().checkpointValue(checkpoint, "epoch")));
+            QCOMPARE(window.detailsPanel()->value("init"),
+                     QString::fromStdString(document->zoo().checkpointValue(checkpoint, "init")));
+        }
+        // A click on empty space clears the selection.
+        QTest::mouseClick(map->viewport(), Qt::LeftButton, {}, QPoint(3, 3));
+        QCOMPARE(map->selectedPoint(), -1);
+        QCOMPARE(window.detailsPanel()->rowCount(), 0);
+    }
+
+    void rendersAfterMovingToAnotherWindow()
+    {
+        // Re-parenting gives the viewport a new GL context; VTK must re-create its resources.
+        QWidget first, second;
+        auto *map = new MapView(&first);
+        first.resize(500, 400);
+        map->resize(500, 400);
+        first.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&first));
+        const Zoo zoo = test::makeSyntheticZoo(2, 3, 2);
+        std::vector<float> xyz;
+        for (int i = 0; i < 18; ++i)
+            xyz.insert(xyz.end(), {float(i % 6), float(i / 6), 0.0f});
+        map->setPoints(xyz);
+        map->setColouring(colourBy(zoo.checkpoints.get("test_acc")));
+        QTest::qWait(50);
+        QVERIFY(countNonBackground(map->viewport()->grabFramebuffer()) > 100);
+
+        map->setParent(&second);
+        second.resize(500, 400);
+        map->resize(500, 400);
+        map->show();
+        second.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&second));
+        QTest::qWait(50);
+        QVERIFY(countNonBackground(map->viewport()->grabFramebuffer()) > 100);
+    }
+
+    void commandLineScreenshot()
+    {
+        const QString png = mDir.filePath("shot.png");
+        QProcess process;
+        process.start(WSE_EXPLORER_PATH, {mZooPath, "--color-by", "init", "--size", "900x600", "--screenshot", png});
+        QVERIFY(process.waitForFinished(60000));
+        QVERIFY2(process.exitCode() == 0, process.readAllStandardError().constData());
+        const QImage image(png);
+        QCOMPARE(image.size(), QSize(900, 600));
+        QVERIFY(countColour(image, categoricalColour(0)) > 40);
+
+        QProcess bad;
+        bad.start(WSE_EXPLORER_PATH, {mDir.filePath("missing.h5"), "--screenshot", png});
+        QVERIFY(bad.waitForFinished(60000));
+        QCOMPARE(bad.exitCode(), 1);
+        QVERIFY(bad.readAllStandardError().contains("missing.h5: no such file"));
+    }
+};
+
+int main(int argc, char **argv)
+{
+    setDefaultSurfaceFormat();
+    QApplication app(argc, argv);
+    TestExplorer test;
+    return QTest::qExec(&test, argc, argv);
+}
+#include "test_explorer.moc"

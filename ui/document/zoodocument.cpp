@@ -1,0 +1,37 @@
+#include "document/zoodocument.h"
+
+#include "zoo/zoostore.h"
+
+namespace wse {
+
+std::shared_ptr<ZooDocument> ZooDocument::load(const QString &path)
+{
+    auto document = std::make_shared<ZooDocument>();
+    document->mPath = path;
+    document->mZoo = ZooStore::read(path.toStdString());
+    document->mMap = computeWeightMap(document->mZoo);
+    return document;
+}
+
+QStringList ZooDocument::colourableColumns() const
+{
+    QStringList names;
+    for (const std::string &name : mZoo.checkpointColumnNames())
+        if (name != zoocol::Model && name != zoocol::WeightRow && name != zoocol::ModelId)
+            names << QString::fromStdString(name);
+    return names;
+}
+
+int ZooDocument::pointOf(const std::string &modelId, int epoch) const
+{
+    const Column ids = mZoo.checkpointColumn(zoocol::ModelId);
+    const Column &epochs = mZoo.checkpoints.get(zoocol::Epoch);
+    for (size_t point = 0; point < mMap.checkpoints.size(); ++point) {
+        const int64_t checkpoint = mMap.checkpoints[point];
+        if (ids.text(checkpoint) == modelId && int(epochs.number(checkpoint)) == epoch)
+            return int(point);
+    }
+    return -1;
+}
+
+} // namespace wse

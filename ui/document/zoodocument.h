@@ -1,0 +1,36 @@
+#pragma once
+// An open zoo and its map, as the explorer shows them. Loading runs off the GUI thread.
+#include "analysis/weightmap.h"
+#include "zoo/zoo.h"
+
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+
+namespace wse {
+
+class ZooDocument
+{
+public:
+    // Reads the zoo file and computes its weight-space PCA map. Throws wse::Error.
+    static std::shared_ptr<ZooDocument> load(const QString &path);
+
+    const QString &path() const { return mPath; }
+    const Zoo &zoo() const { return mZoo; }
+    const WeightMap &map() const { return mMap; }
+
+    // Zoo checkpoint index of map point i.
+    int64_t checkpointOf(int point) const { return mMap.checkpoints.at(size_t(point)); }
+    // Columns the map can be coloured by (metrics and hyper-parameters, not bookkeeping).
+    QStringList colourableColumns() const;
+    // Map point of the first checkpoint of the given model at the given epoch, or -1.
+    int pointOf(const std::string &modelId, int epoch) const;
+
+private:
+    QString mPath;
+    Zoo mZoo;
+    WeightMap mMap;
+};
+
+} // namespace wse

@@ -1,0 +1,225 @@
+#include "mainwindow.h"
+
+#include "document/zoodocument.h"
+#include "map/mapview.h"
+#include "panels/detailspanel.h"
+#include "panels/legendwidget.h"
+#include "viewport/vtkopenglwidget.h"
+
+#include "common/error.h"
+#include "zoo/zoo.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QComboBox>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFutureWatcher>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QStatusBar>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace wse {
+
+namespace {
+
+// Result of a background load: the document or the error message.
+struct LoadResult
+{
+    std::shared_ptr<ZooDocument> document;
+    QString error;
+};
+
+LoadResult loadInBackground(const QString &path)
+{
+    try {
+        return {ZooDocument::load(path), {}};
+    } catch (const std::exception &error) {
+        return {nullptr, QString::fromStdString(error.what())};
+    }
+}
+
+} // namespace
+
+MainWindow::MainWindow(QWidget *parent)
+    : QMainWindow(parent)
+{
+    setWindowTitle(tr("Weight Space Explorer"));
+    mMapView = new MapView(this);
+    setCentralWidget(mMapView);
+
+    auto *colourPanel = new QWidget(this);
+    auto *colourLayout = new QVBoxLayout(colourPanel);
+    colourLayout->setContentsMargins(6, 6, 6, 6);
+    colourLayout->addWidget(new QLabel(tr("Colour by:"), colourPanel));
+    mColourBox = new QComboBox(colourPanel);
+    mColourBox->setObjectName("colourBy");
+    colourLayout->addWidget(mColourBox);
+    mLegend = new LegendWidget(colourPanel);
+    colourLayout->addWidget(mLegend);
+    auto *colourDock = new QDockWidget(tr("Colour"), this);
+    colourDock->setObjectName("colourDock");
+    colourDock->setWidget(colourPanel);
+    addDockWidget(Qt::RightDockWidgetArea, colourDock);
+
+    mDetails = new DetailsPanel(this);
+    auto *detailsDock = new QDockWidget(tr("Details"), this);
+    detailsDock->setObjectName("detailsDock");
+    detailsDock->setWidget(mDetails);
+    addDockWidget(Qt::RightDockWidgetArea, detailsDock);
+
+    mStatusCounts = new QLabel(tr("No zoo open"), this);
+    statusBar()->addWidget(mStatusCounts, 1);
+    mBusy = new QProgressBar(this);
+    mBusy->setRange(0, 0);
+    mBusy->setMaximumWidth(160);
+    mBusy->hide();
+    statusBar()->addPermanentWidget(mBusy);
+
+    buildMenus();
+    connect(mColourBox, &QComboBox::currentTextChanged, this, [this](const QString &name) {
+        if (!name.isEmpty())
+            colourBy(name);
+    });
+    connect(mMapView, &MapView::pointClicked, this, &MainWindow::selectPoint);
+    mMapView->setHoverText([this](int point) { return hoverCard(point); });
+    resize(1280, 800);
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *open = file->addAction(tr("&Open Zoo..."), this, &MainWindow::chooseAndOpen);
+    open->setShortcut(QKeySequence::Open);
+    QAction *exportPng = file->addAction(tr("&Export Image..."), this, &MainWindow::exportImage);
+    exportPng->setShortcut(QKeySequence(tr("Ctrl+E")));
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    QAction *reset = view->addAction(tr("&Reset View"), mMapView, &MapView::resetCamera);
+    reset->setShortcut(QKeySequence(tr("Ctrl+R")));
+}
+
+void MainWindow::chooseAndOpen()
+{
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("Open Zoo"), {}, tr("Weight Space Explorer zoos (*.h5 *.hdf5);;All files (*)"));
+    if (!path.isEmpty())
+        openZoo(path);
+}
+
+void MainWindow::openZoo(const QString &path)
+{
+    mStatusCounts->setText(tr("Opening %1 ...").arg(QFileInfo(path).fileName()));
+    mBusy->show();
+    auto *watcher = new QFutureWatcher<LoadResult>(this);
+    connect(watcher, &QFutureWatcher<LoadResult>::finished, this, [this, watcher, path] {
+        const LoadResult result = watcher->result();
+        watcher->deleteLater();
+        mBusy->hide();
+        if (!result.document) {
+            mStatusCounts->setText(tr("Could not open %1").arg(path));
+            if (mInteractive)
+                QMessageBox::critical(this, tr("Error Opening Zoo"), result.error);
+            Q_EMIT loadFailed(result.error);
+            return;
+        }
+        setDocument(result.document);
+        Q_EMIT documentLoaded();
+    });
+    watcher->setFuture(QtConcurrent::run(loadInBackground, path));
+}
+
+void MainWindow::setDocument(std::shared_ptr<ZooDocument> document)
+{
+    mDocument = std::move(document);
+    const Zoo &zoo = mDocument->zoo();
+    setWindowTitle(tr("%1 — Weight Space Explorer").arg(QFileInfo(mDocument->path()).fileName()));
+    mMapView->setPoints(mDocument->map().pca.coordinates);
+    mDetails->clearDetails();
+
+    const QString previous = mColourBox->currentText();
+    const QSignalBlocker blocker(mColourBox);
+    mColourBox->clear();
+    mColourBox->addItems(mDocument->colourableColumns());
+    const QString initial = mDocument->colourableColumns().contains(previous) ? previous : QStringLiteral("test_acc");
+    colourBy(mDocument->colourableColumns().contains(initial) ? initial : mColourBox->itemText(0));
+
+    const std::vector<double> &ratio = mDocument->map().pca.explainedRatio;
+    QString variance;
+    for (size_t i = 0; i < ratio.size(); ++i)
+        variance += QStringLiteral("%1PC%2 %3%").arg(i ? " · " : "").arg(i + 1).arg(ratio[i] * 100.0, 0, 'f', 1);
+    mStatusCounts->setText(tr("%1 models · %2 checkpoints · map: PCA of weights (%3 of variance)")
+                               .arg(zoo.modelCount())
+                               .arg(zoo.checkpointCount())
+                               .arg(variance));
+}
+
+bool MainWindow::colourBy(const QString &column)
+{
+    if (!mDocument || !mDocument->colourableColumns().contains(column))
+        return false;
+    const Column all = mDocument->zoo().checkpointColumn(column.toStdString());
+    // Restrict to the map's checkpoints (one architecture).
+    const WeightMap &map = mDocument->map();
+    Column onMap = all.isText() ? Column::texts(all.name(), {}) : Column::numbers(all.name(), {});
+    for (int64_t checkpoint : map.checkpoints)
+        all.isText() ? onMap.append(all.text(checkpoint)) : onMap.append(all.number(checkpoint));
+    const Colouring colouring = wse::colourBy(onMap);
+    mMapView->setColouring(colouring);
+    mLegend->showColouring(colouring);
+    const QSignalBlocker blocker(mColourBox);
+    mColourBox->setCurrentText(column);
+    return true;
+}
+
+QString MainWindow::colouringColumn() const { return mColourBox->currentText(); }
+
+void MainWindow::selectPoint(int point)
+{
+    if (mMapView->selectedPoint() != point)
+        mMapView->setSelectedPoint(point);
+    if (!mDocument || point < 0) {
+        mDetails->clearDetails();
+        return;
+    }
+    mDetails->showCheckpoint(mDocument->zoo(), mDocument->checkpointOf(point));
+}
+
+QString MainWindow::hoverCard(int point) const
+{
+    if (!mDocument)
+        return {};
+    const Zoo &zoo = mDocument->zoo();
+    const int64_t checkpoint = mDocument->checkpointOf(point);
+    QString card = QStringLiteral("<b>%1</b> · epoch %2")
+                       .arg(QString::fromStdString(zoo.checkpointValue(checkpoint, zoocol::ModelId)),
+                            QString::fromStdString(zoo.checkpointValue(checkpoint, zoocol::Epoch)));
+    for (const char *name : {"test_acc", "init", "activation", "optimizer", "dataset"}) {
+        const std::string value = zoo.checkpointValue(checkpoint, name);
+        if (!value.empty())
+            card += QStringLiteral("<br>%1: %2").arg(name, QString::fromStdString(value));
+    }
+    return card;
+}
+
+void MainWindow::exportImage()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export Image"), QStringLiteral("map.png"),
+                                                      tr("PNG images (*.png)"));
+    if (path.isEmpty())
+        return;
+    if (!grab().save(path))
+        QMessageBox::critical(this, tr("Error Exporting Image"), tr("Could not write %1").arg(path));
+}
+
+} // namespace wse

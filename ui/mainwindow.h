@@ -1,0 +1,61 @@
+#pragma once
+// Assembles the explorer: the map in the centre, colouring and legend, details of the selection.
+#include <QMainWindow>
+
+#include <memory>
+
+class QComboBox;
+class QLabel;
+class QProgressBar;
+
+namespace wse {
+
+class DetailsPanel;
+class LegendWidget;
+class MapView;
+class ZooDocument;
+
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    // Loads a zoo off the GUI thread; emits documentLoaded or loadFailed.
+    void openZoo(const QString &path);
+    // When set, load errors are not shown in a dialog (scripted use): only loadFailed is emitted.
+    void setInteractive(bool interactive) { mInteractive = interactive; }
+
+    // Colours the map by a column; returns false (and changes nothing) for an unknown column.
+    bool colourBy(const QString &column);
+    QString colouringColumn() const;
+
+    void selectPoint(int point); // -1 clears
+    const ZooDocument *document() const { return mDocument.get(); }
+    MapView *mapView() const { return mMapView; }
+    DetailsPanel *detailsPanel() const { return mDetails; }
+
+Q_SIGNALS:
+    void documentLoaded();
+    void loadFailed(const QString &message);
+
+private:
+    void buildMenus();
+    void setDocument(std::shared_ptr<ZooDocument> document);
+    void chooseAndOpen();
+    void exportImage();
+    QString hoverCard(int point) const;
+
+    std::shared_ptr<ZooDocument> mDocument;
+    MapView *mMapView = nullptr;
+    DetailsPanel *mDetails = nullptr;
+    LegendWidget *mLegend = nullptr;
+    QComboBox *mColourBox = nullptr;
+    QLabel *mStatusCounts = nullptr;
+    QProgressBar *mBusy = nullptr;
+    bool mInteractive = true;
+};
+
+} // namespace wse

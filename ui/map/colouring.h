@@ -1,0 +1,44 @@
+#pragma once
+// Turns a metadata column into one colour per point: numeric columns through a perceptually
+// uniform colour map (viridis), text columns through a colour-blind-safe categorical palette
+// (Okabe-Ito, then Paul Tol's muted set) with a legend. No Qt, no VTK: unit-testable.
+#include "zoo/table.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace wse {
+
+struct Rgb
+{
+    uint8_t r = 0, g = 0, b = 0;
+    bool operator==(const Rgb &o) const { return r == o.r && g == o.g && b == o.b; }
+};
+
+struct LegendEntry
+{
+    std::string label;
+    Rgb colour;
+    int64_t count = 0;
+};
+
+struct Colouring
+{
+    std::string title;
+    bool categorical = false;
+    std::vector<Rgb> colours;         // one per point
+    std::vector<LegendEntry> legend;  // categorical only
+    double minimum = 0.0, maximum = 1.0; // continuous only (finite values)
+};
+
+// viridis at t in [0, 1] (clamped).
+Rgb viridis(double t);
+// The i-th categorical colour (cycles after the palette's 18 colours).
+Rgb categoricalColour(size_t index);
+// Colour of missing values (NaN, empty text).
+Rgb missingColour();
+
+Colouring colourBy(const Column &column);
+
+} // namespace wse

@@ -1,0 +1,255 @@
+#include "map/mapview.h"
+
+#include "viewport/vtkopenglwidget.h"
+
+#include <QMouseEvent>
+#include <QToolTip>
+#include <QVBoxLayout>
+
+#include <vtkActor.h>
+#include <vtkCamera.h>
+#include <vtkCellArray.h>
+#include <vtkGenericOpenGLRenderWindow.h>
+#include <vtkLookupTable.h>
+#include <vtkNew.h>
+#include <vtkPointData.h>
+#include <vtkPointPicker.h>
+#include <vtkPoints.h>
+#include <vtkPolyData.h>
+#include <vtkPolyDataMapper.h>
+#include <vtkProperty.h>
+#include <vtkRenderer.h>
+#include <vtkScalarBarActor.h>
+#include <vtkTextProperty.h>
+#include <vtkUnsignedCharArray.h>
+
+namespace wse {
+
+struct MapView::Scene
+{
+    VtkOpenGLWidget *widget = nullptr;
+    vtkNew<vtkPolyData> points;
+    vtkNew<vtkPolyDataMapper> mapper;
+    vtkNew<vtkActor> actor;
+    vtkNew<vtkPolyData> highlight;
+    vtkNew<vtkPolyDataMapper> highlightMapper;
+    vtkNew<vtkActor> highlightActor;
+    vtkNew<vtkLookupTable> lookupTable;
+    vtkNew<vtkScalarBarActor> scalarBar;
+    vtkNew<vtkPointPicker> picker;
+    std::vector<float> xyz;
+};
+
+static vtkSmartPointer<vtkCellArray> vertexCells(vtkIdType count)
+{
+    vtkNew<vtkCellArray> cells;
+    cells->AllocateExact(count, count);
+    for (vtkIdType i = 0; i < count; ++i)
+        cells->InsertNextCell(1, &i);
+    return cells;
+}
+
+MapView::MapView(QWidget *parent)
+    : QWidget(parent)
+    , d(std::make_unique<Scene>())
+{
+    d->widget = new VtkOpenGLWidget(this);
+    d->widget->setObjectName("mapViewport");
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(d->widget);
+    d->widget->installEventFilter(this);
+
+    vtkRenderer *renderer = d->widget->renderer();
+    renderer->SetBackground(1.0, 1.0, 1.0);
+
+    d->mapper->SetInputData(d->points);
+    d->mapper->SetScalarModeToUsePointData();
+    d->mapper->SetColorModeToDirectScalars();
+    d->actor->SetMapper(d->mapper);
+    d->actor->GetProperty()->SetPointSize(7.0f);
+    d->actor->GetProperty()->SetRenderPointsAsSpheres(true);
+    renderer->AddActor(d->actor);
+
+    d->highlightMapper->SetInputData(d->highlight);
+    d->highlightMapper->ScalarVisibilityOff();
+    d->highlightActor->SetMapper(d->highlightMapper);
+    d->highlightActor->GetProperty()->SetColor(0.85, 0.1, 0.35);
+    d->highlightActor->GetProperty()->SetPointSize(15.0f);
+    d->highlightActor->GetProperty()->SetRenderPointsAsSpheres(true);
+    d->highlightActor->GetProperty()->SetOpacity(0.85);
+    d->highlightActor->PickableOff();
+    d->highlightActor->VisibilityOff();
+    renderer->AddActor(d->highlightActor);
+
+    d->lookupTable->SetNumberOfTableValues(256);
+    for (int i = 0; i < 256; ++i) {
+        const Rgb c = viridis(i / 255.0);
+        d->lookupTable->SetTableValue(i, c.r / 255.0, c.g / 255.0, c.b / 255.0, 1.0);
+    }
+    d->lookupTable->Build();
+    d->scalarBar->SetLookupTable(d->lookupTable);
+    d->scalarBar->SetNumberOfLabels(5);
+    d->scalarBar->SetLabelFormat("%-#6.3g");
+    d->scalarBar->SetPosition(0.88, 0.1);
+    d->scalarBar->SetWidth(0.08);
+    d->scalarBar->SetHeight(0.8);
+    d->scalarBar->SetUnconstrainedFontSize(true);
+    for (vtkTextProperty *text : {d->scalarBar->GetLabelTextProperty(), d->scalarBar->GetTitleTextProperty()}) {
+        text->SetColor(0.15, 0.15, 0.15);
+        text->ShadowOff();
+        text->ItalicOff();
+        text->SetFontSize(14);
+    }
+    d->scalarBar->GetTitleTextProperty()->BoldOn();
+    d->scalarBar->VisibilityOff();
+    renderer->AddActor2D(d->scalarBar);
+
+    d->picker->SetTolerance(0.01);
+    d->picker->PickFromListOn();
+    d->picker->AddPickList(d->actor);
+}
+
+MapView::~MapView() = default;
+
+VtkOpenGLWidget *MapView::viewport() const { return d->widget; }
+
+void MapView::setPoints(const std::vector<float> &xyz)
+{
+    d->xyz = xyz;
+    const vtkIdType count = vtkIdType(xyz.size() / 3);
+    vtkNew<vtkPoints> points;
+    points->SetDataTypeToFloat();
+    points->SetNumberOfPoints(count);
+    for (vtkIdType i = 0; i < count; ++i)
+        points->SetPoint(i, xyz[size_t(3 * i)], xyz[size_t(3 * i + 1)], xyz[size_t(3 * i + 2)]);
+    d->points->SetPoints(points);
+    d->points->SetVerts(vertexCells(count));
+    d->points->GetPointData()->SetScalars(nullptr);
+    mSelected = -1;
+    d->highlightActor->VisibilityOff();
+    resetCamera();
+}
+
+int MapView::pointCount() const { return int(d->xyz.size() / 3); }
+
+void MapView::setColouring(const Colouring &colouring)
+{
+    vtkNew<vtkUnsignedCharArray> colours;
+    colours->SetName("colour");
+    colours->SetNumberOfComponents(3);
+    colours->SetNumberOfTuples(vtkIdType(colouring.colours.size()));
+    for (size_t i = 0; i < colouring.colours.size(); ++i) {
+        const Rgb &c = colouring.colours[i];
+        const unsigned char rgb[3] = {c.r, c.g, c.b};
+        colours->SetTypedTuple(vtkIdType(i), rgb);
+    }
+    d->points->GetPointData()->SetScalars(colours);
+    d->points->Modified();
+    if (colouring.categorical) {
+        d->scalarBar->VisibilityOff();
+    } else {
+        d->lookupTable->SetTableRange(colouring.minimum, colouring.maximum);
+        d->scalarBar->SetTitle(colouring.title.c_str());
+        d->scalarBar->VisibilityOn();
+    }
+    d->widget->requestRender();
+}
+
+void MapView::setHoverText(std::function<QString(int)> provider) { mHoverText = std::move(provider); }
+
+void MapView::setSelectedPoint(int index)
+{
+    mSelected = index >= 0 && index < pointCount() ? index : -1;
+    if (mSelected < 0) {
+        d->highlightActor->VisibilityOff();
+    } else {
+        vtkNew<vtkPoints> point;
+        point->InsertNextPoint(d->xyz[size_t(3 * mSelected)], d->xyz[size_t(3 * mSelected + 1)],
+                               d->xyz[size_t(3 * mSelected + 2)]);
+        d->highlight->SetPoints(point);
+        d->highlight->SetVerts(vertexCells(1));
+        d->highlight->Modified();
+        d->highlightActor->VisibilityOn();
+    }
+    d->widget->requestRender();
+}
+
+int MapView::pointAt(const QPoint &position) const
+{
+    if (pointCount() == 0)
+        return -1;
+    const qreal ratio = d->widget->devicePixelRatioF();
+    const int height = int(d->widget->height() * ratio);
+    if (!d->picker->Pick(position.x() * ratio, height - 1 - position.y() * ratio, 0.0, d->widget->renderer()))
+        return -1;
+    return int(d->picker->GetPointId());
+}
+
+QPoint MapView::widgetPositionOf(int index) const
+{
+    vtkRenderer *renderer = d->widget->renderer();
+    renderer->SetWorldPoint(d->xyz[size_t(3 * index)], d->xyz[size_t(3 * index + 1)], d->xyz[size_t(3 * index + 2)], 1.0);
+    renderer->WorldToDisplay();
+    double display[3];
+    renderer->GetDisplayPoint(display);
+    const qreal ratio = d->widget->devicePixelRatioF();
+    const int height = int(d->widget->height() * ratio);
+    return QPoint(int(display[0] / ratio + 0.5), int((height - 1 - display[1]) / ratio + 0.5));
+}
+
+void MapView::resetCamera()
+{
+    vtkRenderer *renderer = d->widget->renderer();
+    vtkCamera *camera = renderer->GetActiveCamera();
+    camera->SetFocalPoint(0, 0, 0);
+    camera->SetPosition(0.0, -0.4, 1.0); // PC1 to the right, PC2 up, PC3 slightly towards the viewer
+    camera->SetViewUp(0, 1, 0);
+    renderer->ResetCamera();
+    d->widget->requestRender();
+}
+
+bool MapView::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched != d->widget)
+        return QWidget::eventFilter(watched, event);
+    switch (event->type()) {
+    case QEvent::MouseButtonPress: {
+        auto *mouse = static_cast<QMouseEvent *>(event);
+        if (mouse->button() == Qt::LeftButton) {
+            mPressPosition = mouse->position().toPoint();
+            mPressed = true;
+        }
+        break;
+    }
+    case QEvent::MouseButtonRelease: {
+        auto *mouse = static_cast<QMouseEvent *>(event);
+        // A click (not a drag that rotated the view) selects.
+        if (mouse->button() == Qt::LeftButton && mPressed &&
+            (mouse->position().toPoint() - mPressPosition).manhattanLength() <= 4) {
+            const int index = pointAt(mouse->position().toPoint());
+            setSelectedPoint(index);
+            Q_EMIT pointClicked(index);
+        }
+        mPressed = false;
+        break;
+    }
+    case QEvent::MouseMove: {
+        auto *mouse = static_cast<QMouseEvent *>(event);
+        if (mouse->buttons() != Qt::NoButton)
+            break;
+        const int index = pointAt(mouse->position().toPoint());
+        Q_EMIT pointHovered(index);
+        if (index >= 0 && mHoverText)
+            QToolTip::showText(mouse->globalPosition().toPoint(), mHoverText(index), d->widget);
+        else
+            QToolTip::hideText();
+        break;
+    }
+    default:
+        break;
+    }
+    return false; // VTK still gets every event (rotation, zoom, pan)
+}
+
+} // namespace wse

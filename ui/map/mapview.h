@@ -1,0 +1,58 @@
+#pragma once
+// The 3D scatter plot of a map: one point per checkpoint, coloured per point, with a colour bar
+// for continuous colourings, hover cards, click-to-select and a highlighted selection.
+#include "map/colouring.h"
+
+#include <QWidget>
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+namespace wse {
+
+class VtkOpenGLWidget;
+
+class MapView : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit MapView(QWidget *parent = nullptr);
+    ~MapView() override;
+
+    // xyz: 3 floats per point. Resets colours, selection and camera.
+    void setPoints(const std::vector<float> &xyz);
+    int pointCount() const;
+    void setColouring(const Colouring &colouring);
+    // Returns the HTML shown when hovering point i.
+    void setHoverText(std::function<QString(int)> provider);
+
+    int selectedPoint() const { return mSelected; }
+    void setSelectedPoint(int index); // -1 clears
+
+    // The point under a widget position (within a few pixels), or -1.
+    int pointAt(const QPoint &position) const;
+    // Where point i appears in widget coordinates (for tests and overlays).
+    QPoint widgetPositionOf(int index) const;
+
+    void resetCamera();
+    VtkOpenGLWidget *viewport() const;
+
+Q_SIGNALS:
+    void pointClicked(int index); // -1 for a click on empty space
+    void pointHovered(int index);
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
+private:
+    struct Scene;
+    std::unique_ptr<Scene> d;
+    std::function<QString(int)> mHoverText;
+    int mSelected = -1;
+    QPoint mPressPosition;
+    bool mPressed = false;
+};
+
+} // namespace wse

@@ -1,0 +1,52 @@
+#include "panels/detailspanel.h"
+
+#include "zoo/zoo.h"
+
+#include <QHeaderView>
+
+namespace wse {
+
+DetailsPanel::DetailsPanel(QWidget *parent)
+    : QTableWidget(0, 2, parent)
+{
+    setObjectName("detailsPanel");
+    setHorizontalHeaderLabels({tr("Property"), tr("Value")});
+    horizontalHeader()->setStretchLastSection(true);
+    verticalHeader()->hide();
+    setEditTriggers(QAbstractItemView::NoEditTriggers);
+    setSelectionBehavior(QAbstractItemView::SelectRows);
+    setAlternatingRowColors(true);
+}
+
+void DetailsPanel::clearDetails() { setRowCount(0); }
+
+void DetailsPanel::showCheckpoint(const Zoo &zoo, int64_t checkpoint)
+{
+    clearDetails();
+    const auto model = int64_t(zoo.checkpoints.get(zoocol::Model).number(checkpoint));
+    auto addRow = [this](const std::string &name, const std::string &text) {
+        const int row = rowCount();
+        insertRow(row);
+        setItem(row, 0, new QTableWidgetItem(QString::fromStdString(name)));
+        setItem(row, 1, new QTableWidgetItem(QString::fromStdString(text)));
+    };
+    addRow(zoocol::ModelId, zoo.models.get(zoocol::ModelId).text(model));
+    addRow(zoocol::Epoch, zoo.checkpoints.get(zoocol::Epoch).displayValue(checkpoint));
+    for (const Column &column : zoo.checkpoints.columns())
+        if (column.name() != zoocol::Model && column.name() != zoocol::WeightRow && column.name() != zoocol::Epoch)
+            addRow(column.name(), column.displayValue(checkpoint));
+    for (const Column &column : zoo.models.columns())
+        if (column.name() != zoocol::ModelId)
+            addRow(column.name(), column.displayValue(model));
+    resizeColumnToContents(0);
+}
+
+QString DetailsPanel::value(const QString &property) const
+{
+    for (int row = 0; row < rowCount(); ++row)
+        if (item(row, 0)->text() == property)
+            return item(row, 1)->text();
+    return {};
+}
+
+} // namespace wse
