@@ -13,6 +13,6 @@ if [[ ! -f "$demo" ]]; then
 fi
 if [[ -z "${DISPLAY:-}" && -z "${WAYLAND_DISPLAY:-}" ]]; then
     echo "run.sh: no display found; starting the explorer under xvfb-run (nothing will be visible)." >&2
-    exec xvfb-run -a -s "-screen 0 1600x1000x24" "$build/app/explorer/wse-explorer" "$demo" "$@"
+    exec xvfb-run -a -s "-screen 0 1600x1000x24" "$build/app/explorer/wse-explorer" "$demo" --map weight-statistics "$@"
 fi
-exec "$build/app/explorer/wse-explorer" "$demo" "$@"
+exec "$build/app/explorer/wse-explorer" "$demo" --map weight-statistics "$@"

@@ -56,6 +56,15 @@ MainWindow::MainWindow(QWidget *parent)
     auto *colourPanel = new QWidget(this);
     auto *colourLayout = new QVBoxLayout(colourPanel);
     colourLayout->setContentsMargins(6, 6, 6, 6);
+    colourLayout->addWidget(new QLabel(tr("Map:"), colourPanel));
+    mMapBox = new QComboBox(colourPanel);
+    mMapBox->setObjectName("mapSource");
+    for (MapSource source : {MapSource::Weights, MapSource::WeightStatistics})
+        mMapBox->addItem(QString::fromStdString(mapSourceDescription(source)), int(source));
+    mMapBox->setToolTip(tr("Weights: PCA of the raw flattened weights (faithful, dominated by initialisation and seed).\n"
+                           "Weight statistics: PCA of z-scored mean, std and quintiles of every tensor "
+                           "(insensitive to neuron permutations)."));
+    colourLayout->addWidget(mMapBox);
     colourLayout->addWidget(new QLabel(tr("Colour by:"), colourPanel));
     mColourBox = new QComboBox(colourPanel);
     mColourBox->setObjectName("colourBy");
@@ -86,6 +95,8 @@ MainWindow::MainWindow(QWidget *parent)
         if (!name.isEmpty())
             colourBy(name);
     });
+    connect(mMapBox, qOverload<int>(&QComboBox::currentIndexChanged), this,
+            [this](int index) { setMapSource(MapSource(mMapBox->itemData(index).toInt())); });
     connect(mMapView, &MapView::pointClicked, this, &MainWindow::selectPoint);
     mMapView->setHoverText([this](int point) { return hoverCard(point); });
     resize(1280, 800);
@@ -107,6 +118,11 @@ void MainWindow::buildMenus()
     QMenu *view = menuBar()->addMenu(tr("&View"));
     QAction *reset = view->addAction(tr("&Reset View"), mMapView, &MapView::resetCamera);
     reset->setShortcut(QKeySequence(tr("Ctrl+R")));
+    QAction *trajectories = view->addAction(tr("Show &Trajectories"));
+    trajectories->setCheckable(true);
+    trajectories->setChecked(true);
+    trajectories->setShortcut(QKeySequence(tr("Ctrl+T")));
+    connect(trajectories, &QAction::toggled, mMapView, &MapView::setTrajectoriesVisible);
 }
 
 void MainWindow::chooseAndOpen()
@@ -142,10 +158,9 @@ void MainWindow::openZoo(const QString &path)
 void MainWindow::setDocument(std::shared_ptr<ZooDocument> document)
 {
     mDocument = std::move(document);
-    const Zoo &zoo = mDocument->zoo();
     setWindowTitle(tr("%1 — Weight Space Explorer").arg(QFileInfo(mDocument->path()).fileName()));
-    mMapView->setPoints(mDocument->map().pca.coordinates);
     mDetails->clearDetails();
+    showMap();
 
     const QString previous = mColourBox->currentText();
     const QSignalBlocker blocker(mColourBox);
@@ -153,14 +168,32 @@ void MainWindow::setDocument(std::shared_ptr<ZooDocument> document)
     mColourBox->addItems(mDocument->colourableColumns());
     const QString initial = mDocument->colourableColumns().contains(previous) ? previous : QStringLiteral("test_acc");
     colourBy(mDocument->colourableColumns().contains(initial) ? initial : mColourBox->itemText(0));
+}
 
-    const std::vector<double> &ratio = mDocument->map().pca.explainedRatio;
+void MainWindow::setMapSource(MapSource source)
+{
+    mMapSource = source;
+    const QSignalBlocker blocker(mMapBox);
+    mMapBox->setCurrentIndex(mMapBox->findData(int(source)));
+    if (mDocument) {
+        showMap();
+        colourBy(colouringColumn());
+    }
+}
+
+void MainWindow::showMap()
+{
+    const WeightMap &map = mDocument->map(mMapSource);
+    mMapView->setPoints(map.pca.coordinates);
+    mMapView->setTrajectories(map.trajectories(mDocument->zoo()));
+    const std::vector<double> &ratio = map.pca.explainedRatio;
     QString variance;
     for (size_t i = 0; i < ratio.size(); ++i)
         variance += QStringLiteral("%1PC%2 %3%").arg(i ? " · " : "").arg(i + 1).arg(ratio[i] * 100.0, 0, 'f', 1);
-    mStatusCounts->setText(tr("%1 models · %2 checkpoints · map: PCA of weights (%3 of variance)")
-                               .arg(zoo.modelCount())
-                               .arg(zoo.checkpointCount())
+    mStatusCounts->setText(tr("%1 models · %2 checkpoints · map: %3 (%4 of variance)")
+                               .arg(mDocument->zoo().modelCount())
+                               .arg(mDocument->zoo().checkpointCount())
+                               .arg(QString::fromStdString(mapSourceDescription(mMapSource)))
                                .arg(variance));
 }
 
@@ -170,7 +203,7 @@ bool MainWindow::colourBy(const QString &column)
         return false;
     const Column all = mDocument->zoo().checkpointColumn(column.toStdString());
     // Restrict to the map's checkpoints (one architecture).
-    const WeightMap &map = mDocument->map();
+    const WeightMap &map = mDocument->map(mMapSource);
     Column onMap = all.isText() ? Column::texts(all.name(), {}) : Column::numbers(all.name(), {});
     for (int64_t checkpoint : map.checkpoints)
         all.isText() ? onMap.append(all.text(checkpoint)) : onMap.append(all.number(checkpoint));

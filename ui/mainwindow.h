@@ -1,5 +1,7 @@
 #pragma once
 // Assembles the explorer: the map in the centre, colouring and legend, details of the selection.
+#include "analysis/weightmap.h"
+
 #include <QMainWindow>
 
 #include <memory>
@@ -32,6 +34,10 @@ public:
     bool colourBy(const QString &column);
     QString colouringColumn() const;
 
+    // Shows the map of the given source (weights or weight statistics).
+    void setMapSource(MapSource source);
+    MapSource mapSource() const { return mMapSource; }
+
     void selectPoint(int point); // -1 clears
     const ZooDocument *document() const { return mDocument.get(); }
     MapView *mapView() const { return mMapView; }
@@ -47,12 +53,15 @@ private:
     void chooseAndOpen();
     void exportImage();
     QString hoverCard(int point) const;
+    void showMap();
 
     std::shared_ptr<ZooDocument> mDocument;
     MapView *mMapView = nullptr;
     DetailsPanel *mDetails = nullptr;
     LegendWidget *mLegend = nullptr;
     QComboBox *mColourBox = nullptr;
+    QComboBox *mMapBox = nullptr;
+    MapSource mMapSource = MapSource::Weights;
     QLabel *mStatusCounts = nullptr;
     QProgressBar *mBusy = nullptr;
     bool mInteractive = true;

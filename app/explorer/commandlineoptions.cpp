@@ -1,6 +1,6 @@
 #include "commandlineoptions.h"
 
-#include <QApplication>
+#include <QCoreApplication>
 #include <QCommandLineParser>
 
 #include <cstdio>
@@ -8,7 +8,7 @@
 
 namespace wse {
 
-ExplorerOptions parseExplorerOptions(const QApplication &app)
+ExplorerOptions parseExplorerOptions(const QCoreApplication &app)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(
@@ -19,7 +19,8 @@ ExplorerOptions parseExplorerOptions(const QApplication &app)
     const QCommandLineOption colourBy({"c", "color-by"}, "Colour the map by this column (e.g. test_acc, init).", "column");
     const QCommandLineOption screenshot({"s", "screenshot"}, "Render the window to this PNG file and exit.", "png");
     const QCommandLineOption size("size", "Window size, e.g. 1280x800.", "WxH");
-    parser.addOptions({colourBy, screenshot, size});
+    const QCommandLineOption map({"m", "map"}, "Map to show: weights (default) or weight-statistics.", "source");
+    parser.addOptions({colourBy, map, screenshot, size});
     parser.process(app);
 
     ExplorerOptions options;
@@ -32,6 +33,12 @@ ExplorerOptions parseExplorerOptions(const QApplication &app)
         options.file = positional.first();
     options.colourBy = parser.value(colourBy);
     options.screenshot = parser.value(screenshot);
+    options.map = parser.value(map);
+    if (!options.map.isEmpty() && options.map != "weights" && options.map != "weight-statistics") {
+        std::fprintf(stderr, "wse-explorer: error: --map wants weights or weight-statistics, got '%s'\n",
+                     qPrintable(options.map));
+        std::exit(1);
+    }
     if (parser.isSet(size)) {
         const QStringList parts = parser.value(size).split('x');
         bool okWidth = false, okHeight = false;

@@ -2,7 +2,7 @@
 #include <QSize>
 #include <QString>
 
-class QApplication;
+class QCoreApplication;
 
 namespace wse {
 
@@ -10,11 +10,12 @@ struct ExplorerOptions
 {
     QString file;
     QString colourBy;
+    QString map; // weights | weight-statistics; empty = default
     QString screenshot;
     QSize size;
 };
 
 // Parses wse-explorer's arguments; prints help/version and exits on --help/--version or errors.
-ExplorerOptions parseExplorerOptions(const QApplication &app);
+ExplorerOptions parseExplorerOptions(const QCoreApplication &app);
 
 } // namespace wse

@@ -10,14 +10,50 @@
 #include <QTimer>
 
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+namespace {
+
+bool wantsHelpOrVersion(int argc, char **argv)
+{
+    for (int i = 1; i < argc; ++i)
+        for (const char *flag : {"-h", "--help", "-?", "--help-all", "-v", "--version"})
+            if (std::strcmp(argv[i], flag) == 0)
+                return true;
+    return false;
+}
+
+bool haveDisplay()
+{
+    return std::getenv("DISPLAY") || std::getenv("WAYLAND_DISPLAY") || std::getenv("QT_QPA_PLATFORM");
+}
+
+void describeApplication()
+{
+    QCoreApplication::setApplicationName("wse-explorer");
+    QCoreApplication::setOrganizationName("weight-space-explorer");
+    QCoreApplication::setApplicationVersion(WSE_VERSION);
+}
+
+} // namespace
 
 int main(int argc, char **argv)
 {
+    if (wantsHelpOrVersion(argc, argv)) { // needs no display
+        QCoreApplication app(argc, argv);
+        describeApplication();
+        wse::parseExplorerOptions(app); // prints and exits
+        return 0;
+    }
+    if (!haveDisplay()) {
+        std::fprintf(stderr, "wse-explorer: error: no display (DISPLAY is not set). On a headless machine run it "
+                             "under a virtual display: xvfb-run -a wse-explorer ...\n");
+        return 2;
+    }
     wse::setDefaultSurfaceFormat(); // before QApplication: VTK needs a 3.2 core context
     QApplication app(argc, argv);
-    QApplication::setApplicationName("Weight Space Explorer");
-    QApplication::setOrganizationName("weight-space-explorer");
-    QApplication::setApplicationVersion(WSE_VERSION);
+    describeApplication();
 
     const wse::ExplorerOptions options = wse::parseExplorerOptions(app);
     const bool scripted = !options.screenshot.isEmpty();
@@ -36,6 +72,8 @@ int main(int argc, char **argv)
 
     wse::MainWindow window;
     window.setInteractive(!scripted);
+    if (!options.map.isEmpty())
+        window.setMapSource(wse::mapSourceFromName(options.map.toStdString()));
     if (options.size.isValid())
         window.resize(options.size);
     window.show();

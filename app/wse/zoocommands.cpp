@@ -25,11 +25,35 @@ struct TrainArguments
     bool demo = false;
 };
 
-void runTrain(const TrainArguments &arguments)
+// With --demo the preset is the starting point; options given explicitly still override it.
+ZooTrainOptions resolveTrainOptions(const TrainArguments &arguments, const CLI::App &command)
 {
-    ZooTrainOptions options = arguments.demo ? ZooTrainOptions::demo() : arguments.options;
-    if (arguments.demo) // explicit flags still override the preset's data size and schedule
-        options.device = arguments.options.device;
+    if (!arguments.demo)
+        return arguments.options;
+    ZooTrainOptions options = ZooTrainOptions::demo();
+    const ZooTrainOptions &given = arguments.options;
+    auto isGiven = [&command](const char *name) { return command.count(name) > 0; };
+    if (isGiven("--name")) options.name = given.name;
+    if (isGiven("--dataset")) options.data.name = given.data.name;
+    if (isGiven("--data-root")) options.data.root = given.data.root;
+    if (isGiven("--train-limit")) options.data.trainLimit = given.data.trainLimit;
+    if (isGiven("--test-limit")) options.data.testLimit = given.data.testLimit;
+    if (isGiven("--init")) options.inits = given.inits;
+    if (isGiven("--activation")) options.activations = given.activations;
+    if (isGiven("--optimizer")) options.optimizers = given.optimizers;
+    if (isGiven("--lr")) options.learningRates = given.learningRates;
+    if (isGiven("--weight-decay")) options.weightDecays = given.weightDecays;
+    if (isGiven("--seed")) options.seeds = given.seeds;
+    if (isGiven("--epochs")) options.epochs = given.epochs;
+    if (isGiven("--batch-size")) options.batchSize = given.batchSize;
+    if (isGiven("--population")) options.populationSize = given.populationSize;
+    if (isGiven("--device")) options.device = given.device;
+    return options;
+}
+
+void runTrain(const TrainArguments &arguments, const CLI::App &command)
+{
+    const ZooTrainOptions options = resolveTrainOptions(arguments, command);
     const size_t models = options.expandGrid().size();
     std::cerr << "wse: training " << models << " CNN-s models on " << options.data.name << " for " << options.epochs
               << " epochs -> " << arguments.output << "\n";
@@ -126,7 +150,7 @@ void addZooCommands(CLI::App &app)
     CLI::App *trainCommand = zoo->add_subcommand("train", "Train a zoo of CNN-s models over a grid of hyper-parameters");
     ZooTrainOptions &o = train->options;
     trainCommand->add_option("-o,--output", train->output, "Zoo file to write (HDF5)")->required();
-    trainCommand->add_flag("--demo", train->demo, "Use the demo preset (4 inits x 4 activations x 3 seeds, 5 epochs)");
+    trainCommand->add_flag("--demo", train->demo, "Start from the demo preset (4 inits x 4 activations x 3 seeds, 8 epochs, 5000 training images); other options override it");
     trainCommand->add_option("--name", o.name, "Zoo name stored in the file")->capture_default_str();
     trainCommand->add_option("--dataset", o.data.name, "Dataset: fashion-mnist or mnist")->capture_default_str();
     trainCommand->add_option("--data-root", o.data.root, "Folder with the dataset's IDX files (default: Debian's)");
@@ -147,7 +171,7 @@ void addZooCommands(CLI::App &app)
     trainCommand->add_option("--population", o.populationSize, "Models advanced together per step")
         ->capture_default_str();
     trainCommand->add_option("--device", o.device, "auto, cpu or cuda")->capture_default_str();
-    trainCommand->callback([train] { runTrain(*train); });
+    trainCommand->callback([train, trainCommand] { runTrain(*train, *trainCommand); });
 
     auto infoPath = std::make_shared<std::string>();
     auto infoJson = std::make_shared<bool>(false);

@@ -1,31 +1,85 @@
 #include "analysis/weightmap.h"
 
+#include "analysis/weightstatistics.h"
 #include "common/error.h"
+
+#include <algorithm>
+#include <map>
 
 namespace wse {
 
-WeightMap computeWeightMap(const Zoo &zoo, int architecture, int dimensions)
+std::string mapSourceName(MapSource source)
+{
+    return source == MapSource::Weights ? "weights" : "weight-statistics";
+}
+
+MapSource mapSourceFromName(const std::string &name)
+{
+    if (name == "weights")
+        return MapSource::Weights;
+    if (name == "weight-statistics" || name == "stats")
+        return MapSource::WeightStatistics;
+    throw UsageError("unknown map '" + name + "' (use weights or weight-statistics)");
+}
+
+std::string mapSourceDescription(MapSource source)
+{
+    return source == MapSource::Weights ? "PCA of weights" : "PCA of per-tensor weight statistics";
+}
+
+std::vector<std::vector<int>> WeightMap::trajectories(const Zoo &zoo) const
+{
+    const Column &model = zoo.checkpoints.get(zoocol::Model);
+    const Column &epoch = zoo.checkpoints.get(zoocol::Epoch);
+    std::map<int64_t, std::vector<std::pair<double, int>>> byModel;
+    for (size_t point = 0; point < checkpoints.size(); ++point)
+        byModel[int64_t(model.number(checkpoints[point]))].push_back({epoch.number(checkpoints[point]), int(point)});
+    std::vector<std::vector<int>> result;
+    for (auto &[id, points] : byModel) {
+        if (points.size() < 2)
+            continue;
+        std::sort(points.begin(), points.end());
+        std::vector<int> line;
+        for (const auto &entry : points)
+            line.push_back(entry.second);
+        result.push_back(std::move(line));
+    }
+    return result;
+}
+
+WeightMap computeWeightMap(const Zoo &zoo, MapSource source, int architecture, int dimensions)
 {
     if (architecture < 0 || size_t(architecture) >= zoo.architectures.size())
         throw UsageError("the zoo has no architecture #" + std::to_string(architecture));
+    const Architecture &arch = zoo.architectures[size_t(architecture)];
     const WeightMatrix &matrix = zoo.weights[size_t(architecture)];
     if (int64_t(matrix.values.size()) != matrix.rows * matrix.cols)
         throw UsageError("the zoo's weights are not loaded");
 
     WeightMap map;
+    map.source = source;
     map.architecture = architecture;
     const Column &rows = zoo.checkpoints.get(zoocol::WeightRow);
-    std::vector<float> selected;
+    const int64_t cols = source == MapSource::Weights ? matrix.cols : int64_t(arch.tensors.size()) * StatisticsPerTensor;
+    std::vector<float> features;
     for (int64_t c = 0; c < zoo.checkpointCount(); ++c) {
         if (zoo.checkpointArchitecture(c) != architecture)
             continue;
         map.checkpoints.push_back(c);
         const float *row = matrix.row(int64_t(rows.number(c)));
-        selected.insert(selected.end(), row, row + matrix.cols);
+        if (source == MapSource::Weights) {
+            features.insert(features.end(), row, row + matrix.cols);
+        } else {
+            const std::vector<float> statistics = weightStatistics(arch, row);
+            features.insert(features.end(), statistics.begin(), statistics.end());
+        }
     }
     if (map.checkpoints.empty())
-        throw UsageError("architecture '" + zoo.architectures[size_t(architecture)].name + "' has no checkpoints");
-    map.pca = computePca(selected.data(), int64_t(map.checkpoints.size()), matrix.cols, dimensions);
+        throw UsageError("architecture '" + arch.name + "' has no checkpoints");
+    const auto count = int64_t(map.checkpoints.size());
+    if (source == MapSource::WeightStatistics)
+        standardiseColumns(features, count, cols);
+    map.pca = computePca(features.data(), count, cols, dimensions);
     return map;
 }
 

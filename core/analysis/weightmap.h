@@ -1,20 +1,36 @@
 #pragma once
-// The first map of a zoo: PCA of the flattened weights of every checkpoint of one architecture.
+// The first maps of a zoo, before any encoder: PCA of the flattened weights of every checkpoint
+// of one architecture, or PCA of their standardised per-tensor weight statistics.
 #include "analysis/pca.h"
 #include "zoo/zoo.h"
 
+#include <string>
 #include <vector>
 
 namespace wse {
 
+enum class MapSource {
+    Weights,          // raw flattened weights: faithful, but dominated by initialisation scale and seed
+    WeightStatistics, // mean, std, quintiles per tensor, z-scored: permutation invariant
+};
+
+std::string mapSourceName(MapSource source);       // "weights", "weight-statistics"
+MapSource mapSourceFromName(const std::string &name); // throws UsageError
+std::string mapSourceDescription(MapSource source); // for titles and status bars
+
 struct WeightMap
 {
+    MapSource source = MapSource::Weights;
     int architecture = 0;
     std::vector<int64_t> checkpoints; // zoo checkpoint index of each map point
     PcaResult pca;                    // coordinates: one row per map point
+
+    // Map points of each model in epoch order (for trajectories); models with one point are left out.
+    std::vector<std::vector<int>> trajectories(const Zoo &zoo) const;
 };
 
 // Needs the zoo's weights loaded. Throws UsageError if the architecture has no checkpoints.
-WeightMap computeWeightMap(const Zoo &zoo, int architecture = 0, int dimensions = 3);
+WeightMap computeWeightMap(const Zoo &zoo, MapSource source = MapSource::Weights, int architecture = 0,
+                           int dimensions = 3);
 
 } // namespace wse

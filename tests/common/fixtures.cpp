@@ -22,7 +22,7 @@ Zoo makeSyntheticZoo(int clusters, int perCluster, int epochs, unsigned seed)
     std::vector<std::vector<float>> centres(static_cast<size_t>(clusters), std::vector<float>(static_cast<size_t>(cols)));
     for (int c = 0; c < clusters; ++c)
         for (int64_t j = 0; j < cols; ++j)
-            centres[size_t(c)][size_t(j)] = (j % clusters == c) ? 1.0f : 0.0f;
+            centres[size_t(c)][size_t(j)] = (j % clusters == c) ? 1.0f + 0.5f * float(c) : 0.0f; // position and scale differ
 
     int model = 0;
     for (int c = 0; c < clusters; ++c)

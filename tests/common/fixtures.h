@@ -7,7 +7,8 @@
 
 namespace wse::test {
 
-// A zoo of CNN-s checkpoints whose weights form `clusters` well separated groups (one per value
+// A zoo of CNN-s checkpoints whose weights form `clusters` well separated groups (by position
+// and scale of the large weights; one per value
 // of the text column "init": init_0, init_1, ...) with `perCluster` models and `epochs`+1
 // checkpoints each; test_acc rises with the epoch. Deterministic for a given seed.
 Zoo makeSyntheticZoo(int clusters = 3, int perCluster = 4, int epochs = 3, unsigned seed = 7);

@@ -97,6 +97,15 @@ private Q_SLOTS:
         QVERIFY(countColour(byAccuracy, viridis(0.0)) > 20); // epoch-0 points, and the colour bar's end
         QVERIFY(countColour(byAccuracy, viridis(1.0)) > 20);
         QVERIFY(!window.colourBy("no_such_column"));
+
+        // The weight-statistics map places the same checkpoints elsewhere and keeps the colouring.
+        const QPoint before = window.mapView()->widgetPositionOf(5);
+        window.setMapSource(MapSource::WeightStatistics);
+        QTest::qWait(100);
+        QCOMPARE(window.mapView()->pointCount(), 48);
+        QCOMPARE(window.colouringColumn(), QString("test_acc"));
+        QVERIFY(window.mapView()->widgetPositionOf(5) != before);
+        QVERIFY(countColour(window.mapView()->viewport()->grabFramebuffer(), viridis(1.0)) > 20);
     }
 
     void clickingAPointShowsItsModel()

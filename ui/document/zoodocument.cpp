@@ -9,8 +9,14 @@ std::shared_ptr<ZooDocument> ZooDocument::load(const QString &path)
     auto document = std::make_shared<ZooDocument>();
     document->mPath = path;
     document->mZoo = ZooStore::read(path.toStdString());
-    document->mMap = computeWeightMap(document->mZoo);
+    document->mWeightsMap = computeWeightMap(document->mZoo, MapSource::Weights);
+    document->mStatisticsMap = computeWeightMap(document->mZoo, MapSource::WeightStatistics);
     return document;
+}
+
+const WeightMap &ZooDocument::map(MapSource source) const
+{
+    return source == MapSource::Weights ? mWeightsMap : mStatisticsMap;
 }
 
 QStringList ZooDocument::colourableColumns() const
@@ -26,8 +32,8 @@ int ZooDocument::pointOf(const std::string &modelId, int epoch) const
 {
     const Column ids = mZoo.checkpointColumn(zoocol::ModelId);
     const Column &epochs = mZoo.checkpoints.get(zoocol::Epoch);
-    for (size_t point = 0; point < mMap.checkpoints.size(); ++point) {
-        const int64_t checkpoint = mMap.checkpoints[point];
+    for (size_t point = 0; point < mWeightsMap.checkpoints.size(); ++point) {
+        const int64_t checkpoint = mWeightsMap.checkpoints[point];
         if (ids.text(checkpoint) == modelId && int(epochs.number(checkpoint)) == epoch)
             return int(point);
     }

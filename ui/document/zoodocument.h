@@ -13,15 +13,16 @@ namespace wse {
 class ZooDocument
 {
 public:
-    // Reads the zoo file and computes its weight-space PCA map. Throws wse::Error.
+    // Reads the zoo file and computes its maps (weights and weight statistics). Throws wse::Error.
     static std::shared_ptr<ZooDocument> load(const QString &path);
 
     const QString &path() const { return mPath; }
     const Zoo &zoo() const { return mZoo; }
-    const WeightMap &map() const { return mMap; }
+    const WeightMap &map(MapSource source) const;
 
-    // Zoo checkpoint index of map point i.
-    int64_t checkpointOf(int point) const { return mMap.checkpoints.at(size_t(point)); }
+    // Zoo checkpoint index of map point i (the same for every map source).
+    int64_t checkpointOf(int point) const { return mWeightsMap.checkpoints.at(size_t(point)); }
+    int pointCount() const { return int(mWeightsMap.checkpoints.size()); }
     // Columns the map can be coloured by (metrics and hyper-parameters, not bookkeeping).
     QStringList colourableColumns() const;
     // Map point of the first checkpoint of the given model at the given epoch, or -1.
@@ -30,7 +31,8 @@ public:
 private:
     QString mPath;
     Zoo mZoo;
-    WeightMap mMap;
+    WeightMap mWeightsMap;
+    WeightMap mStatisticsMap;
 };
 
 } // namespace wse

@@ -31,6 +31,9 @@ struct MapView::Scene
     vtkNew<vtkPolyData> points;
     vtkNew<vtkPolyDataMapper> mapper;
     vtkNew<vtkActor> actor;
+    vtkNew<vtkPolyData> lines;
+    vtkNew<vtkPolyDataMapper> linesMapper;
+    vtkNew<vtkActor> linesActor;
     vtkNew<vtkPolyData> highlight;
     vtkNew<vtkPolyDataMapper> highlightMapper;
     vtkNew<vtkActor> highlightActor;
@@ -67,9 +70,19 @@ MapView::MapView(QWidget *parent)
     d->mapper->SetScalarModeToUsePointData();
     d->mapper->SetColorModeToDirectScalars();
     d->actor->SetMapper(d->mapper);
-    d->actor->GetProperty()->SetPointSize(7.0f);
+    d->actor->GetProperty()->SetPointSize(9.0f);
     d->actor->GetProperty()->SetRenderPointsAsSpheres(true);
     renderer->AddActor(d->actor);
+
+    d->linesMapper->SetInputData(d->lines);
+    d->linesMapper->SetScalarModeToUsePointData();
+    d->linesMapper->SetColorModeToDirectScalars();
+    d->linesActor->SetMapper(d->linesMapper);
+    d->linesActor->GetProperty()->SetLineWidth(1.5f);
+    d->linesActor->GetProperty()->SetOpacity(0.55);
+    d->linesActor->GetProperty()->LightingOff();
+    d->linesActor->PickableOff();
+    renderer->AddActor(d->linesActor);
 
     d->highlightMapper->SetInputData(d->highlight);
     d->highlightMapper->ScalarVisibilityOff();
@@ -126,6 +139,10 @@ void MapView::setPoints(const std::vector<float> &xyz)
     d->points->SetPoints(points);
     d->points->SetVerts(vertexCells(count));
     d->points->GetPointData()->SetScalars(nullptr);
+    d->lines->SetPoints(points);
+    vtkNew<vtkCellArray> noLines;
+    d->lines->SetLines(noLines);
+    d->lines->GetPointData()->SetScalars(nullptr);
     mSelected = -1;
     d->highlightActor->VisibilityOff();
     resetCamera();
@@ -146,6 +163,8 @@ void MapView::setColouring(const Colouring &colouring)
     }
     d->points->GetPointData()->SetScalars(colours);
     d->points->Modified();
+    d->lines->GetPointData()->SetScalars(colours);
+    d->lines->Modified();
     if (colouring.categorical) {
         d->scalarBar->VisibilityOff();
     } else {
@@ -153,6 +172,24 @@ void MapView::setColouring(const Colouring &colouring)
         d->scalarBar->SetTitle(colouring.title.c_str());
         d->scalarBar->VisibilityOn();
     }
+    d->widget->requestRender();
+}
+
+void MapView::setTrajectories(const std::vector<std::vector<int>> &lines)
+{
+    vtkNew<vtkCellArray> cells;
+    for (const std::vector<int> &line : lines) {
+        std::vector<vtkIdType> ids(line.begin(), line.end());
+        cells->InsertNextCell(vtkIdType(ids.size()), ids.data());
+    }
+    d->lines->SetLines(cells);
+    d->lines->Modified();
+    d->widget->requestRender();
+}
+
+void MapView::setTrajectoriesVisible(bool visible)
+{
+    d->linesActor->SetVisibility(visible);
     d->widget->requestRender();
 }
 

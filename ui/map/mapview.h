@@ -25,6 +25,10 @@ public:
     void setPoints(const std::vector<float> &xyz);
     int pointCount() const;
     void setColouring(const Colouring &colouring);
+    // Polylines through point indices (each model's checkpoints in epoch order), drawn in the
+    // points' colours so a colour gradient along a line shows change over training.
+    void setTrajectories(const std::vector<std::vector<int>> &lines);
+    void setTrajectoriesVisible(bool visible);
     // Returns the HTML shown when hovering point i.
     void setHoverText(std::function<QString(int)> provider);
 

@@ -12,6 +12,8 @@ LegendWidget::LegendWidget(QWidget *parent)
     setSelectionMode(QAbstractItemView::NoSelection);
     setFocusPolicy(Qt::NoFocus);
     setIconSize(QSize(14, 14));
+    setWordWrap(true);
+    setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
 }
 
 static QIcon swatch(const Rgb &colour)
@@ -30,10 +32,10 @@ void LegendWidget::showColouring(const Colouring &colouring)
 {
     clear();
     if (!colouring.categorical) {
-        addItem(tr("%1: %2 .. %3 (colour bar in the map)")
-                    .arg(QString::fromStdString(colouring.title))
+        addItem(tr("%1 from %2 to %3").arg(QString::fromStdString(colouring.title))
                     .arg(colouring.minimum, 0, 'g', 4)
                     .arg(colouring.maximum, 0, 'g', 4));
+        addItem(tr("viridis colour map; see the colour bar in the map"));
         return;
     }
     for (const LegendEntry &entry : colouring.legend)

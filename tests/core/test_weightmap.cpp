@@ -1,0 +1,100 @@
+// Weight statistics (known values, permutation invariance) and the two zoo maps.
+#include "common/fixtures.h"
+
+#include "analysis/weightmap.h"
+#include "analysis/weightstatistics.h"
+
+#include <QtTest>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <random>
+
+using namespace wse;
+
+class TestWeightMap : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void statisticsOfKnownValues()
+    {
+        Architecture arch;
+        arch.name = "tiny";
+        arch.tensors = {{"a.weight", {5}}, {"a.bias", {2}}};
+        const float row[7] = {5, 1, 4, 2, 3, -1, 1};
+        const std::vector<float> f = weightStatistics(arch, row);
+        QCOMPARE(f.size(), size_t(14));
+        const float expectedWeight[7] = {3.0f, std::sqrt(2.5f), 1, 2, 3, 4, 5}; // mean, std, quintiles
+        for (int i = 0; i < 7; ++i)
+            QVERIFY(std::fabs(f[size_t(i)] - expectedWeight[i]) < 1e-6);
+        const float expectedBias[7] = {0.0f, std::sqrt(2.0f), -1, -0.5f, 0, 0.5f, 1};
+        for (int i = 0; i < 7; ++i)
+            QVERIFY(std::fabs(f[size_t(7 + i)] - expectedBias[i]) < 1e-6);
+        QCOMPARE(weightStatisticNames(arch)[8], std::string("a.bias:std"));
+    }
+
+    void statisticsIgnoreNeuronOrder()
+    {
+        const Architecture arch = cnnSmall(1);
+        std::vector<float> row(size_t(arch.numel()));
+        std::mt19937 random(1);
+        std::normal_distribution<float> normal;
+        for (float &v : row)
+            v = normal(random);
+        std::vector<float> permuted = row;
+        // Swap two output channels of conv1 (weights and biases together): the same function.
+        std::swap_ranges(permuted.begin(), permuted.begin() + 25, permuted.begin() + 25);
+        std::swap(permuted[200], permuted[201]);
+        QVERIFY(permuted != row);
+        QVERIFY(weightStatistics(arch, row.data()) == weightStatistics(arch, permuted.data()));
+    }
+
+    void bothMapsPlaceEveryCheckpointAndSeparateClusters_data()
+    {
+        QTest::addColumn<int>("source");
+        QTest::newRow("weights") << int(MapSource::Weights);
+        QTest::newRow("weight statistics") << int(MapSource::WeightStatistics);
+    }
+    void bothMapsPlaceEveryCheckpointAndSeparateClusters()
+    {
+        QFETCH(int, source);
+        const Zoo zoo = test::makeSyntheticZoo(3, 4, 2);
+        const WeightMap map = computeWeightMap(zoo, MapSource(source));
+        QCOMPARE(int64_t(map.checkpoints.size()), zoo.checkpointCount());
+        // Every point's nearest neighbour on the map belongs to its own cluster (init_0/1/2).
+        const Column init = zoo.checkpointColumn("init");
+        auto distance = [&](size_t a, size_t b) {
+            double sum = 0;
+            for (int k = 0; k < 3; ++k) {
+                const double d = map.pca.coordinates[a * 3 + size_t(k)] - map.pca.coordinates[b * 3 + size_t(k)];
+                sum += d * d;
+            }
+            return sum;
+        };
+        for (size_t a = 0; a < map.checkpoints.size(); ++a) {
+            size_t nearest = a == 0 ? 1 : 0;
+            for (size_t b = 0; b < map.checkpoints.size(); ++b)
+                if (b != a && distance(a, b) < distance(a, nearest))
+                    nearest = b;
+            QCOMPARE(init.text(map.checkpoints[nearest]), init.text(map.checkpoints[a]));
+        }
+    }
+
+    void trajectoriesFollowEpochs()
+    {
+        const Zoo zoo = test::makeSyntheticZoo(2, 2, 3);
+        const WeightMap map = computeWeightMap(zoo, MapSource::Weights);
+        const auto lines = map.trajectories(zoo);
+        QCOMPARE(lines.size(), size_t(4));
+        for (const auto &line : lines) {
+            QCOMPARE(line.size(), size_t(4));
+            for (size_t i = 0; i < line.size(); ++i)
+                QCOMPARE(zoo.checkpoints.get("epoch").number(map.checkpoints[size_t(line[i])]), double(i));
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestWeightMap)
+#include "test_weightmap.moc"
