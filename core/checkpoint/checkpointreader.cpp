@@ -1,0 +1,181 @@
+#include "checkpoint/checkpointfile.h"
+#include "checkpoint/pickle.h"
+#include "checkpoint/ziparchive.h"
+
+#include "common/error.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <fstream>
+#include <map>
+
+namespace wse {
+
+namespace {
+
+using Kind = PickleValue::Kind;
+__extension__ using Wide = __int128; // index arithmetic that cannot overflow
+
+std::vector<uint8_t> readFileBytes(const std::string &path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw IoError(path, "cannot open (no such file or no permission)");
+    std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.bad())
+        throw IoError(path, "read error");
+    return bytes;
+}
+
+DType dtypeOfStorage(const std::string &storageType, const std::string &label)
+{
+    static const std::map<std::string, DType> types = {
+        {"torch.FloatStorage", DType::Float32}, {"torch.DoubleStorage", DType::Float64},
+        {"torch.HalfStorage", DType::Float16}, {"torch.BFloat16Storage", DType::BFloat16},
+        {"torch.LongStorage", DType::Int64}, {"torch.IntStorage", DType::Int32}, {"torch.ShortStorage", DType::Int16},
+        {"torch.CharStorage", DType::Int8}, {"torch.ByteStorage", DType::UInt8}, {"torch.BoolStorage", DType::Bool}};
+    const auto it = types.find(storageType);
+    if (it == types.end())
+        throw FormatError(label, "unsupported storage type " + storageType);
+    return it->second;
+}
+
+bool isTensorDict(const PickleValue &value)
+{
+    if (value.kind != Kind::Dict || value.items.empty())
+        return false;
+    for (size_t i = 0; i + 1 < value.items.size(); i += 2)
+        if (value.items[i]->kind != Kind::String || value.items[i + 1]->kind != Kind::Tensor)
+            return false;
+    return true;
+}
+
+// Copies a (possibly strided, offset, shared) tensor out of its storage into contiguous bytes.
+TensorBuffer materialise(const TensorReference &ref, const std::vector<uint8_t> &storage, const std::string &key,
+                         const std::string &label)
+{
+    TensorBuffer tensor;
+    tensor.dtype = dtypeOfStorage(ref.storageType, label);
+    tensor.shape = ref.shape;
+    const int64_t element = dtypeSize(tensor.dtype);
+    const int64_t available = int64_t(storage.size()) / element;
+    int64_t numel = 1;
+    Wide lastIndex = ref.offset; // largest storage index touched (128 bits: no overflow)
+    for (size_t d = 0; d < ref.shape.size(); ++d) {
+        if (ref.shape[d] > (int64_t(1) << 40) || ref.stride[d] > (int64_t(1) << 40))
+            throw FormatError(label, "tensor '" + key + "' has an implausible size or stride");
+        numel *= ref.shape[d];
+        if (numel > (int64_t(1) << 40))
+            throw FormatError(label, "tensor '" + key + "' is implausibly large");
+        if (ref.shape[d] > 0)
+            lastIndex += Wide(ref.shape[d] - 1) * ref.stride[d];
+    }
+    if (numel > 0 && (ref.offset < 0 || lastIndex >= available))
+        throw FormatError(label, "tensor '" + key + "' " + tensor.shapeText() + " needs storage elements up to " +
+                                     std::to_string(int64_t(std::min<Wide>(lastIndex, INT64_MAX))) + " but storage '" + ref.storageKey + "' holds " +
+                                     std::to_string(available) + " (truncated or corrupt file)");
+    tensor.bytes.resize(size_t(numel * element));
+    if (numel == 0)
+        return tensor;
+    // Walk the elements in row-major order, tracking the storage index of each.
+    const size_t dims = ref.shape.size();
+    std::vector<int64_t> index(dims, 0);
+    int64_t source = ref.offset;
+    for (int64_t i = 0; i < numel; ++i) {
+        std::memcpy(&tensor.bytes[size_t(i * element)], &storage[size_t(source * element)], size_t(element));
+        for (size_t d = dims; d-- > 0;) {
+            if (++index[d] < ref.shape[d]) {
+                source += ref.stride[d];
+                break;
+            }
+            source -= (ref.shape[d] - 1) * ref.stride[d];
+            index[d] = 0;
+        }
+    }
+    return tensor;
+}
+
+void checkNotLegacy(const std::vector<uint8_t> &bytes, const std::string &label)
+{
+    const bool zip = bytes.size() >= 4 && bytes[0] == 'P' && bytes[1] == 'K' && bytes[2] == 3 && bytes[3] == 4;
+    if (zip)
+        return;
+    const bool pickle = bytes.size() >= 2 && bytes[0] == 0x80 && bytes[1] <= 5;
+    const bool tar = bytes.size() > 262 && std::memcmp(&bytes[257], "ustar", 5) == 0;
+    if (pickle || tar)
+        throw FormatError(label, "unsupported legacy PyTorch format (saved before torch 1.6 or with "
+                                 "_use_new_zipfile_serialization=False); re-save it with torch>=1.6: "
+                                 "torch.save(torch.load(f), f)");
+    if (bytes.empty())
+        throw FormatError(label, "empty file");
+    throw FormatError(label, "not a PyTorch checkpoint (expected a zip archive as written by torch.save)");
+}
+
+} // namespace
+
+StateDict readCheckpointBytes(std::vector<uint8_t> bytes, const std::string &label)
+{
+    checkNotLegacy(bytes, label);
+    const ZipArchive archive(std::move(bytes), label);
+    std::string prefix;
+    bool found = false;
+    for (const std::string &name : archive.names()) {
+        const std::string suffix = "data.pkl";
+        if (name.size() >= suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0 &&
+            (name.size() == suffix.size() || name[name.size() - suffix.size() - 1] == '/')) {
+            prefix = name.substr(0, name.size() - suffix.size());
+            found = true;
+            break;
+        }
+    }
+    if (!found)
+        throw FormatError(label, "zip archive has no data.pkl: not a torch.save checkpoint (a TorchScript file? "
+                                 "those are not state_dicts)");
+
+    const PickleDocument document = unpickle(archive.read(prefix + "data.pkl"), label);
+    StateDict result;
+    const PickleValue *dict = document.root.get();
+    if (!isTensorDict(*dict)) {
+        dict = nullptr;
+        for (const char *entry : {"model", "state_dict", "model_state_dict", "module"}) {
+            const PickleValue *candidate = document.root->dictGet(entry);
+            if (candidate && isTensorDict(*candidate)) {
+                dict = candidate;
+                std::string skipped;
+                for (size_t i = 0; i + 1 < document.root->items.size(); i += 2)
+                    if (document.root->items[i]->kind == Kind::String && document.root->items[i]->text != entry)
+                        skipped += (skipped.empty() ? "" : ", ") + document.root->items[i]->text;
+                result.notes.push_back(std::string("read the state_dict under '") + entry + "'" +
+                                       (skipped.empty() ? "" : "; skipped " + skipped));
+                break;
+            }
+        }
+        if (!dict)
+            throw FormatError(label, document.root->isDict() && document.root->items.empty()
+                                         ? "the checkpoint holds an empty dict: no tensors"
+                                         : "no state_dict found (expected a dict of tensors, or one under 'model')");
+    }
+
+    std::map<std::string, std::vector<uint8_t>> storages; // shared storages are read once
+    for (size_t i = 0; i + 1 < dict->items.size(); i += 2) {
+        const std::string &key = dict->items[i]->text;
+        const TensorReference &ref = dict->items[i + 1]->tensor;
+        auto it = storages.find(ref.storageKey);
+        if (it == storages.end()) {
+            const std::string entry = prefix + "data/" + ref.storageKey;
+            if (!archive.contains(entry))
+                throw FormatError(label, "tensor '" + key + "' refers to missing storage '" + entry + "'");
+            it = storages.emplace(ref.storageKey, archive.read(entry)).first;
+        }
+        result.entries.emplace_back(key, materialise(ref, it->second, key, label));
+    }
+    return result;
+}
+
+StateDict readCheckpoint(const std::string &path)
+{
+    return readCheckpointBytes(readFileBytes(path), path);
+}
+
+} // namespace wse
