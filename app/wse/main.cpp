@@ -1,4 +1,5 @@
 // wse: the command-line interface of Weight Space Explorer.
+#include "checkpointcommands.h"
 #include "zoocommands.h"
 
 #include "common/error.h"
@@ -14,6 +15,7 @@ int main(int argc, char **argv)
     app.set_version_flag("--version", std::string("wse ") + WSE_VERSION);
     app.require_subcommand(1);
     wse::addZooCommands(app);
+    wse::addCheckpointCommands(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError &error) {

@@ -2,8 +2,11 @@
 
 #include "terminalprogress.h"
 
+#include "checkpoint/checkpointfile.h"
 #include "common/error.h"
 #include "training/zootrainer.h"
+#include "zoo/officialimport.h"
+#include "zoo/zoocheckpoints.h"
 #include "zoo/zoostore.h"
 
 #include <nlohmann/json.hpp>
@@ -139,6 +142,78 @@ void printZooInfo(const nlohmann::json &j)
     }
 }
 
+void addZooImportExportCommands(CLI::App &zooCommand)
+{
+    struct ImportArguments
+    {
+        std::string folder, output;
+    };
+    auto import = std::make_shared<ImportArguments>();
+    CLI::App *importCommand = zooCommand.add_subcommand("import", "Import a zoo in the official Model Zoos (Ray Tune) layout");
+    importCommand->add_option("folder", import->folder, "Zoo folder: one sub-folder per model with params.json, "
+                                                        "result.json and checkpoint_<n>/checkpoints")->required();
+    importCommand->add_option("-o,--output", import->output, "Zoo file to write (HDF5)")->required();
+    importCommand->callback([import] {
+        ImportReport report;
+        Zoo zoo;
+        {
+            TerminalProgress progress;
+            zoo = importOfficialZoo(import->folder, report, progress.callback());
+        }
+        ZooStore::write(zoo, import->output);
+        std::cerr << "wse: imported " << report.modelsImported << " of " << report.modelsFound << " models ("
+                  << report.checkpointsImported << " checkpoints) -> " << import->output << "\n";
+        if (!report.skipped.empty()) {
+            std::cerr << "wse: skipped " << report.skipped.size() << " models:\n";
+            for (const auto &[folder, reason] : report.skipped)
+                std::cerr << "  " << folder << ": " << reason << "\n";
+        }
+    });
+
+    struct ExportArguments
+    {
+        std::string zoo, model, output;
+        int epoch = 0;
+    };
+    auto exportArgs = std::make_shared<ExportArguments>();
+    CLI::App *exportCommand = zooCommand.add_subcommand("export", "Write one checkpoint of a zoo as a PyTorch .pt state_dict");
+    exportCommand->add_option("zoo", exportArgs->zoo, "Zoo file")->required();
+    exportCommand->add_option("--model", exportArgs->model, "Model id (see wse zoo info --json, or the explorer)")->required();
+    exportCommand->add_option("--epoch", exportArgs->epoch, "Epoch")->required();
+    exportCommand->add_option("-o,--output", exportArgs->output, "Checkpoint to write (.pt)")->required();
+    exportCommand->callback([exportArgs] {
+        const StateDict sd = exportCheckpoint(exportArgs->zoo, exportArgs->model, exportArgs->epoch);
+        writeCheckpoint(exportArgs->output, sd);
+        std::cerr << "wse: wrote " << exportArgs->output << " (" << sd.entries.size() << " tensors, " << sd.numel()
+                  << " values; load with model.load_state_dict(torch.load(path)))\n";
+    });
+
+    struct AddArguments
+    {
+        std::string zoo;
+        std::vector<std::string> files, meta;
+    };
+    auto add = std::make_shared<AddArguments>();
+    CLI::App *addCommand = zooCommand.add_subcommand("add", "Add .pt checkpoints to a zoo, one model each");
+    addCommand->add_option("zoo", add->zoo, "Zoo file (updated in place, atomically)")->required();
+    addCommand->add_option("files", add->files, "Checkpoints (.pt)")->required();
+    addCommand->add_option("--meta", add->meta, "key=value for the new models (epoch and metrics go to the checkpoint)");
+    addCommand->callback([add] {
+        std::vector<std::pair<std::string, std::string>> meta;
+        for (const std::string &item : add->meta) {
+            const size_t equals = item.find('=');
+            if (equals == std::string::npos || equals == 0)
+                throw UsageError("--meta wants key=value, got '" + item + "'");
+            meta.emplace_back(item.substr(0, equals), item.substr(equals + 1));
+        }
+        const std::vector<std::string> ids = addCheckpoints(add->zoo, add->files, meta);
+        std::cerr << "wse: added " << ids.size() << " models to " << add->zoo << ":";
+        for (const std::string &id : ids)
+            std::cerr << " " << id;
+        std::cerr << "\n";
+    });
+}
+
 } // namespace
 
 void addZooCommands(CLI::App &app)
@@ -178,6 +253,8 @@ void addZooCommands(CLI::App &app)
     CLI::App *info = zoo->add_subcommand("info", "Summarise a zoo file: models, architectures, metric ranges, hyper-parameters");
     info->add_option("file", *infoPath, "Zoo file (HDF5)")->required();
     info->add_flag("--json", *infoJson, "Print JSON");
+    addZooImportExportCommands(*zoo);
+
     info->callback([infoPath, infoJson] {
         const nlohmann::json j = describeZoo(ZooStore::read(*infoPath, /*withWeights=*/false), *infoPath);
         if (*infoJson)

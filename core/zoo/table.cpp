@@ -100,6 +100,17 @@ const Column &Table::get(const std::string &name) const
     throw UsageError("no column '" + name + "' (known: " + known + ")");
 }
 
+void Table::convertToText(const std::string &name)
+{
+    for (Column &column : mColumns)
+        if (column.name() == name && !column.isText()) {
+            std::vector<std::string> texts;
+            for (int64_t row = 0; row < column.size(); ++row)
+                texts.push_back(std::isnan(column.number(row)) ? std::string() : column.displayValue(row));
+            column = Column::texts(name, std::move(texts));
+        }
+}
+
 void Table::appendRow(const std::vector<std::pair<std::string, Value>> &row)
 {
     const double missingNumber = std::numeric_limits<double>::quiet_NaN();

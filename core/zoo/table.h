@@ -66,6 +66,8 @@ public:
         std::string text;
     };
     void appendRow(const std::vector<std::pair<std::string, Value>> &row);
+    // Turns a numeric column into text (values as displayed), e.g. when a later row brings text.
+    void convertToText(const std::string &name);
 
 private:
     std::vector<Column> mColumns;

@@ -20,6 +20,21 @@ int Zoo::architectureIndex(const std::string &archName) const
     return -1;
 }
 
+int Zoo::architectureWithShapes(const std::vector<std::vector<int64_t>> &shapes) const
+{
+    for (size_t i = 0; i < architectures.size(); ++i) {
+        const std::vector<TensorSpec> &tensors = architectures[i].tensors;
+        if (tensors.size() != shapes.size())
+            continue;
+        bool same = true;
+        for (size_t t = 0; t < tensors.size() && same; ++t)
+            same = tensors[t].shape == shapes[t];
+        if (same)
+            return int(i);
+    }
+    return -1;
+}
+
 int Zoo::addArchitecture(const Architecture &architecture)
 {
     const int existing = architectureIndex(architecture.name);

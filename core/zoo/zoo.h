@@ -28,6 +28,8 @@ inline constexpr const char *Architecture = "architecture"; // models: text, an 
 inline constexpr const char *Model = "model";               // checkpoints: index into models
 inline constexpr const char *Epoch = "epoch";               // checkpoints
 inline constexpr const char *WeightRow = "weight_row";      // checkpoints: row in its architecture's matrix
+inline constexpr const char *StateDictKeys = "state_dict_keys"; // models: JSON key list when it differs from the architecture's
+inline constexpr const char *Source = "source";             // models: where the model came from (path)
 } // namespace zoocol
 
 class Zoo
@@ -41,10 +43,13 @@ public:
 
     Table models;
     Table checkpoints;
+    Table curves; // optional: per-model metrics of every logged epoch (model, epoch, metrics...)
 
     int64_t modelCount() const { return models.rowCount(); }
     int64_t checkpointCount() const { return checkpoints.rowCount(); }
 
+    // Index of the architecture whose tensors have these shapes in this order; -1 if none.
+    int architectureWithShapes(const std::vector<std::vector<int64_t>> &shapes) const;
     // Index of the architecture with this name; -1 if none.
     int architectureIndex(const std::string &name) const;
     // Adds an architecture (or returns the index of an identical one). Throws if the name is taken

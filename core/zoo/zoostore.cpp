@@ -214,6 +214,8 @@ void ZooStore::write(const Zoo &zoo, const std::string &path)
 
         writeTable(file, "models", zoo.models);
         writeTable(file, "checkpoints", zoo.checkpoints);
+        if (zoo.curves.rowCount() > 0)
+            writeTable(file, "curves", zoo.curves);
         file.close();
     } catch (const H5::Exception &error) {
         throw IoError(path, "writing HDF5 failed: " + error.getDetailMsg());
@@ -258,6 +260,8 @@ Zoo ZooStore::read(const std::string &path, bool withWeights)
         }
         zoo.models = readTable(file, "models", path);
         zoo.checkpoints = readTable(file, "checkpoints", path);
+        if (file.nameExists("curves"))
+            zoo.curves = readTable(file, "curves", path);
         zoo.validate(path);
         return zoo;
     } catch (const H5::Exception &error) {

@@ -2,6 +2,7 @@
 # The wse CLI as a user scripts it: train a tiny zoo, inspect it as text and JSON, bad input.
 set -euo pipefail
 wse="$1"
+data="$(cd "$(dirname "${BASH_SOURCE[0]}")/../data" && pwd)"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -31,4 +32,24 @@ if "$wse" zoo info "$work/none.h5" 2> "$work/err.txt"; then fail "missing file a
 grep -q "wse: error: $work/none.h5: no such file" "$work/err.txt" || fail "missing-file message: $(cat "$work/err.txt")"
 if "$wse" zoo train -o "$work/x.h5" --init he 2> "$work/err.txt"; then fail "unknown init accepted"; fi
 grep -q "unknown init 'he'" "$work/err.txt" || fail "unknown-init message: $(cat "$work/err.txt")"
+# Official layout: import (broken models reported), export a checkpoint, inspect it, add it back.
+/usr/bin/python3 "$data/make_official_zoo.py" "$work/tune_zoo_f_mnist_uniform" > /dev/null
+"$wse" zoo import "$work/tune_zoo_f_mnist_uniform" -o "$work/imported.h5" 2> "$work/import.txt"
+grep -q "imported 2 of 5 models (6 checkpoints)" "$work/import.txt" || fail "import summary: $(cat "$work/import.txt")"
+grep -q "skipped 3 models" "$work/import.txt" || fail "import skip report"
+grep -q "seed=4.*NaN in weights" "$work/import.txt" || fail "NaN model not reported"
+id=$("$wse" zoo info --json "$work/imported.h5" | /usr/bin/python3 -c "import json,sys; print(sorted(json.load(sys.stdin)['hyperparameters']['model_type']))" )
+[[ $id == "['CNN']" ]] || fail "imported hyper-parameters: $id"
+model=NN_tune_trainable_ab12c_00001_1_seed=2_2021-07-12_12-44-44
+"$wse" zoo export "$work/imported.h5" --model "$model" --epoch 2 -o "$work/exported.pt" 2> /dev/null
+"$wse" checkpoint info "$work/exported.pt" > "$work/ckpt.txt"
+grep -q "10 tensors, 2464 values" "$work/ckpt.txt" || fail "checkpoint info summary"
+grep -q "module_list.14.weight .*float32 .*\[10, 20\]" "$work/ckpt.txt" || fail "dropout key names not kept on export"
+"$wse" checkpoint info --json "$work/exported.pt" | /usr/bin/python3 -c "import json,sys; j=json.load(sys.stdin); assert j['numel']==2464 and j['tensors'][0]['shape']==[8,1,5,5]" || fail "checkpoint info --json"
+"$wse" zoo add "$work/imported.h5" "$work/exported.pt" --meta epoch=9 origin=exported 2> "$work/add.txt"
+grep -q "added 1 models" "$work/add.txt" || fail "zoo add"
+"$wse" zoo info "$work/imported.h5" | grep -q "models: 3, checkpoints: 7" || fail "zoo add counts"
+if "$wse" checkpoint info "$data/make_official_zoo.py" 2> "$work/err.txt"; then fail "text file accepted as checkpoint"; fi
+grep -q "not a PyTorch checkpoint" "$work/err.txt" || fail "non-checkpoint message: $(cat "$work/err.txt")"
+
 echo "cli: all checks passed"

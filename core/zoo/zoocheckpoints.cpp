@@ -1,0 +1,147 @@
+#include "zoo/zoocheckpoints.h"
+
+#include "checkpoint/checkpointfile.h"
+#include "common/error.h"
+#include "zoo/zoostore.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <set>
+
+namespace wse {
+
+int64_t findCheckpoint(const Zoo &zoo, const std::string &modelId, int epoch)
+{
+    const Column &ids = zoo.models.get(zoocol::ModelId);
+    int64_t model = -1;
+    for (int64_t m = 0; m < zoo.modelCount() && model < 0; ++m)
+        if (ids.text(m) == modelId)
+            model = m;
+    if (model < 0)
+        throw UsageError("the zoo has no model '" + modelId + "'");
+    const Column &models = zoo.checkpoints.get(zoocol::Model);
+    const Column &epochs = zoo.checkpoints.get(zoocol::Epoch);
+    std::string available;
+    for (int64_t c = 0; c < zoo.checkpointCount(); ++c)
+        if (int64_t(models.number(c)) == model) {
+            if (int(epochs.number(c)) == epoch)
+                return c;
+            available += (available.empty() ? "" : ", ") + epochs.displayValue(c);
+        }
+    throw UsageError("model '" + modelId + "' has no checkpoint at epoch " + std::to_string(epoch) +
+                     " (epochs: " + available + ")");
+}
+
+StateDict exportCheckpoint(const std::string &zooPath, const std::string &modelId, int epoch)
+{
+    const Zoo zoo = ZooStore::read(zooPath, /*withWeights=*/false);
+    const int64_t checkpoint = findCheckpoint(zoo, modelId, epoch);
+    const Architecture &arch = zoo.architectures[size_t(zoo.checkpointArchitecture(checkpoint))];
+    const WeightMatrix row = ZooStore::readWeights(zooPath, arch.name,
+                                                   int64_t(zoo.checkpoints.get(zoocol::WeightRow).number(checkpoint)), 1);
+    std::vector<std::string> keys;
+    for (const TensorSpec &tensor : arch.tensors)
+        keys.push_back(tensor.key);
+    const std::string ownKeys = zoo.checkpointValue(checkpoint, zoocol::StateDictKeys);
+    if (!ownKeys.empty()) {
+        keys = nlohmann::json::parse(ownKeys).get<std::vector<std::string>>();
+        if (keys.size() != arch.tensors.size())
+            throw FormatError(zooPath, "model '" + modelId + "' lists " + std::to_string(keys.size()) +
+                                           " keys for an architecture of " + std::to_string(arch.tensors.size()) + " tensors");
+    }
+    StateDict sd;
+    const float *values = row.values.data();
+    for (size_t t = 0; t < arch.tensors.size(); ++t) {
+        sd.entries.emplace_back(keys[t], TensorBuffer::fromFloat(arch.tensors[t].shape, values));
+        values += arch.tensors[t].numel();
+    }
+    return sd;
+}
+
+static Table::Value parseMetaValue(const std::string &text)
+{
+    char *end = nullptr;
+    const double number = std::strtod(text.c_str(), &end);
+    if (!text.empty() && end && *end == '\0')
+        return number;
+    return text;
+}
+
+std::vector<std::string> addCheckpoints(const std::string &zooPath, const std::vector<std::string> &files,
+                                        const std::vector<std::pair<std::string, std::string>> &meta)
+{
+    Zoo zoo = ZooStore::read(zooPath);
+    static const std::set<std::string> checkpointColumns = {"epoch", "train_loss", "train_acc", "test_loss",
+                                                            "test_acc", "val_loss", "val_acc", "ggap"};
+    std::set<std::string> usedIds;
+    for (const std::string &id : zoo.models.get(zoocol::ModelId).texts())
+        usedIds.insert(id);
+
+    std::vector<std::string> added;
+    for (const std::string &file : files) {
+        const StateDict sd = readCheckpoint(file);
+        std::vector<std::vector<int64_t>> shapes;
+        for (const auto &entry : sd.entries)
+            shapes.push_back(entry.second.shape);
+        int archIndex = zoo.architectureWithShapes(shapes);
+        if (archIndex < 0) {
+            Architecture arch;
+            arch.name = "custom-" + std::to_string(zoo.architectures.size());
+            arch.description = "added from " + std::filesystem::path(file).filename().string() + " (" +
+                               std::to_string(sd.numel()) + " parameters)";
+            for (const auto &entry : sd.entries)
+                arch.tensors.push_back({entry.first, entry.second.shape});
+            archIndex = zoo.addArchitecture(arch);
+        }
+        const Architecture &arch = zoo.architectures[size_t(archIndex)];
+        nlohmann::json keys = nlohmann::json::array();
+        bool sameKeys = true;
+        for (size_t t = 0; t < sd.entries.size(); ++t) {
+            keys.push_back(sd.entries[t].first);
+            sameKeys = sameKeys && sd.entries[t].first == arch.tensors[t].key;
+        }
+
+        std::string id = std::filesystem::path(file).stem().string();
+        for (int suffix = 2; usedIds.count(id); ++suffix)
+            id = std::filesystem::path(file).stem().string() + "-" + std::to_string(suffix);
+        usedIds.insert(id);
+
+        std::vector<std::pair<std::string, Table::Value>> modelRow = {
+            {zoocol::ModelId, id}, {zoocol::Architecture, arch.name},
+            {zoocol::Source, std::filesystem::absolute(file).lexically_normal().string()},
+            {zoocol::StateDictKeys, sameKeys ? std::string() : keys.dump()}};
+        std::vector<std::pair<std::string, Table::Value>> checkpointRow = {
+            {zoocol::Model, zoo.modelCount()}, {zoocol::WeightRow, zoo.weights[size_t(archIndex)].rows}};
+        bool haveEpoch = false;
+        for (const auto &[key, text] : meta) {
+            const Table::Value value = parseMetaValue(text);
+            if (checkpointColumns.count(key)) {
+                if (value.isText)
+                    throw UsageError("--meta " + key + " needs a number, got '" + text + "'");
+                checkpointRow.emplace_back(key, value);
+                haveEpoch = haveEpoch || key == "epoch";
+            } else {
+                if (value.isText && zoo.models.find(key) && !zoo.models.find(key)->isText())
+                    zoo.models.convertToText(key);
+                modelRow.emplace_back(key, value);
+            }
+        }
+        if (!haveEpoch)
+            checkpointRow.emplace_back(zoocol::Epoch, 0);
+        std::vector<float> flat;
+        for (const auto &entry : sd.entries) {
+            const std::vector<float> values = entry.second.toFloat();
+            flat.insert(flat.end(), values.begin(), values.end());
+        }
+        zoo.models.appendRow(modelRow);
+        zoo.weights[size_t(archIndex)].appendRow(flat.data());
+        zoo.checkpoints.appendRow(checkpointRow);
+        added.push_back(id);
+    }
+    ZooStore::write(zoo, zooPath);
+    return added;
+}
+
+} // namespace wse

@@ -1,0 +1,26 @@
+#pragma once
+// Moving single checkpoints between zoo files and PyTorch .pt files.
+#include "checkpoint/statedict.h"
+#include "zoo/zoo.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace wse {
+
+// The zoo checkpoint of a model at an epoch; throws UsageError naming what is missing.
+int64_t findCheckpoint(const Zoo &zoo, const std::string &modelId, int epoch);
+
+// A checkpoint as a state_dict (float32), with the model's own key names (e.g. dropout-shifted
+// CNN-s indices) so that it loads into the model's original PyTorch class. Reads only that row.
+StateDict exportCheckpoint(const std::string &zooPath, const std::string &modelId, int epoch);
+
+// Adds each .pt file as a model with one checkpoint (epoch from meta "epoch", default 0). Its
+// architecture is matched by tensor shapes, or added. `meta` values become model columns
+// (numbers where they parse as numbers), except "epoch" and metric names, which go to the
+// checkpoint. Writes the zoo atomically. Returns the ids given to the new models.
+std::vector<std::string> addCheckpoints(const std::string &zooPath, const std::vector<std::string> &files,
+                                        const std::vector<std::pair<std::string, std::string>> &meta);
+
+} // namespace wse

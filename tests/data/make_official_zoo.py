@@ -1,0 +1,79 @@
+"""Writes a model zoo in the official Model Zoos (Ray Tune) layout with the official CNN-s class.
+usage: make_official_zoo.py OUT_DIR [--models N] [--epochs E]
+Without --models: a fixture with every case the importer must handle (see CASES)."""
+import argparse, json, math, os
+import torch, torch.nn as nn
+
+def cnn_s(dropout):
+    layers = [nn.Conv2d(1, 8, 5), nn.MaxPool2d(2, 2), nn.Tanh()]
+    if dropout > 0: layers.append(nn.Dropout(dropout))
+    layers += [nn.Conv2d(8, 6, 5), nn.MaxPool2d(2, 2), nn.Tanh()]
+    if dropout > 0: layers.append(nn.Dropout(dropout))
+    layers += [nn.Conv2d(6, 4, 2), nn.Tanh(), nn.Flatten(), nn.Linear(36, 20), nn.Tanh()]
+    if dropout > 0: layers.append(nn.Dropout(dropout))
+    layers += [nn.Linear(20, 10)]
+    class CNN(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.module_list = nn.ModuleList(layers)
+    return CNN()
+
+def write_trial(root, index, seed, dropout=0.0, epochs=2, padded=True, case="ok"):
+    name = "NN_tune_trainable_ab12c_%05d_%d_seed=%d_2021-07-12_12-44-44" % (index, index, seed)
+    d = os.path.join(root, name)
+    os.makedirs(d)
+    params = {"model::type": "CNN", "model::channels_in": 1, "model::o_dim": 4, "model::nlin": "tanh",
+              "model::dropout": dropout, "model::init_type": "kaiming_uniform", "model::use_bias": False,
+              "optim::optimizer": "adam", "optim::lr": 0.0003, "optim::wd": 0.0, "seed": seed,
+              "training::batchsize": 10, "training::epochs_train": epochs, "cuda": False,
+              "dataset::dump": "/abs/path/zoos/F_MNIST/tune_zoo_f_mnist_uniform/dataset.pt"}
+    with open(os.path.join(d, "params.json"), "w") as f:
+        json.dump(params, f, sort_keys=True, indent=2)
+    torch.manual_seed(seed)
+    model = cnn_s(dropout)
+    lines = []
+    for epoch in range(epochs + 1):
+        with torch.no_grad():
+            for p in model.parameters():
+                p.add_(0.01 * torch.randn_like(p))
+        folder = os.path.join(d, ("checkpoint_%06d" if padded else "checkpoint_%d") % epoch)
+        os.makedirs(folder)
+        sd = model.state_dict()
+        if case == "nan" and epoch == 1:
+            sd = {k: v.clone() for k, v in sd.items()}
+            sd["module_list.0.weight"][0, 0, 0, 0] = float("nan")
+        torch.save(sd, os.path.join(folder, "checkpoints"))
+        if case == "broken" and epoch == 1:
+            path = os.path.join(folder, "checkpoints")
+            data = open(path, "rb").read()
+            open(path, "wb").write(data[: len(data) // 3])
+        acc = 0.1 + 0.2 * epoch + 0.001 * seed
+        lines.append({"train_loss": 2.3 - 0.5 * epoch, "train_acc": acc + 0.01, "test_loss": 2.31 - 0.5 * epoch,
+                      "test_acc": acc, "val_loss": float("nan") if epoch == 0 else 1.0,
+                      "done": False, "training_iteration": epoch, "config": params,
+                      "time_this_iter_s": float("inf") if epoch == 0 else 1.5})
+    if case != "no_results":
+        with open(os.path.join(d, "result.json"), "w") as f:
+            for line in lines:
+                f.write(json.dumps(line) + "\n")  # Python writes bare NaN / Infinity
+    return name
+
+CASES = [  # (seed, dropout, padded folder names, case)
+    (1, 0.0, True, "ok"), (2, 0.5, False, "ok"), (3, 0.0, True, "broken"), (4, 0.0, True, "nan"),
+    (5, 0.0, True, "no_results")]
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("out")
+    parser.add_argument("--models", type=int, default=0)
+    parser.add_argument("--epochs", type=int, default=2)
+    args = parser.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    open(os.path.join(args.out, "readme.md"), "w").close()
+    if args.models:
+        for i in range(args.models):
+            write_trial(args.out, i, i + 1, epochs=args.epochs)
+    else:
+        for i, (seed, dropout, padded, case) in enumerate(CASES):
+            write_trial(args.out, i, seed, dropout, 2, padded, case)
+    print("ok")
