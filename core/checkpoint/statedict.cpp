@@ -96,7 +96,8 @@ TensorBuffer TensorBuffer::fromFloat(const std::vector<int64_t> &shape, const fl
     tensor.dtype = DType::Float32;
     tensor.shape = shape;
     tensor.bytes.resize(size_t(tensor.numel()) * 4);
-    std::memcpy(tensor.bytes.data(), values, tensor.bytes.size());
+    if (!tensor.bytes.empty()) // memcpy from a null pointer is undefined even for 0 bytes
+        std::memcpy(tensor.bytes.data(), values, tensor.bytes.size());
     return tensor;
 }
 

@@ -139,6 +139,10 @@ std::vector<uint8_t> ZipArchive::read(const std::string &name) const
             throw FormatError(mLabel, "stored entry '" + name + "' has inconsistent sizes");
         out.assign(mBytes.begin() + long(dataStart), mBytes.begin() + long(dataStart + e.size));
     } else if (e.method == 8) {
+        // Deflate expands at most ~1032:1; a larger claimed size is corrupt (and would make us
+        // allocate memory the data cannot fill).
+        if (e.size > e.compressedSize * 1032 + 1024)
+            throw FormatError(mLabel, "entry '" + name + "' claims an uncompressed size its data cannot have");
         out.resize(size_t(e.size));
         z_stream stream{};
         if (inflateInit2(&stream, -MAX_WBITS) != Z_OK)

@@ -1,5 +1,6 @@
 #pragma once
 // Helpers shared by the test suites: small zoos made on the spot and the Python oracle.
+#include "common/pythonoracle.h"
 #include "zoo/zoo.h"
 
 #include <QString>
@@ -12,12 +13,5 @@ namespace wse::test {
 // of the text column "init": init_0, init_1, ...) with `perCluster` models and `epochs`+1
 // checkpoints each; test_acc rises with the epoch. Deterministic for a given seed.
 Zoo makeSyntheticZoo(int clusters = 3, int perCluster = 4, int epochs = 3, unsigned seed = 7);
-
-// Runs /usr/bin/python3 (the Debian interpreter that has torch and h5py) on a script with
-// arguments; returns stdout. Fails the calling test (QFAIL-style, via exception) on error.
-QString runPython(const QString &script, const QStringList &arguments = {});
-
-// True when /usr/bin/python3 can import the given module.
-bool pythonHas(const QString &module);
 
 } // namespace wse::test

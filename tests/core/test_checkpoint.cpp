@@ -1,5 +1,5 @@
 // PyTorch checkpoint reading and writing, against python3-torch as the oracle.
-#include "common/fixtures.h"
+#include "common/pythonoracle.h"
 
 #include "checkpoint/checkpointfile.h"
 #include "checkpoint/pickle.h"
