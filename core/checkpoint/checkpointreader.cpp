@@ -19,11 +19,13 @@ __extension__ using Wide = __int128; // index arithmetic that cannot overflow
 
 std::vector<uint8_t> readFileBytes(const std::string &path)
 {
-    std::ifstream in(path, std::ios::binary);
+    std::ifstream in(path, std::ios::binary | std::ios::ate);
     if (!in)
         throw IoError(path, "cannot open (no such file or no permission)");
-    std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad())
+    const std::streamsize size = in.tellg();
+    std::vector<uint8_t> bytes(size > 0 ? size_t(size) : 0);
+    in.seekg(0);
+    if (size > 0 && !in.read(reinterpret_cast<char *>(bytes.data()), size))
         throw IoError(path, "read error");
     return bytes;
 }

@@ -142,7 +142,7 @@ void writeWeights(H5::Group &group, const WeightMatrix &matrix)
     H5::DSetCreatPropList properties;
     properties.setChunk(2, chunk);
     properties.setShuffle();
-    properties.setDeflate(4);
+    properties.setDeflate(1); // float weights compress ~1.25:1 at any level; level 1 is the fastest
     H5::DataSet dataset = group.createDataSet("weights", H5::PredType::IEEE_F32LE, space, properties);
     if (matrix.rows > 0)
         dataset.write(matrix.values.data(), H5::PredType::NATIVE_FLOAT);
@@ -271,38 +271,69 @@ Zoo ZooStore::read(const std::string &path, bool withWeights)
     }
 }
 
-WeightMatrix ZooStore::readWeights(const std::string &path, const std::string &architecture, int64_t firstRow,
-                                   int64_t count)
+struct ZooWeightReader::Impl
 {
+    std::string path;
+    std::string architecture;
+    H5::H5File file;
+    H5::DataSet dataset;
+    hsize_t dims[2] = {0, 0};
+};
+
+ZooWeightReader::ZooWeightReader(const std::string &path, const std::string &architecture, size_t cacheBytes)
+    : d(std::make_unique<Impl>())
+{
+    d->path = path;
+    d->architecture = architecture;
     try {
-        H5::H5File file = openForReading(path);
-        const std::string datasetPath = "architectures/" + architecture + "/weights";
-        if (!file.nameExists("architectures/" + architecture))
+        d->file = openForReading(path);
+        if (!d->file.nameExists("architectures/" + architecture))
             throw FormatError(path, "no architecture '" + architecture + "'");
-        H5::DataSet dataset = file.openDataSet(datasetPath);
-        H5::DataSpace fileSpace = dataset.getSpace();
-        hsize_t dims[2] = {0, 0};
-        fileSpace.getSimpleExtentDims(dims);
-        if (count < 0)
-            count = int64_t(dims[0]) - firstRow;
-        if (firstRow < 0 || count < 0 || firstRow + count > int64_t(dims[0]))
-            throw UsageError("rows " + std::to_string(firstRow) + ".." + std::to_string(firstRow + count) +
-                             " are outside the " + std::to_string(dims[0]) + " rows of '" + architecture + "'");
-        WeightMatrix matrix;
-        matrix.rows = count;
-        matrix.cols = int64_t(dims[1]);
-        matrix.values.resize(size_t(count * matrix.cols));
-        if (count > 0) {
-            const hsize_t offset[2] = {hsize_t(firstRow), 0};
-            const hsize_t extent[2] = {hsize_t(count), dims[1]};
-            fileSpace.selectHyperslab(H5S_SELECT_SET, extent, offset);
-            H5::DataSpace memorySpace(2, extent);
-            dataset.read(matrix.values.data(), H5::PredType::NATIVE_FLOAT, memorySpace, fileSpace);
-        }
-        return matrix;
+        H5::DSetAccPropList access;
+        access.setChunkCache(10007, cacheBytes, 0.75); // keep decompressed chunks: rows are read one by one
+        d->dataset = d->file.openDataSet("architectures/" + architecture + "/weights", access);
+        d->dataset.getSpace().getSimpleExtentDims(d->dims);
     } catch (const H5::Exception &error) {
         throw FormatError(path, "reading weights failed: " + error.getDetailMsg());
     }
+}
+
+ZooWeightReader::~ZooWeightReader() = default;
+
+int64_t ZooWeightReader::rows() const { return int64_t(d->dims[0]); }
+int64_t ZooWeightReader::cols() const { return int64_t(d->dims[1]); }
+
+void ZooWeightReader::read(int64_t firstRow, int64_t count, float *out)
+{
+    if (firstRow < 0 || count < 0 || firstRow + count > rows())
+        throw UsageError("rows " + std::to_string(firstRow) + ".." + std::to_string(firstRow + count) +
+                         " are outside the " + std::to_string(rows()) + " rows of '" + d->architecture + "'");
+    if (count == 0)
+        return;
+    try {
+        H5::DataSpace fileSpace = d->dataset.getSpace();
+        const hsize_t offset[2] = {hsize_t(firstRow), 0};
+        const hsize_t extent[2] = {hsize_t(count), d->dims[1]};
+        fileSpace.selectHyperslab(H5S_SELECT_SET, extent, offset);
+        H5::DataSpace memorySpace(2, extent);
+        d->dataset.read(out, H5::PredType::NATIVE_FLOAT, memorySpace, fileSpace);
+    } catch (const H5::Exception &error) {
+        throw FormatError(d->path, "reading weights failed: " + error.getDetailMsg());
+    }
+}
+
+WeightMatrix ZooStore::readWeights(const std::string &path, const std::string &architecture, int64_t firstRow,
+                                   int64_t count)
+{
+    ZooWeightReader reader(path, architecture);
+    if (count < 0)
+        count = reader.rows() - firstRow;
+    WeightMatrix matrix;
+    matrix.rows = count;
+    matrix.cols = reader.cols();
+    matrix.values.resize(size_t(std::max<int64_t>(count, 0) * matrix.cols));
+    reader.read(firstRow, count, matrix.values.data());
+    return matrix;
 }
 
 bool ZooStore::isZooFile(const std::string &path)

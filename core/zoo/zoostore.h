@@ -3,6 +3,7 @@
 // architectures are small, the weight matrices are read only when asked for.
 #include "zoo/zoo.h"
 
+#include <memory>
 #include <string>
 
 namespace wse {
@@ -26,6 +27,26 @@ public:
 
     // True when the file is an HDF5 file carrying our format attribute (no exception).
     static bool isZooFile(const std::string &path);
+};
+
+// Reads weight rows of one architecture with the file kept open and a chunk cache, for many
+// small reads (the explorer fetching checkpoints one by one, SANE streaming a zoo).
+class ZooWeightReader
+{
+public:
+    ZooWeightReader(const std::string &path, const std::string &architecture, size_t cacheBytes = 64 << 20);
+    ~ZooWeightReader();
+    ZooWeightReader(const ZooWeightReader &) = delete;
+    ZooWeightReader &operator=(const ZooWeightReader &) = delete;
+
+    int64_t rows() const;
+    int64_t cols() const;
+    // Copies `count` rows starting at `firstRow` into `out` (count x cols floats).
+    void read(int64_t firstRow, int64_t count, float *out);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> d;
 };
 
 } // namespace wse
