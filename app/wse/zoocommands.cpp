@@ -12,6 +12,8 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 #include <cmath>
 #include <iostream>
 #include <map>
@@ -24,31 +26,53 @@ namespace {
 struct TrainArguments
 {
     ZooTrainOptions options;
-    std::string output;
+    std::string output, config, preset;
     bool demo = false;
 };
 
-// With --demo the preset is the starting point; options given explicitly still override it.
+std::string readTextFile(const std::string &path)
+{
+    std::ifstream in(path);
+    if (!in)
+        throw IoError(path, "cannot open");
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+// The base (demo preset, official preset or JSON config, else defaults), then every option
+// given on the command line on top.
 ZooTrainOptions resolveTrainOptions(const TrainArguments &arguments, const CLI::App &command)
 {
-    if (!arguments.demo)
-        return arguments.options;
-    ZooTrainOptions options = ZooTrainOptions::demo();
+    if (int(arguments.demo) + int(!arguments.preset.empty()) + int(!arguments.config.empty()) > 1)
+        throw UsageError("use only one of --demo, --preset and --config");
+    ZooTrainOptions options = arguments.demo              ? ZooTrainOptions::demo()
+                              : !arguments.preset.empty() ? ZooTrainOptions::preset(arguments.preset)
+                                                          : ZooTrainOptions();
+    if (!arguments.config.empty())
+        options = ZooTrainOptions::fromJson(readTextFile(arguments.config), arguments.config, ZooTrainOptions());
     const ZooTrainOptions &given = arguments.options;
     auto isGiven = [&command](const char *name) { return command.count(name) > 0; };
     if (isGiven("--name")) options.name = given.name;
-    if (isGiven("--dataset")) options.data.name = given.data.name;
-    if (isGiven("--data-root")) options.data.root = given.data.root;
-    if (isGiven("--train-limit")) options.data.trainLimit = given.data.trainLimit;
-    if (isGiven("--test-limit")) options.data.testLimit = given.data.testLimit;
+    if (isGiven("--architecture")) options.architecture = given.architecture;
+    if (isGiven("--dataset")) options.datasets = given.datasets;
+    if (isGiven("--data-root")) options.dataRoot = given.dataRoot;
+    if (isGiven("--train-limit")) options.trainLimit = given.trainLimit;
+    if (isGiven("--test-limit")) options.testLimit = given.testLimit;
     if (isGiven("--init")) options.inits = given.inits;
     if (isGiven("--activation")) options.activations = given.activations;
     if (isGiven("--optimizer")) options.optimizers = given.optimizers;
     if (isGiven("--lr")) options.learningRates = given.learningRates;
     if (isGiven("--weight-decay")) options.weightDecays = given.weightDecays;
+    if (isGiven("--dropout")) options.dropouts = given.dropouts;
+    if (isGiven("--batch-size")) options.batchSizes = given.batchSizes;
     if (isGiven("--seed")) options.seeds = given.seeds;
+    if (isGiven("--seeds-per-config")) options.seedsPerConfig = given.seedsPerConfig;
+    if (isGiven("--search")) options.search = given.search;
+    if (isGiven("--models")) options.models = given.models;
+    if (isGiven("--search-seed")) options.searchSeed = given.searchSeed;
     if (isGiven("--epochs")) options.epochs = given.epochs;
-    if (isGiven("--batch-size")) options.batchSize = given.batchSize;
+    if (isGiven("--checkpoint-epochs")) options.checkpointEpochs = given.checkpointEpochs;
     if (isGiven("--population")) options.populationSize = given.populationSize;
     if (isGiven("--device")) options.device = given.device;
     return options;
@@ -57,16 +81,20 @@ ZooTrainOptions resolveTrainOptions(const TrainArguments &arguments, const CLI::
 void runTrain(const TrainArguments &arguments, const CLI::App &command)
 {
     const ZooTrainOptions options = resolveTrainOptions(arguments, command);
-    const size_t models = options.expandGrid().size();
-    std::cerr << "wse: training " << models << " CNN-s models on " << options.data.name << " for " << options.epochs
-              << " epochs -> " << arguments.output << "\n";
+    const size_t models = options.expandModels().size();
+    std::string datasets;
+    for (const std::string &name : options.datasets)
+        datasets += (datasets.empty() ? "" : " + ") + name;
+    std::cerr << "wse: training " << models << " " << options.architecture << " models on " << datasets << " for "
+              << options.epochs << " epochs -> " << arguments.output << "\n";
     TerminalProgress progress;
     try {
         const Zoo zoo = trainZoo(options, arguments.output, progress.callback());
         std::cerr << "\nwse: wrote " << arguments.output << " (" << zoo.modelCount() << " models, "
                   << zoo.checkpointCount() << " checkpoints)\n";
     } catch (const Cancelled &) {
-        std::cerr << "\nwse: cancelled; " << arguments.output << " holds every completed epoch\n";
+        std::cerr << "\nwse: stopped; " << arguments.output << " holds every completed epoch. Run the same command "
+                     "again to resume.\n";
         throw;
     }
 }
@@ -93,7 +121,7 @@ nlohmann::json describeZoo(const Zoo &zoo, const std::string &path)
                                       {"checkpoints", zoo.weights[i].rows}});
     }
     for (const Column &column : zoo.checkpoints.columns()) {
-        if (column.name() == zoocol::Model || column.name() == zoocol::WeightRow)
+        if (Zoo::isBookkeepingColumn(column.name()))
             continue;
         Range range;
         for (double value : column.numbers()) {
@@ -107,7 +135,7 @@ nlohmann::json describeZoo(const Zoo &zoo, const std::string &path)
         j["metrics"][column.name()] = {{"min", range.low}, {"max", range.high}, {"missing", range.missing}};
     }
     for (const Column &column : zoo.models.columns()) {
-        if (column.name() == zoocol::ModelId)
+        if (Zoo::isBookkeepingColumn(column.name()))
             continue;
         std::map<std::string, int64_t> counts;
         for (int64_t row = 0; row < column.size(); ++row)
@@ -222,29 +250,36 @@ void addZooCommands(CLI::App &app)
     zoo->require_subcommand(1);
 
     auto train = std::make_shared<TrainArguments>();
-    CLI::App *trainCommand = zoo->add_subcommand("train", "Train a zoo of CNN-s models over a grid of hyper-parameters");
+    CLI::App *trainCommand = zoo->add_subcommand(
+        "train", "Train a zoo over variation axes (grid or random search); re-run to resume after an interruption");
     ZooTrainOptions &o = train->options;
     trainCommand->add_option("-o,--output", train->output, "Zoo file to write (HDF5)")->required();
-    trainCommand->add_flag("--demo", train->demo, "Start from the demo preset (4 inits x 4 activations x 3 seeds, 8 epochs, 5000 training images); other options override it");
+    trainCommand->add_flag("--demo", train->demo, "Start from the demo preset; other options override it");
+    trainCommand->add_option("--preset", train->preset, "Start from an official F-MNIST configuration: seed, hyp-fix, hyp-rand");
+    trainCommand->add_option("--config", train->config, "Start from a JSON configuration (keys as in the zoo's provenance)");
     trainCommand->add_option("--name", o.name, "Zoo name stored in the file")->capture_default_str();
-    trainCommand->add_option("--dataset", o.data.name, "Dataset: fashion-mnist or mnist")->capture_default_str();
-    trainCommand->add_option("--data-root", o.data.root, "Folder with the dataset's IDX files (default: Debian's)");
-    trainCommand->add_option("--train-limit", o.data.trainLimit, "Use only the first N training images (0 = all)")
+    trainCommand->add_option("--architecture", o.architecture, "cnn-s, cnn-l or mlp")->capture_default_str();
+    trainCommand->add_option("--dataset", o.datasets, "fashion-mnist digits mnist cifar10 cifar100 iris wine breast-cancer")
         ->capture_default_str();
-    trainCommand->add_option("--test-limit", o.data.testLimit, "Use only the first N test images (0 = all)")
-        ->capture_default_str();
-    trainCommand->add_option("--init", o.inits, "Init schemes (uniform normal kaiming_uniform kaiming_normal xavier_uniform xavier_normal)")
-        ->capture_default_str();
-    trainCommand->add_option("--activation", o.activations, "Activations (tanh relu sigmoid gelu silu leaky_relu)")
-        ->capture_default_str();
-    trainCommand->add_option("--optimizer", o.optimizers, "Optimizers (adam sgd)")->capture_default_str();
+    trainCommand->add_option("--data-root", o.dataRoot, "Folder with the files of datasets Debian does not ship");
+    trainCommand->add_option("--train-limit", o.trainLimit, "Use only the first N training items (0 = all)")->capture_default_str();
+    trainCommand->add_option("--test-limit", o.testLimit, "Use only the first N test items (0 = all)")->capture_default_str();
+    trainCommand->add_option("--init", o.inits, "uniform normal kaiming_uniform kaiming_normal xavier_uniform xavier_normal "
+                                                "orthogonal truncated_normal")->capture_default_str();
+    trainCommand->add_option("--activation", o.activations, "tanh relu sigmoid gelu silu leaky_relu")->capture_default_str();
+    trainCommand->add_option("--optimizer", o.optimizers, "adam adamw sgd")->capture_default_str();
     trainCommand->add_option("--lr", o.learningRates, "Learning rates")->capture_default_str();
-    trainCommand->add_option("--weight-decay", o.weightDecays, "Weight decays (L2)")->capture_default_str();
+    trainCommand->add_option("--weight-decay", o.weightDecays, "Weight decays")->capture_default_str();
+    trainCommand->add_option("--dropout", o.dropouts, "Dropout probabilities")->capture_default_str();
+    trainCommand->add_option("--batch-size", o.batchSizes, "Batch sizes")->capture_default_str();
     trainCommand->add_option("--seed", o.seeds, "Seeds")->capture_default_str();
-    trainCommand->add_option("--epochs", o.epochs, "Training epochs (checkpoints 0..epochs)")->capture_default_str();
-    trainCommand->add_option("--batch-size", o.batchSize, "Batch size")->capture_default_str();
-    trainCommand->add_option("--population", o.populationSize, "Models advanced together per step")
-        ->capture_default_str();
+    trainCommand->add_option("--seeds-per-config", o.seedsPerConfig, "Random seeds per configuration instead of --seed");
+    trainCommand->add_option("--search", o.search, "grid (every combination) or random")->capture_default_str();
+    trainCommand->add_option("--models", o.models, "Random search: number of models");
+    trainCommand->add_option("--search-seed", o.searchSeed, "Seed of the random search and random seeds")->capture_default_str();
+    trainCommand->add_option("--epochs", o.epochs, "Training epochs")->capture_default_str();
+    trainCommand->add_option("--checkpoint-epochs", o.checkpointEpochs, "Epochs to store (0 = initialisation; default every epoch)");
+    trainCommand->add_option("--population", o.populationSize, "Models advanced together per step")->capture_default_str();
     trainCommand->add_option("--device", o.device, "auto, cpu or cuda")->capture_default_str();
     trainCommand->callback([train, trainCommand] { runTrain(*train, *trainCommand); });
 

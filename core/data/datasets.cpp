@@ -2,10 +2,12 @@
 
 #include "common/error.h"
 #include "data/idxreader.h"
+#include "data/tabularreader.h"
 
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
 
+#include <cmath>
 #include <filesystem>
 
 namespace wse {
@@ -22,37 +24,227 @@ std::string findIdxFile(const std::string &root, const std::string &stem, const 
         if (std::filesystem::is_regular_file(candidate, error))
             return candidate;
     }
+    const std::string hint = datasetName == "fashion-mnist" ? "install the Debian package 'dataset-fashion-mnist' or pass "
+                                                            : "pass --data-root: ";
     throw IoError(root + "/" + stem + "[.gz]",
-                  "missing " + datasetName + " file (install the Debian package 'dataset-fashion-mnist' or pass the folder "
-                  "holding train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz], t10k-images-idx3-ubyte[.gz] and "
-                  "t10k-labels-idx1-ubyte[.gz])");
+                  "missing " + datasetName + " file (" + hint + "the folder holding train-images-idx3-ubyte[.gz], "
+                  "train-labels-idx1-ubyte[.gz], t10k-images-idx3-ubyte[.gz] and t10k-labels-idx1-ubyte[.gz])");
 }
 
-ImageDataset readIdxPair(const std::string &root, const std::string &prefix, const std::string &name, float mean,
-                         float std)
+ImageDataset fromPixels(const std::string &name, int64_t count, int64_t channels, int64_t height, int64_t width,
+                        const std::vector<uint8_t> &pixels, std::vector<int64_t> labels, int64_t classes)
 {
-    const std::string imagePath = findIdxFile(root, prefix + "-images-idx3-ubyte", name);
-    const std::string labelPath = findIdxFile(root, prefix + "-labels-idx1-ubyte", name);
-    IdxImages images = readIdxImages(imagePath);
-    std::vector<int64_t> labels = readIdxLabels(labelPath);
-    if (int64_t(labels.size()) != images.count)
-        throw FormatError(labelPath, "has " + std::to_string(labels.size()) + " labels but " + imagePath + " has " +
-                                         std::to_string(images.count) + " images");
     ImageDataset dataset;
     dataset.name = name;
-    dataset.count = images.count;
-    dataset.height = images.rows;
-    dataset.width = images.cols;
-    dataset.images.resize(images.pixels.size());
-    for (size_t i = 0; i < images.pixels.size(); ++i)
-        dataset.images[i] = (float(images.pixels[i]) / 255.0f - mean) / std; // ToTensor, then Normalize
+    dataset.count = count;
+    dataset.channels = channels;
+    dataset.height = height;
+    dataset.width = width;
+    dataset.classes = classes;
+    dataset.images.resize(pixels.size());
+    for (size_t i = 0; i < pixels.size(); ++i)
+        dataset.images[i] = float(pixels[i]) / 255.0f; // ToTensor
     dataset.labels = std::move(labels);
     return dataset;
 }
 
+ImageDataset readIdxPair(const std::string &root, const std::string &prefix, const std::string &name)
+{
+    const std::string imagePath = findIdxFile(root, prefix + "-images-idx3-ubyte", name);
+    const std::string labelPath = findIdxFile(root, prefix + "-labels-idx1-ubyte", name);
+    const IdxImages images = readIdxImages(imagePath);
+    std::vector<int64_t> labels = readIdxLabels(labelPath);
+    if (int64_t(labels.size()) != images.count)
+        throw FormatError(labelPath, "has " + std::to_string(labels.size()) + " labels but " + imagePath + " has " +
+                                         std::to_string(images.count) + " images");
+    return fromPixels(name, images.count, 1, images.rows, images.cols, images.pixels, std::move(labels), 10);
+}
+
+// (x - mean) / std per channel, in place.
+void normalise(ImageDataset &dataset, const std::vector<float> &mean, const std::vector<float> &std)
+{
+    const int64_t plane = dataset.height * dataset.width;
+    for (int64_t i = 0; i < dataset.count; ++i)
+        for (int64_t c = 0; c < dataset.channels; ++c) {
+            float *values = dataset.images.data() + (i * dataset.channels + c) * plane;
+            for (int64_t p = 0; p < plane; ++p)
+                values[p] = (values[p] - mean[size_t(c)]) / std[size_t(c)];
+        }
+}
+
+void resizeImages(ImageDataset &dataset, int64_t side)
+{
+    if (side <= 0 || (dataset.height == side && dataset.width == side))
+        return;
+    at::Tensor images = at::from_blob(dataset.images.data(), {dataset.count, dataset.channels, dataset.height, dataset.width},
+                                      at::kFloat);
+    at::Tensor resized = at::upsample_bilinear2d(images, {side, side}, false).contiguous();
+    dataset.images.assign(resized.data_ptr<float>(), resized.data_ptr<float>() + resized.numel());
+    dataset.height = dataset.width = side;
+}
+
+// Tabular data: z-scored with the training split's statistics.
+void standardiseFeatures(TrainTestData &data)
+{
+    const int64_t features = data.train.imageSize();
+    for (int64_t f = 0; f < features; ++f) {
+        double sum = 0.0, squares = 0.0;
+        for (int64_t i = 0; i < data.train.count; ++i) {
+            const double v = data.train.images[size_t(i * features + f)];
+            sum += v;
+            squares += v * v;
+        }
+        const double mean = sum / double(data.train.count);
+        const double std = std::sqrt(std::max(1e-12, squares / double(data.train.count) - mean * mean));
+        for (ImageDataset *set : {&data.train, &data.validation, &data.test})
+            for (int64_t i = 0; i < set->count; ++i) {
+                float &v = set->images[size_t(i * features + f)];
+                v = float((v - mean) / std);
+            }
+    }
+}
+
+std::vector<int64_t> range(std::vector<int64_t>::const_iterator begin, std::vector<int64_t>::const_iterator end)
+{
+    return std::vector<int64_t>(begin, end);
+}
+
+// Data without an official test set: 60 % train, 20 % validation, 20 % test by the seed-42 permutation.
+TrainTestData splitThreeWays(const ImageDataset &all)
+{
+    const std::vector<int64_t> order = officialSplitPermutation(all.count);
+    const auto train = long(all.count * 6 / 10), validation = long(all.count * 8 / 10);
+    TrainTestData data;
+    data.train = all.select(range(order.begin(), order.begin() + train));
+    data.validation = all.select(range(order.begin() + train, order.begin() + validation));
+    data.test = all.select(range(order.begin() + validation, order.end()));
+    return data;
+}
+
+TrainTestData splitTrainSet(const ImageDataset &fullTrain, ImageDataset test, int64_t trainCount)
+{
+    const std::vector<int64_t> order = officialSplitPermutation(fullTrain.count);
+    TrainTestData data;
+    data.train = fullTrain.select(range(order.begin(), order.begin() + long(trainCount)));
+    data.validation = fullTrain.select(range(order.begin() + long(trainCount), order.end()));
+    data.test = std::move(test);
+    return data;
+}
+
+TrainTestData loadSklearn(const DatasetOptions &options)
+{
+    const std::string folder = options.root.empty() ? sklearnDataFolder() : options.root;
+    const bool digits = options.name == "digits";
+    const std::string file = digits ? "digits.csv.gz" : options.name == "iris" ? "iris.csv"
+                                                      : options.name == "wine" ? "wine_data.csv" : "breast_cancer.csv";
+    std::error_code error;
+    if (!std::filesystem::is_regular_file(folder + "/" + file, error))
+        throw IoError(folder + "/" + file, "missing " + options.name + " data (install the Debian package python3-sklearn, "
+                                           "or pass --data-root with the folder holding " + file + ")");
+    const RawTable table = readSklearnCsv(folder + "/" + file, !digits);
+    ImageDataset all;
+    all.name = options.name;
+    all.count = table.rows;
+    all.classes = digits ? 10 : table.classes;
+    all.labels = table.labels;
+    all.images = table.values;
+    if (digits) { // 8x8 images with values 0..16
+        all.channels = 1;
+        all.height = all.width = 8;
+        for (float &v : all.images)
+            v /= 16.0f;
+    } else {
+        all.channels = table.features;
+        all.height = all.width = 1;
+    }
+    TrainTestData data = splitThreeWays(all);
+    if (digits) {
+        for (ImageDataset *set : {&data.train, &data.validation, &data.test}) {
+            resizeImages(*set, options.resize);
+            normalise(*set, {0.5f}, {0.5f});
+        }
+    } else {
+        standardiseFeatures(data);
+    }
+    return data;
+}
+
+TrainTestData loadCifar(const DatasetOptions &options)
+{
+    if (options.root.empty())
+        throw UsageError(options.name + " needs --data-root: the folder with its binary batches (Debian ships none)");
+    const bool hundred = options.name == "cifar100";
+    std::vector<std::string> trainFiles, testFiles;
+    if (hundred) {
+        trainFiles = {options.root + "/train.bin"};
+        testFiles = {options.root + "/test.bin"};
+    } else {
+        for (int i = 1; i <= 5; ++i)
+            trainFiles.push_back(options.root + "/data_batch_" + std::to_string(i) + ".bin");
+        testFiles = {options.root + "/test_batch.bin"};
+    }
+    const RawImages train = readCifarBatches(trainFiles, hundred ? 2 : 1);
+    const RawImages test = readCifarBatches(testFiles, hundred ? 2 : 1);
+    const int64_t classes = hundred ? 100 : 10;
+    ImageDataset fullTrain = fromPixels(options.name, train.count, 3, 32, 32, train.pixels, train.labels, classes);
+    ImageDataset testSet = fromPixels(options.name, test.count, 3, 32, 32, test.pixels, test.labels, classes);
+    const int64_t trainCount = hundred ? train.count * 4 / 5 : train.count * 21 / 25; // 40k / 42k of 50k
+    TrainTestData data = splitTrainSet(fullTrain, std::move(testSet), trainCount);
+    for (ImageDataset *set : {&data.train, &data.validation, &data.test}) {
+        resizeImages(*set, options.resize);
+        normalise(*set, {0.5f, 0.5f, 0.5f}, {0.5f, 0.5f, 0.5f});
+    }
+    return data;
+}
+
+TrainTestData loadIdx(const DatasetOptions &options)
+{
+    std::string root = options.root;
+    if (root.empty()) {
+        if (options.name != "fashion-mnist")
+            throw UsageError(options.name + " needs --data-root: a folder with its IDX files (Debian ships none)");
+        root = FashionMnistDefaultRoot;
+    }
+    const bool mnist = options.name == "mnist";
+    const float mean = mnist ? 0.1307f : 0.5f, std = mnist ? 0.3081f : 0.5f;
+    ImageDataset fullTrain = readIdxPair(root, "train", options.name);
+    ImageDataset test = readIdxPair(root, "t10k", options.name);
+    const int64_t trainCount = fullTrain.count * 5 / 6; // 50,000 of 60,000 as the official zoos
+    TrainTestData data = splitTrainSet(fullTrain, std::move(test), trainCount);
+    for (ImageDataset *set : {&data.train, &data.validation, &data.test}) {
+        resizeImages(*set, options.resize);
+        normalise(*set, {mean}, {std});
+    }
+    return data;
+}
+
 } // namespace
 
-std::vector<std::string> knownDatasets() { return {"fashion-mnist", "mnist"}; }
+std::vector<DatasetInfo> knownDatasets()
+{
+    return {{"fashion-mnist", "Fashion-MNIST, 28x28 grey (Debian: dataset-fashion-mnist)", false, false},
+            {"mnist", "MNIST-family IDX files from a folder (MNIST, KMNIST, ...)", true, false},
+            {"digits", "UCI handwritten digits, 8x8 grey, 1797 images (Debian: python3-sklearn)", false, false},
+            {"cifar10", "CIFAR-10 binary batches from a folder, 32x32 colour", true, false},
+            {"cifar100", "CIFAR-100 binary files from a folder, 32x32 colour, fine labels", true, false},
+            {"iris", "Iris, 4 features, 3 classes (Debian: python3-sklearn)", false, true},
+            {"wine", "Wine, 13 features, 3 classes (Debian: python3-sklearn)", false, true},
+            {"breast-cancer", "Breast cancer Wisconsin, 30 features, 2 classes (Debian: python3-sklearn)", false, true}};
+}
+
+const DatasetInfo &datasetInfo(const std::string &name)
+{
+    static const std::vector<DatasetInfo> all = knownDatasets();
+    for (const DatasetInfo &info : all)
+        if (info.name == name)
+            return info;
+    std::string list;
+    for (const DatasetInfo &info : all)
+        list += (list.empty() ? "" : ", ") + info.name;
+    throw UsageError("unknown dataset '" + name + "' (known: " + list + ")");
+}
+
+std::string sklearnDataFolder() { return "/usr/lib/python3/dist-packages/sklearn/datasets/data"; }
 
 std::vector<int64_t> officialSplitPermutation(int64_t n)
 {
@@ -64,33 +256,16 @@ std::vector<int64_t> officialSplitPermutation(int64_t n)
 
 TrainTestData loadDataset(const DatasetOptions &options)
 {
-    std::string root = options.root;
-    float mean = 0.5f, std = 0.5f;
-    int64_t trainCount = 50000;
-    if (options.name == "fashion-mnist") {
-        if (root.empty())
-            root = FashionMnistDefaultRoot;
-    } else if (options.name == "mnist") {
-        if (root.empty())
-            throw UsageError("the MNIST dataset needs --data-root: a folder with its IDX files (Debian ships none)");
-        mean = 0.1307f;
-        std = 0.3081f;
-    } else {
-        throw UsageError("unknown dataset '" + options.name + "'");
-    }
-
-    ImageDataset fullTrain = readIdxPair(root, "train", options.name, mean, std);
+    datasetInfo(options.name); // unknown names fail here
     TrainTestData data;
-    data.test = readIdxPair(root, "t10k", options.name, mean, std).head(options.testLimit);
-    if (fullTrain.count != 60000)
-        trainCount = fullTrain.count * 5 / 6; // keep the official 50k/10k proportion for other sizes
-    const std::vector<int64_t> permutation = officialSplitPermutation(fullTrain.count);
-    std::vector<int64_t> trainIndices(permutation.begin(), permutation.begin() + trainCount);
-    std::vector<int64_t> validationIndices(permutation.begin() + trainCount, permutation.end());
-    if (options.trainLimit > 0 && options.trainLimit < trainCount)
-        trainIndices.resize(size_t(options.trainLimit));
-    data.train = fullTrain.select(trainIndices);
-    data.validation = fullTrain.select(validationIndices);
+    if (options.name == "fashion-mnist" || options.name == "mnist")
+        data = loadIdx(options);
+    else if (options.name == "cifar10" || options.name == "cifar100")
+        data = loadCifar(options);
+    else
+        data = loadSklearn(options);
+    data.train = data.train.head(options.trainLimit);
+    data.test = data.test.head(options.testLimit);
     return data;
 }
 

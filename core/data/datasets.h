@@ -1,6 +1,6 @@
 #pragma once
 // The datasets a zoo can be trained on, with the official split and normalisation
-// (model-zoo-spec §4.1): the train set is split by a seed-42 permutation into train/validation.
+// (model-zoo-spec §4.1): a seed-42 permutation splits the training data into train/validation.
 #include "data/imagedataset.h"
 
 #include <string>
@@ -12,19 +12,31 @@ struct DatasetOptions
 {
     std::string name = "fashion-mnist";
     std::string root;         // folder with the files; empty = the dataset's default location
-    int64_t trainLimit = 0;   // use only the first N training images of the split (0 = all)
-    int64_t testLimit = 0;    // use only the first N test images (0 = all)
+    int64_t trainLimit = 0;   // use only the first N training items of the split (0 = all)
+    int64_t testLimit = 0;    // use only the first N test items (0 = all)
+    int64_t resize = 0;       // images resized (bilinear) to resize x resize; 0 = native size
 
     static DatasetOptions defaults() { return {}; }
 };
 
-std::vector<std::string> knownDatasets();
+struct DatasetInfo
+{
+    std::string name;
+    std::string description;
+    bool needsRoot = false;   // no Debian package ships it: the user points at a folder
+    bool tabular = false;     // feature vectors (MLP), not images
+};
+
+std::vector<DatasetInfo> knownDatasets();
+const DatasetInfo &datasetInfo(const std::string &name); // throws UsageError for unknown names
+
+// Where Debian's python3-sklearn keeps its bundled datasets.
+std::string sklearnDataFolder();
 
 // Loads, splits and normalises. Throws IoError/FormatError saying which file was expected where.
 TrainTestData loadDataset(const DatasetOptions &options);
 
-// The official train/validation split: torch.randperm(n, generator seeded 42); first `trainCount`
-// indices are train, the rest validation.
+// torch.randperm(n, generator seeded 42): the official split permutation.
 std::vector<int64_t> officialSplitPermutation(int64_t n);
 
 } // namespace wse

@@ -3,16 +3,18 @@
 #include "common/assert.h"
 #include "common/error.h"
 #include "jobs/progress.h"
-#include "zoo/architecture.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
 #include <cmath>
+#include <cstring>
 
 namespace wse {
 
 namespace {
+
+using Kind = NetworkLayer::Kind;
 
 torch::Tensor activate(const torch::Tensor &x, const std::string &name)
 {
@@ -36,21 +38,33 @@ void initialiseWeight(torch::Tensor weight, const std::string &scheme, at::Gener
 {
     const int64_t fanIn = weight.numel() / weight.size(0);
     const int64_t fanOut = weight.numel() / weight.size(1);
-    if (scheme == "uniform")
+    if (scheme == "uniform") // the official zoos' "uniform": U(0, 1)
         weight.uniform_(0.0, 1.0, generator);
-    else if (scheme == "normal")
+    else if (scheme == "normal") // N(0, 1)
         weight.normal_(0.0, 1.0, generator);
-    else if (scheme == "kaiming_uniform") {
-        const double bound = std::sqrt(6.0 / double(fanIn)); // gain sqrt(2) * sqrt(3 / fan_in)
-        weight.uniform_(-bound, bound, generator);
-    } else if (scheme == "kaiming_normal")
+    else if (scheme == "kaiming_uniform") // a = 0: bound sqrt(2) * sqrt(3 / fan_in)
+        weight.uniform_(-std::sqrt(6.0 / double(fanIn)), std::sqrt(6.0 / double(fanIn)), generator);
+    else if (scheme == "kaiming_normal")
         weight.normal_(0.0, std::sqrt(2.0 / double(fanIn)), generator);
-    else if (scheme == "xavier_uniform") {
-        const double bound = std::sqrt(6.0 / double(fanIn + fanOut));
-        weight.uniform_(-bound, bound, generator);
-    } else if (scheme == "xavier_normal")
+    else if (scheme == "xavier_uniform")
+        weight.uniform_(-std::sqrt(6.0 / double(fanIn + fanOut)), std::sqrt(6.0 / double(fanIn + fanOut)), generator);
+    else if (scheme == "xavier_normal")
         weight.normal_(0.0, std::sqrt(2.0 / double(fanIn + fanOut)), generator);
-    else
+    else if (scheme == "truncated_normal") { // trunc_normal_(mean 0, std 1, a -2, b 2) by inverse CDF
+        const double low = 0.5 * (1.0 + std::erf(-2.0 / std::sqrt(2.0)));
+        const double high = 0.5 * (1.0 + std::erf(2.0 / std::sqrt(2.0)));
+        weight.uniform_(2.0 * low - 1.0, 2.0 * high - 1.0, generator).erfinv_().mul_(std::sqrt(2.0)).clamp_(-2.0, 2.0);
+    } else if (scheme == "orthogonal") { // orthogonal_(gain 1): QR of a Gaussian matrix, signs fixed
+        const int64_t rows = weight.size(0), cols = weight.numel() / rows;
+        torch::Tensor flat = torch::empty({rows, cols}).normal_(0.0, 1.0, generator);
+        if (rows < cols)
+            flat = flat.t();
+        auto [q, r] = torch::linalg::qr(flat);
+        q = q * torch::diagonal(r).sign();
+        if (rows < cols)
+            q = q.t();
+        weight.copy_(q.reshape(weight.sizes()));
+    } else
         throw UsageError("unknown init '" + scheme + "'");
 }
 
@@ -58,28 +72,31 @@ void initialiseWeight(torch::Tensor weight, const std::string &scheme, at::Gener
 
 struct PopulationTrainer::Impl
 {
+    NetworkSpec network;
+    std::vector<NetworkLayer> modules;
     std::vector<ModelConfig> configs;
     const TrainTestData &data;
-    int batchSize;
     torch::Device device;
     std::string activation;
-    bool useAdam = true;
+    int64_t batchSize = 10;
+    bool anyDropout = false;
 
-    std::vector<torch::Tensor> params;   // 10 tensors [K, ...] in state_dict order
-    std::vector<torch::Tensor> moment1;  // Adam m / SGD momentum buffer
-    std::vector<torch::Tensor> moment2;  // Adam v
+    std::vector<torch::Tensor> params;  // [K, ...] per tensor, state_dict order
+    std::vector<torch::Tensor> moment1; // Adam m / SGD momentum buffer
+    std::vector<torch::Tensor> moment2; // Adam v
     int64_t stepCount = 0;
-    torch::Tensor learningRates;         // [K]
-    torch::Tensor weightDecays;          // [K]
+    // Per-model optimizer coefficients, shape [K]: see optimizerStep().
+    torch::Tensor learningRates, l2Decay, decoupledDecay, isSgd;
+    std::vector<double> dropout;
     std::vector<at::Generator> generators;
+    torch::Tensor trainImages, trainLabels;
 
-    torch::Tensor trainImages, trainLabels, testImages, testLabels;
-
-    Impl(std::vector<ModelConfig> c, const TrainTestData &d, int b, const std::string &dev)
-        : configs(std::move(c)), data(d), batchSize(b), device(dev)
+    Impl(const NetworkSpec &n, std::vector<ModelConfig> c, const TrainTestData &d, const std::string &dev)
+        : network(n), configs(std::move(c)), data(d), device(dev)
     {}
 
     int64_t k() const { return int64_t(configs.size()); }
+    bool convolutional() const { return network.family != "mlp"; }
 
     static torch::Tensor imagesTensor(const ImageDataset &set)
     {
@@ -91,106 +108,152 @@ struct PopulationTrainer::Impl
         return torch::from_blob(const_cast<int64_t *>(set.labels.data()), {set.count}, torch::kInt64);
     }
 
-    // h: [B, K*C, H, W] with model k's channels at [k*C, (k+1)*C). Returns logits [K, B, 10].
-    torch::Tensor forward(torch::Tensor h) const
+    // Dropout with each model's own probability and random stream. `h` is [B, K*C, ...] (grouped
+    // channels) or [K, B, F]; `modelAxis` is 1 or 0 accordingly.
+    torch::Tensor applyDropout(const torch::Tensor &h, int modelAxis)
     {
-        const int64_t K = k();
-        const int64_t B = h.size(0);
-        // Channels-last makes the grouped convolutions 6x faster on CPU (measured: 48 models,
-        // batch 10, forward+backward 12.8 ms instead of 78.7 ms).
-        h = h.contiguous(at::MemoryFormat::ChannelsLast);
-        for (int layer = 0; layer < 3; ++layer) {
-            const torch::Tensor &w = params[size_t(2 * layer)];
-            const torch::Tensor &b = params[size_t(2 * layer + 1)];
-            const std::vector<int64_t> ones = {1, 1}, zeros = {0, 0};
-            h = torch::conv2d(h, w.reshape({K * w.size(1), w.size(2), w.size(3), w.size(4)}), b.reshape({-1}),
-                              at::IntArrayRef(ones), at::IntArrayRef(zeros), at::IntArrayRef(ones), K);
-            if (layer < 2)
-                h = torch::max_pool2d(h, 2, 2); // pooling before the activation, as the official CNN
-            h = activate(h, activation);
+        torch::Tensor mask = torch::ones_like(h);
+        const int64_t perModel = h.size(modelAxis) / k();
+        for (int64_t m = 0; m < k(); ++m) {
+            const double p = dropout[size_t(m)];
+            if (p <= 0.0)
+                continue;
+            torch::Tensor slice = mask.narrow(modelAxis, m * perModel, perModel);
+            at::Generator &generator = generators[size_t(m)];
+            // Drawn on the CPU from the model's own stream (also when training on CUDA).
+            slice.copy_(torch::empty(slice.sizes(), torch::kFloat32).bernoulli_(1.0 - p, generator).div_(1.0 - p));
         }
-        h = h.reshape({B, K, -1}).transpose(0, 1); // [K, B, 36], flatten in (C, H, W) order per model
-        h = activate(torch::baddbmm(params[7].unsqueeze(1), h, params[6].transpose(1, 2)), activation);
-        return torch::baddbmm(params[9].unsqueeze(1), h, params[8].transpose(1, 2));
+        return h * mask;
     }
 
-    // Per-model loss sum and correct count over a dataset shared by all models, in eval mode.
+    // x: [K, B, C, H, W] (each model its own batch) or [B, C, H, W] (one batch shared by all).
+    // Returns logits [K, B, classes].
+    torch::Tensor forward(const torch::Tensor &x, bool shared, bool training)
+    {
+        const int64_t K = k();
+        const int64_t B = shared ? x.size(0) : x.size(1);
+        torch::Tensor h;
+        bool linearLayout = !convolutional();
+        if (linearLayout)
+            h = shared ? x.reshape({1, B, -1}).expand({K, B, x.numel() / B}) : x.reshape({K, B, -1});
+        else // grouped channels; channels-last makes grouped convolutions ~6x faster on CPU
+            h = (shared ? x.repeat({1, K, 1, 1}) : x.transpose(0, 1).reshape({B, K * x.size(2), x.size(3), x.size(4)}))
+                    .contiguous(at::MemoryFormat::ChannelsLast);
+        size_t tensor = 0;
+        const std::vector<int64_t> ones = {1, 1}, zeros = {0, 0};
+        for (const NetworkLayer &layer : modules) {
+            switch (layer.kind) {
+            case Kind::Conv: {
+                const torch::Tensor &w = params[tensor], &b = params[tensor + 1];
+                tensor += 2;
+                h = torch::conv2d(h, w.reshape({K * w.size(1), w.size(2), w.size(3), w.size(4)}), b.reshape({-1}),
+                                  at::IntArrayRef(ones), at::IntArrayRef(zeros), at::IntArrayRef(ones), K);
+                break;
+            }
+            case Kind::MaxPool:
+                h = torch::max_pool2d(h, layer.kernel, layer.kernel);
+                break;
+            case Kind::Activation:
+                h = activate(h, activation);
+                break;
+            case Kind::Dropout:
+                if (training && anyDropout)
+                    h = applyDropout(h, linearLayout ? 0 : 1);
+                break;
+            case Kind::Flatten:
+                h = h.reshape({B, K, -1}).transpose(0, 1); // [K, B, C*H*W] in (C, H, W) order per model
+                linearLayout = true;
+                break;
+            case Kind::Linear: {
+                const torch::Tensor &w = params[tensor], &b = params[tensor + 1];
+                tensor += 2;
+                h = torch::baddbmm(b.unsqueeze(1), h, w.transpose(1, 2));
+                break;
+            }
+            }
+        }
+        return h;
+    }
+
+    // Per-model loss and accuracy over a dataset shared by all models, in evaluation mode.
     void evaluate(const torch::Tensor &images, const torch::Tensor &labels, std::vector<ModelMetrics> &metrics,
                   bool intoTrain)
     {
         torch::NoGradGuard noGrad;
-        const int64_t K = k();
         const int64_t n = images.size(0);
-        torch::Tensor lossSum = torch::zeros({K}, torch::kFloat64).to(device);
-        torch::Tensor correct = torch::zeros({K}, torch::kInt64).to(device);
+        torch::Tensor lossSum = torch::zeros({k()}, torch::kFloat64).to(device);
+        torch::Tensor correct = torch::zeros({k()}, torch::kInt64).to(device);
         const int64_t chunk = 64; // small chunks stay in cache: 13x faster than 1000 on CPU
         for (int64_t start = 0; start < n; start += chunk) {
             const int64_t end = std::min(n, start + chunk);
-            torch::Tensor x = images.slice(0, start, end).to(device);
             torch::Tensor y = labels.slice(0, start, end).to(device);
-            torch::Tensor logits = forward(x.repeat({1, K, 1, 1}));
-            torch::Tensor logProbabilities = torch::log_softmax(logits, -1);
-            torch::Tensor target = y.unsqueeze(0).expand({K, end - start});
+            torch::Tensor logProbabilities = torch::log_softmax(forward(images.slice(0, start, end).to(device), true, false), -1);
+            torch::Tensor target = y.unsqueeze(0).expand({k(), end - start});
             lossSum += -logProbabilities.gather(2, target.unsqueeze(2)).squeeze(2).sum(1).to(torch::kFloat64);
             correct += logProbabilities.argmax(-1).eq(target).sum(1);
         }
         torch::Tensor loss = (lossSum / double(n)).cpu();
         torch::Tensor accuracy = (correct.to(torch::kFloat64) / double(n)).cpu();
-        for (int64_t i = 0; i < K; ++i) {
-            double &lossOut = intoTrain ? metrics[size_t(i)].trainLoss : metrics[size_t(i)].testLoss;
-            double &accuracyOut = intoTrain ? metrics[size_t(i)].trainAccuracy : metrics[size_t(i)].testAccuracy;
-            lossOut = loss[i].item<double>();
-            accuracyOut = accuracy[i].item<double>();
+        for (int64_t i = 0; i < k(); ++i) {
+            (intoTrain ? metrics[size_t(i)].trainLoss : metrics[size_t(i)].testLoss) = loss[i].item<double>();
+            (intoTrain ? metrics[size_t(i)].trainAccuracy : metrics[size_t(i)].testAccuracy) = accuracy[i].item<double>();
         }
     }
 
+    // One batched step for Adam, AdamW and SGD models alike, as torch.optim does each:
+    //   g' = g + l2Decay * p                        (Adam, SGD: weight decay added to the gradient)
+    //   Adam/AdamW: m = 0.9 m + 0.1 g';  v = 0.999 v + 0.001 g'^2;  u = m / (sqrt(v / c2) + 1e-8) / c1
+    //   SGD:        m = 0.9 m + g' (m = g' at the first step);       u = m
+    //   p = p * (1 - lr * decoupledDecay) - lr * u  (AdamW: decoupled weight decay)
     void optimizerStep()
     {
         torch::NoGradGuard noGrad;
         ++stepCount;
         const double beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8, momentum = 0.9;
+        const double correction1 = 1.0 - std::pow(beta1, double(stepCount));
+        const double correction2 = 1.0 - std::pow(beta2, double(stepCount));
+        const torch::Tensor keep = isSgd * (stepCount == 1 ? 0.0 : momentum) + (1.0 - isSgd) * beta1;
+        const torch::Tensor take = isSgd + (1.0 - isSgd) * (1.0 - beta1);
         for (size_t i = 0; i < params.size(); ++i) {
             torch::Tensor &p = params[i];
-            std::vector<int64_t> broadcast(size_t(p.dim()), 1);
-            broadcast[0] = k();
-            const torch::Tensor lr = learningRates.view(broadcast);
-            // L2 penalty added to the gradient, as torch.optim.Adam/SGD(weight_decay=...) do.
-            torch::Tensor g = p.grad() + weightDecays.view(broadcast) * p;
-            if (useAdam) {
-                moment1[i].mul_(beta1).add_(g, 1.0 - beta1);
-                moment2[i].mul_(beta2).addcmul_(g, g, 1.0 - beta2);
-                const double correction1 = 1.0 - std::pow(beta1, double(stepCount));
-                const double correction2 = 1.0 - std::pow(beta2, double(stepCount));
-                torch::Tensor denominator = (moment2[i].sqrt() / std::sqrt(correction2)).add_(epsilon);
-                p.sub_(lr * (moment1[i] / denominator) / correction1);
-            } else {
-                if (stepCount == 1)
-                    moment1[i].copy_(g);
-                else
-                    moment1[i].mul_(momentum).add_(g);
-                p.sub_(lr * moment1[i]);
-            }
+            std::vector<int64_t> shape(size_t(p.dim()), 1);
+            shape[0] = k();
+            const torch::Tensor g = p.grad() + l2Decay.view(shape) * p;
+            moment1[i].mul_(keep.view(shape)).add_(g * take.view(shape));
+            moment2[i].mul_(beta2).addcmul_(g, g, 1.0 - beta2);
+            const torch::Tensor adam = moment1[i] / (moment2[i].sqrt() / std::sqrt(correction2)).add_(epsilon) / correction1;
+            const torch::Tensor update = torch::where(isSgd.view(shape) > 0.5, moment1[i], adam);
+            p.mul_(1.0 - learningRates.view(shape) * decoupledDecay.view(shape)).sub_(learningRates.view(shape) * update);
             p.mutable_grad().zero_();
         }
     }
 };
 
-PopulationTrainer::PopulationTrainer(std::vector<ModelConfig> configs, const TrainTestData &data, int batchSize,
-                                     const std::string &device)
-    : d(std::make_unique<Impl>(std::move(configs), data, batchSize, device))
+PopulationTrainer::PopulationTrainer(const NetworkSpec &network, std::vector<ModelConfig> configs,
+                                     const TrainTestData &data, const std::string &device)
+    : d(std::make_unique<Impl>(network, std::move(configs), data, device))
 {
     WSE_ASSERT(!d->configs.empty());
-    d->activation = d->configs.front().activation;
-    d->useAdam = d->configs.front().optimizer == "adam";
-    for (const ModelConfig &config : d->configs)
-        if (config.activation != d->activation || config.optimizer != d->configs.front().optimizer)
-            throw UsageError("a population needs one activation and one optimizer");
-    if (data.train.channels != 1 || data.train.height != 28 || data.train.width != 28)
-        throw UsageError("CNN-s needs 1x28x28 images, dataset '" + data.train.name + "' has " +
-                         std::to_string(data.train.channels) + "x" + std::to_string(data.train.height) + "x" +
-                         std::to_string(data.train.width));
+    const ModelConfig &first = d->configs.front();
+    d->activation = first.activation;
+    d->batchSize = first.batchSize;
+    for (const ModelConfig &config : d->configs) {
+        if (config.activation != d->activation || config.batchSize != d->batchSize)
+            throw UsageError("a population needs one activation and one batch size");
+        d->dropout.push_back(config.dropout);
+        d->anyDropout = d->anyDropout || config.dropout > 0.0;
+    }
+    const ImageDataset &train = data.train;
+    if (train.channels != network.channels || train.height != network.height || train.width != network.width)
+        throw UsageError(network.family + " expects " + std::to_string(network.channels) + "x" +
+                         std::to_string(network.height) + "x" + std::to_string(network.width) + " inputs, dataset '" +
+                         train.name + "' has " + std::to_string(train.channels) + "x" + std::to_string(train.height) +
+                         "x" + std::to_string(train.width));
+    // The modules present when any model uses dropout: Dropout is the identity for p = 0, so one
+    // forward pass serves models with and without it (their key names differ, not their maths).
+    d->modules = network.modules(true);
 
-    const Architecture architecture = cnnSmall(1);
+    const Architecture architecture = network.architecture(false);
     const int64_t K = d->k();
     torch::NoGradGuard noGrad;
     for (const TensorSpec &tensor : architecture.tensors) {
@@ -198,6 +261,7 @@ PopulationTrainer::PopulationTrainer(std::vector<ModelConfig> configs, const Tra
         shape.insert(shape.end(), tensor.shape.begin(), tensor.shape.end());
         d->params.push_back(torch::empty(shape, torch::kFloat32));
     }
+    std::vector<double> lrs, l2, decoupled, sgd;
     for (int64_t i = 0; i < K; ++i) {
         const ModelConfig &config = d->configs[size_t(i)];
         d->generators.push_back(at::detail::createCPUGenerator(uint64_t(config.seed)));
@@ -205,14 +269,18 @@ PopulationTrainer::PopulationTrainer(std::vector<ModelConfig> configs, const Tra
             initialiseWeight(d->params[t][i], config.init, d->generators.back());
             d->params[t + 1][i].fill_(0.01); // every bias 0.01, as the official zoos
         }
-    }
-    std::vector<double> lrs, wds;
-    for (const ModelConfig &config : d->configs) {
+        if (config.optimizer != "adam" && config.optimizer != "adamw" && config.optimizer != "sgd")
+            throw UsageError("unknown optimizer '" + config.optimizer + "'");
         lrs.push_back(config.learningRate);
-        wds.push_back(config.weightDecay);
+        l2.push_back(config.optimizer == "adamw" ? 0.0 : config.weightDecay);
+        decoupled.push_back(config.optimizer == "adamw" ? config.weightDecay : 0.0);
+        sgd.push_back(config.optimizer == "sgd" ? 1.0 : 0.0);
     }
-    d->learningRates = torch::tensor(lrs, torch::kFloat32).to(d->device);
-    d->weightDecays = torch::tensor(wds, torch::kFloat32).to(d->device);
+    auto perModel = [&](const std::vector<double> &values) { return torch::tensor(values, torch::kFloat32).to(d->device); };
+    d->learningRates = perModel(lrs);
+    d->l2Decay = perModel(l2);
+    d->decoupledDecay = perModel(decoupled);
+    d->isSgd = perModel(sgd);
     for (torch::Tensor &p : d->params) {
         p = p.to(d->device).set_requires_grad(true);
         p.mutable_grad() = torch::zeros_like(p);
@@ -221,21 +289,25 @@ PopulationTrainer::PopulationTrainer(std::vector<ModelConfig> configs, const Tra
     }
     d->trainImages = Impl::imagesTensor(data.train).to(d->device);
     d->trainLabels = Impl::labelsTensor(data.train).to(d->device);
-    d->testImages = Impl::imagesTensor(data.test);
-    d->testLabels = Impl::labelsTensor(data.test);
 }
 
 PopulationTrainer::~PopulationTrainer() = default;
 
 int64_t PopulationTrainer::modelCount() const { return d->k(); }
 
-int64_t PopulationTrainer::parameterCount() const { return cnnSmall(1).numel(); }
+int64_t PopulationTrainer::parameterCount() const
+{
+    int64_t count = 0;
+    for (const torch::Tensor &p : d->params)
+        count += p.numel() / d->k();
+    return count;
+}
 
 std::vector<ModelMetrics> PopulationTrainer::evaluateInitial()
 {
     std::vector<ModelMetrics> metrics(static_cast<size_t>(d->k()));
     d->evaluate(Impl::imagesTensor(d->data.train), Impl::labelsTensor(d->data.train), metrics, true);
-    d->evaluate(d->testImages, d->testLabels, metrics, false);
+    d->evaluate(Impl::imagesTensor(d->data.test), Impl::labelsTensor(d->data.test), metrics, false);
     return metrics;
 }
 
@@ -244,6 +316,7 @@ std::vector<ModelMetrics> PopulationTrainer::trainEpoch(ProgressReporter *progre
 {
     const int64_t K = d->k();
     const int64_t n = d->data.train.count;
+    const ImageDataset &train = d->data.train;
     // One permutation per model from the model's own stream, like the official per-trial shuffle.
     std::vector<torch::Tensor> orders;
     for (int64_t i = 0; i < K; ++i)
@@ -258,13 +331,12 @@ std::vector<ModelMetrics> PopulationTrainer::trainEpoch(ProgressReporter *progre
         const int64_t start = step * d->batchSize;
         const int64_t end = std::min(n, start + d->batchSize); // the last partial batch is kept
         const int64_t B = end - start;
-        torch::Tensor index = order.slice(1, start, end);                        // [K, B]
-        torch::Tensor x = d->trainImages.index_select(0, index.reshape({-1}));   // [K*B, 1, 28, 28]
-        torch::Tensor y = d->trainLabels.index_select(0, index.reshape({-1})).view({K, B});
-        x = x.view({K, B, 1, 28, 28}).transpose(0, 1).reshape({B, K, 28, 28});
-        torch::Tensor logProbabilities = torch::log_softmax(d->forward(x), -1);
+        torch::Tensor index = order.slice(1, start, end).reshape({-1});
+        torch::Tensor x = d->trainImages.index_select(0, index).view({K, B, train.channels, train.height, train.width});
+        torch::Tensor y = d->trainLabels.index_select(0, index).view({K, B});
+        torch::Tensor logProbabilities = torch::log_softmax(d->forward(x, false, true), -1);
         torch::Tensor perSample = -logProbabilities.gather(2, y.unsqueeze(2)).squeeze(2); // [K, B]
-        // Each model's mean batch loss; summing over models keeps the gradients separate.
+        // Each model's mean batch loss; summing over models keeps their gradients separate.
         perSample.mean(1).sum().backward();
         d->optimizerStep();
         {
@@ -274,8 +346,7 @@ std::vector<ModelMetrics> PopulationTrainer::trainEpoch(ProgressReporter *progre
         }
         if (progress && (step % reportEvery == 0 || step + 1 == steps))
             progress->report(fractionStart + fractionSpan * double(step + 1) / double(steps), stage,
-                             std::to_string(K) + " models, step " + std::to_string(step + 1) + "/" +
-                                 std::to_string(steps));
+                             std::to_string(K) + " models, step " + std::to_string(step + 1) + "/" + std::to_string(steps));
     }
     std::vector<ModelMetrics> metrics(static_cast<size_t>(K));
     torch::Tensor loss = (lossSum / double(n)).cpu();
@@ -284,7 +355,7 @@ std::vector<ModelMetrics> PopulationTrainer::trainEpoch(ProgressReporter *progre
         metrics[size_t(i)].trainLoss = loss[i].item<double>();
         metrics[size_t(i)].trainAccuracy = accuracy[i].item<double>();
     }
-    d->evaluate(d->testImages, d->testLabels, metrics, false);
+    d->evaluate(Impl::imagesTensor(d->data.test), Impl::labelsTensor(d->data.test), metrics, false);
     return metrics;
 }
 
@@ -296,6 +367,54 @@ std::vector<float> PopulationTrainer::flatWeights() const
         flat.push_back(p.detach().reshape({d->k(), -1}));
     torch::Tensor rows = torch::cat(flat, 1).to(torch::kCPU).contiguous();
     return std::vector<float>(rows.data_ptr<float>(), rows.data_ptr<float>() + rows.numel());
+}
+
+static TensorBuffer toBuffer(const torch::Tensor &tensor)
+{
+    const torch::Tensor cpu = tensor.detach().to(torch::kCPU).contiguous();
+    TensorBuffer buffer;
+    buffer.dtype = cpu.scalar_type() == torch::kUInt8 ? DType::UInt8 : cpu.scalar_type() == torch::kInt64 ? DType::Int64 : DType::Float32;
+    buffer.shape.assign(cpu.sizes().begin(), cpu.sizes().end());
+    const auto *bytes = static_cast<const uint8_t *>(cpu.data_ptr());
+    buffer.bytes.assign(bytes, bytes + cpu.numel() * int64_t(cpu.element_size()));
+    return buffer;
+}
+
+StateDict PopulationTrainer::saveState() const
+{
+    StateDict state;
+    for (size_t i = 0; i < d->params.size(); ++i) {
+        state.entries.emplace_back("param." + std::to_string(i), toBuffer(d->params[i]));
+        state.entries.emplace_back("moment1." + std::to_string(i), toBuffer(d->moment1[i]));
+        state.entries.emplace_back("moment2." + std::to_string(i), toBuffer(d->moment2[i]));
+    }
+    state.entries.emplace_back("step", toBuffer(torch::tensor({d->stepCount}, torch::kInt64)));
+    for (size_t m = 0; m < d->generators.size(); ++m)
+        state.entries.emplace_back("generator." + std::to_string(m), toBuffer(d->generators[m].get_state()));
+    return state;
+}
+
+void PopulationTrainer::loadState(const StateDict &state, const std::string &label)
+{
+    auto tensorOf = [&](const std::string &key, const torch::Tensor &like) {
+        const TensorBuffer *buffer = state.find(key);
+        if (!buffer || buffer->shape != std::vector<int64_t>(like.sizes().begin(), like.sizes().end()))
+            throw FormatError(label, "training state lacks '" + key + "' or has it with another shape");
+        torch::Tensor cpu = torch::empty(like.sizes(), torch::TensorOptions().dtype(like.scalar_type()));
+        std::memcpy(cpu.data_ptr(), buffer->bytes.data(), buffer->bytes.size());
+        return cpu.to(like.device());
+    };
+    torch::NoGradGuard noGrad;
+    for (size_t i = 0; i < d->params.size(); ++i) {
+        d->params[i].copy_(tensorOf("param." + std::to_string(i), d->params[i]));
+        d->moment1[i].copy_(tensorOf("moment1." + std::to_string(i), d->moment1[i]));
+        d->moment2[i].copy_(tensorOf("moment2." + std::to_string(i), d->moment2[i]));
+    }
+    d->stepCount = tensorOf("step", torch::zeros({1}, torch::kInt64))[0].item<int64_t>();
+    for (size_t m = 0; m < d->generators.size(); ++m) {
+        const torch::Tensor like = d->generators[m].get_state();
+        d->generators[m].set_state(tensorOf("generator." + std::to_string(m), like));
+    }
 }
 
 } // namespace wse

@@ -1,11 +1,15 @@
 #pragma once
-// Trains K CNN-s models of one activation and one optimizer together: every parameter is a
+// Trains K models of one network plan, activation and batch size together: every parameter is a
 // [K, ...] tensor, convolutions are grouped over the model axis and linear layers are batched
-// matrix products, so one step advances all K models. Each model keeps its own seed-driven
-// random stream (initialisation, then one data permutation per epoch), so a model trained in a
-// population of K gets the same data order as the same model trained alone.
+// matrix products, so one step advances all K models. Within a population the models may differ
+// in seed, initialisation, optimizer (adam, adamw, sgd), learning rate, weight decay and dropout.
+// Each model keeps its own seed-driven random stream (initialisation, then per epoch its data
+// permutation and its dropout masks), so a model trained in a population of K follows the same
+// path as the same model trained alone.
+#include "checkpoint/statedict.h"
 #include "data/imagedataset.h"
 #include "training/zootrainoptions.h"
+#include "zoo/architecture.h"
 
 #include <memory>
 #include <vector>
@@ -25,8 +29,8 @@ struct ModelMetrics
 class PopulationTrainer
 {
 public:
-    // All configs must share activation and optimizer. The data must outlive the trainer.
-    PopulationTrainer(std::vector<ModelConfig> configs, const TrainTestData &data, int batchSize,
+    // All configs must share activation and batch size. The data must outlive the trainer.
+    PopulationTrainer(const NetworkSpec &network, std::vector<ModelConfig> configs, const TrainTestData &data,
                       const std::string &device);
     ~PopulationTrainer();
 
@@ -42,6 +46,11 @@ public:
 
     // Flattened parameters, one row of parameterCount() floats per model (state_dict order).
     std::vector<float> flatWeights() const;
+
+    // Everything needed to continue exactly: parameters, optimizer moments, step count and every
+    // model's random stream. loadState() throws FormatError when the state does not fit.
+    StateDict saveState() const;
+    void loadState(const StateDict &state, const std::string &label);
 
 private:
     struct Impl;

@@ -1,122 +1,240 @@
 #include "training/zootrainer.h"
 
+#include "checkpoint/checkpointfile.h"
 #include "common/error.h"
 #include "common/log.h"
+#include "data/datasets.h"
 #include "torchutil/device.h"
 #include "training/populationtrainer.h"
 #include "zoo/architecture.h"
 #include "zoo/zoostore.h"
 
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <filesystem>
 #include <map>
 #include <memory>
+#include <tuple>
 
 namespace wse {
 
 namespace {
 
-void appendModelRows(Zoo &zoo, const std::vector<ModelConfig> &configs, const ZooTrainOptions &options,
-                     const std::string &architecture)
+constexpr const char *TrainingState = "training_state";
+
+struct Population
 {
-    for (const ModelConfig &config : configs)
+    std::string dataset;
+    std::vector<int64_t> members; // model indices
+    std::unique_ptr<PopulationTrainer> trainer;
+};
+
+int64_t imageSideFor(const std::string &architecture)
+{
+    return architecture == "cnn-s" ? 28 : architecture == "cnn-l" ? 32 : 0;
+}
+
+Zoo newZoo(const ZooTrainOptions &options, const std::vector<ModelConfig> &configs,
+           const std::map<std::string, NetworkSpec> &networks)
+{
+    Zoo zoo;
+    zoo.name = options.name;
+    zoo.provenance = options.toJson();
+    for (const ModelConfig &config : configs) {
+        const NetworkSpec &network = networks.at(config.dataset);
+        const Architecture architecture = network.architecture(false);
+        zoo.addArchitecture(architecture);
+        // Models with dropout have the official (shifted) key names; same shapes, same matrix.
+        std::string keys;
+        if (config.dropout > 0.0) {
+            nlohmann::json list = nlohmann::json::array();
+            for (const TensorSpec &tensor : network.architecture(true).tensors)
+                list.push_back(tensor.key);
+            if (network.architecture(true).tensors.front().key != architecture.tensors.front().key ||
+                network.architecture(true).tensors.back().key != architecture.tensors.back().key)
+                keys = list.dump();
+        }
         zoo.models.appendRow({{zoocol::ModelId, config.id},
-                              {zoocol::Architecture, architecture},
-                              {"dataset", options.data.name},
+                              {zoocol::Architecture, architecture.name},
+                              {"dataset", config.dataset},
                               {"init", config.init},
                               {"activation", config.activation},
                               {"optimizer", config.optimizer},
                               {"lr", config.learningRate},
                               {"weight_decay", config.weightDecay},
+                              {"dropout", config.dropout},
+                              {"batch_size", config.batchSize},
                               {"seed", config.seed},
-                              {"batch_size", options.batchSize},
-                              {"epochs", options.epochs}});
+                              {"epochs", options.epochs},
+                              {"diverged_epoch", NAN},
+                              {zoocol::StateDictKeys, keys}});
+    }
+    return zoo;
 }
 
-void appendCheckpoint(Zoo &zoo, int64_t modelIndex, int epoch, const float *weights, const ModelMetrics &metrics)
+void appendEpoch(Zoo &zoo, int64_t model, int epoch, const float *weights, int64_t cols, const ModelMetrics &metrics,
+                 bool store)
 {
-    WeightMatrix &matrix = zoo.weights.front();
-    const int64_t row = matrix.rows;
+    const std::vector<std::pair<std::string, Table::Value>> values = {
+        {"train_loss", metrics.trainLoss}, {"train_acc", metrics.trainAccuracy}, {"test_loss", metrics.testLoss},
+        {"test_acc", metrics.testAccuracy}, {"ggap", metrics.trainAccuracy - metrics.testAccuracy}};
+    std::vector<std::pair<std::string, Table::Value>> curve = {{zoocol::Model, model}, {zoocol::Epoch, epoch}};
+    curve.insert(curve.end(), values.begin(), values.end());
+    zoo.curves.appendRow(curve);
+    // Diverged: a non-finite loss or weight (recorded, the model stays in the zoo).
+    const bool finiteWeights = std::all_of(weights, weights + cols, [](float v) { return std::isfinite(v); });
+    if (!std::isfinite(metrics.trainLoss) || !std::isfinite(metrics.testLoss) || !finiteWeights)
+        if (std::isnan(zoo.models.get("diverged_epoch").number(model)))
+            zoo.models.set("diverged_epoch", model, epoch);
+    if (!store)
+        return;
+    const int arch = zoo.architectureIndex(zoo.models.get(zoocol::Architecture).text(model));
+    WeightMatrix &matrix = zoo.weights[size_t(arch)];
+    std::vector<std::pair<std::string, Table::Value>> checkpoint = {
+        {zoocol::Model, model}, {zoocol::Epoch, epoch}, {zoocol::WeightRow, matrix.rows}};
+    checkpoint.insert(checkpoint.end(), values.begin(), values.end());
     matrix.appendRow(weights);
-    zoo.checkpoints.appendRow({{zoocol::Model, modelIndex},
-                               {zoocol::Epoch, epoch},
-                               {zoocol::WeightRow, row},
-                               {"train_loss", metrics.trainLoss},
-                               {"train_acc", metrics.trainAccuracy},
-                               {"test_loss", metrics.testLoss},
-                               {"test_acc", metrics.testAccuracy},
-                               {"ggap", metrics.trainAccuracy - metrics.testAccuracy}});
+    zoo.checkpoints.appendRow(checkpoint);
+}
+
+std::vector<uint8_t> saveTrainingState(const std::vector<Population> &populations, int nextEpoch)
+{
+    StateDict state;
+    const int64_t epoch = nextEpoch;
+    TensorBuffer next;
+    next.dtype = DType::Int64;
+    next.shape = {1};
+    next.bytes.assign(reinterpret_cast<const uint8_t *>(&epoch), reinterpret_cast<const uint8_t *>(&epoch) + 8);
+    state.entries.emplace_back("next_epoch", next);
+    for (size_t p = 0; p < populations.size(); ++p)
+        for (auto &[key, tensor] : populations[p].trainer->saveState().entries)
+            state.entries.emplace_back("population." + std::to_string(p) + "." + key, std::move(tensor));
+    return serializeCheckpoint(state);
+}
+
+int loadTrainingState(const std::vector<uint8_t> &bytes, std::vector<Population> &populations, const std::string &path)
+{
+    const StateDict state = readCheckpointBytes(bytes, path + " (training state)");
+    const TensorBuffer *next = state.find("next_epoch");
+    if (!next || next->bytes.size() != 8)
+        throw FormatError(path, "training state has no next_epoch");
+    int64_t epoch = 0;
+    std::memcpy(&epoch, next->bytes.data(), 8);
+    for (size_t p = 0; p < populations.size(); ++p) {
+        const std::string prefix = "population." + std::to_string(p) + ".";
+        StateDict part;
+        for (const auto &[key, tensor] : state.entries)
+            if (key.compare(0, prefix.size(), prefix) == 0)
+                part.entries.emplace_back(key.substr(prefix.size()), tensor);
+        populations[p].trainer->loadState(part, path);
+    }
+    return int(epoch);
 }
 
 } // namespace
 
 Zoo trainZoo(const ZooTrainOptions &options, const std::string &outputPath, const ProgressCallback &callback)
 {
-    const std::vector<ModelConfig> configs = options.expandGrid();
+    const std::vector<ModelConfig> configs = options.expandModels();
     useAllCores();
     const std::string device = resolveDevice(options.device);
     ProgressReporter progress(callback);
-    progress.report(0.0, "loading data", options.data.name);
-    const TrainTestData data = loadDataset(options.data);
 
+    // An existing file: the same job resumes (or is already complete); another zoo is not touched.
     Zoo zoo;
-    zoo.name = options.name;
-    zoo.provenance = options.toJson();
-    const Architecture architecture = cnnSmall(1);
-    zoo.addArchitecture(architecture);
-    appendModelRows(zoo, configs, options, architecture.name);
-
-    // Populations: models sharing activation and optimizer, at most populationSize each.
-    std::map<std::pair<std::string, std::string>, std::vector<int64_t>> groups;
-    for (size_t i = 0; i < configs.size(); ++i)
-        groups[{configs[i].activation, configs[i].optimizer}].push_back(int64_t(i));
-    std::vector<std::vector<int64_t>> populations;
-    for (const auto &[key, members] : groups)
-        for (size_t start = 0; start < members.size(); start += size_t(options.populationSize))
-            populations.emplace_back(members.begin() + long(start),
-                                     members.begin() + long(std::min(members.size(), start + size_t(options.populationSize))));
-
-    std::vector<std::unique_ptr<PopulationTrainer>> trainers;
-    for (const std::vector<int64_t> &members : populations) {
-        std::vector<ModelConfig> memberConfigs;
-        for (int64_t index : members)
-            memberConfigs.push_back(configs[size_t(index)]);
-        trainers.push_back(std::make_unique<PopulationTrainer>(memberConfigs, data, options.batchSize, device));
+    bool resuming = false;
+    std::error_code error;
+    if (std::filesystem::exists(outputPath, error)) {
+        zoo = ZooStore::read(outputPath);
+        if (zoo.provenance != options.toJson())
+            throw UsageError(outputPath + " already holds a zoo made with other options; choose another output "
+                                          "file or delete it");
+        if (!zoo.attachments.count(TrainingState)) {
+            logInfo(outputPath + " is already complete");
+            progress.report(1.0, "complete", "nothing left to train");
+            return zoo;
+        }
+        resuming = true;
     }
-    logInfo("training " + std::to_string(configs.size()) + " models in " + std::to_string(populations.size()) +
-            " populations on " + describeDevice(device));
+
+    std::map<std::string, TrainTestData> data;
+    std::map<std::string, NetworkSpec> networks;
+    for (const std::string &name : options.datasets) {
+        progress.report(0.0, "loading data", name);
+        DatasetOptions dataOptions;
+        dataOptions.name = name;
+        dataOptions.root = options.dataRoot;
+        dataOptions.trainLimit = options.trainLimit;
+        dataOptions.testLimit = options.testLimit;
+        dataOptions.resize = imageSideFor(options.architecture);
+        data[name] = loadDataset(dataOptions);
+        const ImageDataset &train = data[name].train;
+        networks.emplace(name, networkSpec(options.architecture, train.channels, train.height, train.width, train.classes));
+    }
+    if (!resuming)
+        zoo = newZoo(options, configs, networks);
+
+    // Populations: one dataset, activation and batch size each; optimizers, inits, rates, decays,
+    // dropout and seeds vary inside. At most populationSize models each.
+    std::map<std::tuple<std::string, std::string, int>, std::vector<int64_t>> groups;
+    for (size_t i = 0; i < configs.size(); ++i)
+        groups[{configs[i].dataset, configs[i].activation, configs[i].batchSize}].push_back(int64_t(i));
+    std::vector<Population> populations;
+    for (const auto &[key, members] : groups)
+        for (size_t start = 0; start < members.size(); start += size_t(options.populationSize)) {
+            Population population;
+            population.dataset = std::get<0>(key);
+            population.members.assign(members.begin() + long(start),
+                                      members.begin() + long(std::min(members.size(), start + size_t(options.populationSize))));
+            std::vector<ModelConfig> memberConfigs;
+            for (int64_t index : population.members)
+                memberConfigs.push_back(configs[size_t(index)]);
+            population.trainer = std::make_unique<PopulationTrainer>(networks.at(population.dataset), memberConfigs,
+                                                                     data.at(population.dataset), device);
+            populations.push_back(std::move(population));
+        }
+    const int firstEpoch = resuming ? loadTrainingState(zoo.attachments.at(TrainingState), populations, outputPath) : 0;
+    logInfo(std::string(resuming ? "resuming at epoch " + std::to_string(firstEpoch) + ": " : "training ") +
+            std::to_string(configs.size()) + " models in " + std::to_string(populations.size()) + " populations on " +
+            describeDevice(device));
 
     const double totalUnits = double(options.epochs) + 0.1; // epoch 0 (evaluation only) is cheap
-    for (int epoch = 0; epoch <= options.epochs; ++epoch) {
+    for (int epoch = firstEpoch; epoch <= options.epochs; ++epoch) {
         const std::string stage = "epoch " + std::to_string(epoch) + "/" + std::to_string(options.epochs);
-        std::vector<ModelMetrics> metrics(configs.size());
-        std::vector<std::vector<float>> rows(configs.size());
-        for (size_t p = 0; p < trainers.size(); ++p) {
-            const double start = epoch == 0 ? 0.1 * double(p) / double(trainers.size())
-                                            : 0.1 + double(epoch - 1) + double(p) / double(trainers.size());
-            const double span = epoch == 0 ? 0.1 / double(trainers.size()) : 1.0 / double(trainers.size());
-            const std::vector<ModelMetrics> populationMetrics =
-                epoch == 0 ? trainers[p]->evaluateInitial()
-                           : trainers[p]->trainEpoch(&progress, start / totalUnits, span / totalUnits, stage);
-            const std::vector<float> weights = trainers[p]->flatWeights();
-            const int64_t cols = trainers[p]->parameterCount();
-            for (size_t m = 0; m < populations[p].size(); ++m) {
-                const auto model = size_t(populations[p][m]);
-                metrics[model] = populationMetrics[m];
-                rows[model].assign(weights.begin() + long(m) * cols, weights.begin() + long(m + 1) * cols);
+        double best = 0.0;
+        int diverged = 0;
+        for (size_t p = 0; p < populations.size(); ++p) {
+            Population &population = populations[p];
+            const double unitStart = epoch == 0 ? 0.0 : 0.1 + double(epoch - 1);
+            const double unitSpan = epoch == 0 ? 0.1 : 1.0;
+            const double start = (unitStart + unitSpan * double(p) / double(populations.size())) / totalUnits;
+            const double span = unitSpan / double(populations.size()) / totalUnits;
+            const std::vector<ModelMetrics> metrics =
+                epoch == 0 ? population.trainer->evaluateInitial()
+                           : population.trainer->trainEpoch(&progress, start, span,
+                                                            stage + " · population " + std::to_string(p + 1) + "/" +
+                                                                std::to_string(populations.size()));
+            const std::vector<float> weights = population.trainer->flatWeights();
+            const int64_t cols = population.trainer->parameterCount();
+            for (size_t m = 0; m < population.members.size(); ++m) {
+                appendEpoch(zoo, population.members[m], epoch, weights.data() + int64_t(m) * cols, cols, metrics[m],
+                            options.storesEpoch(epoch));
+                if (!std::isnan(zoo.models.get("diverged_epoch").number(population.members[m])))
+                    ++diverged;
+                else
+                    best = std::max(best, metrics[m].testAccuracy);
             }
         }
-        double bestAccuracy = 0.0;
-        int diverged = 0;
-        for (size_t model = 0; model < configs.size(); ++model) {
-            appendCheckpoint(zoo, int64_t(model), epoch, rows[model].data(), metrics[model]);
-            if (std::isnan(metrics[model].trainLoss) || std::isnan(metrics[model].testLoss))
-                ++diverged;
-            else
-                bestAccuracy = std::max(bestAccuracy, metrics[model].testAccuracy);
-        }
+        if (epoch < options.epochs)
+            zoo.attachments[TrainingState] = saveTrainingState(populations, epoch + 1);
+        else
+            zoo.attachments.erase(TrainingState);
         ZooStore::write(zoo, outputPath);
         char detail[160];
-        std::snprintf(detail, sizeof detail, "%zu models, best test accuracy %.3f%s", configs.size(), bestAccuracy,
+        std::snprintf(detail, sizeof detail, "%zu models, best test accuracy %.3f%s", configs.size(), best,
                       diverged ? (", " + std::to_string(diverged) + " diverged").c_str() : "");
         progress.report((epoch == 0 ? 0.1 : 0.1 + epoch) / totalUnits, stage + " done", detail);
     }

@@ -1,7 +1,9 @@
 #pragma once
-// The zoo-training job: expands the grid, groups models into populations (one activation and
-// optimizer each), trains them epoch by epoch and writes the zoo file after every epoch, so the
-// file on disk is always a valid zoo holding every completed epoch.
+// The zoo-training job: expands the axes, groups models into populations (one dataset,
+// activation and batch size each), trains them epoch by epoch and rewrites the zoo file after
+// every epoch, so the file on disk is always a valid zoo of every completed epoch. The file
+// also carries the training state: running the same job again resumes after the last completed
+// epoch and gives the same result as an uninterrupted run.
 #include "jobs/progress.h"
 #include "training/zootrainoptions.h"
 #include "zoo/zoo.h"
@@ -10,8 +12,8 @@
 
 namespace wse {
 
-// Trains and writes `outputPath` (atomically, after each epoch). Returns the finished zoo.
-// Throws Cancelled when the callback asks to stop (the file then holds the completed epochs).
+// Trains (or resumes) and writes `outputPath`. Returns the finished zoo. Throws Cancelled when
+// the callback asks to stop, UsageError when `outputPath` holds a zoo made with other options.
 Zoo trainZoo(const ZooTrainOptions &options, const std::string &outputPath, const ProgressCallback &progress);
 
 } // namespace wse

@@ -1,39 +1,89 @@
 #include "training/zootrainoptions.h"
 
 #include "common/error.h"
+#include "data/datasets.h"
+#include "zoo/architecture.h"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cstdio>
+#include <random>
 
 namespace wse {
 
 std::vector<std::string> knownInits()
 {
-    return {"uniform", "normal", "kaiming_uniform", "kaiming_normal", "xavier_uniform", "xavier_normal"};
+    return {"uniform", "normal", "kaiming_uniform", "kaiming_normal", "xavier_uniform", "xavier_normal",
+            "orthogonal", "truncated_normal"};
 }
 
 std::vector<std::string> knownActivations() { return {"tanh", "relu", "sigmoid", "gelu", "silu", "leaky_relu"}; }
 
-std::vector<std::string> knownOptimizers() { return {"adam", "sgd"}; }
+std::vector<std::string> knownOptimizers() { return {"adam", "adamw", "sgd"}; }
 
 ZooTrainOptions ZooTrainOptions::demo()
 {
     ZooTrainOptions options;
-    options.name = "demo: CNN-s on Fashion-MNIST";
+    options.name = "demo: CNN-s on Fashion-MNIST and digits";
+    options.datasets = {"fashion-mnist", "digits"};
     options.inits = {"uniform", "normal", "kaiming_uniform", "kaiming_normal"};
     options.activations = {"tanh", "relu", "sigmoid", "gelu"};
+    options.optimizers = {"adam", "sgd"};
     options.learningRates = {1e-3};
-    options.seeds = {1, 2, 3};
+    options.seeds = {1, 2};
     options.epochs = 8;
-    options.batchSize = 10;
-    options.data.trainLimit = 5000; // about 2 minutes on 2 CPU cores
+    options.trainLimit = 3000; // about 4 minutes on 2 CPU cores
+    options.testLimit = 2000;
     return options;
 }
 
-static void checkNames(const std::vector<std::string> &values, const std::vector<std::string> &known,
-                       const std::string &axis)
+std::vector<std::string> ZooTrainOptions::presetNames() { return {"seed", "hyp-fix", "hyp-rand"}; }
+
+ZooTrainOptions ZooTrainOptions::preset(const std::string &name)
+{
+    ZooTrainOptions options;
+    options.datasets = {"fashion-mnist"};
+    options.epochs = 50;
+    options.batchSizes = {10};
+    if (name == "seed") { // tune_zoo_f_mnist_uniform
+        options.name = "F-MNIST Seed (official recipe)";
+        options.inits = {"uniform"};
+        options.activations = {"tanh"};
+        options.optimizers = {"adam"};
+        options.learningRates = {3e-4};
+        options.weightDecays = {0.0};
+        options.seeds.clear();
+        for (int64_t s = 1; s <= 1000; ++s)
+            options.seeds.push_back(s);
+        return options;
+    }
+    if (name == "hyp-fix" || name == "hyp-rand") { // tune_zoo_f_mnist_hyperparameter_10_*_seeds
+        options.name = std::string("F-MNIST Hyp-10-") + (name == "hyp-fix" ? "fix" : "rand") + " (official grid)";
+        options.activations = {"tanh", "relu", "sigmoid", "gelu"};
+        options.dropouts = {0.0, 0.5};
+        options.inits = {"uniform", "normal", "kaiming_uniform", "kaiming_normal"};
+        options.optimizers = {"adam", "sgd"};
+        options.learningRates = {1e-3, 1e-4};
+        options.weightDecays = {1e-3, 1e-4};
+        if (name == "hyp-fix")
+            options.seeds = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+        else
+            options.seedsPerConfig = 10;
+        return options;
+    }
+    throw UsageError("unknown preset '" + name + "' (known: seed, hyp-fix, hyp-rand)");
+}
+
+bool ZooTrainOptions::storesEpoch(int epoch) const
+{
+    return checkpointEpochs.empty() ||
+           std::find(checkpointEpochs.begin(), checkpointEpochs.end(), epoch) != checkpointEpochs.end();
+}
+
+namespace {
+
+void checkNames(const std::vector<std::string> &values, const std::vector<std::string> &known, const std::string &axis)
 {
     if (values.empty())
         throw UsageError("the " + axis + " axis is empty");
@@ -46,35 +96,73 @@ static void checkNames(const std::vector<std::string> &values, const std::vector
         }
 }
 
-std::vector<ModelConfig> ZooTrainOptions::expandGrid() const
+template <typename T>
+const T &pick(const std::vector<T> &values, std::mt19937_64 &random)
 {
+    return values[std::uniform_int_distribution<size_t>(0, values.size() - 1)(random)];
+}
+
+} // namespace
+
+std::vector<ModelConfig> ZooTrainOptions::expandModels() const
+{
+    std::vector<std::string> datasetNames;
+    for (const DatasetInfo &info : knownDatasets())
+        datasetNames.push_back(info.name);
+    checkNames(datasets, datasetNames, "dataset");
+    checkNames({architecture}, knownNetworkFamilies(), "architecture");
     checkNames(inits, knownInits(), "init");
     checkNames(activations, knownActivations(), "activation");
     checkNames(optimizers, knownOptimizers(), "optimizer");
-    if (learningRates.empty() || weightDecays.empty() || seeds.empty())
-        throw UsageError("the learning-rate, weight-decay and seed axes need at least one value each");
-    if (epochs < 0 || batchSize < 1 || populationSize < 1)
-        throw UsageError("epochs must be >= 0, batch size and population size >= 1");
+    if (learningRates.empty() || weightDecays.empty() || dropouts.empty() || batchSizes.empty() ||
+        (seeds.empty() && seedsPerConfig <= 0))
+        throw UsageError("every axis (learning rate, weight decay, dropout, batch size, seed) needs a value");
+    for (double p : dropouts)
+        if (p < 0.0 || p >= 1.0)
+            throw UsageError("dropout must be in [0, 1), got " + std::to_string(p));
+    for (int b : batchSizes)
+        if (b < 1)
+            throw UsageError("batch size must be at least 1");
+    if (epochs < 0 || populationSize < 1)
+        throw UsageError("epochs must be >= 0 and the population size >= 1");
+    if (search != "grid" && search != "random")
+        throw UsageError("search must be grid or random, got '" + search + "'");
+    if (search == "random" && models < 1)
+        throw UsageError("a random search needs the number of models (--models N)");
 
     std::vector<ModelConfig> configs;
-    for (const std::string &activation : activations)
-        for (const std::string &optimizer : optimizers)
-            for (const std::string &init : inits)
-                for (double lr : learningRates)
-                    for (double wd : weightDecays)
-                        for (int64_t seed : seeds) {
-                            ModelConfig config;
-                            char id[32];
-                            std::snprintf(id, sizeof id, "m%04zu", configs.size());
-                            config.id = id;
-                            config.init = init;
-                            config.activation = activation;
-                            config.optimizer = optimizer;
-                            config.learningRate = lr;
-                            config.weightDecay = wd;
-                            config.seed = seed;
-                            configs.push_back(config);
-                        }
+    std::mt19937_64 random{uint64_t(searchSeed)};
+    std::uniform_int_distribution<int64_t> randomSeed(0, 999999);
+    auto add = [&](ModelConfig config) {
+        char id[32];
+        std::snprintf(id, sizeof id, "m%05zu", configs.size());
+        config.id = id;
+        configs.push_back(std::move(config));
+    };
+    if (search == "random") {
+        for (int i = 0; i < models; ++i)
+            add({"", pick(datasets, random), pick(inits, random), pick(activations, random), pick(optimizers, random),
+                 pick(learningRates, random), pick(weightDecays, random), pick(dropouts, random),
+                 pick(batchSizes, random), seeds.empty() || seedsPerConfig > 0 ? randomSeed(random) : pick(seeds, random)});
+        return configs;
+    }
+    for (const std::string &dataset : datasets)
+        for (const std::string &activation : activations)
+            for (double dropout : dropouts)
+                for (const std::string &init : inits)
+                    for (const std::string &optimizer : optimizers)
+                        for (double lr : learningRates)
+                            for (double wd : weightDecays)
+                                for (int batch : batchSizes) {
+                                    std::vector<int64_t> modelSeeds = seeds;
+                                    if (seedsPerConfig > 0) { // independent draws per configuration, as Ray's randint
+                                        modelSeeds.clear();
+                                        for (int s = 0; s < seedsPerConfig; ++s)
+                                            modelSeeds.push_back(randomSeed(random));
+                                    }
+                                    for (int64_t seed : modelSeeds)
+                                        add({"", dataset, init, activation, optimizer, lr, wd, dropout, batch, seed});
+                                }
     return configs;
 }
 
@@ -83,20 +171,67 @@ std::string ZooTrainOptions::toJson() const
     nlohmann::json j;
     j["kind"] = "trained";
     j["name"] = name;
-    j["architecture"] = "cnn-s";
-    j["dataset"] = {{"name", data.name}, {"root", data.root}, {"train_limit", data.trainLimit},
-                    {"test_limit", data.testLimit}, {"split_seed", 42}};
+    j["architecture"] = architecture;
+    j["datasets"] = datasets;
+    j["data_root"] = dataRoot;
+    j["train_limit"] = trainLimit;
+    j["test_limit"] = testLimit;
+    j["split_seed"] = 42;
     j["inits"] = inits;
     j["activations"] = activations;
     j["optimizers"] = optimizers;
     j["learning_rates"] = learningRates;
     j["weight_decays"] = weightDecays;
+    j["dropouts"] = dropouts;
+    j["batch_sizes"] = batchSizes;
     j["seeds"] = seeds;
+    j["seeds_per_config"] = seedsPerConfig;
+    j["search"] = search;
+    j["models"] = models;
+    j["search_seed"] = searchSeed;
     j["epochs"] = epochs;
-    j["batch_size"] = batchSize;
+    j["checkpoint_epochs"] = checkpointEpochs;
     j["population_size"] = populationSize;
     j["device"] = device;
     return j.dump();
+}
+
+ZooTrainOptions ZooTrainOptions::fromJson(const std::string &text, const std::string &label, ZooTrainOptions o)
+{
+    try {
+        const nlohmann::json j = nlohmann::json::parse(text);
+        if (!j.is_object())
+            throw FormatError(label, "a zoo configuration is a JSON object");
+        for (const auto &[key, value] : j.items()) {
+            if (key == "kind" || key == "split_seed") continue;
+            else if (key == "name") o.name = value.get<std::string>();
+            else if (key == "architecture") o.architecture = value.get<std::string>();
+            else if (key == "datasets") o.datasets = value.get<std::vector<std::string>>();
+            else if (key == "data_root") o.dataRoot = value.get<std::string>();
+            else if (key == "train_limit") o.trainLimit = value.get<int64_t>();
+            else if (key == "test_limit") o.testLimit = value.get<int64_t>();
+            else if (key == "inits") o.inits = value.get<std::vector<std::string>>();
+            else if (key == "activations") o.activations = value.get<std::vector<std::string>>();
+            else if (key == "optimizers") o.optimizers = value.get<std::vector<std::string>>();
+            else if (key == "learning_rates") o.learningRates = value.get<std::vector<double>>();
+            else if (key == "weight_decays") o.weightDecays = value.get<std::vector<double>>();
+            else if (key == "dropouts") o.dropouts = value.get<std::vector<double>>();
+            else if (key == "batch_sizes") o.batchSizes = value.get<std::vector<int>>();
+            else if (key == "seeds") o.seeds = value.get<std::vector<int64_t>>();
+            else if (key == "seeds_per_config") o.seedsPerConfig = value.get<int>();
+            else if (key == "search") o.search = value.get<std::string>();
+            else if (key == "models") o.models = value.get<int>();
+            else if (key == "search_seed") o.searchSeed = value.get<int64_t>();
+            else if (key == "epochs") o.epochs = value.get<int>();
+            else if (key == "checkpoint_epochs") o.checkpointEpochs = value.get<std::vector<int>>();
+            else if (key == "population_size") o.populationSize = value.get<int>();
+            else if (key == "device") o.device = value.get<std::string>();
+            else throw FormatError(label, "unknown key '" + key + "' in the zoo configuration");
+        }
+    } catch (const nlohmann::json::exception &error) {
+        throw FormatError(label, std::string("invalid zoo configuration: ") + error.what());
+    }
+    return o;
 }
 
 } // namespace wse

@@ -100,6 +100,27 @@ const Column &Table::get(const std::string &name) const
     throw UsageError("no column '" + name + "' (known: " + known + ")");
 }
 
+void Table::set(const std::string &name, int64_t row, const Value &value)
+{
+    for (Column &column : mColumns) {
+        if (column.name() != name)
+            continue;
+        if (row < 0 || row >= mRowCount)
+            throw UsageError("row " + std::to_string(row) + " out of range for column '" + name + "'");
+        std::vector<double> numbers = column.numbers();
+        std::vector<std::string> texts = column.texts();
+        if (column.isText())
+            texts[size_t(row)] = value.isText ? value.text : Column::numbers("", {value.number}).displayValue(0);
+        else if (value.isText)
+            throw UsageError("column '" + name + "' holds numbers, got text '" + value.text + "'");
+        else
+            numbers[size_t(row)] = value.number;
+        column = column.isText() ? Column::texts(name, std::move(texts)) : Column::numbers(name, std::move(numbers));
+        return;
+    }
+    throw UsageError("no column '" + name + "'");
+}
+
 void Table::convertToText(const std::string &name)
 {
     for (Column &column : mColumns)

@@ -66,6 +66,8 @@ public:
         std::string text;
     };
     void appendRow(const std::vector<std::pair<std::string, Value>> &row);
+    // Changes one value of an existing column (numeric or text as the column is).
+    void set(const std::string &name, int64_t row, const Value &value);
     // Turns a numeric column into text (values as displayed), e.g. when a later row brings text.
     void convertToText(const std::string &name);
 

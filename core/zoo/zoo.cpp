@@ -86,6 +86,12 @@ std::string Zoo::checkpointValue(int64_t checkpoint, const std::string &columnNa
     return {};
 }
 
+bool Zoo::isBookkeepingColumn(const std::string &name)
+{
+    return name == zoocol::ModelId || name == zoocol::Model || name == zoocol::WeightRow ||
+           name == zoocol::StateDictKeys || name == zoocol::Source;
+}
+
 std::vector<std::string> Zoo::checkpointColumnNames() const
 {
     std::vector<std::string> names;

@@ -6,6 +6,7 @@
 #include "zoo/table.h"
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,9 @@ public:
     Table models;
     Table checkpoints;
     Table curves; // optional: per-model metrics of every logged epoch (model, epoch, metrics...)
+    // Named binary blobs stored with the zoo (e.g. "training_state": what a resumed training
+    // job needs). Readers that do not know a name ignore it.
+    std::map<std::string, std::vector<uint8_t>> attachments;
 
     int64_t modelCount() const { return models.rowCount(); }
     int64_t checkpointCount() const { return checkpoints.rowCount(); }
@@ -65,6 +69,8 @@ public:
     // One value of checkpointColumn(name) as a user reads it, without building the column.
     // Returns an empty string when the zoo has no such column.
     std::string checkpointValue(int64_t checkpoint, const std::string &name) const;
+    // Columns that are bookkeeping rather than data (ids, row indices, key lists, source paths).
+    static bool isBookkeepingColumn(const std::string &name);
     // Names of all columns usable with checkpointColumn (checkpoint columns first).
     std::vector<std::string> checkpointColumnNames() const;
 

@@ -216,6 +216,15 @@ void ZooStore::write(const Zoo &zoo, const std::string &path)
         writeTable(file, "checkpoints", zoo.checkpoints);
         if (zoo.curves.rowCount() > 0)
             writeTable(file, "curves", zoo.curves);
+        if (!zoo.attachments.empty()) {
+            H5::Group attachments = file.createGroup("attachments");
+            for (const auto &[name, bytes] : zoo.attachments) {
+                const hsize_t size = bytes.size();
+                H5::DataSet dataset = attachments.createDataSet(name, H5::PredType::NATIVE_UINT8, H5::DataSpace(1, &size));
+                if (size > 0)
+                    dataset.write(bytes.data(), H5::PredType::NATIVE_UINT8);
+            }
+        }
         file.close();
     } catch (const H5::Exception &error) {
         throw IoError(path, "writing HDF5 failed: " + error.getDetailMsg());
@@ -262,6 +271,19 @@ Zoo ZooStore::read(const std::string &path, bool withWeights)
         zoo.checkpoints = readTable(file, "checkpoints", path);
         if (file.nameExists("curves"))
             zoo.curves = readTable(file, "curves", path);
+        if (file.nameExists("attachments")) {
+            H5::Group attachments = file.openGroup("attachments");
+            for (hsize_t i = 0; i < attachments.getNumObjs(); ++i) {
+                const std::string name = attachments.getObjnameByIdx(i);
+                H5::DataSet dataset = attachments.openDataSet(name);
+                hsize_t size = 0;
+                dataset.getSpace().getSimpleExtentDims(&size);
+                std::vector<uint8_t> &bytes = zoo.attachments[name];
+                bytes.resize(size);
+                if (size > 0)
+                    dataset.read(bytes.data(), H5::PredType::NATIVE_UINT8);
+            }
+        }
         zoo.validate(path);
         return zoo;
     } catch (const H5::Exception &error) {

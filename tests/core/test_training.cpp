@@ -1,5 +1,6 @@
-// The population trainer: models trained together equal the same models trained alone; models
-// learn; the zoo job writes a valid file after every epoch and stops cleanly when cancelled.
+// The population trainer and the zoo job: models trained together equal the same models trained
+// alone; an interrupted job resumes to the same result; divergence is recorded; all datasets,
+// architectures, searches and presets produce what they promise.
 #include "common/error.h"
 #include "data/datasets.h"
 #include "training/populationtrainer.h"
@@ -10,12 +11,14 @@
 #include <QtTest>
 
 #include <cmath>
+#include <set>
 
 using namespace wse;
 
 namespace {
 
 bool haveFashionMnist() { return QFile::exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"); }
+bool haveSklearn() { return QFile::exists(QString::fromStdString(sklearnDataFolder()) + "/digits.csv.gz"); }
 
 TrainTestData smallData(int64_t train, int64_t test)
 {
@@ -25,17 +28,34 @@ TrainTestData smallData(int64_t train, int64_t test)
     return loadDataset(options);
 }
 
-ModelConfig config(const std::string &init, double lr, int64_t seed)
+ModelConfig config(const std::string &init, const std::string &optimizer, double lr, double dropout, int64_t seed)
 {
     ModelConfig c;
     c.id = init + std::to_string(seed);
+    c.dataset = "fashion-mnist";
     c.init = init;
     c.activation = "gelu";
-    c.optimizer = "adam";
+    c.optimizer = optimizer;
     c.learningRate = lr;
-    c.weightDecay = seed == 2 ? 1e-3 : 0.0;
+    c.weightDecay = seed == 2 ? 1e-3 : 1e-2;
+    c.dropout = dropout;
     c.seed = seed;
     return c;
+}
+
+ZooTrainOptions smallJob()
+{
+    ZooTrainOptions options;
+    options.inits = {"kaiming_uniform"};
+    options.activations = {"tanh", "relu"};
+    options.optimizers = {"adam", "sgd"};
+    options.learningRates = {1e-3};
+    options.seeds = {1, 2};
+    options.epochs = 3;
+    options.trainLimit = 1000;
+    options.testLimit = 300;
+    options.device = "cpu";
+    return options;
 }
 
 } // namespace
@@ -50,20 +70,21 @@ private Q_SLOTS:
         if (!haveFashionMnist())
             QSKIP("dataset-fashion-mnist is not installed");
         const TrainTestData data = smallData(300, 200);
-        const std::vector<ModelConfig> configs = {config("kaiming_uniform", 1e-3, 1), config("normal", 3e-4, 2),
-                                                  config("xavier_normal", 1e-2, 3)};
-        PopulationTrainer together(configs, data, 10, "cpu");
+        // Mixed optimizers, decays, dropout and inits inside one population.
+        const std::vector<ModelConfig> configs = {
+            config("kaiming_uniform", "adam", 1e-3, 0.0, 1), config("orthogonal", "adamw", 3e-3, 0.3, 2),
+            config("truncated_normal", "adam", 1e-3, 0.0, 3), config("xavier_normal", "sgd", 3e-2, 0.5, 4)};
+        PopulationTrainer together(cnnSmallSpec(1), configs, data, "cpu");
         const auto initial = together.evaluateInitial();
         const auto trained = together.trainEpoch(nullptr, 0, 1, "epoch 1");
         const std::vector<float> weights = together.flatWeights();
         const int64_t cols = together.parameterCount();
 
         for (size_t m = 0; m < configs.size(); ++m) {
-            PopulationTrainer alone({configs[m]}, data, 10, "cpu");
-            const auto aloneInitial = alone.evaluateInitial();
+            PopulationTrainer alone(cnnSmallSpec(1), {configs[m]}, data, "cpu");
+            QCOMPARE(alone.evaluateInitial()[0].testAccuracy, initial[m].testAccuracy);
             const auto aloneTrained = alone.trainEpoch(nullptr, 0, 1, "epoch 1");
             const std::vector<float> aloneWeights = alone.flatWeights();
-            QCOMPARE(aloneInitial[0].testAccuracy, initial[m].testAccuracy);
             QVERIFY(std::fabs(aloneTrained[0].trainLoss - trained[m].trainLoss) < 1e-4 * (1 + trained[m].trainLoss));
             QVERIFY(std::fabs(aloneTrained[0].testLoss - trained[m].testLoss) < 1e-4 * (1 + trained[m].testLoss));
             double worst = 0;
@@ -78,7 +99,8 @@ private Q_SLOTS:
         if (!haveFashionMnist())
             QSKIP("dataset-fashion-mnist is not installed");
         const TrainTestData data = smallData(20, 20);
-        PopulationTrainer trainer({config("uniform", 1e-3, 4), config("kaiming_normal", 1e-3, 4)}, data, 10, "cpu");
+        PopulationTrainer trainer(cnnSmallSpec(1), {config("uniform", "adam", 1e-3, 0, 4), config("kaiming_normal", "adam", 1e-3, 0, 4),
+                                                    config("orthogonal", "adam", 1e-3, 0, 4)}, data, "cpu");
         const std::vector<float> w = trainer.flatWeights();
         // "uniform" is U(0, 1): every conv1 weight positive; every bias 0.01.
         for (int j = 0; j < 200; ++j)
@@ -94,55 +116,161 @@ private Q_SLOTS:
         }
         const double std = std::sqrt(squares / 200 - (sum / 200) * (sum / 200));
         QVERIFY2(std > 0.22 && std < 0.35, qPrintable(QString::number(std)));
+        // orthogonal: the 8 conv1 filters (rows of 25) are orthonormal.
+        const float *conv1 = w.data() + 2 * 2464;
+        for (int a = 0; a < 8; ++a)
+            for (int b = 0; b < 8; ++b) {
+                double dot = 0;
+                for (int j = 0; j < 25; ++j)
+                    dot += double(conv1[a * 25 + j]) * conv1[b * 25 + j];
+                QVERIFY(std::fabs(dot - (a == b ? 1.0 : 0.0)) < 1e-5);
+            }
     }
 
-    void zooJobLearnsWritesEachEpochAndCancelsCleanly()
+    void zooJobLearnsWritesEachEpochAndResumesExactly()
     {
         if (!haveFashionMnist())
             QSKIP("dataset-fashion-mnist is not installed");
         QTemporaryDir dir;
-        const std::string path = dir.filePath("zoo.h5").toStdString();
-        ZooTrainOptions options;
-        options.inits = {"kaiming_uniform"};
-        options.activations = {"tanh", "relu"};
-        options.learningRates = {1e-3};
-        options.seeds = {1, 2};
-        options.epochs = 3;
-        options.data.trainLimit = 1500;
-        options.data.testLimit = 500;
-        options.device = "cpu";
-        int reports = 0;
-        // Stop after epoch 2 has been written.
-        auto stopAfterEpochTwo = [&reports](const ProgressInfo &info) {
-            ++reports;
-            return info.stage != "epoch 2/3 done";
-        };
-        QVERIFY_THROWS_EXCEPTION(Cancelled, trainZoo(options, path, stopAfterEpochTwo));
-        QVERIFY(reports > 5);
+        const std::string straight = dir.filePath("straight.h5").toStdString();
+        const std::string resumed = dir.filePath("resumed.h5").toStdString();
+        const ZooTrainOptions options = smallJob();
+        const Zoo reference = trainZoo(options, straight, {});
 
-        const Zoo zoo = ZooStore::read(path);
-        QCOMPARE(zoo.modelCount(), int64_t(4));
-        QCOMPARE(zoo.checkpointCount(), int64_t(4 * 3)); // epochs 0, 1, 2
-        const Column &epoch = zoo.checkpoints.get("epoch");
-        const Column &accuracy = zoo.checkpoints.get("test_acc");
-        for (int64_t c = 0; c < zoo.checkpointCount(); ++c) {
-            const double gap = zoo.checkpoints.get("train_acc").number(c) - accuracy.number(c);
-            QVERIFY(std::fabs(zoo.checkpoints.get("ggap").number(c) - gap) < 1e-12);
-            if (epoch.number(c) == 2) // kaiming init, Adam 1e-3: well above chance after two epochs
-                QVERIFY2(accuracy.number(c) > 0.5, qPrintable(QString::number(accuracy.number(c))));
-        }
-        QCOMPARE(zoo.checkpointValue(0, "activation"), std::string("tanh")); // grid order: activation outermost
-        QVERIFY(zoo.provenance.find("\"train_limit\":1500") != std::string::npos);
+        // Stop after epoch 1 has been written; the file is then a valid zoo of epochs 0 and 1.
+        auto stopAfterEpochOne = [](const ProgressInfo &info) { return info.stage != "epoch 1/3 done"; };
+        QVERIFY_THROWS_EXCEPTION(Cancelled, trainZoo(options, resumed, stopAfterEpochOne));
+        const Zoo partial = ZooStore::read(resumed);
+        QCOMPARE(partial.modelCount(), int64_t(8));
+        QCOMPARE(partial.checkpointCount(), int64_t(8 * 2));
+        QVERIFY(partial.attachments.count("training_state"));
+
+        // The same job again continues from epoch 2 and ends where the uninterrupted run ended.
+        const Zoo finished = trainZoo(options, resumed, {});
+        QCOMPARE(finished.checkpointCount(), reference.checkpointCount());
+        QVERIFY(!ZooStore::read(resumed).attachments.count("training_state"));
+        QVERIFY(finished.weights[0].values == reference.weights[0].values);
+        QVERIFY(finished.checkpoints.get("test_acc").numbers() == reference.checkpoints.get("test_acc").numbers());
+        for (int64_t c = 0; c < reference.checkpointCount(); ++c)
+            if (reference.checkpoints.get("epoch").number(c) == 3) // kaiming init: well above chance
+                QVERIFY(reference.checkpoints.get("test_acc").number(c) > 0.45);
+
+        // Running it once more changes nothing; other options are refused for this file.
+        QCOMPARE(trainZoo(options, resumed, {}).checkpointCount(), reference.checkpointCount());
+        ZooTrainOptions other = options;
+        other.epochs = 5;
+        QVERIFY_THROWS_EXCEPTION(UsageError, trainZoo(other, resumed, {}));
     }
 
-    void invalidGridsAreRefused()
+    void divergenceIsRecordedNotDropped()
+    {
+        if (!haveFashionMnist())
+            QSKIP("dataset-fashion-mnist is not installed");
+        QTemporaryDir dir;
+        ZooTrainOptions options = smallJob();
+        options.inits = {"normal"};
+        options.activations = {"relu"};
+        options.optimizers = {"sgd"};
+        options.learningRates = {1e38, 1e-3}; // the first overflows to inf, then NaN
+        options.seeds = {1};
+        options.epochs = 1;
+        options.checkpointEpochs = {1};
+        const Zoo zoo = trainZoo(options, dir.filePath("z.h5").toStdString(), {});
+        QCOMPARE(zoo.modelCount(), int64_t(2));
+        QCOMPARE(zoo.checkpointCount(), int64_t(2)); // only epoch 1 stored, both models kept
+        QCOMPARE(zoo.models.get("diverged_epoch").number(0), 1.0);
+        QVERIFY(std::isnan(zoo.models.get("diverged_epoch").number(1)));
+        QCOMPARE(zoo.curves.rowCount(), int64_t(4)); // metrics of every epoch, stored or not
+    }
+
+    void dropoutModelsKeepOfficialKeyNames()
+    {
+        if (!haveFashionMnist())
+            QSKIP("dataset-fashion-mnist is not installed");
+        QTemporaryDir dir;
+        ZooTrainOptions options = smallJob();
+        options.activations = {"tanh"};
+        options.optimizers = {"adam"};
+        options.dropouts = {0.0, 0.5};
+        options.seeds = {1};
+        options.epochs = 1;
+        const Zoo zoo = trainZoo(options, dir.filePath("z.h5").toStdString(), {});
+        QCOMPARE(zoo.architectures.size(), size_t(1)); // one matrix for both
+        QVERIFY(zoo.models.get("state_dict_keys").text(0).empty());
+        QVERIFY(QString::fromStdString(zoo.models.get("state_dict_keys").text(1)).contains("module_list.14.weight"));
+    }
+
+    void digitsAndTabularDatasets()
+    {
+        if (!haveSklearn())
+            QSKIP("python3-sklearn is not installed");
+        DatasetOptions digits;
+        digits.name = "digits";
+        digits.resize = 28;
+        const TrainTestData d = loadDataset(digits);
+        QCOMPARE(d.train.count + d.validation.count + d.test.count, int64_t(1797));
+        QCOMPARE(d.test.count, int64_t(360));
+        QCOMPARE(d.train.height, int64_t(28));
+        DatasetOptions iris;
+        iris.name = "iris";
+        const TrainTestData t = loadDataset(iris);
+        QCOMPARE(t.train.channels, int64_t(4));
+        QCOMPARE(t.train.classes, int64_t(3));
+
+        // An MLP zoo on iris learns.
+        QTemporaryDir dir;
+        ZooTrainOptions options;
+        options.architecture = "mlp";
+        options.datasets = {"iris"};
+        options.activations = {"relu"};
+        options.learningRates = {1e-2};
+        options.seeds = {1, 2};
+        options.epochs = 20;
+        options.device = "cpu";
+        const Zoo zoo = trainZoo(options, dir.filePath("iris.h5").toStdString(), {});
+        QCOMPARE(zoo.architectures.front().name, std::string("mlp-4"));
+        const Column &accuracy = zoo.checkpoints.get("test_acc");
+        QVERIFY2(accuracy.number(zoo.checkpointCount() - 1) > 0.8, qPrintable(QString::number(accuracy.number(zoo.checkpointCount() - 1))));
+    }
+
+    void searchesAndPresets()
+    {
+        ZooTrainOptions random = smallJob();
+        random.search = "random";
+        random.models = 7;
+        random.searchSeed = 5;
+        const auto a = random.expandModels();
+        QCOMPARE(a.size(), size_t(7));
+        QCOMPARE(random.expandModels()[3].seed, a[3].seed); // reproducible
+        random.searchSeed = 6;
+        QVERIFY(random.expandModels()[3].seed != a[3].seed);
+
+        QCOMPARE(ZooTrainOptions::preset("seed").expandModels().size(), size_t(1000));
+        QCOMPARE(ZooTrainOptions::preset("hyp-fix").expandModels().size(), size_t(2560));
+        const auto hypRand = ZooTrainOptions::preset("hyp-rand").expandModels();
+        QCOMPARE(hypRand.size(), size_t(2560));
+        std::set<int64_t> seeds;
+        for (const ModelConfig &c : hypRand)
+            seeds.insert(c.seed);
+        QVERIFY(seeds.size() > 2000); // drawn independently per configuration
+        QVERIFY_THROWS_EXCEPTION(UsageError, ZooTrainOptions::preset("nope"));
+
+        const std::string json = ZooTrainOptions::preset("hyp-fix").toJson();
+        QCOMPARE(ZooTrainOptions::fromJson(json, "test", ZooTrainOptions()).toJson(), json);
+        QVERIFY_THROWS_EXCEPTION(FormatError, ZooTrainOptions::fromJson(R"({"epoch": 3})", "x.json", ZooTrainOptions()));
+    }
+
+    void invalidOptionsAreRefused()
     {
         ZooTrainOptions options;
         options.inits = {"he"};
-        QVERIFY_THROWS_EXCEPTION(UsageError, options.expandGrid());
+        QVERIFY_THROWS_EXCEPTION(UsageError, options.expandModels());
         options.inits = {"normal"};
-        options.seeds = {};
-        QVERIFY_THROWS_EXCEPTION(UsageError, options.expandGrid());
+        options.dropouts = {1.0};
+        QVERIFY_THROWS_EXCEPTION(UsageError, options.expandModels());
+        options.dropouts = {0.0};
+        options.datasets = {"imagenet"};
+        QVERIFY_THROWS_EXCEPTION(UsageError, options.expandModels());
     }
 };
 

@@ -23,7 +23,7 @@ QStringList ZooDocument::colourableColumns() const
 {
     QStringList names;
     for (const std::string &name : mZoo.checkpointColumnNames())
-        if (name != zoocol::Model && name != zoocol::WeightRow && name != zoocol::ModelId)
+        if (!Zoo::isBookkeepingColumn(name))
             names << QString::fromStdString(name);
     return names;
 }
