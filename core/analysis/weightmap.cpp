@@ -4,6 +4,7 @@
 #include "common/error.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 namespace wse {
@@ -24,7 +25,7 @@ MapSource mapSourceFromName(const std::string &name)
 
 std::string mapSourceDescription(MapSource source)
 {
-    return source == MapSource::Weights ? "PCA of weights" : "PCA of per-tensor weight statistics";
+    return source == MapSource::Weights ? "PCA of weights" : "PCA of per-tensor weight statistics (log scale)";
 }
 
 std::vector<std::vector<int>> WeightMap::trajectories(const Zoo &zoo) const
@@ -77,8 +78,14 @@ WeightMap computeWeightMap(const Zoo &zoo, MapSource source, int architecture, i
     if (map.checkpoints.empty())
         throw UsageError("architecture '" + arch.name + "' has no checkpoints");
     const auto count = int64_t(map.checkpoints.size());
-    if (source == MapSource::WeightStatistics)
+    if (source == MapSource::WeightStatistics) {
+        // Statistics span orders of magnitude across inits and optimizers (U(0,1) + SGD blows
+        // weights up to ~1e3): compare them on a signed log scale so such models do not squash
+        // every other model into one spot.
+        for (float &value : features)
+            value = std::copysign(std::log1p(std::fabs(value)), value);
         standardiseColumns(features, count, cols);
+    }
     map.pca = computePca(features.data(), count, cols, dimensions);
     return map;
 }

@@ -5,6 +5,7 @@
 #include <ATen/Parallel.h>
 #include <torch/cuda.h>
 
+#include <cstdlib>
 #include <thread>
 
 namespace wse {
@@ -34,6 +35,8 @@ std::string describeDevice(const std::string &device)
 
 void useAllCores()
 {
+    if (std::getenv("OMP_NUM_THREADS"))
+        return; // the user's explicit choice wins
     const int cores = int(std::thread::hardware_concurrency());
     if (cores > 0 && at::get_num_threads() < cores)
         at::set_num_threads(cores);

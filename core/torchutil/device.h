@@ -11,7 +11,8 @@ std::string resolveDevice(const std::string &requested);
 // A short description such as "cpu (2 threads)" or "cuda:0 (NVIDIA H100 80GB HBM3)".
 std::string describeDevice(const std::string &device);
 
-// LibTorch defaults to one intra-op thread on some machines; use every core.
+// LibTorch defaults to one intra-op thread on some machines; use every core (unless
+// OMP_NUM_THREADS says otherwise).
 void useAllCores();
 
 } // namespace wse

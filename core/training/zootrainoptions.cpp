@@ -29,8 +29,11 @@ ZooTrainOptions ZooTrainOptions::demo()
     options.datasets = {"fashion-mnist", "digits"};
     options.inits = {"uniform", "normal", "kaiming_uniform", "kaiming_normal"};
     options.activations = {"tanh", "relu", "sigmoid", "gelu"};
-    options.optimizers = {"adam", "sgd"};
+    // Adam vs AdamW (L2 vs decoupled decay): SGD on U(0,1) inits blows the weights up in one
+    // step, and such models would dominate every map of a small demo.
+    options.optimizers = {"adam", "adamw"};
     options.learningRates = {1e-3};
+    options.weightDecays = {1e-3};
     options.seeds = {1, 2};
     options.epochs = 8;
     options.trainLimit = 3000; // about 4 minutes on 2 CPU cores

@@ -51,7 +51,7 @@ struct ZooTrainOptions
 
     static ZooTrainOptions defaults() { return {}; }
     // The explorer's demo zoo: CNN-s on Fashion-MNIST and the UCI digits, 4 inits x 4
-    // activations x 2 optimizers x 2 seeds, 8 epochs on 3000-image subsets.
+    // activations x Adam/AdamW x 2 seeds, 8 epochs on 3000-image subsets.
     static ZooTrainOptions demo();
     // The official F-MNIST configurations (model-zoo-spec §3): "seed" (1000 seeds of one config),
     // "hyp-fix" (256 configs x seeds 1..10) and "hyp-rand" (256 configs x 10 random seeds).

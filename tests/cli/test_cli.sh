@@ -52,4 +52,33 @@ grep -q "added 1 models" "$work/add.txt" || fail "zoo add"
 if "$wse" checkpoint info "$data/make_official_zoo.py" 2> "$work/err.txt"; then fail "text file accepted as checkpoint"; fi
 grep -q "not a PyTorch checkpoint" "$work/err.txt" || fail "non-checkpoint message: $(cat "$work/err.txt")"
 
+# Training across axes, interrupted by Ctrl-C after the first epochs are on disk, then resumed.
+train=("$wse" zoo train -o "$work/axes.h5" --search random --models 12 --search-seed 3 --epochs 3
+       --init uniform kaiming_normal orthogonal truncated_normal --activation relu gelu
+       --optimizer adam adamw sgd --lr 1e-3 3e-3 --dropout 0 0.5 --seed 1 2 3
+       --train-limit 400 --test-limit 200 --device cpu)
+"${train[@]}" 2> "$work/first.txt" &
+pid=$!
+for _ in $(seq 600); do [[ -f "$work/axes.h5" ]] && break; sleep 0.1; done
+kill -INT $pid
+status=0; wait $pid || status=$?
+[[ $status -eq 130 ]] || fail "Ctrl-C exit status $status: $(tail -3 "$work/first.txt")"
+grep -q "Run the same command again to resume" "$work/first.txt" || fail "no resume hint"
+"${train[@]}" 2> "$work/second.txt" || fail "resume failed: $(tail -3 "$work/second.txt")"
+grep -q "wrote $work/axes.h5 (12 models, 48 checkpoints)" "$work/second.txt" || fail "resumed zoo counts: $(tail -2 "$work/second.txt")"
+# Every trained model loads into the official PyTorch class (dropout models with shifted keys).
+/usr/bin/python3 - "$wse" "$work/axes.h5" "$data/make_official_zoo.py" "$work" <<'PY' || fail "trained checkpoints do not load in PyTorch"
+import h5py, json, runpy, subprocess, sys, torch
+wse, zoo, maker, work = sys.argv[1:]
+cnn_s = runpy.run_path(maker)["cnn_s"]
+f = h5py.File(zoo, "r")
+ids = [x.decode() for x in f["models/model_id"][:]]
+dropouts = f["models/dropout"][:]
+for model_id, dropout in zip(ids, dropouts):
+    out = f"{work}/{model_id}.pt"
+    subprocess.run([wse, "zoo", "export", zoo, "--model", model_id, "--epoch", "3", "-o", out], check=True, capture_output=True)
+    cnn_s(float(dropout)).load_state_dict(torch.load(out))  # strict
+print("loaded", len(ids))
+PY
+
 echo "cli: all checks passed"
