@@ -1,5 +1,7 @@
 #include "checkpoint/statedict.h"
 
+#include "common/shape.h"
+
 #include <cmath>
 #include <cstring>
 
@@ -38,21 +40,9 @@ bool dtypeIsFloating(DType dtype)
     return dtype == DType::Float32 || dtype == DType::Float64 || dtype == DType::Float16 || dtype == DType::BFloat16;
 }
 
-int64_t TensorBuffer::numel() const
-{
-    int64_t count = 1;
-    for (int64_t dim : shape)
-        count *= dim;
-    return count;
-}
+int64_t TensorBuffer::numel() const { return shapeNumel(shape); }
 
-std::string TensorBuffer::shapeText() const
-{
-    std::string text = "[";
-    for (size_t i = 0; i < shape.size(); ++i)
-        text += (i ? ", " : "") + std::to_string(shape[i]);
-    return text + "]";
-}
+std::string TensorBuffer::shapeText() const { return wse::shapeText(shape); }
 
 static float halfToFloat(uint16_t h)
 {

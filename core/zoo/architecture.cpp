@@ -1,24 +1,13 @@
 #include "zoo/architecture.h"
 
 #include "common/error.h"
+#include "common/shape.h"
 
 namespace wse {
 
-int64_t TensorSpec::numel() const
-{
-    int64_t count = 1;
-    for (int64_t dim : shape)
-        count *= dim;
-    return count;
-}
+int64_t TensorSpec::numel() const { return shapeNumel(shape); }
 
-std::string TensorSpec::shapeText() const
-{
-    std::string text = "[";
-    for (size_t i = 0; i < shape.size(); ++i)
-        text += (i ? ", " : "") + std::to_string(shape[i]);
-    return text + "]";
-}
+std::string TensorSpec::shapeText() const { return wse::shapeText(shape); }
 
 int64_t Architecture::numel() const
 {

@@ -10,23 +10,11 @@
 
 using namespace wse;
 
-// The official CNN-s (model-zoo-spec §2.1: ModuleList, dropout inserted only when p > 0).
+// The official CNN-s class, as defined by the zoo fixture script (make_official_zoo.py).
 static const char *OfficialCnnSmall = R"(
-import json, sys, torch.nn as nn
-def cnn(channels_in, dropout):
-    layers = [nn.Conv2d(channels_in, 8, 5), nn.MaxPool2d(2, 2), nn.Tanh()]
-    if dropout > 0: layers.append(nn.Dropout(dropout))
-    layers += [nn.Conv2d(8, 6, 5), nn.MaxPool2d(2, 2), nn.Tanh()]
-    if dropout > 0: layers.append(nn.Dropout(dropout))
-    layers += [nn.Conv2d(6, 4, 2), nn.Tanh(), nn.Flatten(), nn.Linear(36, 20), nn.Tanh()]
-    if dropout > 0: layers.append(nn.Dropout(dropout))
-    layers += [nn.Linear(20, 10)]
-    class CNN(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.module_list = nn.ModuleList(layers)
-    return CNN()
-m = cnn(int(sys.argv[1]), float(sys.argv[2]))
+import json, runpy, sys
+cnn_s = runpy.run_path(sys.argv[3])["cnn_s"]
+m = cnn_s(float(sys.argv[2]), int(sys.argv[1]))
 print(json.dumps([[k, list(v.shape)] for k, v in m.state_dict().items()]))
 )";
 
@@ -54,7 +42,8 @@ private Q_SLOTS:
         const Architecture ours = cnnSmall(channels, dropout);
         const QJsonArray official =
             QJsonDocument::fromJson(
-                test::runPython(OfficialCnnSmall, {QString::number(channels), dropout ? "0.5" : "0"}).toUtf8())
+                test::runPython(OfficialCnnSmall, {QString::number(channels), dropout ? "0.5" : "0",
+                                                   QString(WSE_TEST_DATA) + "/make_official_zoo.py"}).toUtf8())
                 .array();
         QCOMPARE(size_t(official.size()), ours.tensors.size());
         for (size_t i = 0; i < ours.tensors.size(); ++i) {

@@ -4,8 +4,9 @@ Without --models: a fixture with every case the importer must handle (see CASES)
 import argparse, json, math, os
 import torch, torch.nn as nn
 
-def cnn_s(dropout):
-    layers = [nn.Conv2d(1, 8, 5), nn.MaxPool2d(2, 2), nn.Tanh()]
+def cnn_s(dropout, channels_in=1):
+    """The official CNN-s (model-zoo-spec §2.1): a ModuleList, Dropout inserted only when p > 0."""
+    layers = [nn.Conv2d(channels_in, 8, 5), nn.MaxPool2d(2, 2), nn.Tanh()]
     if dropout > 0: layers.append(nn.Dropout(dropout))
     layers += [nn.Conv2d(8, 6, 5), nn.MaxPool2d(2, 2), nn.Tanh()]
     if dropout > 0: layers.append(nn.Dropout(dropout))
