@@ -13,8 +13,8 @@ using namespace wse;
 // The official CNN-s class, as defined by the zoo fixture script (make_official_zoo.py).
 static const char *OfficialCnnSmall = R"(
 import json, runpy, sys
-cnn_s = runpy.run_path(sys.argv[3])["cnn_s"]
-m = cnn_s(float(sys.argv[2]), int(sys.argv[1]))
+make = runpy.run_path(sys.argv[3])[sys.argv[4]]
+m = make(float(sys.argv[2]), int(sys.argv[1]))
 print(json.dumps([[k, list(v.shape)] for k, v in m.state_dict().items()]))
 )";
 
@@ -23,27 +23,33 @@ class TestArchitecture : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
-    void cnnSmallMatchesOfficialStateDict_data()
+    void matchesOfficialStateDict_data()
     {
+        QTest::addColumn<QString>("family");
         QTest::addColumn<int>("channels");
         QTest::addColumn<bool>("dropout");
         QTest::addColumn<int>("parameters");
-        QTest::newRow("1 channel") << 1 << false << 2464;
-        QTest::newRow("3 channels") << 3 << false << 2864;
-        QTest::newRow("1 channel, dropout (shifted indices)") << 1 << true << 2464;
+        QTest::newRow("CNN-s, 1 channel") << "cnn-s" << 1 << false << 2464;
+        QTest::newRow("CNN-s, 3 channels") << "cnn-s" << 3 << false << 2864;
+        QTest::newRow("CNN-s, 1 channel, dropout (shifted indices)") << "cnn-s" << 1 << true << 2464;
+        QTest::newRow("CNN-l, 3 channels") << "cnn-l" << 3 << false << 10853;
+        QTest::newRow("CNN-l, 3 channels, dropout (same indices)") << "cnn-l" << 3 << true << 10853;
     }
-    void cnnSmallMatchesOfficialStateDict()
+    void matchesOfficialStateDict()
     {
+        QFETCH(QString, family);
         QFETCH(int, channels);
         QFETCH(bool, dropout);
         QFETCH(int, parameters);
         if (!test::pythonHas("torch"))
             QSKIP("python3-torch is not installed");
-        const Architecture ours = cnnSmall(channels, dropout);
+        const NetworkSpec spec = family == "cnn-s" ? cnnSmallSpec(channels) : cnnLargeSpec(channels);
+        const Architecture ours = spec.architecture(dropout);
         const QJsonArray official =
             QJsonDocument::fromJson(
                 test::runPython(OfficialCnnSmall, {QString::number(channels), dropout ? "0.5" : "0",
-                                                   QString(WSE_TEST_DATA) + "/make_official_zoo.py"}).toUtf8())
+                                                   QString(WSE_TEST_DATA) + "/make_official_zoo.py",
+                                                   family == "cnn-s" ? "cnn_s" : "cnn_l"}).toUtf8())
                 .array();
         QCOMPARE(size_t(official.size()), ours.tensors.size());
         for (size_t i = 0; i < ours.tensors.size(); ++i) {

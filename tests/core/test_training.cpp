@@ -233,6 +233,47 @@ private Q_SLOTS:
         QVERIFY2(accuracy.number(zoo.checkpointCount() - 1) > 0.8, qPrintable(QString::number(accuracy.number(zoo.checkpointCount() - 1))));
     }
 
+    void cifarBinaryBatches()
+    {
+        // Six records per file in the CIFAR-10 layout: 1 label byte, then 1024 R, G, B bytes.
+        QTemporaryDir dir;
+        auto write = [&](const QString &name, int first) {
+            QFile file(dir.filePath(name));
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            for (int r = 0; r < 6; ++r) {
+                QByteArray record(1 + 3072, char(0));
+                record[0] = char((first + r) % 10);
+                record[1] = char(255); // first red pixel
+                file.write(record);
+            }
+        };
+        for (int i = 1; i <= 5; ++i)
+            write(QString("data_batch_%1.bin").arg(i), i);
+        write("test_batch.bin", 7);
+        DatasetOptions options;
+        options.name = "cifar10";
+        options.root = dir.path().toStdString();
+        const TrainTestData data = loadDataset(options);
+        QCOMPARE(data.train.count + data.validation.count, int64_t(30));
+        QCOMPARE(data.train.count, int64_t(30 * 21 / 25));
+        QCOMPARE(data.test.count, int64_t(6));
+        QCOMPARE(data.test.channels, int64_t(3));
+        QCOMPARE(data.test.height, int64_t(32));
+        QCOMPARE(data.test.labels[2], int64_t(9));
+        QCOMPARE(data.test.images[0], 1.0f);  // 255 -> 1 -> (1 - 0.5) / 0.5
+        QCOMPARE(data.test.images[1], -1.0f); // 0 -> -1
+        options.resize = 28;
+        QCOMPARE(loadDataset(options).test.width, int64_t(28));
+
+        QFile::resize(dir.filePath("test_batch.bin"), 3000); // not a whole record
+        try {
+            loadDataset(options);
+            QFAIL("a cut batch file must be refused");
+        } catch (const FormatError &error) {
+            QVERIFY(QString(error.what()).contains("test_batch.bin"));
+        }
+    }
+
     void searchesAndPresets()
     {
         ZooTrainOptions random = smallJob();

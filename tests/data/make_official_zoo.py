@@ -19,6 +19,18 @@ def cnn_s(dropout, channels_in=1):
             self.module_list = nn.ModuleList(layers)
     return CNN()
 
+def cnn_l(dropout, channels_in=3):
+    """The official CNN-l ("CNN3", model-zoo-spec §2.2): Dropout modules always present."""
+    layers = [nn.Conv2d(channels_in, 16, 3), nn.MaxPool2d(2, 2), nn.Tanh(), nn.Dropout(dropout),
+              nn.Conv2d(16, 32, 3), nn.MaxPool2d(2, 2), nn.Tanh(), nn.Dropout(dropout),
+              nn.Conv2d(32, 15, 3), nn.MaxPool2d(2, 2), nn.Tanh(), nn.Dropout(dropout),
+              nn.Flatten(), nn.Linear(60, 20), nn.Tanh(), nn.Dropout(dropout), nn.Linear(20, 10)]
+    class CNN3(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.module_list = nn.ModuleList(layers)
+    return CNN3()
+
 def write_trial(root, index, seed, dropout=0.0, epochs=2, padded=True, case="ok"):
     name = "NN_tune_trainable_ab12c_%05d_%d_seed=%d_2021-07-12_12-44-44" % (index, index, seed)
     d = os.path.join(root, name)
