@@ -10,7 +10,7 @@
 
 int main(int argc, char **argv)
 {
-    CLI::App app{"Weight Space Explorer: train, inspect and embed model zoos (wse --help, wse <command> --help)"};
+    CLI::App app{"Weight Space Explorer: train, import, inspect and export model zoos (wse <command> --help)"};
     app.name("wse");
     app.set_version_flag("--version", std::string("wse ") + WSE_VERSION);
     app.require_subcommand(1);
