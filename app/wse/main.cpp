@@ -1,5 +1,6 @@
 // wse: the command-line interface of Weight Space Explorer.
 #include "checkpointcommands.h"
+#include "sanecommands.h"
 #include "zoocommands.h"
 
 #include "common/error.h"
@@ -16,6 +17,7 @@ int main(int argc, char **argv)
     app.require_subcommand(1);
     wse::addZooCommands(app);
     wse::addCheckpointCommands(app);
+    wse::addSaneCommands(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError &error) {

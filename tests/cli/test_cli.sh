@@ -81,4 +81,15 @@ for model_id, dropout in zip(ids, dropouts):
 print("loaded", len(ids))
 PY
 
+# SANE tokens of an exported checkpoint, in the official file layout.
+"$wse" sane tokenize "$work/exported.pt" -o "$work/tokens.pt" 2> "$work/tok.txt"
+grep -q "48 tokens of size 201" "$work/tok.txt" || fail "sane tokenize: $(cat "$work/tok.txt")"
+/usr/bin/python3 -c "
+import sys, torch
+d = torch.load(sys.argv[1])
+assert d['tokens'].shape == (48, 201) and d['tokens'].dtype == torch.float32
+assert d['mask'].dtype == torch.bool and int(d['mask'].sum()) == 2464
+assert d['positions'].dtype == torch.int16 and d['positions'][-1].tolist() == [47, 4, 9]
+" "$work/tokens.pt" || fail "tokens file layout"
+
 echo "cli: all checks passed"
