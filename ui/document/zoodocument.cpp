@@ -28,16 +28,4 @@ QStringList ZooDocument::colourableColumns() const
     return names;
 }
 
-int ZooDocument::pointOf(const std::string &modelId, int epoch) const
-{
-    const Column ids = mZoo.checkpointColumn(zoocol::ModelId);
-    const Column &epochs = mZoo.checkpoints.get(zoocol::Epoch);
-    for (size_t point = 0; point < mWeightsMap.checkpoints.size(); ++point) {
-        const int64_t checkpoint = mWeightsMap.checkpoints[point];
-        if (ids.text(checkpoint) == modelId && int(epochs.number(checkpoint)) == epoch)
-            return int(point);
-    }
-    return -1;
-}
-
 } // namespace wse

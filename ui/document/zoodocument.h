@@ -22,11 +22,8 @@ public:
 
     // Zoo checkpoint index of map point i (the same for every map source).
     int64_t checkpointOf(int point) const { return mWeightsMap.checkpoints.at(size_t(point)); }
-    int pointCount() const { return int(mWeightsMap.checkpoints.size()); }
     // Columns the map can be coloured by (metrics and hyper-parameters, not bookkeeping).
     QStringList colourableColumns() const;
-    // Map point of the first checkpoint of the given model at the given epoch, or -1.
-    int pointOf(const std::string &modelId, int epoch) const;
 
 private:
     QString mPath;
