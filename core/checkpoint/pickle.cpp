@@ -127,14 +127,14 @@ public:
             }
             case ']': push(make(Kind::List)); break;                      // EMPTY_LIST
             case 'l': { auto v = make(Kind::List); v->items = popMark(); push(v); break; }
-            case 'a': { auto item = pop(); appendTo(top(), {item}); break; } // APPEND
-            case 'e': { auto items = popMark(); appendTo(top(), items); break; } // APPENDS
+            case 'a': { auto item = pop(); extend(top(), {item}, Kind::List, "APPEND"); break; } // APPEND
+            case 'e': { auto items = popMark(); extend(top(), items, Kind::List, "APPENDS"); break; } // APPENDS
             case '}': push(make(Kind::Dict)); break;                      // EMPTY_DICT
             case 'd': { auto v = make(Kind::Dict); v->items = popMark(); checkPairs(v->items); push(v); break; }
-            case 's': { auto value = pop(); auto key = pop(); setItems(top(), {key, value}); break; }
-            case 'u': { auto items = popMark(); checkPairs(items); setItems(top(), items); break; }
+            case 's': { auto value = pop(); auto key = pop(); extend(top(), {key, value}, Kind::Dict, "SETITEM"); break; }
+            case 'u': { auto items = popMark(); checkPairs(items); extend(top(), items, Kind::Dict, "SETITEMS"); break; }
             case 0x8f: push(make(Kind::List)); break;                     // EMPTY_SET (as a list)
-            case 0x90: { auto items = popMark(); appendTo(top(), items); break; } // ADDITEMS
+            case 0x90: { auto items = popMark(); extend(top(), items, Kind::List, "ADDITEMS"); break; } // ADDITEMS
             case 0x91: { auto v = make(Kind::List); v->items = popMark(); push(v); break; } // FROZENSET
             case 'q': memoPut(byte()); break;                             // BINPUT
             case 'r': memoPut(uint32()); break;                           // LONG_BINPUT
@@ -258,21 +258,14 @@ private:
         if (items.size() % 2)
             fail("odd number of items for a dict");
     }
-    void appendTo(const PickleRef &target, const std::vector<PickleRef> &items) const
+    // APPEND(S)/ADDITEMS into a list, SETITEM(S) into a dict; placeholders swallow items.
+    void extend(const PickleRef &target, const std::vector<PickleRef> &items, Kind expected, const char *operation) const
     {
         if (target->kind == Kind::Placeholder)
             return;
-        if (target->kind != Kind::List)
-            fail("APPEND to something that is not a list");
+        if (target->kind != expected)
+            fail(std::string(operation) + " on something that is not a " + (expected == Kind::List ? "list" : "dict"));
         target->items.insert(target->items.end(), items.begin(), items.end());
-    }
-    void setItems(const PickleRef &target, const std::vector<PickleRef> &pairs) const
-    {
-        if (target->kind == Kind::Placeholder)
-            return;
-        if (target->kind != Kind::Dict)
-            fail("SETITEM on something that is not a dict");
-        target->items.insert(target->items.end(), pairs.begin(), pairs.end());
     }
 
     PickleRef global(const std::string &rawModule, const std::string &name)

@@ -7,9 +7,21 @@
 
 namespace wse {
 
+// The same dataset description with no items (copying `images` first would copy every image).
+static ImageDataset emptyLike(const ImageDataset &set)
+{
+    ImageDataset out;
+    out.name = set.name;
+    out.channels = set.channels;
+    out.height = set.height;
+    out.width = set.width;
+    out.classes = set.classes;
+    return out;
+}
+
 ImageDataset ImageDataset::select(const std::vector<int64_t> &indices) const
 {
-    ImageDataset subset = *this;
+    ImageDataset subset = emptyLike(*this);
     subset.count = int64_t(indices.size());
     subset.images.resize(size_t(subset.count * imageSize()));
     subset.labels.resize(indices.size());
@@ -28,10 +40,10 @@ ImageDataset ImageDataset::head(int64_t n) const
 {
     if (n <= 0 || n >= count)
         return *this;
-    ImageDataset subset = *this;
+    ImageDataset subset = emptyLike(*this);
     subset.count = n;
-    subset.images.resize(size_t(n * imageSize()));
-    subset.labels.resize(size_t(n));
+    subset.images.assign(images.begin(), images.begin() + long(n * imageSize()));
+    subset.labels.assign(labels.begin(), labels.begin() + long(n));
     return subset;
 }
 
