@@ -145,9 +145,15 @@ StateDict readCheckpointBytes(std::vector<uint8_t> bytes, const std::string &lab
             if (candidate && isTensorDict(*candidate)) {
                 dict = candidate;
                 std::string skipped;
-                for (size_t i = 0; i + 1 < document.root->items.size(); i += 2)
-                    if (document.root->items[i]->kind == Kind::String && document.root->items[i]->text != entry)
-                        skipped += (skipped.empty() ? "" : ", ") + document.root->items[i]->text;
+                for (size_t i = 0; i + 1 < document.root->items.size(); i += 2) {
+                    const PickleValue &name = *document.root->items[i], &value = *document.root->items[i + 1];
+                    if (name.kind != Kind::String || name.text == entry)
+                        continue;
+                    if (value.kind == Kind::String)
+                        result.texts.emplace_back(name.text, value.text);
+                    else
+                        skipped += (skipped.empty() ? "" : ", ") + name.text;
+                }
                 result.notes.push_back(std::string("read the state_dict under '") + entry + "'" +
                                        (skipped.empty() ? "" : "; skipped " + skipped));
                 break;

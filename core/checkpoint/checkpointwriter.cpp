@@ -101,6 +101,12 @@ std::vector<uint8_t> serializeCheckpoint(const StateDict &stateDict)
     PickleWriter pickle;
     pickle.op(0x80);
     pickle.op(2);
+    const bool withTexts = !stateDict.texts.empty();
+    if (withTexts) { // {"model": OrderedDict(...), text entries...}
+        pickle.op('}');
+        pickle.op('(');
+        pickle.string("model");
+    }
     pickle.global("collections", "OrderedDict");
     pickle.op(')');
     pickle.op('R');
@@ -133,6 +139,13 @@ std::vector<uint8_t> serializeCheckpoint(const StateDict &stateDict)
             pickle.op('R');
         }
         pickle.op('u');                             // SETITEMS
+    }
+    if (withTexts) {
+        for (const auto &[name, text] : stateDict.texts) {
+            pickle.string(name);
+            pickle.string(text);
+        }
+        pickle.op('u');
     }
     pickle.op('.');
 

@@ -107,4 +107,12 @@ int64_t StateDict::numel() const
     return count;
 }
 
+const std::string *StateDict::findText(const std::string &name) const
+{
+    for (const auto &[key, text] : texts)
+        if (key == name)
+            return &text;
+    return nullptr;
+}
+
 } // namespace wse

@@ -30,6 +30,11 @@ struct StateDict
 {
     std::vector<std::pair<std::string, TensorBuffer>> entries;
     std::vector<std::string> notes; // what the reader skipped or assumed, for the user
+    // Text entries stored next to the tensors: written as {"model": state_dict, name: text, ...}
+    // (torch.load(f)["model"] loads into the PyTorch module); read back from such files.
+    std::vector<std::pair<std::string, std::string>> texts;
+
+    const std::string *findText(const std::string &name) const;
 
     const TensorBuffer *find(const std::string &key) const;
     int64_t numel() const;
