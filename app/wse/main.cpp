@@ -18,6 +18,8 @@ int main(int argc, char **argv)
     wse::addZooCommands(app);
     wse::addCheckpointCommands(app);
     wse::addSaneCommands(app);
+    wse::addEmbedCommand(app);
+    wse::addProbeCommand(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError &error) {

@@ -1,7 +1,15 @@
 #include "sanecommands.h"
 
+#include "terminalprogress.h"
+
 #include "checkpoint/checkpointfile.h"
+#include "common/error.h"
+#include "sane/saneimport.h"
+#include "sane/sanetrainer.h"
 #include "sane/tokenizer.h"
+#include "sane/zooembedding.h"
+#include "sane/zooprobe.h"
+#include "torchutil/device.h"
 
 #include <algorithm>
 #include <cstring>
@@ -43,7 +51,126 @@ StateDict tokensAsStateDict(const TokenSequence &sequence)
     return out;
 }
 
+struct TrainArguments
+{
+    SaneTrainOptions options;
+    std::string preset = "small";
+    std::vector<std::string> settings;
+};
+
+void addImportCommand(CLI::App &sane)
+{
+    auto arguments = std::make_shared<SaneImportOptions>();
+    auto output = std::make_shared<std::string>();
+    CLI::App *command = sane.add_subcommand("import", "Convert an official SANE checkpoint (state.pt + params.json) into an encoder file");
+    command->add_option("state", arguments->state, "Official state.pt (or a bare SANE state_dict)")->required();
+    command->add_option("--params", arguments->params, "params.json of the official run (ae:* keys, training::windowsize)")->required();
+    command->add_option("--normalization", arguments->normalization,
+                        "dataset_normalization_train.json of the run (needed to embed real checkpoints)");
+    command->add_option("--reference", arguments->reference, "A checkpoint of the zoo architecture (keys and shapes)");
+    command->add_flag("--include-bn", arguments->includeBatchNorm, "The zoo was tokenised with batch-norm tensors (ignore_bn=False)");
+    command->add_option("-o,--output", *output, "Encoder file (.pt)")->required();
+    command->callback([arguments, output] {
+        const SaneEncoder encoder = importOfficialSane(*arguments);
+        encoder.write(*output);
+        std::cerr << "wse: wrote " << *output << " (" << encoder.weights.numel() << " parameters, id " << encoder.id() << ")\n";
+        if (arguments->normalization.empty())
+            std::cerr << "wse: warning: no --normalization: checkpoints will be embedded without the per-layer "
+                         "standardisation the encoder was trained with\n";
+        if (arguments->reference.empty())
+            std::cerr << "wse: note: no --reference: the encoder accepts any architecture whose tokens fit it\n";
+    });
+}
+
+void addTrainCommand(CLI::App &sane)
+{
+    auto arguments = std::make_shared<TrainArguments>();
+    CLI::App *command = sane.add_subcommand("train", "Train a SANE encoder on a zoo (resumes when the run folder exists)");
+    command->add_option("--zoo", arguments->options.zooPath, "Zoo file (.h5)")->required();
+    command->add_option("--preset", arguments->preset, "small (CPU, minutes), tiny (tests), official-cnn, official-resnet")
+        ->capture_default_str();
+    command->add_option("--set", arguments->settings,
+                        "Override a setting, e.g. --set epochs=60 --set window_size=32 (names as in the run's config.json)");
+    command->add_option("--device", arguments->options.device, "auto, cpu or cuda")->capture_default_str();
+    command->add_option("-o,--output", arguments->options.runDir, "Run folder (encoder.pt, log.json, checkpoints)")->required();
+    command->callback([arguments] {
+        SaneTrainOptions options = arguments->options;
+        options.config = SaneConfig::preset(arguments->preset);
+        for (const std::string &setting : arguments->settings) {
+            const size_t equals = setting.find('=');
+            if (equals == std::string::npos)
+                throw UsageError("--set expects key=value, got '" + setting + "'");
+            options.config.set(setting.substr(0, equals), setting.substr(equals + 1));
+        }
+        std::cerr << "wse: training SANE (" << arguments->preset << ") on " << describeDevice(resolveDevice(options.device)) << "\n";
+        TerminalProgress terminal;
+        ProgressReporter progress(terminal.callback());
+        const std::vector<SaneEpochLog> log = trainSane(options, &progress);
+        if (!log.empty())
+            std::cerr << "wse: epoch " << log.back().epoch << ": loss " << log.back().loss << ", validation loss "
+                      << log.back().valLoss << "; encoder in " << options.runDir << "/encoder.pt\n";
+    });
+}
+
 } // namespace
+
+void addEmbedCommand(CLI::App &app)
+{
+    struct Arguments
+    {
+        std::string encoder, zoo, output;
+        std::vector<std::string> checkpoints;
+        EmbedOptions options;
+    };
+    auto arguments = std::make_shared<Arguments>();
+    CLI::App *command = app.add_subcommand("embed", "Embed a zoo's checkpoints (or .pt files) with a SANE encoder");
+    command->add_option("--sane", arguments->encoder, "Encoder file (from wse sane train or wse sane import)")->required();
+    command->add_option("--zoo", arguments->zoo, "Zoo file (.h5)");
+    command->add_option("checkpoints", arguments->checkpoints, "Checkpoint files (.pt) instead of a zoo");
+    command->add_option("--mode", arguments->options.mode,
+                        "full: the whole sequence in one pass (the official probe embedding); windowed: halo windows, bounded memory")
+        ->capture_default_str();
+    command->add_option("--window", arguments->options.content, "windowed: content tokens per window (0: half the training window)");
+    command->add_option("--halo", arguments->options.halo, "windowed: context tokens on each side (-1: a quarter of the training window)");
+    command->add_option("--device", arguments->options.device, "auto, cpu or cuda")->capture_default_str();
+    command->add_option("-o,--output", arguments->output, "Embeddings (.h5, or .csv)")->required();
+    command->callback([arguments] {
+        if (arguments->zoo.empty() == arguments->checkpoints.empty())
+            throw UsageError("give either --zoo ZOO.h5 or checkpoint files");
+        Embeddings embeddings;
+        if (!arguments->zoo.empty()) {
+            TerminalProgress terminal;
+            ProgressReporter progress(terminal.callback());
+            std::vector<std::string> notes;
+            embeddings = embedZoo(arguments->encoder, arguments->zoo, arguments->options, &progress, &notes);
+            for (const std::string &note : notes)
+                std::cerr << "wse: note: " << note << "\n";
+        } else {
+            embeddings = embedCheckpointFiles(arguments->encoder, arguments->checkpoints, arguments->options);
+        }
+        embeddings.write(arguments->output);
+        std::cerr << "wse: wrote " << arguments->output << " (" << embeddings.count() << " checkpoints x " << embeddings.dims
+                  << " dimensions)\n";
+    });
+}
+
+void addProbeCommand(CLI::App &app)
+{
+    auto options = std::make_shared<ZooProbeOptions>();
+    auto asJson = std::make_shared<bool>(false);
+    CLI::App *command = app.add_subcommand("probe", "Linear probes of embeddings (R2 of accuracy, epoch, gap; accuracy of "
+                                                    "categorical hyper-parameters) next to the layer-quintile baseline");
+    command->add_option("--zoo", options->zooPath, "Zoo file (.h5)")->required();
+    command->add_option("--embeddings", options->embeddingsPath, "Embeddings (.h5) from wse embed")->required();
+    command->add_option("--sane", options->encoderPath, "Encoder (default: the one that made the embeddings)");
+    command->add_option("--targets", options->targets, "Numeric targets")->delimiter(',')->capture_default_str();
+    command->add_option("--categorical", options->categorical, "Categorical targets")->delimiter(',')->capture_default_str();
+    command->add_flag("--json", *asJson, "Print JSON instead of a table");
+    command->callback([options, asJson] {
+        const ZooProbeReport report = probeZoo(*options);
+        std::cout << (*asJson ? report.toJson() + "\n" : report.toText());
+    });
+}
 
 void addSaneCommands(CLI::App &app)
 {
@@ -63,6 +190,8 @@ void addSaneCommands(CLI::App &app)
         std::cerr << "wse: wrote " << tokenize->output << " (" << sequence.count << " tokens of size "
                   << sequence.tokenSize << ")\n";
     });
+    addImportCommand(*sane);
+    addTrainCommand(*sane);
 }
 
 } // namespace wse

@@ -1,0 +1,115 @@
+#include "sane/embeddings.h"
+
+#include "common/atomicfile.h"
+#include "common/error.h"
+#include "zoo/hdf5io.h"
+
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+
+namespace wse {
+
+using namespace hdf5;
+
+namespace {
+
+bool endsWith(const std::string &text, const std::string &suffix)
+{
+    return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+std::string csvField(const std::string &text)
+{
+    if (text.find_first_of(",\"\n") == std::string::npos)
+        return text;
+    std::string quoted = "\"";
+    for (char c : text)
+        quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return quoted + "\"";
+}
+
+} // namespace
+
+void Embeddings::write(const std::string &path) const
+{
+    AtomicFile file(path);
+    if (endsWith(path, ".csv")) {
+        std::ofstream out(file.temporaryPath());
+        if (!out)
+            throw IoError(path, "cannot create file");
+        for (const Column &column : rows.columns())
+            out << csvField(column.name()) << ",";
+        for (int64_t c = 0; c < dims; ++c)
+            out << "z" << c << (c + 1 < dims ? "," : "\n");
+        out << std::setprecision(9);
+        for (int64_t r = 0; r < count(); ++r) {
+            for (const Column &column : rows.columns())
+                out << csvField(column.displayValue(r)) << ",";
+            for (int64_t c = 0; c < dims; ++c)
+                out << row(r)[c] << (c + 1 < dims ? "," : "\n");
+        }
+        if (!out.flush())
+            throw IoError(path, "write failed (disk full?)");
+    } else {
+        H5::Exception::dontPrint();
+        try {
+            H5::H5File h5(file.temporaryPath(), H5F_ACC_TRUNC);
+            writeStringAttribute(h5, "format", FormatName);
+            writeIntAttribute(h5, "format_version", FormatVersion);
+            writeStringAttribute(h5, "encoder_id", encoderId);
+            writeStringAttribute(h5, "encoder_path", encoderPath);
+            writeStringAttribute(h5, "source", source);
+            writeStringAttribute(h5, "mode", mode);
+            writeTable(h5, "rows", rows);
+            const hsize_t shape[2] = {hsize_t(count()), hsize_t(dims)};
+            H5::DataSet dataset = h5.createDataSet("embeddings", H5::PredType::IEEE_F32LE, H5::DataSpace(2, shape));
+            if (!values.empty())
+                dataset.write(values.data(), H5::PredType::NATIVE_FLOAT);
+        } catch (const H5::Exception &error) {
+            throw IoError(path, "HDF5 write failed: " + error.getDetailMsg());
+        }
+    }
+    file.commit();
+}
+
+Embeddings Embeddings::read(const std::string &path)
+{
+    H5::Exception::dontPrint();
+    std::error_code exists;
+    if (!std::filesystem::is_regular_file(path, exists))
+        throw IoError(path, "no such file");
+    if (!H5::H5File::isHdf5(path))
+        throw FormatError(path, "not an HDF5 file (embeddings are read from the .h5 form)");
+    try {
+        H5::H5File h5(path, H5F_ACC_RDONLY);
+        if (!h5.attrExists("format") || readStringAttribute(h5, "format") != FormatName)
+            throw FormatError(path, "HDF5 file is not a Weight Space Explorer embeddings file");
+        if (readIntAttribute(h5, "format_version") > FormatVersion)
+            throw FormatError(path, "embeddings format version " + std::to_string(readIntAttribute(h5, "format_version")) +
+                                        " is newer than this program reads; please update Weight Space Explorer");
+        Embeddings e;
+        e.encoderId = readStringAttribute(h5, "encoder_id");
+        e.encoderPath = readStringAttribute(h5, "encoder_path");
+        e.source = readStringAttribute(h5, "source");
+        e.mode = readStringAttribute(h5, "mode");
+        e.rows = readTable(h5, "rows", path);
+        H5::DataSet dataset = h5.openDataSet("embeddings");
+        hsize_t shape[2] = {0, 0};
+        if (dataset.getSpace().getSimpleExtentNdims() != 2)
+            throw FormatError(path, "'embeddings' is not a matrix");
+        dataset.getSpace().getSimpleExtentDims(shape);
+        if (int64_t(shape[0]) != e.rows.rowCount())
+            throw FormatError(path, "'embeddings' has " + std::to_string(shape[0]) + " rows but the table " +
+                                        std::to_string(e.rows.rowCount()));
+        e.dims = int64_t(shape[1]);
+        e.values.resize(size_t(shape[0] * shape[1]));
+        if (!e.values.empty())
+            dataset.read(e.values.data(), H5::PredType::NATIVE_FLOAT);
+        return e;
+    } catch (const H5::Exception &error) {
+        throw FormatError(path, "HDF5 read failed: " + error.getDetailMsg());
+    }
+}
+
+} // namespace wse

@@ -1,0 +1,113 @@
+#include "sane/sanedata.h"
+
+#include "common/error.h"
+#include "jobs/progress.h"
+#include "zoo/zoostore.h"
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+namespace wse {
+
+std::map<std::string, std::string> splitModels(std::vector<std::string> modelIds, int64_t seed,
+                                               const std::array<double, 3> &fractions)
+{
+    std::sort(modelIds.begin(), modelIds.end());
+    std::mt19937_64 random{static_cast<uint64_t>(seed)};
+    std::shuffle(modelIds.begin(), modelIds.end(), random);
+    const int64_t n = int64_t(modelIds.size());
+    int64_t trainEnd = int64_t(fractions[0] * double(n));
+    int64_t valEnd = trainEnd + int64_t(fractions[1] * double(n));
+    if (n >= 3) { // a split with no model would make validation or testing meaningless
+        trainEnd = std::clamp<int64_t>(trainEnd, 1, n - 2);
+        valEnd = std::clamp<int64_t>(valEnd, trainEnd + 1, n - 1);
+    }
+    std::map<std::string, std::string> split;
+    for (int64_t i = 0; i < n; ++i)
+        split[modelIds[size_t(i)]] = i < trainEnd ? "train" : i < valEnd ? "val" : "test";
+    return split;
+}
+
+SaneZooData loadSaneZooData(const std::string &zooPath, SaneConfig &config, ProgressReporter *progress)
+{
+    const Zoo zoo = ZooStore::read(zooPath, /*withWeights=*/false);
+    if (zoo.architectures.empty())
+        throw UsageError(zooPath + ": the zoo has no checkpoints");
+    std::vector<int64_t> perArchitecture(zoo.architectures.size(), 0);
+    for (int64_t c = 0; c < zoo.checkpointCount(); ++c)
+        ++perArchitecture[size_t(zoo.checkpointArchitecture(c))];
+    const int architecture = int(std::max_element(perArchitecture.begin(), perArchitecture.end()) - perArchitecture.begin());
+    SaneZooData data;
+    data.architecture = zoo.architectures[size_t(architecture)];
+
+    std::vector<std::string> ids;
+    const Column &modelIds = zoo.models.get(zoocol::ModelId);
+    const Column &architectures = zoo.models.get(zoocol::Architecture);
+    for (int64_t m = 0; m < zoo.modelCount(); ++m)
+        if (architectures.text(m) == data.architecture.name)
+            ids.push_back(modelIds.text(m));
+    if (ids.size() < 3)
+        throw UsageError(zooPath + ": SANE needs at least 3 models of one architecture (train, validation and test "
+                                   "splits are made by model); " + data.architecture.name + " has " + std::to_string(ids.size()));
+    data.split = splitModels(ids, config.seed, config.split);
+
+    // Finite checkpoints by split (diverged ones would poison the statistics).
+    const WeightMatrix weights = ZooStore::readWeights(zooPath, data.architecture.name);
+    const int64_t rowSize = weights.cols;
+    std::vector<int64_t> trainRows, valRows;
+    const Column &weightRows = zoo.checkpoints.get(zoocol::WeightRow);
+    for (int64_t c = 0; c < zoo.checkpointCount(); ++c) {
+        if (zoo.checkpointArchitecture(c) != architecture)
+            continue;
+        const int64_t row = int64_t(weightRows.number(c));
+        const float *values = weights.row(row);
+        if (!std::all_of(values, values + rowSize, [](float v) { return std::isfinite(v); })) {
+            ++data.skippedNonFinite;
+            continue;
+        }
+        const std::string &split = data.split[zoo.checkpointValue(c, zoocol::ModelId)];
+        if (split == "train")
+            trainRows.push_back(row);
+        else if (split == "val")
+            valRows.push_back(row);
+    }
+    if (trainRows.empty())
+        throw UsageError(zooPath + ": no finite checkpoint in the training split");
+    data.normalization = LayerStandardization::compute(
+        data.architecture, int64_t(trainRows.size()), [&](int64_t i) { return weights.row(trainRows[size_t(i)]); },
+        config.includeBatchNorm);
+    data.layout = std::make_unique<TokenLayout>(data.architecture, TokenizeOptions{config.tokenSize, config.includeBatchNorm},
+                                                data.normalization);
+    config.tokenSize = data.layout->tokenSize();
+    const int64_t n = data.layout->length();
+    if (config.windowSize > n)
+        throw UsageError("the training window (" + std::to_string(config.windowSize) + " tokens) is longer than the token sequence of " +
+                         data.architecture.name + " (" + std::to_string(n) + " tokens at token size " +
+                         std::to_string(config.tokenSize) + "); set window_size to at most " + std::to_string(n));
+    for (int axis = 0; axis < 3; ++axis) {
+        int64_t largest = 0;
+        for (int64_t t = 0; t < n; ++t)
+            largest = std::max<int64_t>(largest, data.layout->positions()[size_t(t * 3 + axis)]);
+        if (config.maxPositions[size_t(axis)] == 0)
+            config.maxPositions[size_t(axis)] = largest + 1;
+        else if (config.maxPositions[size_t(axis)] <= largest)
+            throw UsageError("max_positions[" + std::to_string(axis) + "] = " + std::to_string(config.maxPositions[size_t(axis)]) +
+                             " is too small for this zoo (needs " + std::to_string(largest + 1) + ")");
+    }
+    auto tokensOf = [&](const std::vector<int64_t> &rows, std::vector<float> &out) {
+        const int64_t size = n * data.layout->tokenSize();
+        out.resize(rows.size() * size_t(size));
+        for (size_t i = 0; i < rows.size(); ++i)
+            data.layout->tokens(weights.row(rows[i]), out.data() + int64_t(i) * size);
+    };
+    tokensOf(trainRows, data.trainTokens);
+    tokensOf(valRows, data.valTokens);
+    data.trainCount = int64_t(trainRows.size());
+    data.valCount = int64_t(valRows.size());
+    if (progress)
+        progress->report(0.0, "data", std::to_string(data.trainCount) + " training checkpoints of " + std::to_string(n) + " tokens");
+    return data;
+}
+
+} // namespace wse

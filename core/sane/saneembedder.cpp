@@ -1,0 +1,115 @@
+#include "sane/saneembedder.h"
+
+#include "common/error.h"
+#include "sane/halo.h"
+
+#include <algorithm>
+
+namespace wse {
+
+std::string layoutDifference(const Architecture &expected, const Architecture &given)
+{
+    if (expected.tensors.size() != given.tensors.size())
+        return std::to_string(given.tensors.size()) + " tensors instead of " + std::to_string(expected.tensors.size());
+    for (size_t i = 0; i < expected.tensors.size(); ++i)
+        if (expected.tensors[i].shape != given.tensors[i].shape)
+            return given.tensors[i].key + " is " + given.tensors[i].shapeText() + " instead of " +
+                   expected.tensors[i].shapeText();
+    return {};
+}
+
+SaneEmbedder::SaneEmbedder(const SaneEncoder &encoder, const Architecture &architecture, const EmbedOptions &options)
+    : mOptions(options)
+{
+    if (!encoder.architecture.tensors.empty()) {
+        const std::string difference = layoutDifference(encoder.architecture, architecture);
+        if (!difference.empty())
+            throw UsageError("the checkpoints (" + architecture.name + ") do not have the layout this encoder was trained on: " +
+                             difference);
+    }
+    if (options.mode != "full" && options.mode != "windowed")
+        throw UsageError("embedding mode '" + options.mode + "' is not one of: full, windowed");
+    mLayout = std::make_unique<TokenLayout>(architecture, TokenizeOptions{encoder.config.tokenSize, encoder.config.includeBatchNorm},
+                                            encoder.normalization);
+    if (mLayout->tokenSize() != encoder.config.tokenSize)
+        throw UsageError("token size mismatch");
+    mModel = std::make_unique<SaneModel>(encoder, options.device);
+    if (mOptions.content <= 0)
+        mOptions.content = std::max<int64_t>(1, encoder.config.windowSize / 2);
+    if (mOptions.halo < 0)
+        mOptions.halo = encoder.config.windowSize / 4;
+}
+
+SaneEmbedder::~SaneEmbedder() = default;
+
+int64_t SaneEmbedder::latentSize() const { return mModel->config().latent; }
+
+// Runs the encoder (or decoder) over [count, N, width] inputs, whole or in halo chunks, several
+// sequences/chunks per call, and returns [count, N, out] outputs.
+std::vector<float> SaneEmbedder::run(const std::vector<float> &input, int64_t count, int64_t width, bool encoding)
+{
+    const int64_t n = mLayout->length();
+    const int64_t outWidth = encoding ? mModel->config().latent : mModel->config().tokenSize;
+    const std::vector<HaloChunk> chunks = mOptions.mode == "full" ? std::vector<HaloChunk>{{0, n, 0, n}}
+                                                                  : haloChunks(n, mOptions.content, mOptions.halo);
+    const int64_t chunkLength = chunks.front().length;
+    // Every (sequence, chunk) pair is one batch entry of the same length.
+    const int64_t entries = count * int64_t(chunks.size());
+    const int64_t perCall = std::max<int64_t>(1, mOptions.batchTokens / chunkLength);
+    std::vector<float> output(size_t(count * n * outWidth));
+    const std::vector<int32_t> &positions = mLayout->positions();
+    for (int64_t first = 0; first < entries; first += perCall) {
+        const int64_t batch = std::min(perCall, entries - first);
+        std::vector<float> in(size_t(batch * chunkLength * width));
+        std::vector<int32_t> pos(size_t(batch * chunkLength * 3));
+        for (int64_t b = 0; b < batch; ++b) {
+            const int64_t sequence = (first + b) / int64_t(chunks.size());
+            const HaloChunk &chunk = chunks[size_t((first + b) % int64_t(chunks.size()))];
+            std::copy_n(input.begin() + (sequence * n + chunk.start) * width, chunkLength * width,
+                        in.begin() + b * chunkLength * width);
+            std::copy_n(positions.begin() + chunk.start * 3, chunkLength * 3, pos.begin() + b * chunkLength * 3);
+        }
+        const std::vector<float> out = encoding ? mModel->encode(in, pos, batch, chunkLength)
+                                                : mModel->decode(in, pos, batch, chunkLength);
+        for (int64_t b = 0; b < batch; ++b) {
+            const int64_t sequence = (first + b) / int64_t(chunks.size());
+            const HaloChunk &chunk = chunks[size_t((first + b) % int64_t(chunks.size()))];
+            std::copy_n(out.begin() + (b * chunkLength + chunk.keepFrom) * outWidth, chunk.keepCount * outWidth,
+                        output.begin() + (sequence * n + chunk.start + chunk.keepFrom) * outWidth);
+        }
+    }
+    return output;
+}
+
+std::vector<float> SaneEmbedder::latents(const float *rows, int64_t count)
+{
+    const int64_t n = mLayout->length(), dt = mLayout->tokenSize();
+    std::vector<float> tokens(size_t(count * n * dt));
+    for (int64_t i = 0; i < count; ++i)
+        mLayout->tokens(rows + i * mLayout->rowSize(), tokens.data() + i * n * dt);
+    return run(tokens, count, dt, true);
+}
+
+std::vector<float> SaneEmbedder::embed(const float *rows, int64_t count)
+{
+    const int64_t n = mLayout->length(), dz = latentSize();
+    const std::vector<float> z = latents(rows, count);
+    std::vector<float> mean(size_t(count * dz), 0.0f);
+    for (int64_t i = 0; i < count; ++i)
+        for (int64_t t = 0; t < n; ++t)
+            for (int64_t c = 0; c < dz; ++c)
+                mean[size_t(i * dz + c)] += z[size_t((i * n + t) * dz + c)];
+    for (float &v : mean)
+        v /= float(n);
+    return mean;
+}
+
+void SaneEmbedder::decode(const std::vector<float> &latents, int64_t count, float *rows)
+{
+    const int64_t n = mLayout->length(), dt = mLayout->tokenSize();
+    const std::vector<float> tokens = run(latents, count, latentSize(), false);
+    for (int64_t i = 0; i < count; ++i)
+        mLayout->untokens(tokens.data() + i * n * dt, rows + i * mLayout->rowSize());
+}
+
+} // namespace wse

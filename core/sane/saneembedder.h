@@ -1,0 +1,57 @@
+#pragma once
+// Checkpoints in, SANE latents out (and back): standardise + tokenise (TokenLayout), run the
+// encoder over the whole sequence (sane-spec §6.1, the official probe embedding) or in halo
+// windows (bounded memory for long sequences), decode latents to checkpoints.
+#include "sane/encoderfile.h"
+#include "sane/sanemodel.h"
+#include "sane/tokenlayout.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace wse {
+
+struct EmbedOptions
+{
+    std::string mode = "full"; // full: one pass over all tokens; windowed: halo chunks
+    int64_t content = 0;       // windowed: content tokens per chunk (0: half the training window)
+    int64_t halo = -1;         // windowed: context tokens on each side (-1: a quarter of the window)
+    int64_t batchTokens = 16384; // tokens per encoder call (several checkpoints or chunks per batch)
+    std::string device = "auto";
+
+    static EmbedOptions defaults() { return {}; }
+};
+
+class SaneEmbedder
+{
+public:
+    // `architecture` is the checkpoints' layout; it must match the encoder's reference layout
+    // when the encoder has one (UsageError naming the first difference).
+    SaneEmbedder(const SaneEncoder &encoder, const Architecture &architecture, const EmbedOptions &options);
+    ~SaneEmbedder();
+
+    const TokenLayout &layout() const { return *mLayout; }
+    SaneModel &model() { return *mModel; }
+    int64_t latentSize() const;
+
+    // Per-token latents [count, N, d_z] of `count` flattened checkpoints.
+    std::vector<float> latents(const float *rows, int64_t count);
+    // Model embeddings [count, d_z]: the mean of the per-token latents.
+    std::vector<float> embed(const float *rows, int64_t count);
+    // Latents [count, N, d_z] -> flattened checkpoints written into `rows` (which hold the values
+    // for anything SANE does not tokenise, e.g. the reference's batch-norm statistics).
+    void decode(const std::vector<float> &latents, int64_t count, float *rows);
+
+private:
+    std::vector<float> run(const std::vector<float> &input, int64_t count, int64_t width, bool encoding);
+
+    EmbedOptions mOptions;
+    std::unique_ptr<TokenLayout> mLayout;
+    std::unique_ptr<SaneModel> mModel;
+};
+
+// The first layout difference between two architectures ("" when they match in shapes).
+std::string layoutDifference(const Architecture &expected, const Architecture &given);
+
+} // namespace wse
