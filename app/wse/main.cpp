@@ -1,5 +1,6 @@
 // wse: the command-line interface of Weight Space Explorer.
 #include "checkpointcommands.h"
+#include "generationcommands.h"
 #include "sanecommands.h"
 #include "zoocommands.h"
 
@@ -20,6 +21,7 @@ int main(int argc, char **argv)
     wse::addSaneCommands(app);
     wse::addEmbedCommand(app);
     wse::addProbeCommand(app);
+    wse::addGenerationCommands(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError &error) {

@@ -202,29 +202,35 @@ ProbeResult classificationProbe(const std::string &target, const std::vector<dou
     rowsBySplit(split, usable, rows);
     requireRows(target, rows);
     const RidgeFit fit = fitRidge(features, dims, oneHot, k, rows[0]);
-    auto accuracy = [&](const std::vector<double> &weights, const std::vector<int64_t> &subset) {
+    // Accuracy, and the squared error of the scores as a tie-break (accuracy on a small
+    // validation split is often equal for several lambdas).
+    auto score = [&](const std::vector<double> &weights, const std::vector<int64_t> &subset) -> std::pair<double, double> {
         if (subset.empty())
-            return std::nan("");
+            return {std::nan(""), std::nan("")};
         int64_t correct = 0;
+        double squares = 0;
         for (int64_t r : subset) {
             const std::vector<double> scores = predict(features, dims, weights, k, r);
             correct += std::max_element(scores.begin(), scores.end()) - scores.begin() == truth[size_t(r)];
+            for (int64_t c = 0; c < k; ++c)
+                squares += std::pow(scores[size_t(c)] - oneHot[size_t(r * k + c)], 2);
         }
-        return double(correct) / double(subset.size());
+        return {double(correct) / double(subset.size()), -squares};
     };
     ProbeResult best;
     best.target = target;
-    best.val = -INFINITY;
-    best.train = -INFINITY;
+    std::pair<double, double> bestChoice = {-INFINITY, -INFINITY};
     const bool haveVal = !rows[1].empty();
     for (double lambda : officialRidgeLambdas()) {
         const std::vector<double> weights = fit.solve(lambda);
-        const double train = accuracy(weights, rows[0]), val = accuracy(weights, rows[1]);
-        if (haveVal ? val > best.val : train > best.train) {
+        const std::pair<double, double> train = score(weights, rows[0]), val = score(weights, rows[1]);
+        const std::pair<double, double> choice = haveVal ? val : train;
+        if (choice > bestChoice) {
+            bestChoice = choice;
             best.lambda = lambda;
-            best.train = train;
-            best.val = val;
-            best.test = accuracy(weights, rows[2]);
+            best.train = train.first;
+            best.val = val.first;
+            best.test = score(weights, rows[2]).first;
         }
     }
     std::vector<int64_t> counts(size_t(k), 0);

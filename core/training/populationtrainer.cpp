@@ -369,6 +369,34 @@ std::vector<float> PopulationTrainer::flatWeights() const
     return std::vector<float>(rows.data_ptr<float>(), rows.data_ptr<float>() + rows.numel());
 }
 
+void PopulationTrainer::setFlatWeights(const std::vector<float> &rows)
+{
+    if (int64_t(rows.size()) != d->k() * parameterCount())
+        throw UsageError("population weights: " + std::to_string(rows.size()) + " values for " + std::to_string(d->k()) +
+                         " models of " + std::to_string(parameterCount()) + " parameters");
+    torch::NoGradGuard noGrad;
+    const torch::Tensor all = torch::from_blob(const_cast<float *>(rows.data()), {d->k(), parameterCount()}, torch::kFloat32);
+    int64_t offset = 0;
+    for (size_t t = 0; t < d->params.size(); ++t) {
+        torch::Tensor &p = d->params[t];
+        const int64_t size = p.numel() / d->k();
+        p.copy_(all.slice(1, offset, offset + size).reshape(p.sizes()));
+        offset += size;
+        d->moment1[t].zero_();
+        d->moment2[t].zero_();
+    }
+    d->stepCount = 0;
+}
+
+std::vector<ModelMetrics> PopulationTrainer::evaluateValidation()
+{
+    std::vector<ModelMetrics> metrics(static_cast<size_t>(d->k()));
+    if (d->data.validation.count == 0)
+        throw UsageError("the dataset has no validation split to select models on");
+    d->evaluate(Impl::imagesTensor(d->data.validation), Impl::labelsTensor(d->data.validation), metrics, false);
+    return metrics;
+}
+
 static TensorBuffer toBuffer(const torch::Tensor &tensor)
 {
     const torch::Tensor cpu = tensor.detach().to(torch::kCPU).contiguous();

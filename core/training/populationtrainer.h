@@ -46,6 +46,11 @@ public:
 
     // Flattened parameters, one row of parameterCount() floats per model (state_dict order).
     std::vector<float> flatWeights() const;
+    // Replaces every model's parameters (rows as flatWeights() returns them), e.g. with decoded
+    // or sampled networks; optimizer moments are reset. Throws UsageError on a size mismatch.
+    void setFlatWeights(const std::vector<float> &rows);
+    // Accuracy and loss on the validation split (in the test fields), for selecting models.
+    std::vector<ModelMetrics> evaluateValidation();
 
     // Everything needed to continue exactly: parameters, optimizer moments, step count and every
     // model's random stream. loadState() throws FormatError when the state does not fit.

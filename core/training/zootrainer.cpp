@@ -136,6 +136,21 @@ int loadTrainingState(const std::vector<uint8_t> &bytes, std::vector<Population>
 
 } // namespace
 
+ZooDatasetSetup setupZooDataset(const ZooTrainOptions &options, const std::string &dataset)
+{
+    DatasetOptions dataOptions;
+    dataOptions.name = dataset;
+    dataOptions.root = options.dataRoot;
+    dataOptions.trainLimit = options.trainLimit;
+    dataOptions.testLimit = options.testLimit;
+    dataOptions.resize = imageSideFor(options.architecture);
+    ZooDatasetSetup setup;
+    setup.data = loadDataset(dataOptions);
+    const ImageDataset &train = setup.data.train;
+    setup.network = networkSpec(options.architecture, train.channels, train.height, train.width, train.classes);
+    return setup;
+}
+
 Zoo trainZoo(const ZooTrainOptions &options, const std::string &outputPath, const ProgressCallback &callback)
 {
     const std::vector<ModelConfig> configs = options.expandModels();
@@ -164,15 +179,9 @@ Zoo trainZoo(const ZooTrainOptions &options, const std::string &outputPath, cons
     std::map<std::string, NetworkSpec> networks;
     for (const std::string &name : options.datasets) {
         progress.report(0.0, "loading data", name);
-        DatasetOptions dataOptions;
-        dataOptions.name = name;
-        dataOptions.root = options.dataRoot;
-        dataOptions.trainLimit = options.trainLimit;
-        dataOptions.testLimit = options.testLimit;
-        dataOptions.resize = imageSideFor(options.architecture);
-        data[name] = loadDataset(dataOptions);
-        const ImageDataset &train = data[name].train;
-        networks.emplace(name, networkSpec(options.architecture, train.channels, train.height, train.width, train.classes));
+        ZooDatasetSetup setup = setupZooDataset(options, name);
+        data[name] = std::move(setup.data);
+        networks.emplace(name, setup.network);
     }
     if (!resuming)
         zoo = newZoo(options, configs, networks);

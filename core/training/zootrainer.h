@@ -4,8 +4,10 @@
 // every epoch, so the file on disk is always a valid zoo of every completed epoch. The file
 // also carries the training state: running the same job again resumes after the last completed
 // epoch and gives the same result as an uninterrupted run.
+#include "data/imagedataset.h"
 #include "jobs/progress.h"
 #include "training/zootrainoptions.h"
+#include "zoo/architecture.h"
 #include "zoo/zoo.h"
 
 #include <string>
@@ -14,6 +16,15 @@ namespace wse {
 
 // Trains (or resumes) and writes `outputPath`. Returns the finished zoo. Throws Cancelled when
 // the callback asks to stop, UsageError when `outputPath` holds a zoo made with other options.
+// The data and network plan of one dataset of a training job, as trainZoo builds them (also
+// used to evaluate decoded and sampled networks on the zoo's own data).
+struct ZooDatasetSetup
+{
+    TrainTestData data;
+    NetworkSpec network;
+};
+ZooDatasetSetup setupZooDataset(const ZooTrainOptions &options, const std::string &dataset);
+
 Zoo trainZoo(const ZooTrainOptions &options, const std::string &outputPath, const ProgressCallback &progress);
 
 } // namespace wse

@@ -1,0 +1,52 @@
+#pragma once
+// Generating networks with SANE (sane-spec §8): embed anchor checkpoints chosen by a filter
+// expression, draw per-token latents from a Gaussian KDE around them, decode, de-standardise,
+// evaluate every sample on the zoo's validation data, keep the best K, optionally fine-tune them,
+// and write the result as a zoo file (so it can be explored, compared and exported as .pt).
+//
+// The KDE follows the official code's effective behaviour: a sample is one anchor (uniformly
+// drawn) plus bandwidth * one Gaussian vector shared by all its tokens. The networks have no
+// batch norm (CNN-s, CNN-l, MLP), so there is no BN re-estimation step.
+#include "sane/saneembedder.h"
+
+#include <string>
+#include <vector>
+
+namespace wse {
+
+class ProgressReporter;
+
+struct SampleOptions
+{
+    std::string encoderPath;
+    std::string zooPath;
+    std::string anchors;      // filter expression over checkpoint columns; empty = every checkpoint
+    std::string output;       // zoo file (.h5) with the samples
+    int64_t count = 50;       // samples drawn (N)
+    int64_t keep = 10;        // kept by validation accuracy (K)
+    double bandwidth = 0.2;   // KDE bandwidth in latent space
+    int64_t seed = 42;
+    int finetuneEpochs = 0;   // fine-tune the kept samples with their anchors' recipe
+    EmbedOptions embed;
+
+    static SampleOptions defaults() { return {}; }
+};
+
+struct SampleReport
+{
+    int64_t anchors = 0;
+    std::string dataset, activation;
+    double anchorTestAccuracy = 0;          // mean over the anchors
+    double scratchTestAccuracy = 0, scratchStd = 0; // freshly initialised networks, same recipe
+    double sampledTestAccuracy = 0, sampledStd = 0; // all N samples, zero-shot
+    double keptTestAccuracy = 0, keptStd = 0;       // the K kept, zero-shot
+    std::vector<double> finetunedTestAccuracy;      // mean of the kept per fine-tuning epoch
+
+    std::string toText() const;
+};
+
+// Throws UsageError when no anchor matches, or when the anchors mix datasets or activations (a
+// sampled network needs one of each), or the zoo has no training recipe to evaluate with.
+SampleReport sampleModels(const SampleOptions &options, ProgressReporter *progress);
+
+} // namespace wse
