@@ -3,6 +3,7 @@
 #include "terminalprogress.h"
 
 #include "common/error.h"
+#include "sane/decoder.h"
 #include "sane/sampler.h"
 
 #include <iostream>
@@ -43,8 +44,37 @@ void addSampleCommand(CLI::App &app)
     });
 }
 
+void addDecodeCommand(CLI::App &app)
+{
+    auto options = std::make_shared<DecodeOptions>();
+    CLI::App *command = app.add_subcommand("decode", "Decode zoo checkpoints through a SANE encoder: the reconstruction of "
+                                                     "one, or networks along the latent path between two (writes a zoo file)");
+    command->add_option("--sane", options->encoderPath, "Encoder file")->required();
+    command->add_option("--zoo", options->zooPath, "Zoo file (.h5)")->required();
+    command->add_option("--from", options->from, "Checkpoint MODEL:EPOCH")->required();
+    command->add_option("--to", options->to, "Second checkpoint MODEL:EPOCH: decode the path between them");
+    command->add_option("--steps", options->steps, "Networks on the path, endpoints included")->capture_default_str();
+    command->add_option("--mode", options->embed.mode, "Encoding/decoding: full or windowed (halo)")->capture_default_str();
+    command->add_option("--device", options->embed.device, "auto, cpu or cuda")->capture_default_str();
+    command->add_option("-o,--output", options->output, "Zoo file (.h5) of the decoded networks")->required();
+    command->callback([options] {
+        DecodeReport report;
+        {
+            TerminalProgress terminal;
+            ProgressReporter progress(terminal.callback());
+            report = decodeCheckpoints(*options, &progress);
+        }
+        std::cout << report.toText();
+        std::cerr << "wse: wrote " << options->output << " (" << report.points.size() << " decoded networks)\n";
+    });
+}
+
 } // namespace
 
-void addGenerationCommands(CLI::App &app) { addSampleCommand(app); }
+void addGenerationCommands(CLI::App &app)
+{
+    addSampleCommand(app);
+    addDecodeCommand(app);
+}
 
 } // namespace wse

@@ -92,4 +92,48 @@ assert d['mask'].dtype == torch.bool and int(d['mask'].sum()) == 2464
 assert d['positions'].dtype == torch.int16 and d['positions'][-1].tolist() == [47, 4, 9]
 " "$work/tokens.pt" || fail "tokens file layout"
 
+# SANE: train a tiny encoder on the trained zoo, embed, probe, sample and export a sample to PyTorch.
+"$wse" sane train --zoo "$work/axes.h5" --preset tiny --set epochs=2 --set token_size=64 --device cpu \
+    -o "$work/sane" 2> "$work/sane.txt" || fail "sane train: $(tail -3 "$work/sane.txt")"
+grep -q "epoch 2/2" "$work/sane.txt" || fail "sane train progress"
+[[ -f "$work/sane/encoder.pt" && -f "$work/sane/log.json" && -f "$work/sane/dataset_normalization_train.json" ]] || fail "run folder"
+"$wse" embed --sane "$work/sane/encoder.pt" --zoo "$work/axes.h5" -o "$work/emb.h5" 2> "$work/embed.txt"
+grep -q "(48 checkpoints x 8 dimensions)" "$work/embed.txt" || fail "embed: $(cat "$work/embed.txt")"
+"$wse" embed --sane "$work/sane/encoder.pt" --zoo "$work/axes.h5" --mode windowed -o "$work/emb.csv" 2> /dev/null
+[[ $(head -1 "$work/emb.csv") == checkpoint,model_id,epoch,split,z0,* ]] || fail "embeddings CSV header: $(head -1 "$work/emb.csv")"
+[[ $(wc -l < "$work/emb.csv") -eq 49 ]] || fail "embeddings CSV rows"
+"$wse" probe --zoo "$work/axes.h5" --embeddings "$work/emb.h5" --json > "$work/probe.json"
+/usr/bin/python3 - "$work/probe.json" <<'PY' || fail "probe --json"
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert j["rows"] == 48 and "encoder" in j["split"], j
+for target in ("test_acc", "epoch", "ggap", "init", "activation", "optimizer"):
+    assert set(j["targets"][target]) == {"sane", "baseline_lq"}, target
+assert j["targets"]["activation"]["sane"]["metric"] == "accuracy"
+PY
+"$wse" sample --sane "$work/sane/encoder.pt" --zoo "$work/axes.h5" --anchors 'activation == "relu" && epoch >= 2' \
+    -n 6 --keep 2 --device cpu -o "$work/samples.h5" > "$work/sample.txt" 2> /dev/null || fail "sample"
+grep -q "freshly initialised" "$work/sample.txt" || fail "sample report: $(cat "$work/sample.txt")"
+"$wse" zoo info "$work/samples.h5" | grep -q "models: 6, checkpoints: 6" || fail "samples zoo counts"
+"$wse" zoo export "$work/samples.h5" --model sample-0000 --epoch 0 -o "$work/sample.pt" 2> /dev/null
+/usr/bin/python3 -c "
+import runpy, sys, torch
+runpy.run_path(sys.argv[1])['cnn_s'](0.0).load_state_dict(torch.load(sys.argv[2]))
+" "$data/make_official_zoo.py" "$work/sample.pt" || fail "sampled checkpoint does not load in PyTorch"
+first=$(/usr/bin/python3 -c "import h5py,sys; f=h5py.File(sys.argv[1]); print(f['models/model_id'][0].decode())" "$work/axes.h5")
+last=$(/usr/bin/python3 -c "import h5py,sys; f=h5py.File(sys.argv[1]); a=[x.decode() for x in f['models/activation'][:]]; print([m.decode() for m, x in zip(f['models/model_id'][:], a) if x == a[0]][-1])" "$work/axes.h5")
+"$wse" decode --sane "$work/sane/encoder.pt" --zoo "$work/axes.h5" --from "$first:3" --to "$last:3" --steps 3 --device cpu \
+    -o "$work/path.h5" > "$work/path.txt" 2> /dev/null || fail "decode path"
+[[ $(grep -c "^ *[01]\.[0-9]* " "$work/path.txt") -eq 3 ]] || fail "decode report: $(cat "$work/path.txt")"
+"$wse" zoo info "$work/path.h5" | grep -q "models: 3, checkpoints: 3" || fail "decoded zoo counts"
+if "$wse" sample --sane "$work/sane/encoder.pt" --zoo "$work/axes.h5" --anchors 'test_acc >> 1' -o "$work/x.h5" 2> "$work/err.txt"; then
+    fail "bad filter accepted"; fi
+grep -q "filter: .* at column 11" "$work/err.txt" || fail "filter error message: $(cat "$work/err.txt")"
+if "$wse" sample --sane "$work/sane/encoder.pt" --zoo "$work/axes.h5" -o "$work/x.h5" 2> "$work/err.txt"; then
+    fail "mixed activations accepted"; fi
+grep -q "the anchors mix activation values (gelu, relu)" "$work/err.txt" || fail "mixed anchors message: $(cat "$work/err.txt")"
+if "$wse" embed --sane "$work/exported.pt" --zoo "$work/axes.h5" -o "$work/x.h5" 2> "$work/err.txt"; then
+    fail "a network checkpoint was accepted as an encoder"; fi
+grep -q "wse sane import" "$work/err.txt" || fail "not-an-encoder message: $(cat "$work/err.txt")"
+
 echo "cli: all checks passed"

@@ -1,0 +1,98 @@
+#include "sane/decoder.h"
+
+#include "common/error.h"
+#include "jobs/progress.h"
+#include "sane/generation.h"
+#include "torchutil/device.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <cstdio>
+
+namespace wse {
+
+std::string DecodeReport::toText() const
+{
+    std::string text = "     t   decoded test acc   original\n";
+    for (const DecodedPoint &p : points) {
+        char line[96];
+        std::snprintf(line, sizeof line, "%6.3f   %16.3f   %s\n", p.t, p.decodedTestAccuracy,
+                      std::isnan(p.originalTestAccuracy) ? "" : std::to_string(p.originalTestAccuracy).substr(0, 5).c_str());
+        text += line;
+    }
+    return text;
+}
+
+DecodeReport decodeCheckpoints(const DecodeOptions &options, ProgressReporter *progress)
+{
+    const GenerationSource source = GenerationSource::open(options.encoderPath, options.zooPath);
+    std::vector<int64_t> ends = {source.checkpoint(options.from)};
+    if (!options.to.empty())
+        ends.push_back(source.checkpoint(options.to));
+    const int steps = options.to.empty() ? 1 : options.steps;
+    if (steps < 2 && !options.to.empty())
+        throw UsageError("a path needs at least 2 steps");
+    const std::string dataset = source.sharedValue(ends, "dataset");
+    source.sharedValue(ends, "activation");
+    if (progress)
+        progress->report(0.1, "encoding", options.from + (options.to.empty() ? "" : " and " + options.to));
+
+    const std::vector<float> endRows = source.rows(ends);
+    SaneEmbedder embedder(source.encoder, source.arch(), options.embed);
+    const int64_t rowSize = source.arch().numel();
+    const std::vector<float> endLatents = embedder.latents(endRows.data(), int64_t(ends.size()));
+    const size_t latentSize = endLatents.size() / ends.size();
+    std::vector<float> latents(latentSize * size_t(steps));
+    std::vector<float> rows(size_t(rowSize) * size_t(steps));
+    DecodeReport report;
+    const Column testAccuracy = source.zoo.checkpointColumn("test_acc");
+    for (int s = 0; s < steps; ++s) {
+        const double t = steps == 1 ? 0.0 : double(s) / double(steps - 1);
+        for (size_t i = 0; i < latentSize; ++i)
+            latents[size_t(s) * latentSize + i] =
+                ends.size() == 1 ? endLatents[i] : float((1 - t) * endLatents[i] + t * endLatents[latentSize + i]);
+        // Untokenised values (none for our architectures) come from the nearer endpoint.
+        std::copy_n(endRows.begin() + (t > 0.5 ? rowSize : 0), rowSize, rows.begin() + s * rowSize);
+        DecodedPoint point;
+        point.t = t;
+        point.originalTestAccuracy = s == 0 ? testAccuracy.number(ends[0])
+                                     : s == steps - 1 && ends.size() == 2 ? testAccuracy.number(ends[1])
+                                                                          : NAN;
+        report.points.push_back(point);
+    }
+    if (progress)
+        progress->report(0.3, "decoding", std::to_string(steps) + " networks");
+    embedder.decode(latents, steps, rows.data());
+
+    const ZooDatasetSetup setup = generationData(source, dataset);
+    std::vector<ModelConfig> configs;
+    for (int s = 0; s < steps; ++s) {
+        char id[32];
+        std::snprintf(id, sizeof id, "decoded-%03d", s);
+        configs.push_back(source.configOf(ends[report.points[size_t(s)].t > 0.5 ? 1 : 0], id, s));
+        configs.back().batchSize = configs.front().batchSize;
+    }
+    const NetworkEvaluation evaluation = evaluateNetworks(setup, configs, rows, resolveDevice(options.embed.device));
+    GeneratedZoo out(source, "SANE decodings from " + source.zoo.name,
+                     nlohmann::json{{"decoded_from", options.zooPath}, {"encoder", options.encoderPath},
+                                    {"encoder_id", source.encoder.id()}, {"from", options.from}, {"to", options.to},
+                                    {"steps", steps}, {"recipe", nlohmann::json::parse(source.zoo.provenance)}}
+                         .dump());
+    for (int s = 0; s < steps; ++s) {
+        report.points[size_t(s)].decodedTestAccuracy = evaluation.metrics[size_t(s)].testAccuracy;
+        const ModelConfig &config = configs[size_t(s)];
+        out.addModel({{zoocol::ModelId, config.id}, {zoocol::Architecture, source.arch().name}, {"dataset", config.dataset},
+                      {"init", "sane-decoded"}, {"activation", config.activation}, {"optimizer", config.optimizer},
+                      {"origin", "decoded"}, {"from", options.from}, {"to", options.to}, {"t", report.points[size_t(s)].t},
+                      {"encoder_id", source.encoder.id()}});
+        out.addCheckpoint(s, 0, rows.data() + int64_t(s) * rowSize, evaluation.metrics[size_t(s)],
+                          evaluation.validationAccuracy[size_t(s)]);
+    }
+    out.write(options.output);
+    if (progress)
+        progress->report(1.0, "done", std::to_string(steps) + " networks decoded");
+    return report;
+}
+
+} // namespace wse

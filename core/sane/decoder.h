@@ -1,0 +1,43 @@
+#pragma once
+// Decoding zoo checkpoints through a SANE encoder: the reconstruction of one checkpoint (how
+// much of a network survives the round trip), or networks along the straight line between two
+// checkpoints' per-token latents — each evaluated on the zoo's data and written as a zoo file.
+#include "sane/saneembedder.h"
+
+#include <string>
+#include <vector>
+
+namespace wse {
+
+class ProgressReporter;
+
+struct DecodeOptions
+{
+    std::string encoderPath;
+    std::string zooPath;
+    std::string from;  // MODEL:EPOCH
+    std::string to;    // MODEL:EPOCH for a path; empty for the reconstruction of `from`
+    int steps = 5;     // points on the path, endpoints included
+    std::string output; // zoo file (.h5)
+    EmbedOptions embed;
+
+    static DecodeOptions defaults() { return {}; }
+};
+
+struct DecodedPoint
+{
+    double t = 0;                 // 0 at `from`, 1 at `to`
+    double decodedTestAccuracy = 0;
+    double originalTestAccuracy = 0; // of the zoo checkpoint at an endpoint; NaN between
+};
+
+struct DecodeReport
+{
+    std::vector<DecodedPoint> points;
+    std::string toText() const;
+};
+
+// Throws UsageError for unknown checkpoints or endpoints with different datasets/activations.
+DecodeReport decodeCheckpoints(const DecodeOptions &options, ProgressReporter *progress);
+
+} // namespace wse

@@ -1,0 +1,168 @@
+#include "sane/generation.h"
+
+#include "analysis/filterexpression.h"
+#include "common/error.h"
+#include "sane/saneembedder.h"
+#include "zoo/zoocheckpoints.h"
+#include "zoo/zoostore.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+namespace wse {
+
+GenerationSource GenerationSource::open(const std::string &encoderPath, const std::string &zooPath)
+{
+    GenerationSource source;
+    source.encoder = SaneEncoder::read(encoderPath);
+    source.zoo = ZooStore::read(zooPath, /*withWeights=*/false);
+    source.zooPath = zooPath;
+    if (source.zoo.provenance.find("\"datasets\"") == std::string::npos)
+        throw UsageError(zooPath + " has no training recipe (it was not trained by wse zoo train), so generated "
+                                   "networks cannot be evaluated on its data");
+    source.recipe = ZooTrainOptions::fromJson(source.zoo.provenance, zooPath, ZooTrainOptions());
+    for (size_t a = 0; a < source.zoo.architectures.size() && source.architecture < 0; ++a) {
+        const Architecture &candidate = source.zoo.architectures[a];
+        if (layoutDifference(source.encoder.architecture.tensors.empty() ? candidate : source.encoder.architecture, candidate).empty())
+            source.architecture = int(a);
+    }
+    if (source.architecture < 0)
+        throw UsageError(zooPath + ": no architecture of this zoo has the layout the encoder was trained on");
+    return source;
+}
+
+std::vector<int64_t> GenerationSource::select(const std::string &expression) const
+{
+    std::map<std::string, Column> cache;
+    auto column = [&](const std::string &name) -> const Column * {
+        auto it = cache.find(name);
+        if (it == cache.end()) {
+            try {
+                it = cache.emplace(name, zoo.checkpointColumn(name)).first;
+            } catch (const UsageError &) {
+                return nullptr;
+            }
+        }
+        return &it->second;
+    };
+    const std::vector<bool> selected = expression.empty()
+                                           ? std::vector<bool>(size_t(zoo.checkpointCount()), true)
+                                           : FilterExpression::parse(expression).evaluate(column, zoo.checkpointCount());
+    std::vector<int64_t> candidates;
+    for (int64_t c = 0; c < zoo.checkpointCount(); ++c)
+        if (selected[size_t(c)] && zoo.checkpointArchitecture(c) == architecture)
+            candidates.push_back(c);
+    const std::vector<float> weights = rows(candidates);
+    const int64_t rowSize = arch().numel();
+    std::vector<int64_t> finite;
+    for (size_t i = 0; i < candidates.size(); ++i)
+        if (std::all_of(weights.begin() + int64_t(i) * rowSize, weights.begin() + int64_t(i + 1) * rowSize,
+                        [](float v) { return std::isfinite(v); }))
+            finite.push_back(candidates[i]);
+    return finite;
+}
+
+int64_t GenerationSource::checkpoint(const std::string &modelAndEpoch) const
+{
+    const size_t colon = modelAndEpoch.rfind(':');
+    if (colon == std::string::npos)
+        throw UsageError("'" + modelAndEpoch + "': expected MODEL:EPOCH, e.g. m00012:8");
+    const int64_t c = findCheckpoint(zoo, modelAndEpoch.substr(0, colon), std::stoi(modelAndEpoch.substr(colon + 1)));
+    if (zoo.checkpointArchitecture(c) != architecture)
+        throw UsageError("'" + modelAndEpoch + "' is not of the architecture the encoder reads");
+    return c;
+}
+
+std::vector<float> GenerationSource::rows(const std::vector<int64_t> &checkpoints) const
+{
+    const int64_t rowSize = arch().numel();
+    std::vector<float> out(checkpoints.size() * size_t(rowSize));
+    if (checkpoints.empty())
+        return out;
+    ZooWeightReader reader(zooPath, arch().name);
+    const Column &weightRows = zoo.checkpoints.get(zoocol::WeightRow);
+    for (size_t i = 0; i < checkpoints.size(); ++i)
+        reader.read(int64_t(weightRows.number(checkpoints[i])), 1, out.data() + int64_t(i) * rowSize);
+    return out;
+}
+
+std::string GenerationSource::sharedValue(const std::vector<int64_t> &checkpoints, const std::string &column) const
+{
+    std::set<std::string> values;
+    for (int64_t c : checkpoints)
+        values.insert(zoo.checkpointValue(c, column));
+    if (values.size() != 1) {
+        std::string list;
+        for (const std::string &v : values)
+            list += (list.empty() ? "" : ", ") + v;
+        throw UsageError("the anchors mix " + column + " values (" + list + "); a generated network needs one: add " + column +
+                         " == \"" + *values.begin() + "\" to the selection");
+    }
+    return *values.begin();
+}
+
+ModelConfig GenerationSource::configOf(int64_t checkpoint, const std::string &id, int64_t seed) const
+{
+    auto number = [&](const char *column, double fallback) {
+        const std::string text = zoo.checkpointValue(checkpoint, column);
+        return text.empty() ? fallback : std::stod(text);
+    };
+    ModelConfig config;
+    config.id = id;
+    config.dataset = zoo.checkpointValue(checkpoint, "dataset");
+    config.init = zoo.checkpointValue(checkpoint, "init");
+    config.activation = zoo.checkpointValue(checkpoint, "activation");
+    config.optimizer = zoo.checkpointValue(checkpoint, "optimizer");
+    config.learningRate = number("lr", 3e-4);
+    config.weightDecay = number("weight_decay", 0.0);
+    config.dropout = number("dropout", 0.0);
+    config.batchSize = int(number("batch_size", 10));
+    config.seed = seed;
+    return config;
+}
+
+ZooDatasetSetup generationData(const GenerationSource &source, const std::string &dataset)
+{
+    ZooDatasetSetup setup = setupZooDataset(source.recipe, dataset);
+    if (source.recipe.testLimit > 0) // a quick zoo: choose on as many validation images as it tests on
+        setup.data.validation = setup.data.validation.head(source.recipe.testLimit);
+    return setup;
+}
+
+NetworkEvaluation evaluateNetworks(const ZooDatasetSetup &setup, const std::vector<ModelConfig> &configs,
+                                   const std::vector<float> &rows, const std::string &device)
+{
+    PopulationTrainer networks(setup.network, configs, setup.data, device);
+    networks.setFlatWeights(rows);
+    NetworkEvaluation evaluation;
+    evaluation.metrics = networks.evaluateInitial();
+    for (const ModelMetrics &m : networks.evaluateValidation())
+        evaluation.validationAccuracy.push_back(m.testAccuracy);
+    return evaluation;
+}
+
+GeneratedZoo::GeneratedZoo(const GenerationSource &source, const std::string &name, const std::string &provenance)
+{
+    mZoo.name = name;
+    mZoo.provenance = provenance;
+    mZoo.addArchitecture(source.arch());
+    mZoo.weights.resize(1);
+    mZoo.weights[0].cols = source.arch().numel();
+}
+
+void GeneratedZoo::addModel(const std::vector<std::pair<std::string, Table::Value>> &columns) { mZoo.models.appendRow(columns); }
+
+void GeneratedZoo::addCheckpoint(int64_t model, int epoch, const float *weights, const ModelMetrics &m, double validationAccuracy)
+{
+    mZoo.checkpoints.appendRow({{zoocol::Model, model}, {zoocol::Epoch, epoch}, {zoocol::WeightRow, mZoo.weights[0].rows},
+                                {"train_loss", m.trainLoss}, {"train_acc", m.trainAccuracy}, {"test_loss", m.testLoss},
+                                {"test_acc", m.testAccuracy}, {"ggap", m.trainAccuracy - m.testAccuracy},
+                                {"val_acc", validationAccuracy}});
+    mZoo.weights[0].appendRow(weights);
+}
+
+void GeneratedZoo::write(const std::string &path) const { ZooStore::write(mZoo, path); }
+
+} // namespace wse
