@@ -35,10 +35,10 @@ struct LoadResult
     QString error;
 };
 
-LoadResult loadInBackground(const QString &path)
+LoadResult loadInBackground(const QString &path, const QString &sane)
 {
     try {
-        return {ZooDocument::load(path), {}};
+        return {ZooDocument::load(path, sane), {}};
     } catch (const std::exception &error) {
         return {nullptr, QString::fromStdString(error.what())};
     }
@@ -63,7 +63,8 @@ MainWindow::MainWindow(QWidget *parent)
         mMapBox->addItem(QString::fromStdString(mapSourceDescription(source)), int(source));
     mMapBox->setToolTip(tr("Weights: PCA of the raw flattened weights (faithful, dominated by initialisation and seed).\n"
                            "Weight statistics: PCA of z-scored mean, std and quintiles of every tensor "
-                           "(insensitive to neuron permutations)."));
+                           "(insensitive to neuron permutations).\n"
+                           "SANE embeddings: PCA of a SANE encoder's model embeddings (open a zoo with an encoder)."));
     colourLayout->addWidget(mMapBox);
     colourLayout->addWidget(new QLabel(tr("Colour by:"), colourPanel));
     mColourBox = new QComboBox(colourPanel);
@@ -133,7 +134,7 @@ void MainWindow::chooseAndOpen()
         openZoo(path);
 }
 
-void MainWindow::openZoo(const QString &path)
+void MainWindow::openZoo(const QString &path, const QString &sane)
 {
     mStatusCounts->setText(tr("Opening %1 ...").arg(QFileInfo(path).fileName()));
     mBusy->show();
@@ -152,7 +153,7 @@ void MainWindow::openZoo(const QString &path)
         setDocument(result.document);
         Q_EMIT documentLoaded();
     });
-    watcher->setFuture(QtConcurrent::run(loadInBackground, path));
+    watcher->setFuture(QtConcurrent::run(loadInBackground, path, sane));
 }
 
 void MainWindow::setDocument(std::shared_ptr<ZooDocument> document)
@@ -160,6 +161,18 @@ void MainWindow::setDocument(std::shared_ptr<ZooDocument> document)
     mDocument = std::move(document);
     setWindowTitle(tr("%1 — Weight Space Explorer").arg(QFileInfo(mDocument->path()).fileName()));
     mDetails->clearDetails();
+    {
+        const QSignalBlocker blocker(mMapBox);
+        const int sane = mMapBox->findData(int(MapSource::SaneEmbeddings));
+        if (mDocument->hasMap(MapSource::SaneEmbeddings) && sane < 0)
+            mMapBox->addItem(QString::fromStdString(mapSourceDescription(MapSource::SaneEmbeddings)),
+                             int(MapSource::SaneEmbeddings));
+        else if (!mDocument->hasMap(MapSource::SaneEmbeddings) && sane >= 0)
+            mMapBox->removeItem(sane);
+        if (!mDocument->hasMap(mMapSource))
+            mMapSource = MapSource::Weights;
+        mMapBox->setCurrentIndex(mMapBox->findData(int(mMapSource)));
+    }
     showMap();
 
     const QString previous = mColourBox->currentText();
@@ -172,6 +185,8 @@ void MainWindow::setDocument(std::shared_ptr<ZooDocument> document)
 
 void MainWindow::setMapSource(MapSource source)
 {
+    if (mDocument && !mDocument->hasMap(source))
+        return; // e.g. the SANE map of a zoo opened without an encoder
     mMapSource = source;
     const QSignalBlocker blocker(mMapBox);
     mMapBox->setCurrentIndex(mMapBox->findData(int(source)));
@@ -225,7 +240,7 @@ void MainWindow::selectPoint(int point)
         mDetails->clearDetails();
         return;
     }
-    mDetails->showCheckpoint(mDocument->zoo(), mDocument->checkpointOf(point));
+    mDetails->showCheckpoint(mDocument->zoo(), mDocument->checkpointOf(mMapSource, point));
 }
 
 QString MainWindow::hoverCard(int point) const
@@ -233,7 +248,7 @@ QString MainWindow::hoverCard(int point) const
     if (!mDocument)
         return {};
     const Zoo &zoo = mDocument->zoo();
-    const int64_t checkpoint = mDocument->checkpointOf(point);
+    const int64_t checkpoint = mDocument->checkpointOf(mMapSource, point);
     QString card = QStringLiteral("<b>%1</b> · epoch %2")
                        .arg(QString::fromStdString(zoo.checkpointValue(checkpoint, zoocol::ModelId)),
                             QString::fromStdString(zoo.checkpointValue(checkpoint, zoocol::Epoch)));

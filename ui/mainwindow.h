@@ -25,8 +25,9 @@ public:
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;
 
-    // Loads a zoo off the GUI thread; emits documentLoaded or loadFailed.
-    void openZoo(const QString &path);
+    // Loads a zoo off the GUI thread; emits documentLoaded or loadFailed. `sane`: an encoder
+    // (.pt, embeds the zoo) or embeddings (.h5) for the SANE map.
+    void openZoo(const QString &path, const QString &sane = {});
     // When set, load errors are not shown in a dialog (scripted use): only loadFailed is emitted.
     void setInteractive(bool interactive) { mInteractive = interactive; }
 
@@ -34,7 +35,7 @@ public:
     bool colourBy(const QString &column);
     QString colouringColumn() const;
 
-    // Shows the map of the given source (weights or weight statistics).
+    // Shows the map of the given source (weights, weight statistics, SANE embeddings when loaded).
     void setMapSource(MapSource source);
     MapSource mapSource() const { return mMapSource; }
 

@@ -19,8 +19,10 @@ ExplorerOptions parseExplorerOptions(const QCoreApplication &app)
     const QCommandLineOption colourBy({"c", "color-by"}, "Colour the map by this column (e.g. test_acc, init).", "column");
     const QCommandLineOption screenshot({"s", "screenshot"}, "Render the window to this PNG file and exit.", "png");
     const QCommandLineOption size("size", "Window size, e.g. 1280x800.", "WxH");
-    const QCommandLineOption map({"m", "map"}, "Map to show: weights (default) or weight-statistics.", "source");
-    parser.addOptions({colourBy, map, screenshot, size});
+    const QCommandLineOption map({"m", "map"}, "Map to show: weights (default), weight-statistics or sane.", "source");
+    const QCommandLineOption sane("sane", "SANE encoder (.pt: embeds every checkpoint) or embeddings (.h5 from wse embed) "
+                                          "for the SANE map.", "file");
+    parser.addOptions({colourBy, map, sane, screenshot, size});
     parser.process(app);
 
     ExplorerOptions options;
@@ -34,9 +36,14 @@ ExplorerOptions parseExplorerOptions(const QCoreApplication &app)
     options.colourBy = parser.value(colourBy);
     options.screenshot = parser.value(screenshot);
     options.map = parser.value(map);
-    if (!options.map.isEmpty() && options.map != "weights" && options.map != "weight-statistics") {
-        std::fprintf(stderr, "wse-explorer: error: --map wants weights or weight-statistics, got '%s'\n",
+    options.sane = parser.value(sane);
+    if (!options.map.isEmpty() && options.map != "weights" && options.map != "weight-statistics" && options.map != "sane") {
+        std::fprintf(stderr, "wse-explorer: error: --map wants weights, weight-statistics or sane, got '%s'\n",
                      qPrintable(options.map));
+        std::exit(1);
+    }
+    if (options.map == "sane" && options.sane.isEmpty()) {
+        std::fprintf(stderr, "wse-explorer: error: --map sane needs --sane ENCODER.pt or --sane EMBEDDINGS.h5\n");
         std::exit(1);
     }
     if (parser.isSet(size)) {

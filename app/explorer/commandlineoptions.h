@@ -10,7 +10,8 @@ struct ExplorerOptions
 {
     QString file;
     QString colourBy;
-    QString map; // weights | weight-statistics; empty = default
+    QString map; // weights | weight-statistics | sane; empty = default
+    QString sane; // SANE encoder (.pt) or embeddings (.h5) for the SANE map
     QString screenshot;
     QSize size;
 };

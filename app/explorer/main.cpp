@@ -79,7 +79,7 @@ int main(int argc, char **argv)
     window.show();
 
     if (!options.file.isEmpty())
-        window.openZoo(options.file);
+        window.openZoo(options.file, options.sane);
     if (!scripted)
         return app.exec();
 

@@ -11,7 +11,12 @@ namespace wse {
 
 std::string mapSourceName(MapSource source)
 {
-    return source == MapSource::Weights ? "weights" : "weight-statistics";
+    switch (source) {
+    case MapSource::Weights: return "weights";
+    case MapSource::WeightStatistics: return "weight-statistics";
+    case MapSource::SaneEmbeddings: return "sane";
+    }
+    return "weights";
 }
 
 MapSource mapSourceFromName(const std::string &name)
@@ -20,12 +25,19 @@ MapSource mapSourceFromName(const std::string &name)
         return MapSource::Weights;
     if (name == "weight-statistics" || name == "stats")
         return MapSource::WeightStatistics;
-    throw UsageError("unknown map '" + name + "' (use weights or weight-statistics)");
+    if (name == "sane")
+        return MapSource::SaneEmbeddings;
+    throw UsageError("unknown map '" + name + "' (use weights, weight-statistics or sane)");
 }
 
 std::string mapSourceDescription(MapSource source)
 {
-    return source == MapSource::Weights ? "PCA of weights" : "PCA of per-tensor weight statistics (log scale)";
+    switch (source) {
+    case MapSource::Weights: return "PCA of weights";
+    case MapSource::WeightStatistics: return "PCA of per-tensor weight statistics (log scale)";
+    case MapSource::SaneEmbeddings: return "PCA of SANE embeddings";
+    }
+    return {};
 }
 
 std::vector<std::vector<int>> WeightMap::trajectories(const Zoo &zoo) const
@@ -50,6 +62,8 @@ std::vector<std::vector<int>> WeightMap::trajectories(const Zoo &zoo) const
 
 WeightMap computeWeightMap(const Zoo &zoo, MapSource source, int architecture, int dimensions)
 {
+    if (source == MapSource::SaneEmbeddings)
+        throw UsageError("SANE maps are made from embeddings (computeEmbeddingMap)");
     if (architecture < 0 || size_t(architecture) >= zoo.architectures.size())
         throw UsageError("the zoo has no architecture #" + std::to_string(architecture));
     const Architecture &arch = zoo.architectures[size_t(architecture)];

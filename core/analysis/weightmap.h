@@ -12,9 +12,10 @@ namespace wse {
 enum class MapSource {
     Weights,          // raw flattened weights: faithful, but dominated by initialisation scale and seed
     WeightStatistics, // mean, std, quintiles per tensor, z-scored: permutation invariant
+    SaneEmbeddings,   // a SANE encoder's model embeddings (core/sane/embeddingmap.h)
 };
 
-std::string mapSourceName(MapSource source);       // "weights", "weight-statistics"
+std::string mapSourceName(MapSource source);       // "weights", "weight-statistics", "sane"
 MapSource mapSourceFromName(const std::string &name); // throws UsageError
 std::string mapSourceDescription(MapSource source); // for titles and status bars
 

@@ -10,6 +10,7 @@
 #include "map/mapview.h"
 #include "panels/detailspanel.h"
 #include "viewport/vtkopenglwidget.h"
+#include "sane/sanetrainer.h"
 #include "zoo/zoostore.h"
 
 #include <QProcess>
@@ -130,7 +131,7 @@ private Q_SLOTS:
             QVERIFY2(picked >= 0, "a click on a point must select a point");
             // Points can overlap; the picked one must be drawn within a few pixels of the click.
             QVERIFY((map->widgetPositionOf(picked) - position).manhattanLength() <= 6);
-            const int64_t checkpoint = document->checkpointOf(picked);
+            const int64_t checkpoint = document->checkpointOf(window.mapSource(), picked);
             QCOMPARE(window.detailsPanel()->value("model_id"),
                      QString::fromStdString(document->zoo().checkpointValue(checkpoint, "model_id")));
             QCOMPARE(window.detailsPanel()->value("epoch"),
@@ -142,6 +143,52 @@ private Q_SLOTS:
         QTest::mouseClick(map->viewport(), Qt::LeftButton, {}, QPoint(3, 3));
         QCOMPARE(map->selectedPoint(), -1);
         QCOMPARE(window.detailsPanel()->rowCount(), 0);
+    }
+
+    void saneMapFromAnEncoder()
+    {
+        SaneTrainOptions training;
+        training.zooPath = mZooPath.toStdString();
+        training.runDir = mDir.filePath("sane").toStdString();
+        training.device = "cpu";
+        training.config = SaneConfig::preset("tiny");
+        training.config.tokenSize = 64;
+        training.config.epochs = 1;
+        trainSane(training, nullptr);
+
+        MainWindow window;
+        window.setInteractive(false);
+        window.resize(1100, 750);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QSignalSpy loaded(&window, &MainWindow::documentLoaded);
+        window.openZoo(mZooPath, mDir.filePath("sane/encoder.pt")); // embeds every checkpoint while loading
+        QVERIFY(loaded.wait(30000));
+        QVERIFY(window.document()->hasMap(MapSource::SaneEmbeddings));
+        window.setMapSource(MapSource::SaneEmbeddings);
+        QCOMPARE(window.mapSource(), MapSource::SaneEmbeddings);
+        QTest::qWait(100);
+        QCOMPARE(window.mapView()->pointCount(), 48);
+        MapView *map = window.mapView();
+        const QPoint position = map->widgetPositionOf(20);
+        QTest::mouseClick(map->viewport(), Qt::LeftButton, {}, position);
+        const int picked = map->selectedPoint();
+        QVERIFY(picked >= 0);
+        const int64_t checkpoint = window.document()->checkpointOf(MapSource::SaneEmbeddings, picked);
+        QCOMPARE(window.detailsPanel()->value("model_id"),
+                 QString::fromStdString(window.document()->zoo().checkpointValue(checkpoint, "model_id")));
+
+        // A zoo opened without an encoder has no SANE map to switch to.
+        window.openZoo(mZooPath);
+        QVERIFY(loaded.wait(20000));
+        QCOMPARE(window.mapSource(), MapSource::Weights);
+        window.setMapSource(MapSource::SaneEmbeddings);
+        QCOMPARE(window.mapSource(), MapSource::Weights);
+        // An encoder that is not one gives a message naming the file.
+        QSignalSpy failed(&window, &MainWindow::loadFailed);
+        window.openZoo(mZooPath, mZooPath + ".pt");
+        QVERIFY(failed.wait(20000));
+        QVERIFY2(failed.first().first().toString().contains(".pt"), qPrintable(failed.first().first().toString()));
     }
 
     void rendersAfterMovingToAnotherWindow()

@@ -1,11 +1,12 @@
 #pragma once
-// An open zoo and its map, as the explorer shows them. Loading runs off the GUI thread.
+// An open zoo and its maps, as the explorer shows them. Loading runs off the GUI thread.
 #include "analysis/weightmap.h"
 #include "zoo/zoo.h"
 
 #include <QString>
 #include <QStringList>
 
+#include <map>
 #include <memory>
 
 namespace wse {
@@ -13,23 +14,26 @@ namespace wse {
 class ZooDocument
 {
 public:
-    // Reads the zoo file and computes its maps (weights and weight statistics). Throws wse::Error.
-    static std::shared_ptr<ZooDocument> load(const QString &path);
+    // Reads the zoo file and computes its maps (weights and weight statistics). With `sane` (a
+    // SANE encoder .pt, which embeds every checkpoint now, or an embeddings .h5 made from this
+    // zoo) also the SANE map. Throws wse::Error naming the file at fault.
+    static std::shared_ptr<ZooDocument> load(const QString &path, const QString &sane = {});
 
     const QString &path() const { return mPath; }
+    const QString &sanePath() const { return mSanePath; }
     const Zoo &zoo() const { return mZoo; }
-    const WeightMap &map(MapSource source) const;
+    bool hasMap(MapSource source) const { return mMaps.count(source) > 0; }
+    const WeightMap &map(MapSource source) const; // the weights map when `source` is absent
 
-    // Zoo checkpoint index of map point i (the same for every map source).
-    int64_t checkpointOf(int point) const { return mWeightsMap.checkpoints.at(size_t(point)); }
+    // Zoo checkpoint index of point `point` of a map.
+    int64_t checkpointOf(MapSource source, int point) const { return map(source).checkpoints.at(size_t(point)); }
     // Columns the map can be coloured by (metrics and hyper-parameters, not bookkeeping).
     QStringList colourableColumns() const;
 
 private:
-    QString mPath;
+    QString mPath, mSanePath;
     Zoo mZoo;
-    WeightMap mWeightsMap;
-    WeightMap mStatisticsMap;
+    std::map<MapSource, WeightMap> mMaps;
 };
 
 } // namespace wse
