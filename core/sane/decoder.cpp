@@ -14,7 +14,18 @@ namespace wse {
 
 std::string DecodeReport::toText() const
 {
-    std::string text = "     t   decoded test acc   original\n";
+    std::string text;
+    if (!std::isnan(r2)) {
+        char line[64];
+        std::snprintf(line, sizeof line, "reconstruction R2 (standardised weights): %.4f; per layer:", r2);
+        text += line;
+        for (double value : layerR2) {
+            std::snprintf(line, sizeof line, " %.3f", value);
+            text += line;
+        }
+        text += "\n";
+    }
+    text += "     t   decoded test acc   original\n";
     for (const DecodedPoint &p : points) {
         char line[96];
         std::snprintf(line, sizeof line, "%6.3f   %16.3f   %s\n", p.t, p.decodedTestAccuracy,
@@ -64,6 +75,29 @@ DecodeReport decodeCheckpoints(const DecodeOptions &options, ProgressReporter *p
     if (progress)
         progress->report(0.3, "decoding", std::to_string(steps) + " networks");
     embedder.decode(latents, steps, rows.data());
+    if (options.to.empty()) { // how well the encoder reproduces this checkpoint, layer by layer
+        const TokenLayout &layout = embedder.layout();
+        std::vector<float> original(size_t(layout.length() * layout.tokenSize())), decoded(original.size());
+        layout.tokens(endRows.data(), original.data());
+        layout.tokens(rows.data(), decoded.data());
+        double allError = 0, allTotal = 0, allSum = 0, allCount = 0;
+        for (const auto &[first, last] : layout.layerRanges()) {
+            double sum = 0, count = 0, error = 0, squares = 0;
+            for (int64_t i = first * layout.tokenSize(); i < last * layout.tokenSize(); ++i)
+                if (layout.mask()[size_t(i)]) {
+                    sum += original[size_t(i)];
+                    squares += double(original[size_t(i)]) * original[size_t(i)];
+                    error += std::pow(double(decoded[size_t(i)]) - original[size_t(i)], 2);
+                    ++count;
+                }
+            report.layerR2.push_back(1.0 - error / std::max(1e-30, squares - sum * sum / count));
+            allError += error;
+            allTotal += squares;
+            allSum += sum;
+            allCount += count;
+        }
+        report.r2 = 1.0 - allError / std::max(1e-30, allTotal - allSum * allSum / allCount);
+    }
 
     const ZooDatasetSetup setup = generationData(source, dataset);
     std::vector<ModelConfig> configs;

@@ -4,6 +4,7 @@
 // checkpoints' per-token latents — each evaluated on the zoo's data and written as a zoo file.
 #include "sane/saneembedder.h"
 
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,9 @@ struct DecodedPoint
 struct DecodeReport
 {
     std::vector<DecodedPoint> points;
+    // Reconstruction only: R^2 of the decoded standardised weights per layer (and over all).
+    std::vector<double> layerR2;
+    double r2 = NAN;
     std::string toText() const;
 };
 

@@ -1,0 +1,154 @@
+// wse-bench-sane: SANE embedding of a whole zoo, end to end from the zoo file (read, standardise,
+// tokenise, encode, mean), against a straightforward python3-torch implementation of the same
+// pipeline (the official per-checkpoint tokenize_checkpoint + the official module) in one run.
+#include "benchutil.h"
+
+#include "sane/encoderfile.h"
+#include "sane/sanemodel.h"
+#include "sane/zooembedding.h"
+#include "zoo/architecture.h"
+#include "zoo/zoostore.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <random>
+#include <string>
+
+using namespace wse;
+
+namespace {
+
+// A zoo of Gaussian CNN-s checkpoints (the pipeline's cost does not depend on the values).
+void writeRandomZoo(const std::string &path, int models, int epochs)
+{
+    Zoo zoo;
+    zoo.name = "benchmark";
+    zoo.addArchitecture(cnnSmall());
+    zoo.weights.resize(1);
+    zoo.weights[0].cols = zoo.architectures[0].numel();
+    std::mt19937 random(1);
+    std::normal_distribution<float> gaussian(0.0f, 0.1f);
+    std::vector<float> row(static_cast<size_t>(zoo.weights[0].cols));
+    for (int m = 0; m < models; ++m) {
+        zoo.models.appendRow({{zoocol::ModelId, "m" + std::to_string(m)}, {zoocol::Architecture, "cnn-s"}});
+        for (int e = 0; e < epochs; ++e) {
+            for (float &v : row)
+                v = gaussian(random);
+            zoo.checkpoints.appendRow({{zoocol::Model, m}, {zoocol::Epoch, e}, {zoocol::WeightRow, zoo.weights[0].rows},
+                                       {"test_acc", 0.5}});
+            zoo.weights[0].appendRow(row.data());
+        }
+    }
+    ZooStore::write(zoo, path);
+}
+
+// A randomly initialised encoder of a preset for the CNN-s layout, with unit normalisation.
+void writeEncoder(const std::string &path, SaneConfig config)
+{
+    if (config.maxPositions[0] == 0)
+        config.maxPositions = {48, 5, 20};
+    SaneEncoder encoder;
+    encoder.config = config;
+    encoder.architecture = cnnSmall();
+    for (const TensorSpec &tensor : encoder.architecture.tensors)
+        if (tensor.key.find("weight") != std::string::npos)
+            encoder.normalization.layers.push_back({tensor.key, 0.01, 0.2});
+    encoder.weights = SaneModel(config, "cpu").stateDict();
+    encoder.write(path);
+}
+
+const char *PythonPipeline = R"(
+import h5py, json, math, sys, time, torch
+sys.path.insert(0, sys.argv[1])
+from sane_reference import SANE
+zoo_path, encoder_path, reps, batch = sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
+enc = torch.load(encoder_path)
+cfg, norm = json.loads(enc["config"]), json.loads(enc["normalization"])
+arch = json.loads(enc["architecture"])["tensors"]
+model = SANE(cfg["token_size"], cfg["d_model"], cfg["heads"], cfg["layers"], cfg["latent"], cfg["max_positions"], cfg["window_size"])
+model.load_state_dict(enc["model"]); model.eval()
+d_t = cfg["token_size"]
+
+def tokenize(sd):  # the official tokenize_checkpoint (ignore_bn, explicit token size)
+    toks, pos, l = [], [], 0
+    for k, w in sd.items():
+        if "bn" in k or "downsample.1" in k or "batchnorm" in k: continue
+        if not ("weight" in k or "running_mean" in k or "running_var" in k): continue
+        t = w.view(w.shape[0], -1)
+        if "weight" in k and k.replace("weight", "bias") in sd:
+            t = torch.cat([t, sd[k.replace("weight", "bias")].view(-1, 1)], dim=1)
+        rows, cols = t.shape
+        f = math.ceil(cols / d_t)
+        tp = torch.zeros(rows, f * d_t); tp[:, :cols] = t
+        toks.append(tp.view(rows * f, d_t)); pos += [[l, r] for r in range(rows) for _ in range(f)]
+        l += 1
+    return torch.cat(toks), torch.tensor([[n, l, r] for n, (l, r) in enumerate(pos)])
+
+def run():
+    f = h5py.File(zoo_path, "r")
+    weights = torch.from_numpy(f["architectures/cnn-s/weights"][:])
+    out = []
+    sizes = [math.prod(t["shape"]) for t in arch]
+    batch_tokens, batch_pos = [], []
+    for row in weights:
+        sd = {t["key"]: p.view(t["shape"]).clone() for t, p in zip(arch, torch.split(row, sizes))}
+        for k, s in norm.items():
+            if k == "mode": continue
+            sd[k] = (sd[k] - s["mean"]) / s["std"]
+            b = k.replace("weight", "bias")
+            if b in sd and b != k: sd[b] = (sd[b] - s["mean"]) / s["std"]
+        t, p = tokenize(sd)
+        batch_tokens.append(t); batch_pos.append(p)
+        if len(batch_tokens) == batch:
+            with torch.no_grad():
+                out.append(model.forward_embeddings(torch.stack(batch_tokens), torch.stack(batch_pos)))
+            batch_tokens, batch_pos = [], []
+    if batch_tokens:
+        with torch.no_grad():
+            out.append(model.forward_embeddings(torch.stack(batch_tokens), torch.stack(batch_pos)))
+    return torch.cat(out)
+
+run()
+times = []
+for r in range(reps):
+    t = time.perf_counter(); run(); times.append(time.perf_counter() - t)
+print(' '.join(str(x) for x in times))
+)";
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    const int models = argc > 1 ? std::atoi(argv[1]) : 250;
+    const int epochs = argc > 2 ? std::atoi(argv[2]) : 8;
+    const int repetitions = argc > 3 ? std::atoi(argv[3]) : 3;
+    const std::filesystem::path work = std::filesystem::temp_directory_path() / "wse-bench-sane";
+    std::filesystem::remove_all(work);
+    std::filesystem::create_directories(work);
+    const std::string zoo = (work / "zoo.h5").string();
+    writeRandomZoo(zoo, models, epochs);
+    const int checkpoints = models * epochs;
+    std::printf("# wse-bench-sane: %d CNN-s checkpoints embedded end to end from the zoo file, %d repetitions\n\n",
+                checkpoints, repetitions);
+    std::printf("| encoder | parameters | wse (s) | checkpoints/s | python3-torch (s) | speed-up |\n|---|---|---|---|---|---|\n");
+    for (const char *preset : {"small", "official-cnn"}) {
+        const std::string encoder = (work / (std::string(preset) + ".pt")).string();
+        const SaneConfig config = SaneConfig::preset(preset);
+        writeEncoder(encoder, config);
+        const EmbedOptions options;
+        const int64_t batch = options.batchTokens / 48;
+        const bench::Timing ours = bench::measure([&] { embedZoo(encoder, zoo, options, nullptr); }, repetitions);
+        const bench::Timing python = bench::fromText(bench::runPython(
+            PythonPipeline, {std::string(WSE_SOURCE_DIR) + "/tests/data", zoo, encoder, std::to_string(repetitions),
+                             std::to_string(batch)}));
+        std::printf("| %s | %lld | %s | %.0f | %s | %.2fx |\n", preset,
+                    static_cast<long long>(SaneEncoder::read(encoder).weights.numel()), bench::format(ours).c_str(),
+                    checkpoints / ours.mean, bench::format(python).c_str(), python.mean / ours.mean);
+        std::fflush(stdout);
+    }
+    std::printf("\n");
+    bench::printFooter();
+    std::filesystem::remove_all(work);
+    return 0;
+}
