@@ -11,8 +11,17 @@ if [[ ! -f "$demo" ]]; then
     echo "run.sh: training the demo zoo (128 CNN-s models on Fashion-MNIST and digits, about 4 minutes; once only)"
     "$build/app/wse/wse" zoo train --demo -o "$demo"
 fi
+# A SANE encoder of the demo zoo for the explorer's SANE map (resumes if interrupted; WSE_DEMO_SANE=0 skips it).
+sane_args=()
+if [[ "${WSE_DEMO_SANE:-1}" != 0 ]]; then
+    sane="$(dirname "$demo")/sane"
+    [[ -f "$sane/encoder.pt" ]] || echo "run.sh: training a small SANE encoder on the demo zoo (about 10 minutes on 2 cores; once only)"
+    "$build/app/wse/wse" sane train --zoo "$demo" --preset small -o "$sane" # a finished run returns at once
+    sane_args=(--sane "$sane/encoder.pt")
+fi
+explorer=("$build/app/explorer/wse-explorer" "$demo" --map weight-statistics "${sane_args[@]}" "$@")
 if [[ -z "${DISPLAY:-}" && -z "${WAYLAND_DISPLAY:-}" ]]; then
     echo "run.sh: no display found; starting the explorer under xvfb-run (nothing will be visible)." >&2
-    exec xvfb-run -a -s "-screen 0 1600x1000x24" "$build/app/explorer/wse-explorer" "$demo" --map weight-statistics "$@"
+    exec xvfb-run -a -s "-screen 0 1600x1000x24" "${explorer[@]}"
 fi
-exec "$build/app/explorer/wse-explorer" "$demo" --map weight-statistics "$@"
+exec "${explorer[@]}"

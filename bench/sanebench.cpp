@@ -123,6 +123,7 @@ int main(int argc, char **argv)
     const int models = argc > 1 ? std::atoi(argv[1]) : 250;
     const int epochs = argc > 2 ? std::atoi(argv[2]) : 8;
     const int repetitions = argc > 3 ? std::atoi(argv[3]) : 3;
+    const std::string presets = argc > 4 ? argv[4] : "small,official-cnn";
     const std::filesystem::path work = std::filesystem::temp_directory_path() / "wse-bench-sane";
     std::filesystem::remove_all(work);
     std::filesystem::create_directories(work);
@@ -133,6 +134,8 @@ int main(int argc, char **argv)
                 checkpoints, repetitions);
     std::printf("| encoder | parameters | wse (s) | checkpoints/s | python3-torch (s) | speed-up |\n|---|---|---|---|---|---|\n");
     for (const char *preset : {"small", "official-cnn"}) {
+        if (presets.find(preset) == std::string::npos)
+            continue;
         const std::string encoder = (work / (std::string(preset) + ".pt")).string();
         const SaneConfig config = SaneConfig::preset(preset);
         writeEncoder(encoder, config);

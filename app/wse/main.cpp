@@ -12,7 +12,7 @@
 
 int main(int argc, char **argv)
 {
-    CLI::App app{"Weight Space Explorer: train, import, inspect and export model zoos (wse <command> --help)"};
+    CLI::App app{"Weight Space Explorer: model zoos and SANE weight-space representations (wse <command> --help)"};
     app.name("wse");
     app.set_version_flag("--version", std::string("wse ") + WSE_VERSION);
     app.require_subcommand(1);

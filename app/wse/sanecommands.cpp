@@ -132,6 +132,8 @@ void addEmbedCommand(CLI::App &app)
         ->capture_default_str();
     command->add_option("--window", arguments->options.content, "windowed: content tokens per window (0: half the training window)");
     command->add_option("--halo", arguments->options.halo, "windowed: context tokens on each side (-1: a quarter of the training window)");
+    command->add_option("--batch-tokens", arguments->options.batchTokens, "Tokens per encoder call (memory vs speed)")
+        ->capture_default_str();
     command->add_option("--device", arguments->options.device, "auto, cpu or cuda")->capture_default_str();
     command->add_option("-o,--output", arguments->output, "Embeddings (.h5, or .csv)")->required();
     command->callback([arguments] {

@@ -22,7 +22,7 @@ SaneConfig SaneConfig::preset(const std::string &name)
         c.maxPositions = {55000, 100, 550}; c.windowSize = 256; c.includeBatchNorm = true;
     } else if (name == "small") { // trainable on two CPU cores in minutes on a CNN-s zoo
         c.tokenSize = 201; c.dModel = 128; c.heads = 4; c.layers = 2; c.latent = 32;
-        c.windowSize = 16; c.epochs = 30; c.learningRate = 1e-3; c.checkpointEvery = 10;
+        c.windowSize = 16; c.epochs = 100; c.learningRate = 1e-3; c.checkpointEvery = 25;
     } else if (name == "tiny") { // tests
         c.tokenSize = 0; c.dModel = 32; c.heads = 2; c.layers = 1; c.latent = 8;
         c.windowSize = 8; c.epochs = 3; c.batchSize = 8; c.learningRate = 1e-3; c.checkpointEvery = 1;

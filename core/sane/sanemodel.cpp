@@ -14,15 +14,18 @@ struct SaneModel::Impl
 
 SaneModel::SaneModel(const SaneConfig &config, const std::string &device) : d(std::make_unique<Impl>())
 {
+    useAllCores();
     d->device = resolveDevice(device);
     torch::manual_seed(uint64_t(config.seed));
     d->net = sane::SaneNet(config);
+    d->net->initialise();
     d->net->to(torch::Device(d->device));
     d->net->eval();
 }
 
 SaneModel::SaneModel(const SaneEncoder &encoder, const std::string &device) : d(std::make_unique<Impl>())
 {
+    useAllCores();
     d->device = resolveDevice(device);
     d->net = sane::SaneNet(encoder.config);
     sane::loadStateDict(*d->net, encoder.weights, "SANE encoder");

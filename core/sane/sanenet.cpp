@@ -123,7 +123,6 @@ SaneNetImpl::SaneNetImpl(const SaneConfig &c) : config(c)
     decoder_comp = register_module("decoder_comp", torch::nn::Linear(c.latent, d));
     pe = register_module("pe", PositionEmbs(c.maxPositions, d));
     projection_head = register_module("projection_head", ProjectionHead(c.windowSize * c.latent, c.headDim));
-    initialise();
 }
 
 void SaneNetImpl::initialise()

@@ -75,6 +75,7 @@ TORCH_MODULE(ProjectionHead);
 
 struct SaneNetImpl : torch::nn::Module
 {
+    // Parameters are allocated, not initialised: call initialise() for a fresh network, or load.
     explicit SaneNetImpl(const SaneConfig &config);
     torch::Tensor encode(const torch::Tensor &tokens, const torch::Tensor &positions);
     torch::Tensor decode(const torch::Tensor &latents, const torch::Tensor &positions);
