@@ -1,7 +1,7 @@
 #include "sane/sanemodel.h"
 
 #include "sane/encoderfile.h"
-#include "sane/sanenet.h"
+#include "sane/sanenet_torch.h"
 #include "torchutil/device.h"
 
 namespace wse {

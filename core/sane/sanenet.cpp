@@ -1,4 +1,4 @@
-#include "sane/sanenet.h"
+#include "sane/sanenet_torch.h"
 
 #include "checkpoint/statedict.h"
 #include "common/error.h"

@@ -6,7 +6,7 @@
 #include "sane/encoderfile.h"
 #include "sane/sanedata.h"
 #include "sane/sanemodel.h"
-#include "sane/sanenet.h"
+#include "sane/sanenet_torch.h"
 #include "torchutil/device.h"
 
 #include <nlohmann/json.hpp>

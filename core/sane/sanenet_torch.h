@@ -1,7 +1,8 @@
 #pragma once
 // The SANE transformer as a LibTorch module (sane-spec §4, gpt2 variant), with parameter names
 // exactly as the official state_dict (§4.3). Internal to core/sane: the public, torch-free
-// interface is sanemodel.h. Include this header only in the few SANE .cpp files that need torch.
+// interface is sanemodel.h. Include this header only in the few SANE .cpp files that need torch
+// (internal headers that expose torch are named *_torch.h; .ci/run keeps them out of public ones).
 #include "checkpoint/statedict.h"
 #include "sane/saneconfig.h"
 
