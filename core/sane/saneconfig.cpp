@@ -55,7 +55,7 @@ const std::map<std::string, Field> &fields()
         {"window_size", field(&SaneConfig::windowSize)}, {"dropout", field(&SaneConfig::dropout)},
         {"head_dim", field(&SaneConfig::headDim)}, {"include_bn", field(&SaneConfig::includeBatchNorm)},
         {"gamma", field(&SaneConfig::gamma)}, {"temperature", field(&SaneConfig::temperature)},
-        {"noise", field(&SaneConfig::noise)},
+        {"noise", field(&SaneConfig::noise)}, {"permute_view", field(&SaneConfig::permuteView)},
         {"lr", field(&SaneConfig::learningRate)}, {"wd", field(&SaneConfig::weightDecay)},
         {"batch_size", field(&SaneConfig::batchSize)}, {"epochs", field(&SaneConfig::epochs)},
         {"checkpoint_every", field(&SaneConfig::checkpointEvery)}, {"seed", field(&SaneConfig::seed)},

@@ -29,6 +29,8 @@ struct SaneConfig
     double gamma = 0.05;        // training::gamma: weight of the contrastive loss
     double temperature = 0.1;   // training::temperature
     double noise = 0.1;         // multiplicative noise sigma of both views
+    bool permuteView = false;   // view 2 is a random neuron permutation of the model (the shipped
+                                // official training configurations use two canonical views)
     double learningRate = 1e-4; // optim::lr (OneCycle max)
     double weightDecay = 3e-9;  // optim::wd
     int64_t batchSize = 32;     // trainset::batchsize

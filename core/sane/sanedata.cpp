@@ -102,6 +102,9 @@ SaneZooData loadSaneZooData(const std::string &zooPath, SaneConfig &config, Prog
             data.layout->tokens(weights.row(rows[i]), out.data() + int64_t(i) * size);
     };
     tokensOf(trainRows, data.trainTokens);
+    if (config.permuteView)
+        for (int64_t row : trainRows)
+            data.trainWeights.insert(data.trainWeights.end(), weights.row(row), weights.row(row) + rowSize);
     tokensOf(valRows, data.valTokens);
     data.trainCount = int64_t(trainRows.size());
     data.valCount = int64_t(valRows.size());

@@ -29,6 +29,7 @@ struct SaneZooData
     std::unique_ptr<TokenLayout> layout;
     std::map<std::string, std::string> split; // model id -> train/val/test
     std::vector<float> trainTokens, valTokens; // [count, N, d_t]
+    std::vector<float> trainWeights;           // [trainCount, row] raw, for permuted views
     int64_t trainCount = 0, valCount = 0;
     int64_t skippedNonFinite = 0;
 };

@@ -7,6 +7,7 @@
 #include "sane/sanedata.h"
 #include "sane/sanemodel.h"
 #include "sane/sanenet_torch.h"
+#include "sane/permutation.h"
 #include "torchutil/device.h"
 
 #include <nlohmann/json.hpp>
@@ -16,6 +17,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <memory>
+#include <random>
 #include <sstream>
 
 namespace wse {
@@ -94,12 +97,14 @@ struct Losses
 };
 
 // gamma * NT-Xent(projections) + (1 - gamma) * MSE(mask * reconstruction, noised input) (§5.3).
-Losses saneLoss(sane::SaneNetImpl &net, const torch::Tensor &x, const torch::Tensor &mask, const torch::Tensor &positions,
-                double noise, double gamma, double temperature)
+// `x2`: the second view's clean tokens (a permuted model), or undefined for the same model.
+Losses saneLoss(sane::SaneNetImpl &net, const torch::Tensor &x, const torch::Tensor &x2, const torch::Tensor &mask,
+                const torch::Tensor &positions, double noise, double gamma, double temperature)
 {
     const int64_t B = x.size(0);
     const torch::Tensor xi = x * (1 + noise * torch::randn_like(x));
-    const torch::Tensor xj = x * (1 + noise * torch::randn_like(x));
+    const torch::Tensor second = x2.defined() ? x2 : x;
+    const torch::Tensor xj = second * (1 + noise * torch::randn_like(second));
     const torch::Tensor both = torch::cat({xi, xj});
     const torch::Tensor p = torch::cat({positions, positions});
     const torch::Tensor z = net.encode(both, p);
@@ -202,6 +207,24 @@ std::vector<SaneEpochLog> trainSane(const SaneTrainOptions &options, ProgressRep
     std::vector<int32_t> positionValues = data.layout->positions();
     const torch::Tensor positions = torch::from_blob(positionValues.data(), {n, 3}, torch::kInt32).to(device, torch::kLong);
 
+    // Permuted second views: fresh neuron orders of the raw weights, tokenised on the fly.
+    std::unique_ptr<NeuronPermuter> permuter;
+    std::mt19937_64 permutationRandom{static_cast<uint64_t>(config.seed)};
+    if (config.permuteView)
+        permuter = std::make_unique<NeuronPermuter>(data.architecture);
+    const int64_t rowSize = data.architecture.numel();
+    auto permutedTokens = [&](const torch::Tensor &picked) {
+        const torch::Tensor indices = picked.cpu();
+        std::vector<float> tokens(size_t(indices.size(0) * n * dt)), row(static_cast<size_t>(rowSize));
+        for (int64_t i = 0; i < indices.size(0); ++i) {
+            const int64_t sample = indices[i].item<int64_t>();
+            std::copy_n(data.trainWeights.begin() + sample * rowSize, rowSize, row.begin());
+            permuter->permute(row.data(), permutationRandom);
+            data.layout->tokens(row.data(), tokens.data() + i * n * dt);
+        }
+        return torch::from_blob(tokens.data(), {indices.size(0), n, dt}, torch::kFloat32).clone().to(device); // the vector dies here
+    };
+
     const int64_t stepsPerEpoch = data.trainCount / batch; // drop_last, as the official loader
     const OneCycle schedule{config.learningRate, int64_t(config.epochs) * stepsPerEpoch};
     const int firstEpoch = log.empty() ? 1 : log.back().epoch + 1;
@@ -217,7 +240,7 @@ std::vector<SaneEpochLog> trainSane(const SaneTrainOptions &options, ProgressRep
         const int64_t evalBatch = std::min<int64_t>(batch, count);
         for (int64_t first = 0; first + evalBatch <= count && evalBatch >= 2; first += evalBatch, ++batches) {
             const int64_t start = torch::randint(0, n - w + 1, {1}).item<int64_t>();
-            const Losses l = saneLoss(net, tokens.slice(0, first, first + evalBatch).slice(1, start, start + w),
+            const Losses l = saneLoss(net, tokens.slice(0, first, first + evalBatch).slice(1, start, start + w), {},
                                       mask.slice(0, start, start + w),
                                       positions.slice(0, start, start + w).unsqueeze(0).expand({evalBatch, w, 3}), config.noise,
                                       config.gamma, config.temperature);
@@ -249,6 +272,7 @@ std::vector<SaneEpochLog> trainSane(const SaneTrainOptions &options, ProgressRep
     for (int epoch = firstEpoch; epoch <= config.epochs; ++epoch) {
         const auto started = std::chrono::steady_clock::now();
         torch::manual_seed(uint64_t(config.seed) * 1000003u + uint64_t(epoch)); // resumable: the epoch fixes the stream
+        permutationRandom.seed(uint64_t(config.seed) * 1000003u + uint64_t(epoch));
         net.train();
         const torch::Tensor order = torch::randperm(data.trainCount, torch::kLong).to(device);
         SaneEpochLog entry;
@@ -262,8 +286,10 @@ std::vector<SaneEpochLog> trainSane(const SaneTrainOptions &options, ProgressRep
                 adamw.betas({beta1, 0.999});
             }
             const int64_t start = torch::randint(0, n - w + 1, {1}).item<int64_t>(); // one window per batch
-            const torch::Tensor x = trainTokens.index_select(0, order.slice(0, step * batch, (step + 1) * batch)).slice(1, start, start + w);
-            const Losses l = saneLoss(net, x, mask.slice(0, start, start + w),
+            const torch::Tensor picked = order.slice(0, step * batch, (step + 1) * batch);
+            const torch::Tensor x = trainTokens.index_select(0, picked).slice(1, start, start + w);
+            const torch::Tensor x2 = permuter ? permutedTokens(picked).slice(1, start, start + w) : torch::Tensor();
+            const Losses l = saneLoss(net, x, x2, mask.slice(0, start, start + w),
                                       positions.slice(0, start, start + w).unsqueeze(0).expand({batch, w, 3}), config.noise,
                                       config.gamma, config.temperature);
             optimizer.zero_grad();

@@ -4,9 +4,11 @@
 
 #include "analysis/filterexpression.h"
 #include "analysis/probe.h"
+#include "checkpoint/checkpointfile.h"
 #include "common/error.h"
 #include "jobs/progress.h"
 #include "sane/halo.h"
+#include "sane/permutation.h"
 #include "sane/sanedata.h"
 #include "sane/sanetrainer.h"
 #include "sane/tokenlayout.h"
@@ -84,6 +86,42 @@ private Q_SLOTS:
         }
     }
 
+    void permutedNetworksComputeTheSameFunction()
+    {
+        if (!test::pythonHas("torch"))
+            QSKIP("python3-torch is not installed");
+        const Zoo zoo = ZooStore::read(mZoo);
+        const Architecture &arch = zoo.architectures[0];
+        std::vector<float> row(zoo.weights[0].row(7), zoo.weights[0].row(7) + zoo.weights[0].cols);
+        std::vector<float> permuted = row;
+        std::mt19937_64 random(3);
+        NeuronPermuter(arch).permute(permuted.data(), random);
+        QVERIFY(permuted != row);
+        std::vector<float> a = row, b = permuted;
+        std::sort(a.begin(), a.end());
+        std::sort(b.begin(), b.end());
+        QCOMPARE(a, b); // the same values, moved
+        const QString original = mDir.filePath("original.pt"), shuffled = mDir.filePath("permuted.pt");
+        writeCheckpoint(original.toStdString(), stateDictOf(arch, row.data()));
+        writeCheckpoint(shuffled.toStdString(), stateDictOf(arch, permuted.data()));
+        const QString difference = test::runPython(R"(
+import runpy, sys, torch
+cnn_s = runpy.run_path(sys.argv[1])["cnn_s"]
+a, b = cnn_s(0.0), cnn_s(0.0)
+a.load_state_dict(torch.load(sys.argv[2])); b.load_state_dict(torch.load(sys.argv[3]))
+def run(net, x):
+    for layer in net.module_list: x = layer(x)
+    return x
+x = torch.randn(16, 1, 28, 28)
+with torch.no_grad():
+    print(float((run(a, x) - run(b, x)).abs().max() / run(a, x).abs().max()))
+)", {QString(WSE_TEST_DATA) + "/make_official_zoo.py", original, shuffled});
+        QVERIFY2(difference.toDouble() < 1e-5, qPrintable(difference));
+        Architecture odd = arch;
+        odd.tensors[2].shape = {6, 7, 5, 5}; // inputs that do not follow from the 8 outputs before
+        QVERIFY_THROWS_EXCEPTION(UsageError, NeuronPermuter{odd});
+    }
+
     void haloWindowsCoverEveryTokenOnce()
     {
         // sane-spec §13.5: ResNet-18 with BN, c 128, h 64: 420 chunks of 256.
@@ -125,6 +163,10 @@ private Q_SLOTS:
 
     void trainingResumesWhereItStopped()
     {
+        SaneTrainOptions permuted = tinyRun("permuted"); // views of two neuron orders
+        permuted.config.permuteView = true;
+        permuted.config.epochs = 1;
+        QVERIFY(std::isfinite(trainSane(permuted, nullptr).front().loss));
         const std::vector<SaneEpochLog> straight = trainSane(tinyRun("straight"), nullptr);
         QCOMPARE(int(straight.size()), 3);
         QVERIFY(straight.back().loss < straight.front().loss);

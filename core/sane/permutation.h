@@ -1,0 +1,36 @@
+#pragma once
+// Neuron permutations of sequential networks (CNN-s, CNN-l, MLP): the hidden units of a layer are
+// reordered — its weight rows and bias — and the next layer's inputs follow (block-wise where a
+// convolution is flattened into a linear layer). The network computes the same function, so a
+// permuted checkpoint is a second view of the same model for SANE's contrastive loss (§5.1).
+#include "zoo/architecture.h"
+
+#include <cstdint>
+#include <random>
+#include <vector>
+
+namespace wse {
+
+class NeuronPermuter
+{
+public:
+    // Throws UsageError when the architecture is not a chain of weight (+ bias) layers whose
+    // input sizes follow from the previous layer's outputs.
+    explicit NeuronPermuter(const Architecture &architecture);
+
+    // Permutes every hidden layer of a flattened checkpoint in place with fresh random orders.
+    void permute(float *row, std::mt19937_64 &random) const;
+
+private:
+    struct Layer
+    {
+        int64_t weightOffset = 0, biasOffset = -1;
+        int64_t outputs = 0;   // rows of the weight
+        int64_t rowSize = 0;   // values per row (inputs x kernel)
+        int64_t inputBlock = 0; // kernel values per input unit of this layer (rowSize / inputs)
+    };
+    std::vector<Layer> mLayers;
+    std::vector<int64_t> mInputs; // per layer: its input units
+};
+
+} // namespace wse
