@@ -4,6 +4,7 @@
 
 #include "checkpoint/checkpointfile.h"
 #include "common/error.h"
+#include "common/textfile.h"
 #include "training/zootrainer.h"
 #include "zoo/officialimport.h"
 #include "zoo/zoocheckpoints.h"
@@ -29,16 +30,6 @@ struct TrainArguments
     std::string output, config, preset;
     bool demo = false;
 };
-
-std::string readTextFile(const std::string &path)
-{
-    std::ifstream in(path);
-    if (!in)
-        throw IoError(path, "cannot open");
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 // The base (demo preset, official preset or JSON config, else defaults), then every option
 // given on the command line on top.

@@ -2,6 +2,7 @@
 
 #include "checkpoint/checkpointfile.h"
 #include "common/error.h"
+#include "common/textfile.h"
 #include "sane/sanemodel.h"
 
 #include <nlohmann/json.hpp>
@@ -11,26 +12,12 @@
 
 namespace wse {
 
-namespace {
-
-std::string readText(const std::string &path)
-{
-    std::ifstream in(path);
-    if (!in)
-        throw IoError(path, "cannot open (no such file or no permission)");
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-} // namespace
-
 SaneEncoder importOfficialSane(const SaneImportOptions &options)
 {
     SaneEncoder encoder;
-    encoder.config = SaneConfig::fromOfficialParams(readText(options.params), options.params);
+    encoder.config = SaneConfig::fromOfficialParams(readTextFile(options.params), options.params);
     encoder.config.includeBatchNorm = options.includeBatchNorm;
-    const nlohmann::json params = nlohmann::json::parse(readText(options.params));
+    const nlohmann::json params = nlohmann::json::parse(readTextFile(options.params));
     if (!params.contains("ae:max_positions"))
         throw FormatError(options.params, "params.json has no ae:max_positions: the position tables' sizes are unknown");
     encoder.weights = readCheckpoint(options.state);
@@ -54,7 +41,7 @@ SaneEncoder importOfficialSane(const SaneImportOptions &options)
         throw FormatError(options.state, std::string(error.what()) + " (with the configuration of " + options.params + ")");
     }
     if (!options.normalization.empty())
-        encoder.normalization = LayerStandardization::fromOfficialJson(readText(options.normalization), options.normalization);
+        encoder.normalization = LayerStandardization::fromOfficialJson(readTextFile(options.normalization), options.normalization);
     if (!options.reference.empty()) {
         encoder.architecture = architectureOf(readCheckpoint(options.reference), "reference");
         encoder.normalization.checkFits(encoder.architecture, options.normalization);

@@ -2,6 +2,7 @@
 
 #include "common/atomicfile.h"
 #include "common/error.h"
+#include "common/textfile.h"
 #include "jobs/progress.h"
 #include "sane/encoderfile.h"
 #include "sane/sanedata.h"
@@ -48,26 +49,6 @@ struct OneCycle
         return {anneal(maxLr, minimum, pct), anneal(0.85, 0.95, pct)};
     }
 };
-
-void writeTextAtomically(const std::string &path, const std::string &text)
-{
-    AtomicFile file(path);
-    {
-        std::ofstream out(file.temporaryPath(), std::ios::trunc);
-        out << text;
-        if (!out.flush())
-            throw IoError(path, "write failed (disk full?)");
-    }
-    file.commit();
-}
-
-std::string readText(const std::string &path)
-{
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 json logToJson(const std::vector<SaneEpochLog> &log)
 {
@@ -133,7 +114,7 @@ std::vector<SaneEpochLog> readSaneLog(const std::string &runDir)
     if (!fs::exists(path))
         return log;
     try {
-        for (const json &e : json::parse(readText(path))) {
+        for (const json &e : json::parse(readTextFile(path))) {
             SaneEpochLog entry;
             entry.epoch = e.at("epoch");
             entry.loss = e.at("loss");
@@ -167,12 +148,12 @@ std::vector<SaneEpochLog> trainSane(const SaneTrainOptions &options, ProgressRep
     fs::create_directories(options.runDir);
     const std::string configPath = (fs::path(options.runDir) / "config.json").string();
     const std::string statePath = (fs::path(options.runDir) / "training_state.pt").string();
-    if (fs::exists(configPath) && readText(configPath) != config.toJson())
+    if (fs::exists(configPath) && readTextFile(configPath) != config.toJson())
         throw UsageError(options.runDir + " holds a run with a different configuration (see its config.json); "
                                           "choose another folder or remove it");
-    writeTextAtomically(configPath, config.toJson());
-    writeTextAtomically((fs::path(options.runDir) / "params.json").string(), officialParams(config).dump(1));
-    writeTextAtomically((fs::path(options.runDir) / "dataset_normalization_train.json").string(),
+    writeTextFile(configPath, config.toJson());
+    writeTextFile((fs::path(options.runDir) / "params.json").string(), officialParams(config).dump(1));
+    writeTextFile((fs::path(options.runDir) / "dataset_normalization_train.json").string(),
                         data.normalization.toOfficialJson());
 
     SaneModel model(config, device);
@@ -323,7 +304,7 @@ std::vector<SaneEpochLog> trainSane(const SaneTrainOptions &options, ProgressRep
             archive.save_to(file.temporaryPath());
             file.commit();
         }
-        writeTextAtomically((fs::path(options.runDir) / "log.json").string(), logToJson(log).dump(1));
+        writeTextFile((fs::path(options.runDir) / "log.json").string(), logToJson(log).dump(1));
         if (epoch % std::max(1, config.checkpointEvery) == 0 || epoch == config.epochs) {
             char folder[32];
             std::snprintf(folder, sizeof folder, "checkpoint_%06d", epoch);

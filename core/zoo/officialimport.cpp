@@ -2,6 +2,7 @@
 
 #include "checkpoint/checkpointfile.h"
 #include "common/error.h"
+#include "common/textfile.h"
 #include "common/log.h"
 #include "zoo/architecture.h"
 
@@ -21,16 +22,6 @@ namespace fs = std::filesystem;
 using json = nlohmann::json;
 
 namespace {
-
-std::string readText(const fs::path &path)
-{
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw IoError(path.string(), "cannot open");
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 json parseJson(const std::string &text, const std::string &label)
 {
@@ -93,7 +84,7 @@ std::vector<std::pair<int, fs::path>> findCheckpoints(const fs::path &folder)
 std::map<int, json> readResults(const fs::path &file)
 {
     std::map<int, json> results;
-    std::istringstream lines(readText(file));
+    std::istringstream lines(readTextFile(file.string()));
     std::string line;
     int lineNumber = 0;
     while (std::getline(lines, line)) {
@@ -228,7 +219,7 @@ Zoo importOfficialZoo(const std::string &folderPath, ImportReport &report, const
         progress.report(double(index) / double(modelFolders.size()), "importing",
                         std::to_string(index + 1) + "/" + std::to_string(modelFolders.size()) + " " + modelName);
         try {
-            const json params = parseJson(readText(folder / "params.json"), (folder / "params.json").string());
+            const json params = parseJson(readTextFile((folder / "params.json").string()), (folder / "params.json").string());
             if (!params.is_object())
                 throw FormatError((folder / "params.json").string(), "is not a JSON object");
             if (!fs::is_regular_file(folder / "result.json"))
