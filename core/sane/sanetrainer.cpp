@@ -148,7 +148,8 @@ std::vector<SaneEpochLog> trainSane(const SaneTrainOptions &options, ProgressRep
     fs::create_directories(options.runDir);
     const std::string configPath = (fs::path(options.runDir) / "config.json").string();
     const std::string statePath = (fs::path(options.runDir) / "training_state.pt").string();
-    if (fs::exists(configPath) && readTextFile(configPath) != config.toJson())
+    // Compared as settings, not as text: a run made before a setting existed has its default.
+    if (fs::exists(configPath) && SaneConfig::fromJson(readTextFile(configPath), configPath).toJson() != config.toJson())
         throw UsageError(options.runDir + " holds a run with a different configuration (see its config.json); "
                                           "choose another folder or remove it");
     writeTextFile(configPath, config.toJson());
