@@ -6,6 +6,7 @@
 #include "panels/legendwidget.h"
 #include "viewport/vtkopenglwidget.h"
 
+#include "analysis/filterexpression.h"
 #include "common/error.h"
 #include "zoo/zoo.h"
 
@@ -17,12 +18,15 @@
 #include <QFileInfo>
 #include <QFutureWatcher>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QStatusBar>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
+
+#include <algorithm>
 
 namespace wse {
 
@@ -34,6 +38,26 @@ struct LoadResult
     std::shared_ptr<ZooDocument> document;
     QString error;
 };
+
+// Filter answers for the given checkpoints (throws UsageError for a bad expression).
+std::vector<bool> filterMask(const Zoo &zoo, const std::vector<int64_t> &checkpoints, const std::string &expression)
+{
+    Table table; // the columns the expression uses, restricted to these checkpoints
+    const FilterExpression filter = FilterExpression::parse(expression);
+    for (const std::string &name : filter.columns()) {
+        if (table.find(name))
+            continue;
+        const std::vector<std::string> names = zoo.checkpointColumnNames();
+        if (std::find(names.begin(), names.end(), name) == names.end())
+            continue; // evaluate() reports it, pointing at the column
+        const Column all = zoo.checkpointColumn(name);
+        Column onMap = all.isText() ? Column::texts(name, {}) : Column::numbers(name, {});
+        for (int64_t c : checkpoints)
+            all.isText() ? onMap.append(all.text(c)) : onMap.append(all.number(c));
+        table.addColumn(std::move(onMap));
+    }
+    return filter.evaluate([&](const std::string &name) { return table.find(name); }, int64_t(checkpoints.size()));
+}
 
 LoadResult loadInBackground(const QString &path, const QString &sane)
 {
@@ -70,6 +94,19 @@ MainWindow::MainWindow(QWidget *parent)
     mColourBox = new QComboBox(colourPanel);
     mColourBox->setObjectName("colourBy");
     colourLayout->addWidget(mColourBox);
+    colourLayout->addWidget(new QLabel(tr("Filter:"), colourPanel));
+    mFilterEdit = new QLineEdit(colourPanel);
+    mFilterEdit->setObjectName("filter");
+    mFilterEdit->setClearButtonEnabled(true);
+    mFilterEdit->setPlaceholderText(tr("e.g. activation == \"tanh\" && test_acc > 0.7"));
+    mFilterEdit->setToolTip(tr("Points that do not match are drawn grey. Operators: == != < <= > >=, "
+                               "epoch in [5, 10], && || !, parentheses; text in quotes; bare words are columns."));
+    colourLayout->addWidget(mFilterEdit);
+    mFilterMessage = new QLabel(colourPanel);
+    mFilterMessage->setObjectName("filterMessage");
+    mFilterMessage->setWordWrap(true);
+    mFilterMessage->setTextFormat(Qt::PlainText);
+    colourLayout->addWidget(mFilterMessage);
     mLegend = new LegendWidget(colourPanel);
     colourLayout->addWidget(mLegend);
     auto *colourDock = new QDockWidget(tr("Colour"), this);
@@ -98,6 +135,11 @@ MainWindow::MainWindow(QWidget *parent)
     });
     connect(mMapBox, qOverload<int>(&QComboBox::currentIndexChanged), this,
             [this](int index) { setMapSource(MapSource(mMapBox->itemData(index).toInt())); });
+    connect(mFilterEdit, &QLineEdit::returnPressed, this, [this] { setFilter(mFilterEdit->text()); });
+    connect(mFilterEdit, &QLineEdit::textChanged, this, [this](const QString &text) {
+        if (text.isEmpty())
+            setFilter({}); // the clear button
+    });
     connect(mMapView, &MapView::pointClicked, this, &MainWindow::selectPoint);
     mMapView->setHoverText([this](int point) { return hoverCard(point); });
     resize(1280, 800);
@@ -222,7 +264,19 @@ bool MainWindow::colourBy(const QString &column)
     Column onMap = all.isText() ? Column::texts(all.name(), {}) : Column::numbers(all.name(), {});
     for (int64_t checkpoint : map.checkpoints)
         all.isText() ? onMap.append(all.text(checkpoint)) : onMap.append(all.number(checkpoint));
-    const Colouring colouring = wse::colourBy(onMap);
+    Colouring colouring = wse::colourBy(onMap);
+    if (!mFilter.isEmpty()) {
+        try {
+            const std::vector<bool> matches = filterMask(mDocument->zoo(), map.checkpoints, mFilter.toStdString());
+            for (size_t i = 0; i < matches.size(); ++i)
+                if (!matches[i])
+                    colouring.colours[i] = Rgb{222, 222, 222};
+        } catch (const Error &error) { // e.g. a zoo without a column the filter names
+            mFilter.clear();
+            mFilterMessage->setStyleSheet("color: #b00020;");
+            mFilterMessage->setText(QString::fromStdString(error.what()));
+        }
+    }
     mMapView->setColouring(colouring);
     mLegend->showColouring(colouring);
     const QSignalBlocker blocker(mColourBox);
@@ -231,6 +285,49 @@ bool MainWindow::colourBy(const QString &column)
 }
 
 QString MainWindow::colouringColumn() const { return mColourBox->currentText(); }
+
+bool MainWindow::setFilter(const QString &expression)
+{
+    const QString trimmed = expression.trimmed();
+    if (mDocument && !trimmed.isEmpty()) {
+        try {
+            filterMask(mDocument->zoo(), mDocument->map(mMapSource).checkpoints, trimmed.toStdString());
+        } catch (const Error &error) {
+            mFilterMessage->setStyleSheet("color: #b00020;");
+            mFilterMessage->setText(QString::fromStdString(error.what()));
+            return false;
+        }
+    }
+    mFilter = trimmed;
+    {
+        const QSignalBlocker blocker(mFilterEdit);
+        if (mFilterEdit->text().trimmed() != trimmed)
+            mFilterEdit->setText(trimmed);
+    }
+    mFilterMessage->setStyleSheet({});
+    if (mDocument) {
+        colourBy(colouringColumn());
+        mFilterMessage->setText(trimmed.isEmpty() ? QString()
+                                                  : tr("%1 of %2 points match").arg(matchingPoints()).arg(mMapView->pointCount()));
+    }
+    return true;
+}
+
+QString MainWindow::filterError() const
+{
+    return mFilterMessage->styleSheet().isEmpty() ? QString() : mFilterMessage->text();
+}
+
+int MainWindow::matchingPoints() const
+{
+    if (!mDocument)
+        return 0;
+    const WeightMap &map = mDocument->map(mMapSource);
+    if (mFilter.isEmpty())
+        return int(map.checkpoints.size());
+    const std::vector<bool> matches = filterMask(mDocument->zoo(), map.checkpoints, mFilter.toStdString());
+    return int(std::count(matches.begin(), matches.end(), true));
+}
 
 void MainWindow::selectPoint(int point)
 {

@@ -8,6 +8,7 @@
 
 class QComboBox;
 class QLabel;
+class QLineEdit;
 class QProgressBar;
 
 namespace wse {
@@ -39,6 +40,13 @@ public:
     void setMapSource(MapSource source);
     MapSource mapSource() const { return mMapSource; }
 
+    // Points whose checkpoint does not match the filter expression (core/analysis/filterexpression.h)
+    // are drawn in light grey. An empty expression matches everything. Returns false and shows the
+    // parse error (with the column at fault) for an invalid one, keeping the previous filter.
+    bool setFilter(const QString &expression);
+    QString filterError() const;
+    int matchingPoints() const; // points of the current map that pass the filter
+
     void selectPoint(int point); // -1 clears
     const ZooDocument *document() const { return mDocument.get(); }
     MapView *mapView() const { return mMapView; }
@@ -61,6 +69,9 @@ private:
     DetailsPanel *mDetails = nullptr;
     LegendWidget *mLegend = nullptr;
     QComboBox *mColourBox = nullptr;
+    QLineEdit *mFilterEdit = nullptr;
+    QLabel *mFilterMessage = nullptr;
+    QString mFilter;
     QComboBox *mMapBox = nullptr;
     MapSource mMapSource = MapSource::Weights;
     QLabel *mStatusCounts = nullptr;

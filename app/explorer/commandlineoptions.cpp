@@ -22,7 +22,9 @@ ExplorerOptions parseExplorerOptions(const QCoreApplication &app)
     const QCommandLineOption map({"m", "map"}, "Map to show: weights (default), weight-statistics or sane.", "source");
     const QCommandLineOption sane("sane", "SANE encoder (.pt: embeds every checkpoint) or embeddings (.h5 from wse embed) "
                                           "for the SANE map.", "file");
-    parser.addOptions({colourBy, map, sane, screenshot, size});
+    const QCommandLineOption filter({"f", "filter"}, "Grey out the checkpoints that do not match, e.g. "
+                                                     "'activation == \"tanh\" && test_acc > 0.7'.", "expression");
+    parser.addOptions({colourBy, map, sane, filter, screenshot, size});
     parser.process(app);
 
     ExplorerOptions options;
@@ -37,6 +39,7 @@ ExplorerOptions parseExplorerOptions(const QCoreApplication &app)
     options.screenshot = parser.value(screenshot);
     options.map = parser.value(map);
     options.sane = parser.value(sane);
+    options.filter = parser.value(filter);
     if (!options.map.isEmpty() && options.map != "weights" && options.map != "weight-statistics" && options.map != "sane") {
         std::fprintf(stderr, "wse-explorer: error: --map wants weights, weight-statistics or sane, got '%s'\n",
                      qPrintable(options.map));

@@ -78,6 +78,11 @@ int main(int argc, char **argv)
         window.resize(options.size);
     window.show();
 
+    if (!options.filter.isEmpty())
+        QObject::connect(&window, &wse::MainWindow::documentLoaded, &window, [&] {
+            if (!window.setFilter(options.filter))
+                std::fprintf(stderr, "wse-explorer: error: %s\n", qPrintable(window.filterError()));
+        });
     if (!options.file.isEmpty())
         window.openZoo(options.file, options.sane);
     if (!scripted)

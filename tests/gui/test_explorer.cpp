@@ -178,6 +178,16 @@ private Q_SLOTS:
         QCOMPARE(window.detailsPanel()->value("model_id"),
                  QString::fromStdString(window.document()->zoo().checkpointValue(checkpoint, "model_id")));
 
+        // Filters grey out what does not match and point at mistakes.
+        QVERIFY(window.setFilter("epoch == 3 && init == \"init_1\""));
+        QCOMPARE(window.matchingPoints(), 4); // 4 models of cluster 1 at their last epoch
+        QTest::qWait(100);
+        QVERIFY(!window.setFilter("epoch >= 1 && tst_acc > 0.5"));
+        QVERIFY2(window.filterError().contains("unknown column 'tst_acc' at column 15"), qPrintable(window.filterError()));
+        QCOMPARE(window.matchingPoints(), 4); // the previous filter stays
+        QVERIFY(window.setFilter({}));
+        QCOMPARE(window.matchingPoints(), 48);
+
         // A zoo opened without an encoder has no SANE map to switch to.
         window.openZoo(mZooPath);
         QVERIFY(loaded.wait(20000));
