@@ -33,7 +33,7 @@ GenerationSource GenerationSource::open(const std::string &encoderPath, const st
     return source;
 }
 
-std::vector<int64_t> GenerationSource::select(const std::string &expression) const
+std::vector<int64_t> GenerationSource::select(const std::string &expression, std::vector<float> *rows) const
 {
     std::map<std::string, Column> cache;
     auto column = [&](const std::string &name) -> const Column * {
@@ -54,13 +54,19 @@ std::vector<int64_t> GenerationSource::select(const std::string &expression) con
     for (int64_t c = 0; c < zoo.checkpointCount(); ++c)
         if (selected[size_t(c)] && zoo.checkpointArchitecture(c) == architecture)
             candidates.push_back(c);
-    const std::vector<float> weights = rows(candidates);
+    const std::vector<float> weights = this->rows(candidates);
     const int64_t rowSize = arch().numel();
     std::vector<int64_t> finite;
-    for (size_t i = 0; i < candidates.size(); ++i)
-        if (std::all_of(weights.begin() + int64_t(i) * rowSize, weights.begin() + int64_t(i + 1) * rowSize,
-                        [](float v) { return std::isfinite(v); }))
+    if (rows)
+        rows->clear();
+    for (size_t i = 0; i < candidates.size(); ++i) {
+        const auto first = weights.begin() + int64_t(i) * rowSize, last = first + rowSize;
+        if (std::all_of(first, last, [](float v) { return std::isfinite(v); })) {
             finite.push_back(candidates[i]);
+            if (rows)
+                rows->insert(rows->end(), first, last);
+        }
+    }
     return finite;
 }
 

@@ -25,8 +25,9 @@ struct GenerationSource
     static GenerationSource open(const std::string &encoderPath, const std::string &zooPath);
     const Architecture &arch() const { return zoo.architectures[size_t(architecture)]; }
 
-    // Finite checkpoints of the architecture matching a filter expression (all when empty).
-    std::vector<int64_t> select(const std::string &expression) const;
+    // Finite checkpoints of the architecture matching a filter expression (all when empty); their
+    // flattened weights go to `rows` when given (they are read to check them anyway).
+    std::vector<int64_t> select(const std::string &expression, std::vector<float> *rows = nullptr) const;
     // "MODEL:EPOCH" -> checkpoint index; UsageError naming what is missing.
     int64_t checkpoint(const std::string &modelAndEpoch) const;
     // Flattened weights of checkpoints, one row each.

@@ -5,9 +5,6 @@
 #include "sane/generation.h"
 #include "sane/saneembedder.h"
 #include "torchutil/device.h"
-#include "training/populationtrainer.h"
-#include "training/zootrainer.h"
-#include "zoo/zoostore.h"
 
 #include <nlohmann/json.hpp>
 
@@ -63,7 +60,8 @@ SampleReport sampleModels(const SampleOptions &options, ProgressReporter *progre
         throw UsageError("the KDE bandwidth must be >= 0");
     const GenerationSource source = GenerationSource::open(options.encoderPath, options.zooPath);
     const Zoo &zoo = source.zoo;
-    const std::vector<int64_t> anchors = source.select(options.anchors);
+    std::vector<float> anchorRows;
+    const std::vector<int64_t> anchors = source.select(options.anchors, &anchorRows);
     if (anchors.empty())
         throw UsageError("no checkpoint matches --anchors '" + options.anchors + "'");
     SampleReport report;
@@ -79,7 +77,6 @@ SampleReport sampleModels(const SampleOptions &options, ProgressReporter *progre
     // Anchor latents, then the KDE draws.
     if (progress)
         progress->report(0.05, "embedding anchors", std::to_string(anchors.size()) + " checkpoints");
-    const std::vector<float> anchorRows = source.rows(anchors);
     SaneEmbedder embedder(source.encoder, source.arch(), options.embed);
     const int64_t n = embedder.layout().length(), dz = embedder.latentSize(), rowSize = source.arch().numel();
     const std::vector<float> anchorLatents = embedder.latents(anchorRows.data(), int64_t(anchors.size()));

@@ -1,6 +1,6 @@
 #pragma once
-// A SANE network ready to run (torch hidden): encode token windows to per-token latents and
-// decode latents back to tokens, on the CPU or a CUDA device.
+// A SANE network ready to run (torch hidden): encode token windows to per-token latents, decode
+// latents back to tokens, and take training steps, on the CPU or a CUDA device.
 #include "checkpoint/statedict.h"
 #include "sane/saneconfig.h"
 
@@ -11,7 +11,21 @@
 namespace wse {
 
 struct SaneEncoder;
-namespace sane { struct SaneNetImpl; }
+
+// One training or validation batch: a window of `batch` token sequences in host memory.
+struct SaneBatch
+{
+    const float *tokens = nullptr;       // [batch, window, d_t], the clean first view
+    const float *secondTokens = nullptr; // the same shape (a permuted model), or null: the same model
+    const float *mask = nullptr;         // [window, d_t], 1 on real values
+    const int32_t *positions = nullptr;  // [window, 3]
+    int64_t batch = 0, window = 0;
+};
+
+struct SaneLosses
+{
+    double total = 0, reconstruction = 0, contrastive = 0;
+};
 
 class SaneModel
 {
@@ -35,7 +49,21 @@ public:
                               int64_t length);
 
     StateDict stateDict() const;
-    sane::SaneNetImpl &net(); // for the SANE internals (training)
+
+    // Training (sane-spec §5.3-5.4): both views get multiplicative noise (config.noise); the loss is
+    // gamma * NT-Xent(projections) + (1 - gamma) * MSE(mask * reconstruction, noised input).
+    // The first step creates AdamW with weight decay on matrices only; the caller's schedule sets
+    // the learning rate and beta1 of every step.
+    SaneLosses trainStep(const SaneBatch &batch, double learningRate, double beta1);
+    SaneLosses evaluateBatch(const SaneBatch &batch); // no gradient, evaluation mode
+    // Seeds the generator of the noise, and of the draws below: one seed fixes a whole epoch
+    // (data order, windows, noise), which is what makes training resumable to the same result.
+    void seedNoise(uint64_t seed);
+    std::vector<int64_t> randomOrder(int64_t count); // a random permutation of 0..count-1
+    int64_t randomBelow(int64_t upper);              // uniform in [0, upper)
+    // Weights and optimizer moments, to resume exactly (atomic write). load throws on a mismatch.
+    void saveTrainingState(const std::string &path);
+    void loadTrainingState(const std::string &path);
 
 private:
     struct Impl;

@@ -1,13 +1,11 @@
 #include "sane/sanetrainer.h"
 
-#include "common/atomicfile.h"
 #include "common/error.h"
 #include "common/textfile.h"
 #include "jobs/progress.h"
 #include "sane/encoderfile.h"
 #include "sane/sanedata.h"
 #include "sane/sanemodel.h"
-#include "sane/sanenet_torch.h"
 #include "sane/permutation.h"
 #include "torchutil/device.h"
 
@@ -19,6 +17,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <numeric>
 #include <random>
 #include <sstream>
 
@@ -72,37 +71,14 @@ json officialParams(const SaneConfig &c)
             {"trainset::add_noise_view_2", c.noise}, {"seed", c.seed}};
 }
 
-struct Losses
+// Window [start, start + w) of the given sequences ([count, n, dt] each) into one batch buffer.
+std::vector<float> gatherWindow(const float *sequences, const std::vector<int64_t> &samples, int64_t n, int64_t dt,
+                                int64_t start, int64_t w)
 {
-    torch::Tensor total, reconstruction, contrastive;
-};
-
-// gamma * NT-Xent(projections) + (1 - gamma) * MSE(mask * reconstruction, noised input) (§5.3).
-// `x2`: the second view's clean tokens (a permuted model), or undefined for the same model.
-Losses saneLoss(sane::SaneNetImpl &net, const torch::Tensor &x, const torch::Tensor &x2, const torch::Tensor &mask,
-                const torch::Tensor &positions, double noise, double gamma, double temperature)
-{
-    const int64_t B = x.size(0);
-    const torch::Tensor xi = x * (1 + noise * torch::randn_like(x));
-    const torch::Tensor second = x2.defined() ? x2 : x;
-    const torch::Tensor xj = second * (1 + noise * torch::randn_like(second));
-    const torch::Tensor both = torch::cat({xi, xj});
-    const torch::Tensor p = torch::cat({positions, positions});
-    const torch::Tensor z = net.encode(both, p);
-    const torch::Tensor y = net.decode(z, p);
-    Losses losses;
-    losses.reconstruction = (y * mask - both).pow(2).mean();
-    const torch::Tensor projections = torch::nn::functional::normalize(
-        net.project(z), torch::nn::functional::NormalizeFuncOptions().dim(1));
-    torch::Tensor similarity = projections.matmul(projections.t()) / temperature;
-    similarity = similarity.masked_fill(torch::eye(2 * B, torch::TensorOptions().dtype(torch::kBool).device(x.device())),
-                                        -std::numeric_limits<float>::infinity());
-    const torch::Tensor targets = (torch::arange(2 * B, torch::TensorOptions().dtype(torch::kLong).device(x.device())) + B) % (2 * B);
-    losses.contrastive = torch::nn::functional::cross_entropy(
-                             similarity, targets, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum)) /
-                         double(2 * B);
-    losses.total = gamma * losses.contrastive + (1 - gamma) * losses.reconstruction;
-    return losses;
+    std::vector<float> out(samples.size() * size_t(w * dt));
+    for (size_t i = 0; i < samples.size(); ++i)
+        std::copy_n(sequences + (samples[i] * n + start) * dt, w * dt, out.begin() + int64_t(i) * w * dt);
+    return out;
 }
 
 } // namespace
@@ -158,83 +134,67 @@ std::vector<SaneEpochLog> trainSane(const SaneTrainOptions &options, ProgressRep
                         data.normalization.toOfficialJson());
 
     SaneModel model(config, device);
-    sane::SaneNetImpl &net = model.net();
-    // AdamW: weight decay on matrices and embedding tables only (§5.4).
-    std::vector<torch::Tensor> decayed, plain;
-    for (const torch::Tensor &p : net.parameters())
-        (p.dim() >= 2 ? decayed : plain).push_back(p);
-    std::vector<torch::optim::OptimizerParamGroup> groups;
-    groups.emplace_back(decayed, std::make_unique<torch::optim::AdamWOptions>(
-                                     torch::optim::AdamWOptions(config.learningRate).weight_decay(config.weightDecay)));
-    groups.emplace_back(plain, std::make_unique<torch::optim::AdamWOptions>(
-                                   torch::optim::AdamWOptions(config.learningRate).weight_decay(0.0)));
-    torch::optim::AdamW optimizer(std::move(groups));
-
     std::vector<SaneEpochLog> log = readSaneLog(options.runDir);
-    if (fs::exists(statePath) && !log.empty()) {
-        torch::serialize::InputArchive archive;
-        archive.load_from(statePath);
-        net.load(archive);
-        optimizer.load(archive);
-    } else {
+    if (fs::exists(statePath) && !log.empty())
+        model.loadTrainingState(statePath);
+    else
         log.clear();
-    }
 
-    const torch::Tensor trainTokens =
-        torch::from_blob(data.trainTokens.data(), {data.trainCount, n, dt}, torch::kFloat32).to(device);
-    const torch::Tensor valTokens =
-        data.valCount ? torch::from_blob(data.valTokens.data(), {data.valCount, n, dt}, torch::kFloat32).to(device) : torch::Tensor();
-    std::vector<float> maskValues(data.layout->mask().begin(), data.layout->mask().end());
-    const torch::Tensor mask = torch::from_blob(maskValues.data(), {n, dt}, torch::kFloat32).to(device);
-    std::vector<int32_t> positionValues = data.layout->positions();
-    const torch::Tensor positions = torch::from_blob(positionValues.data(), {n, 3}, torch::kInt32).to(device, torch::kLong);
+    const std::vector<float> mask(data.layout->mask().begin(), data.layout->mask().end());
+    const std::vector<int32_t> &positions = data.layout->positions();
+    auto windowBatch = [&](const float *tokens, const std::vector<int64_t> &samples, int64_t start,
+                           const std::vector<float> *second) {
+        SaneBatch b;
+        b.tokens = tokens;
+        b.secondTokens = second ? second->data() : nullptr;
+        b.mask = mask.data() + start * dt;
+        b.positions = positions.data() + start * 3;
+        b.batch = int64_t(samples.size());
+        b.window = w;
+        return b;
+    };
 
     // Permuted second views: fresh neuron orders of the raw weights, tokenised on the fly.
     std::unique_ptr<NeuronPermuter> permuter;
-    std::mt19937_64 permutationRandom{static_cast<uint64_t>(config.seed)};
     if (config.permuteView)
         permuter = std::make_unique<NeuronPermuter>(data.architecture);
     const int64_t rowSize = data.architecture.numel();
-    auto permutedTokens = [&](const torch::Tensor &picked) {
-        const torch::Tensor indices = picked.cpu();
-        std::vector<float> tokens(size_t(indices.size(0) * n * dt)), row(static_cast<size_t>(rowSize));
-        for (int64_t i = 0; i < indices.size(0); ++i) {
-            const int64_t sample = indices[i].item<int64_t>();
-            std::copy_n(data.trainWeights.begin() + sample * rowSize, rowSize, row.begin());
-            permuter->permute(row.data(), permutationRandom);
-            data.layout->tokens(row.data(), tokens.data() + i * n * dt);
+    auto permutedWindow = [&](const std::vector<int64_t> &samples, int64_t start, std::mt19937_64 &random) {
+        std::vector<float> tokens(samples.size() * size_t(n * dt)), row(static_cast<size_t>(rowSize));
+        for (size_t i = 0; i < samples.size(); ++i) {
+            std::copy_n(data.trainWeights.begin() + samples[i] * rowSize, rowSize, row.begin());
+            permuter->permute(row.data(), random);
+            data.layout->tokens(row.data(), tokens.data() + int64_t(i) * n * dt);
         }
-        return torch::from_blob(tokens.data(), {indices.size(0), n, dt}, torch::kFloat32).clone().to(device); // the vector dies here
+        std::vector<int64_t> all(samples.size());
+        std::iota(all.begin(), all.end(), 0);
+        return gatherWindow(tokens.data(), all, n, dt, start, w);
     };
 
     const int64_t stepsPerEpoch = data.trainCount / batch; // drop_last, as the official loader
     const OneCycle schedule{config.learningRate, int64_t(config.epochs) * stepsPerEpoch};
     const int firstEpoch = log.empty() ? 1 : log.back().epoch + 1;
 
-    auto evaluate = [&](const torch::Tensor &tokens, int64_t count, SaneEpochLog &entry) {
-        if (!count)
+    auto evaluate = [&](SaneEpochLog &entry) {
+        const int64_t evalBatch = std::min<int64_t>(batch, data.valCount);
+        if (evalBatch < 2)
             return;
-        torch::NoGradGuard noGrad;
-        net.eval();
-        torch::manual_seed(uint64_t(config.seed) * 7919u); // the same windows and noise every epoch
-        double total = 0, recon = 0, contrast = 0;
+        model.seedNoise(uint64_t(config.seed) * 7919u); // the same windows and noise every epoch
+        SaneLosses sum;
         int64_t batches = 0;
-        const int64_t evalBatch = std::min<int64_t>(batch, count);
-        for (int64_t first = 0; first + evalBatch <= count && evalBatch >= 2; first += evalBatch, ++batches) {
-            const int64_t start = torch::randint(0, n - w + 1, {1}).item<int64_t>();
-            const Losses l = saneLoss(net, tokens.slice(0, first, first + evalBatch).slice(1, start, start + w), {},
-                                      mask.slice(0, start, start + w),
-                                      positions.slice(0, start, start + w).unsqueeze(0).expand({evalBatch, w, 3}), config.noise,
-                                      config.gamma, config.temperature);
-            total += l.total.item<double>();
-            recon += l.reconstruction.item<double>();
-            contrast += l.contrastive.item<double>();
+        for (int64_t first = 0; first + evalBatch <= data.valCount; first += evalBatch, ++batches) {
+            const int64_t start = model.randomBelow(n - w + 1);
+            std::vector<int64_t> samples(static_cast<size_t>(evalBatch));
+            std::iota(samples.begin(), samples.end(), first);
+            const std::vector<float> x = gatherWindow(data.valTokens.data(), samples, n, dt, start, w);
+            const SaneLosses l = model.evaluateBatch(windowBatch(x.data(), samples, start, nullptr));
+            sum.total += l.total;
+            sum.reconstruction += l.reconstruction;
+            sum.contrastive += l.contrastive;
         }
-        if (batches) {
-            entry.valLoss = total / double(batches);
-            entry.valReconstruction = recon / double(batches);
-            entry.valContrastive = contrast / double(batches);
-        }
+        entry.valLoss = sum.total / double(batches);
+        entry.valReconstruction = sum.reconstruction / double(batches);
+        entry.valContrastive = sum.contrastive / double(batches);
     };
 
     auto saveEncoder = [&](const std::string &path, int epoch) {
@@ -242,7 +202,7 @@ std::vector<SaneEpochLog> trainSane(const SaneTrainOptions &options, ProgressRep
         encoder.config = config;
         encoder.normalization = data.normalization;
         encoder.architecture = data.architecture;
-        encoder.weights = sane::toStateDict(net);
+        encoder.weights = model.stateDict();
         json split;
         for (const auto &[id, name] : data.split)
             split[name].push_back(id);
@@ -253,33 +213,24 @@ std::vector<SaneEpochLog> trainSane(const SaneTrainOptions &options, ProgressRep
 
     for (int epoch = firstEpoch; epoch <= config.epochs; ++epoch) {
         const auto started = std::chrono::steady_clock::now();
-        torch::manual_seed(uint64_t(config.seed) * 1000003u + uint64_t(epoch)); // resumable: the epoch fixes the stream
-        permutationRandom.seed(uint64_t(config.seed) * 1000003u + uint64_t(epoch));
-        net.train();
-        const torch::Tensor order = torch::randperm(data.trainCount, torch::kLong).to(device);
+        const uint64_t epochSeed = uint64_t(config.seed) * 1000003u + uint64_t(epoch); // resumable: the epoch fixes the streams
+        model.seedNoise(epochSeed);
+        std::mt19937_64 permutationRandom{epochSeed};
+        const std::vector<int64_t> order = model.randomOrder(data.trainCount);
         SaneEpochLog entry;
         entry.epoch = epoch;
         for (int64_t step = 0; step < stepsPerEpoch; ++step) {
-            const int64_t globalStep = int64_t(epoch - 1) * stepsPerEpoch + step;
-            const auto [lr, beta1] = schedule.at(globalStep);
-            for (auto &group : optimizer.param_groups()) {
-                auto &adamw = static_cast<torch::optim::AdamWOptions &>(group.options());
-                adamw.lr(lr);
-                adamw.betas({beta1, 0.999});
-            }
-            const int64_t start = torch::randint(0, n - w + 1, {1}).item<int64_t>(); // one window per batch
-            const torch::Tensor picked = order.slice(0, step * batch, (step + 1) * batch);
-            const torch::Tensor x = trainTokens.index_select(0, picked).slice(1, start, start + w);
-            const torch::Tensor x2 = permuter ? permutedTokens(picked).slice(1, start, start + w) : torch::Tensor();
-            const Losses l = saneLoss(net, x, x2, mask.slice(0, start, start + w),
-                                      positions.slice(0, start, start + w).unsqueeze(0).expand({batch, w, 3}), config.noise,
-                                      config.gamma, config.temperature);
-            optimizer.zero_grad();
-            l.total.backward();
-            optimizer.step();
-            entry.loss += l.total.item<double>();
-            entry.reconstruction += l.reconstruction.item<double>();
-            entry.contrastive += l.contrastive.item<double>();
+            const auto [lr, beta1] = schedule.at(int64_t(epoch - 1) * stepsPerEpoch + step);
+            const int64_t start = model.randomBelow(n - w + 1); // one window per batch
+            const std::vector<int64_t> samples(order.begin() + step * batch, order.begin() + (step + 1) * batch);
+            const std::vector<float> x = gatherWindow(data.trainTokens.data(), samples, n, dt, start, w);
+            std::vector<float> x2;
+            if (permuter)
+                x2 = permutedWindow(samples, start, permutationRandom);
+            const SaneLosses l = model.trainStep(windowBatch(x.data(), samples, start, permuter ? &x2 : nullptr), lr, beta1);
+            entry.loss += l.total;
+            entry.reconstruction += l.reconstruction;
+            entry.contrastive += l.contrastive;
             entry.learningRate = lr;
             if (progress) {
                 const double done = (double(epoch - 1) + double(step + 1) / double(stepsPerEpoch)) / double(config.epochs);
@@ -292,19 +243,12 @@ std::vector<SaneEpochLog> trainSane(const SaneTrainOptions &options, ProgressRep
         entry.loss /= double(stepsPerEpoch);
         entry.reconstruction /= double(stepsPerEpoch);
         entry.contrastive /= double(stepsPerEpoch);
-        evaluate(valTokens, data.valCount, entry);
+        evaluate(entry);
         entry.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         log.push_back(entry);
 
         // State first, then the log that says the epoch is done: a crash between them repeats an epoch.
-        {
-            torch::serialize::OutputArchive archive;
-            net.save(archive);
-            optimizer.save(archive);
-            AtomicFile file(statePath);
-            archive.save_to(file.temporaryPath());
-            file.commit();
-        }
+        model.saveTrainingState(statePath);
         writeTextFile((fs::path(options.runDir) / "log.json").string(), logToJson(log).dump(1));
         if (epoch % std::max(1, config.checkpointEvery) == 0 || epoch == config.epochs) {
             char folder[32];
