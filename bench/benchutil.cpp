@@ -56,18 +56,23 @@ static std::string quote(const std::string &text)
 
 std::string runPython(const std::string &script, const std::vector<std::string> &arguments)
 {
-    std::string command = "/usr/bin/python3 -c " + quote(script);
+    return runInterpreter("/usr/bin/python3 -c", script, arguments);
+}
+
+std::string runInterpreter(const std::string &interpreter, const std::string &script, const std::vector<std::string> &arguments)
+{
+    std::string command = interpreter + " " + quote(script);
     for (const std::string &argument : arguments)
         command += " " + quote(argument);
     std::unique_ptr<FILE, int (*)(FILE *)> pipe(popen(command.c_str(), "r"), pclose);
     if (!pipe)
-        throw std::runtime_error("cannot run python3");
+        throw std::runtime_error("cannot run " + interpreter);
     std::string out;
     char buffer[4096];
     while (size_t got = fread(buffer, 1, sizeof buffer, pipe.get()))
         out.append(buffer, got);
     if (pclose(pipe.release()) != 0)
-        throw std::runtime_error("python3 failed: " + command.substr(0, 200));
+        throw std::runtime_error(interpreter + " failed: " + command.substr(0, 200));
     return out;
 }
 

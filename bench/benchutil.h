@@ -23,6 +23,8 @@ Timing measure(const std::function<void()> &work, int repetitions);
 
 // Runs /usr/bin/python3 on a script (arguments appended); returns its stdout, throws on failure.
 std::string runPython(const std::string &script, const std::vector<std::string> &arguments);
+// The same for another interpreter's inline-script command, e.g. "Rscript -e" (arguments after it).
+std::string runInterpreter(const std::string &interpreter, const std::string &script, const std::vector<std::string> &arguments);
 
 // "12.3 ± 0.4"
 std::string format(const Timing &timing, double scale = 1.0, int decimals = 3);

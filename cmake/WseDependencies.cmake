@@ -1,4 +1,4 @@
-# Finds LibTorch, HDF5 (serial, C++ API), nlohmann-json and CLI11; Qt 6 and VTK when the GUI is built.
+# Finds LibTorch, HDF5 (serial, C++ API), nlohmann-json, CLI11 and (optional) hnswlib; Qt 6 and VTK when the GUI is built.
 
 find_package(Torch REQUIRED)
 # TorchConfig appends its flags to CMAKE_CXX_FLAGS; keep them (ABI flag) but nothing else is needed.
@@ -22,6 +22,9 @@ if(NOT CLI11_FOUND)
     target_include_directories(CLI11::CLI11 INTERFACE ${CLI11_INCLUDE_DIR})
 endif()
 find_package(ZLIB REQUIRED)
+# hnswlib (header-only) gives approximate neighbours for large maps; without it (a bare GPU
+# machine) neighbour search is exact at every size, only slower.
+find_path(HNSWLIB_INCLUDE_DIR hnswlib/hnswlib.h)
 
 if(WSE_BUILD_GUI)
     find_package(Qt6 6.4 REQUIRED COMPONENTS Core Gui Widgets OpenGL OpenGLWidgets Concurrent Test)

@@ -31,6 +31,49 @@ std::string csvField(const std::string &text)
 
 } // namespace
 
+void Embeddings::writeTo(H5::Group &group) const
+{
+    writeStringAttribute(group, "format", FormatName);
+    writeIntAttribute(group, "format_version", FormatVersion);
+    writeStringAttribute(group, "encoder_id", encoderId);
+    writeStringAttribute(group, "encoder_path", encoderPath);
+    writeStringAttribute(group, "source", source);
+    writeStringAttribute(group, "mode", mode);
+    writeTable(group, "rows", rows);
+    const hsize_t shape[2] = {hsize_t(count()), hsize_t(dims)};
+    H5::DataSet dataset = group.createDataSet("embeddings", H5::PredType::IEEE_F32LE, H5::DataSpace(2, shape));
+    if (!values.empty())
+        dataset.write(values.data(), H5::PredType::NATIVE_FLOAT);
+}
+
+Embeddings Embeddings::readFrom(const H5::Group &group, const std::string &path)
+{
+    if (!group.attrExists("format") || readStringAttribute(group, "format") != FormatName)
+        throw FormatError(path, "HDF5 file is not a Weight Space Explorer embeddings file");
+    if (readIntAttribute(group, "format_version") > FormatVersion)
+        throw FormatError(path, "embeddings format version " + std::to_string(readIntAttribute(group, "format_version")) +
+                                    " is newer than this program reads; please update Weight Space Explorer");
+    Embeddings e;
+    e.encoderId = readStringAttribute(group, "encoder_id");
+    e.encoderPath = readStringAttribute(group, "encoder_path");
+    e.source = readStringAttribute(group, "source");
+    e.mode = readStringAttribute(group, "mode");
+    e.rows = readTable(group, "rows", path);
+    H5::DataSet dataset = group.openDataSet("embeddings");
+    hsize_t shape[2] = {0, 0};
+    if (dataset.getSpace().getSimpleExtentNdims() != 2)
+        throw FormatError(path, "'embeddings' is not a matrix");
+    dataset.getSpace().getSimpleExtentDims(shape);
+    if (int64_t(shape[0]) != e.rows.rowCount())
+        throw FormatError(path, "'embeddings' has " + std::to_string(shape[0]) + " rows but the table " +
+                                    std::to_string(e.rows.rowCount()));
+    e.dims = int64_t(shape[1]);
+    e.values.resize(size_t(shape[0] * shape[1]));
+    if (!e.values.empty())
+        dataset.read(e.values.data(), H5::PredType::NATIVE_FLOAT);
+    return e;
+}
+
 void Embeddings::write(const std::string &path) const
 {
     AtomicFile file(path);
@@ -55,17 +98,7 @@ void Embeddings::write(const std::string &path) const
         H5::Exception::dontPrint();
         try {
             H5::H5File h5(file.temporaryPath(), H5F_ACC_TRUNC);
-            writeStringAttribute(h5, "format", FormatName);
-            writeIntAttribute(h5, "format_version", FormatVersion);
-            writeStringAttribute(h5, "encoder_id", encoderId);
-            writeStringAttribute(h5, "encoder_path", encoderPath);
-            writeStringAttribute(h5, "source", source);
-            writeStringAttribute(h5, "mode", mode);
-            writeTable(h5, "rows", rows);
-            const hsize_t shape[2] = {hsize_t(count()), hsize_t(dims)};
-            H5::DataSet dataset = h5.createDataSet("embeddings", H5::PredType::IEEE_F32LE, H5::DataSpace(2, shape));
-            if (!values.empty())
-                dataset.write(values.data(), H5::PredType::NATIVE_FLOAT);
+            writeTo(h5);
         } catch (const H5::Exception &error) {
             throw IoError(path, "HDF5 write failed: " + error.getDetailMsg());
         }
@@ -83,30 +116,7 @@ Embeddings Embeddings::read(const std::string &path)
         throw FormatError(path, "not an HDF5 file (embeddings are read from the .h5 form)");
     try {
         H5::H5File h5(path, H5F_ACC_RDONLY);
-        if (!h5.attrExists("format") || readStringAttribute(h5, "format") != FormatName)
-            throw FormatError(path, "HDF5 file is not a Weight Space Explorer embeddings file");
-        if (readIntAttribute(h5, "format_version") > FormatVersion)
-            throw FormatError(path, "embeddings format version " + std::to_string(readIntAttribute(h5, "format_version")) +
-                                        " is newer than this program reads; please update Weight Space Explorer");
-        Embeddings e;
-        e.encoderId = readStringAttribute(h5, "encoder_id");
-        e.encoderPath = readStringAttribute(h5, "encoder_path");
-        e.source = readStringAttribute(h5, "source");
-        e.mode = readStringAttribute(h5, "mode");
-        e.rows = readTable(h5, "rows", path);
-        H5::DataSet dataset = h5.openDataSet("embeddings");
-        hsize_t shape[2] = {0, 0};
-        if (dataset.getSpace().getSimpleExtentNdims() != 2)
-            throw FormatError(path, "'embeddings' is not a matrix");
-        dataset.getSpace().getSimpleExtentDims(shape);
-        if (int64_t(shape[0]) != e.rows.rowCount())
-            throw FormatError(path, "'embeddings' has " + std::to_string(shape[0]) + " rows but the table " +
-                                        std::to_string(e.rows.rowCount()));
-        e.dims = int64_t(shape[1]);
-        e.values.resize(size_t(shape[0] * shape[1]));
-        if (!e.values.empty())
-            dataset.read(e.values.data(), H5::PredType::NATIVE_FLOAT);
-        return e;
+        return readFrom(h5, path);
     } catch (const H5::Exception &error) {
         throw FormatError(path, "HDF5 read failed: " + error.getDetailMsg());
     }

@@ -8,6 +8,10 @@
 #include <string>
 #include <vector>
 
+namespace H5 {
+class Group;
+}
+
 namespace wse {
 
 struct Embeddings
@@ -32,6 +36,11 @@ struct Embeddings
     void write(const std::string &path) const;
     // Reads the HDF5 form. Throws IoError / FormatError naming the file.
     static Embeddings read(const std::string &path);
+
+    // The HDF5 form inside any group (a workspace keeps one group per encoder). H5 exceptions pass
+    // through; readFrom throws FormatError naming `path` for content problems.
+    void writeTo(H5::Group &group) const;
+    static Embeddings readFrom(const H5::Group &group, const std::string &path);
 };
 
 } // namespace wse

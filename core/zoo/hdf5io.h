@@ -5,7 +5,9 @@
 
 #include <H5Cpp.h>
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 namespace wse::hdf5 {
 
@@ -15,10 +17,22 @@ void writeIntAttribute(H5::H5Object &object, const std::string &name, long long 
 std::string readStringAttribute(const H5::H5Object &object, const std::string &name);
 long long readIntAttribute(const H5::H5Object &object, const std::string &name);
 
+void writeDoubleAttribute(H5::H5Object &object, const std::string &name, double value);
+double readDoubleAttribute(const H5::H5Object &object, const std::string &name);
+
+// Plain arrays: float32 matrices (rows x cols), int64 and float64 vectors. Readers throw
+// FormatError naming `path` when the dataset is missing or has the wrong rank.
+void writeFloatMatrix(H5::Group &group, const std::string &name, const std::vector<float> &values, int64_t cols);
+std::vector<float> readFloatMatrix(const H5::Group &group, const std::string &name, const std::string &path, int64_t &cols);
+void writeInt64Vector(H5::Group &group, const std::string &name, const std::vector<int64_t> &values);
+std::vector<int64_t> readInt64Vector(const H5::Group &group, const std::string &name, const std::string &path);
+void writeDoubleVector(H5::Group &group, const std::string &name, const std::vector<double> &values);
+std::vector<double> readDoubleVector(const H5::Group &group, const std::string &name, const std::string &path);
+
 // A table as group `groupName` with one dataset per column (text: UTF-8 strings, else float64)
-// and its column order in the attribute "column_order".
-void writeTable(H5::H5File &file, const std::string &groupName, const Table &table);
+// and its column order in the attribute "column_order"; `file` may be any group of the file.
+void writeTable(H5::Group &file, const std::string &groupName, const Table &table);
 // Throws FormatError naming `path` when the group is missing or a column is malformed.
-Table readTable(const H5::H5File &file, const std::string &groupName, const std::string &path);
+Table readTable(const H5::Group &file, const std::string &groupName, const std::string &path);
 
 } // namespace wse::hdf5

@@ -111,6 +111,39 @@ for target in ("test_acc", "epoch", "ggap", "init", "activation", "optimizer"):
     assert set(j["targets"][target]) == {"sane", "baseline_lq"}, target
 assert j["targets"]["activation"]["sane"]["metric"] == "accuracy"
 PY
+# Maps: seeded projections (CSV and workspace), new points placed into a map, neighbours, workspace info.
+"$wse" project --embeddings "$work/emb.h5" --method umap --dims 2 --seed 3 --set n_epochs=60 -o "$work/map.csv" > "$work/project.txt" 2> /dev/null \
+    || fail "project umap"
+grep -q "trustworthiness 0\.[0-9]*, continuity 0\.[0-9]* (k = 10, all 48 points)" "$work/project.txt" || fail "project quality: $(cat "$work/project.txt")"
+[[ $(head -1 "$work/map.csv") == "checkpoint,label,added,x,y" && $(wc -l < "$work/map.csv") -eq 49 ]] || fail "map CSV: $(head -2 "$work/map.csv")"
+"$wse" project --embeddings "$work/emb.h5" --method umap --dims 2 --seed 3 --set n_epochs=60 -o "$work/map2.csv" > /dev/null 2>&1
+cmp -s "$work/map.csv" "$work/map2.csv" || fail "the same seed gave a different map"
+"$wse" project --embeddings "$work/emb.h5" --method tsne --set perplexity=5 --set n_iter=300 --add "$work/emb.h5" \
+    -o "$work/tsne.csv" > "$work/project.txt" 2> /dev/null || fail "project tsne --add"
+grep -q "placed 48 new points" "$work/project.txt" || fail "project --add: $(cat "$work/project.txt")"
+[[ $(grep -c ",1,[-0-9.e]*,[-0-9.e]*,[-0-9.e]*$" "$work/tsne.csv") -eq 48 ]] || fail "added rows in the map CSV"
+"$wse" project --embeddings "$work/emb.h5" --method pca -o "$work/ws.h5" > /dev/null 2>&1 || fail "project into a new workspace"
+"$wse" project --embeddings "$work/emb.h5" --method umap --set n_epochs=30 --name "first umap" -o "$work/ws.h5" > /dev/null 2>&1 \
+    || fail "project into an existing workspace"
+"$wse" workspace info "$work/ws.h5" > "$work/info.txt" || fail "workspace info"
+grep -q "^maps: 2" "$work/info.txt" && grep -q "first umap: UMAP 3D" "$work/info.txt" && grep -q "axes.h5 (fnv1a64:[0-9a-f]*, found)" "$work/info.txt" \
+    || fail "workspace info: $(cat "$work/info.txt")"
+/usr/bin/python3 - "$work/ws.h5" <<'PY' || fail "workspace read by h5py"
+import h5py, json, sys
+f = h5py.File(sys.argv[1])
+assert f.attrs["format"] == "weight-space-explorer workspace" and f.attrs["format_version"] == 1
+m = f["maps/1"]
+assert m.attrs["name"] == "first umap" and json.loads(m.attrs["settings"])["method"] == "umap"
+assert m["coordinates"].shape == (48, 3) and m["checkpoints"].shape == (48,)
+assert 0.5 < m.attrs["trustworthiness"] <= 1 and f["embeddings/0/embeddings"].shape == (48, 8)
+PY
+"$wse" neighbors --embeddings "$work/emb.h5" --of "$(sed -n 2p "$work/map.csv" | cut -d, -f2)" -k 3 > "$work/nn.csv" || fail "neighbors --of"
+[[ $(wc -l < "$work/nn.csv") -eq 4 && $(head -1 "$work/nn.csv") == "checkpoint,rank,neighbor,neighbor_checkpoint,distance" ]] || fail "neighbors: $(cat "$work/nn.csv")"
+"$wse" neighbors --zoo "$work/axes.h5" -k 2 --metric cosine -o "$work/nn-weights.csv" 2> /dev/null || fail "neighbors in weight space"
+[[ $(wc -l < "$work/nn-weights.csv") -eq 97 ]] || fail "weight-space neighbours rows"
+if "$wse" project --embeddings "$work/emb.h5" --method umap --set n_neighbours=5 -o "$work/x.csv" 2> "$work/err.txt"; then
+    fail "a misspelt setting was accepted"; fi
+grep -q "unknown projection setting 'n_neighbours'" "$work/err.txt" || fail "setting error: $(cat "$work/err.txt")"
 "$wse" sample --sane "$work/sane/encoder.pt" --zoo "$work/axes.h5" --anchors 'activation == "relu" && epoch >= 2' \
     -n 6 --keep 2 --device cpu -o "$work/samples.h5" > "$work/sample.txt" 2> /dev/null || fail "sample"
 grep -q "freshly initialised" "$work/sample.txt" || fail "sample report: $(cat "$work/sample.txt")"

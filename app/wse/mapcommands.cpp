@@ -1,0 +1,268 @@
+#include "mapcommands.h"
+
+#include "terminalprogress.h"
+
+#include "analysis/projection.h"
+#include "common/error.h"
+#include "common/textfile.h"
+#include "workspace/mapinput.h"
+#include "workspace/workspace.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+namespace wse {
+
+namespace {
+
+bool endsWith(const std::string &text, const std::string &suffix)
+{
+    return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// Where the points come from: SANE embeddings, or a zoo's raw weights.
+struct InputArguments
+{
+    std::string embeddings, zoo, architecture;
+
+    void add(CLI::App *command)
+    {
+        command->add_option("--embeddings", embeddings, "SANE embeddings (.h5) from wse embed");
+        command->add_option("--zoo", zoo, "Zoo file (.h5): use its raw flattened weights instead of embeddings");
+        command->add_option("--architecture", architecture, "With --zoo: which architecture (default: the first)");
+    }
+
+    MapInput load(Embeddings *loaded = nullptr) const
+    {
+        if (embeddings.empty() == zoo.empty())
+            throw UsageError("give either --embeddings EMB.h5 or --zoo ZOO.h5");
+        MapInput input;
+        if (!embeddings.empty()) {
+            Embeddings e = Embeddings::read(embeddings);
+            input = mapInputFromEmbeddings(e);
+            if (loaded)
+                *loaded = std::move(e);
+        } else {
+            input = mapInputFromZooWeights(zoo, architecture);
+        }
+        for (const std::string &note : input.notes)
+            std::cerr << "wse: note: " << note << "\n";
+        return input;
+    }
+};
+
+std::string formatNumber(double value)
+{
+    char text[32];
+    std::snprintf(text, sizeof text, "%.6g", value);
+    return text;
+}
+
+void writeProjectionCsv(const std::string &path, const MapInput &input, const Projection &projection,
+                        const std::vector<std::string> &addedLabels, const std::vector<float> &added)
+{
+    static const char *axes[] = {"x", "y", "z"};
+    const int dims = projection.settings.dims;
+    std::ostringstream out;
+    out << "checkpoint,label,added";
+    for (int c = 0; c < dims; ++c)
+        out << "," << axes[c];
+    out << "\n";
+    auto row = [&](int64_t checkpoint, const std::string &label, int isAdded, const float *xyz) {
+        out << checkpoint << "," << label << "," << isAdded;
+        for (int c = 0; c < dims; ++c)
+            out << "," << formatNumber(xyz[c]);
+        out << "\n";
+    };
+    for (int64_t i = 0; i < input.count(); ++i)
+        row(input.checkpoints[size_t(i)], input.labels[size_t(i)], 0, projection.coordinates.data() + i * dims);
+    for (size_t i = 0; i < addedLabels.size(); ++i)
+        row(-1, addedLabels[i], 1, added.data() + i * size_t(dims));
+    writeTextFile(path, out.str());
+}
+
+void addProjectCommand(CLI::App &app)
+{
+    struct Arguments
+    {
+        InputArguments input;
+        ProjectionSettings settings;
+        std::string method = "pca", metric = "euclidean", add, name, output;
+        std::vector<std::string> set;
+    };
+    auto a = std::make_shared<Arguments>();
+    CLI::App *command = app.add_subcommand("project", "Map embeddings (or weights) to 2D/3D with PCA, t-SNE or UMAP, seeded, "
+                                                      "with trustworthiness and continuity; writes CSV or adds the map to a workspace");
+    a->input.add(command);
+    command->add_option("--method", a->method, "pca, tsne or umap")->capture_default_str();
+    command->add_option("--dims", a->settings.dims, "2 or 3")->capture_default_str();
+    command->add_option("--seed", a->settings.seed, "Random seed (the same seed gives the same map)")->capture_default_str();
+    command->add_option("--metric", a->metric, "euclidean or cosine (input space)")->capture_default_str();
+    command->add_option("--set", a->set, "KEY=VALUE with umap-learn / scikit-learn names: n_neighbors, min_dist, init, "
+                                         "n_epochs, perplexity, learning_rate, early_exaggeration, n_iter, angle, ...");
+    command->add_option("--add", a->add, "Embeddings (.h5) of new checkpoints to place into the map without recomputing it");
+    command->add_option("--name", a->name, "Name of the map in the workspace (default: method, dims, seed)");
+    command->add_option("-o,--output", a->output, "OUT.csv (coordinates) or OUT.h5 (workspace: created or updated)")->required();
+    command->callback([a] {
+        ProjectionSettings settings = a->settings;
+        settings.method = methodFromName(a->method);
+        settings.metric = metricFromName(a->metric);
+        for (const std::string &pair : a->set) {
+            const size_t equals = pair.find('=');
+            if (equals == std::string::npos)
+                throw UsageError("--set expects KEY=VALUE, got '" + pair + "'");
+            settings.set(pair.substr(0, equals), pair.substr(equals + 1));
+        }
+        Embeddings embeddings;
+        const MapInput input = a->input.load(&embeddings);
+        const double estimate = estimatedSeconds(settings, input.count());
+        if (estimate > 60)
+            std::cerr << "wse: " << settings.describe() << " of " << input.count() << " points takes about "
+                      << formatDuration(estimate) << " here (every point is mapped; Ctrl-C stops)\n";
+        Projection projection;
+        {
+            TerminalProgress terminal;
+            ProgressReporter progress(terminal.callback());
+            projection = computeProjection(input.values.data(), input.count(), input.dims, settings, &progress);
+        }
+        std::vector<std::string> addedLabels;
+        std::vector<float> added;
+        Embeddings addedEmbeddings;
+        if (!a->add.empty()) {
+            addedEmbeddings = Embeddings::read(a->add);
+            const MapInput extra = mapInputFromEmbeddings(addedEmbeddings);
+            if (extra.dims != input.dims)
+                throw UsageError(a->add + " has " + std::to_string(extra.dims) + "-dimensional embeddings, the map's input " +
+                                 std::to_string(input.dims));
+            added = placeNewPoints(projection, input.values.data(), extra.values.data(), extra.count());
+            addedLabels = extra.labels;
+        }
+        std::cout << projection.settings.describe() << ": " << input.count() << " points in "
+                  << formatNumber(projection.seconds) << " s\n";
+        if (!projection.explainedRatio.empty()) {
+            std::cout << "explained variance ratio:";
+            for (double r : projection.explainedRatio)
+                std::cout << " " << formatNumber(r);
+            std::cout << "\n";
+        }
+        if (projection.quality.queries > 0)
+            std::cout << projection.quality.describe() << "\n";
+        for (const std::string &note : projection.notes)
+            std::cout << "note: " << note << "\n";
+        if (!addedLabels.empty())
+            std::cout << "placed " << addedLabels.size() << " new points from " << a->add << "\n";
+
+        if (endsWith(a->output, ".csv")) {
+            writeProjectionCsv(a->output, input, projection, addedLabels, added);
+        } else {
+            const bool exists = std::filesystem::exists(a->output);
+            Workspace workspace = exists ? Workspace::read(a->output) : Workspace::forZoo(input.zooPath);
+            if (exists && std::filesystem::absolute(input.zooPath).lexically_normal() != std::filesystem::path(workspace.zoo.path))
+                std::cerr << "wse: warning: the workspace belongs to " << workspace.zoo.path << ", the points to "
+                          << input.zooPath << "\n";
+            if (!a->input.embeddings.empty())
+                workspace.putEmbeddings(embeddings);
+            WorkspaceMap map;
+            map.name = a->name.empty() ? methodName(settings.method) + "-" + std::to_string(settings.dims) + "d-seed" +
+                                             std::to_string(settings.seed)
+                                       : a->name;
+            map.input = input.key;
+            map.checkpoints = input.checkpoints;
+            map.projection = projection;
+            map.created = currentTimeIso();
+            workspace.putMap(map);
+            if (!addedLabels.empty()) {
+                WorkspaceGenerated g;
+                g.name = "added to " + map.name;
+                g.kind = "added";
+                g.zooPath = addedEmbeddings.source;
+                g.provenanceJson = "{\"embeddings\": \"" + a->add + "\"}";
+                g.evaluations = addedEmbeddings.rows;
+                g.encoderId = addedEmbeddings.encoderId;
+                g.latentDims = addedEmbeddings.dims;
+                g.latents = addedEmbeddings.values;
+                workspace.generated.push_back(g);
+            }
+            workspace.write(a->output);
+        }
+        std::cerr << "wse: wrote " << a->output << "\n";
+    });
+}
+
+void addNeighborsCommand(CLI::App &app)
+{
+    struct Arguments
+    {
+        InputArguments input;
+        std::vector<std::string> of;
+        int k = 10;
+        std::string metric = "euclidean", search = "auto", output;
+    };
+    auto a = std::make_shared<Arguments>();
+    CLI::App *command = app.add_subcommand("neighbors", "k nearest neighbours of checkpoints in the latent space (or the raw "
+                                                        "weight space with --zoo), for chosen checkpoints or the whole zoo");
+    a->input.add(command);
+    command->add_option("--of", a->of, "Checkpoints MODEL:EPOCH (default: every checkpoint)");
+    command->add_option("-k", a->k, "Neighbours per checkpoint")->capture_default_str();
+    command->add_option("--metric", a->metric, "euclidean or cosine")->capture_default_str();
+    command->add_option("--search", a->search, "auto (exact up to 30,000 points), exact or approximate (HNSW)")
+        ->capture_default_str();
+    command->add_option("-o,--output", a->output, "CSV file (default: standard output)");
+    command->callback([a] {
+        const MapInput input = a->input.load();
+        NeighborOptions options;
+        options.metric = metricFromName(a->metric);
+        options.search = searchFromName(a->search);
+        NeighborGraph graph;
+        {
+            TerminalProgress terminal;
+            ProgressReporter progress(terminal.callback());
+            graph = nearestNeighbors(input.values.data(), input.count(), input.dims, a->k, options, &progress);
+        }
+        std::vector<int64_t> rows;
+        for (const std::string &label : a->of)
+            rows.push_back(input.find(label));
+        if (rows.empty())
+            for (int64_t i = 0; i < input.count(); ++i)
+                rows.push_back(i);
+        std::ostringstream out;
+        out << "checkpoint,rank,neighbor,neighbor_checkpoint,distance\n";
+        for (int64_t i : rows)
+            for (int j = 0; j < graph.k; ++j) {
+                const int64_t n = graph.neighbors(i)[j];
+                out << input.labels[size_t(i)] << "," << j + 1 << "," << input.labels[size_t(n)] << ","
+                    << input.checkpoints[size_t(n)] << "," << formatNumber(graph.distancesOf(i)[j]) << "\n";
+            }
+        if (a->output.empty()) {
+            std::cout << out.str();
+        } else {
+            writeTextFile(a->output, out.str());
+            std::cerr << "wse: wrote " << a->output << " (" << rows.size() << " checkpoints x " << graph.k << " neighbours, "
+                      << (graph.exact ? "exact" : "approximate") << ")\n";
+        }
+    });
+}
+
+void addWorkspaceCommand(CLI::App &app)
+{
+    CLI::App *workspace = app.add_subcommand("workspace", "Workspace files (maps, selections, bookmarks, generated models)");
+    workspace->require_subcommand(1);
+    auto path = std::make_shared<std::string>();
+    CLI::App *info = workspace->add_subcommand("info", "Describe a workspace: its zoo, embeddings, maps and their quality");
+    info->add_option("workspace", *path, "Workspace file (.h5)")->required();
+    info->callback([path] { std::cout << Workspace::read(*path).describe(); });
+}
+
+} // namespace
+
+void addMapCommands(CLI::App &app)
+{
+    addProjectCommand(app);
+    addNeighborsCommand(app);
+    addWorkspaceCommand(app);
+}
+
+} // namespace wse
