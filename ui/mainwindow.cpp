@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "document/zoodocument.h"
+#include "map/layoutcontroller.h"
 #include "map/mapview.h"
 #include "panels/detailspanel.h"
 #include "panels/legendwidget.h"
@@ -22,6 +23,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
+#include <QPushButton>
 #include <QStatusBar>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
@@ -85,11 +87,28 @@ MainWindow::MainWindow(QWidget *parent)
     mMapBox->setObjectName("mapSource");
     for (MapSource source : {MapSource::Weights, MapSource::WeightStatistics})
         mMapBox->addItem(QString::fromStdString(mapSourceDescription(source)), int(source));
-    mMapBox->setToolTip(tr("Weights: PCA of the raw flattened weights (faithful, dominated by initialisation and seed).\n"
-                           "Weight statistics: PCA of z-scored mean, std and quintiles of every tensor "
+    mMapBox->setToolTip(tr("What is mapped. Weights: the raw flattened weights (faithful, dominated by initialisation and seed).\n"
+                           "Weight statistics: z-scored mean, std and quintiles of every tensor "
                            "(insensitive to neuron permutations).\n"
-                           "SANE embeddings: PCA of a SANE encoder's model embeddings (open a zoo with an encoder)."));
+                           "SANE embeddings: a SANE encoder's model embeddings (open a zoo with an encoder)."));
     colourLayout->addWidget(mMapBox);
+    colourLayout->addWidget(new QLabel(tr("Layout:"), colourPanel));
+    mLayoutBox = new QComboBox(colourPanel);
+    mLayoutBox->setObjectName("layoutMethod");
+    mLayoutBox->addItem(tr("PCA"), int(ProjectionMethod::Pca));
+    mLayoutBox->addItem(tr("t-SNE"), int(ProjectionMethod::Tsne));
+    mLayoutBox->addItem(tr("UMAP"), int(ProjectionMethod::Umap));
+    mLayoutBox->setToolTip(tr("PCA: linear, distances along its axes are faithful.\n"
+                              "t-SNE (Barnes-Hut, perplexity 30) and UMAP (15 neighbours): non-linear, keep neighbourhoods; "
+                              "computed in the background and animated while they converge (every point, no subsampling).\n"
+                              "The quality line below says how faithful the shown layout is."));
+    colourLayout->addWidget(mLayoutBox);
+    mQualityLabel = new QLabel(colourPanel);
+    mQualityLabel->setObjectName("mapQuality");
+    mQualityLabel->setWordWrap(true);
+    mQualityLabel->setToolTip(tr("Trustworthiness: are the map's 10 nearest neighbours of a point also near it in the "
+                                 "input space? Continuity: do its true neighbours stay near on the map? 1 is perfect."));
+    colourLayout->addWidget(mQualityLabel);
     colourLayout->addWidget(new QLabel(tr("Colour by:"), colourPanel));
     mColourBox = new QComboBox(colourPanel);
     mColourBox->setObjectName("colourBy");
@@ -127,6 +146,24 @@ MainWindow::MainWindow(QWidget *parent)
     mBusy->setMaximumWidth(160);
     mBusy->hide();
     statusBar()->addPermanentWidget(mBusy);
+    mCancelLayout = new QPushButton(tr("Cancel"), this);
+    mCancelLayout->setObjectName("cancelLayout");
+    mCancelLayout->hide();
+    statusBar()->addPermanentWidget(mCancelLayout);
+    mLayouts = new LayoutController(mMapView, this);
+    connect(mCancelLayout, &QPushButton::clicked, mLayouts, &LayoutController::cancel);
+    connect(mLayouts, &LayoutController::qualityChanged, mQualityLabel, &QLabel::setText);
+    connect(mLayouts, &LayoutController::runningChanged, this, [this](bool running) {
+        mBusy->setRange(0, 100);
+        mBusy->setValue(0);
+        mBusy->setVisible(running);
+        mCancelLayout->setVisible(running);
+    });
+    connect(mLayouts, &LayoutController::progressed, this, [this](int percent, const QString &stage) {
+        mBusy->setValue(percent);
+        mBusy->setToolTip(stage);
+    });
+    connect(mLayouts, &LayoutController::layoutReady, this, [this] { updateStatus(); });
 
     buildMenus();
     connect(mColourBox, &QComboBox::currentTextChanged, this, [this](const QString &name) {
@@ -135,6 +172,8 @@ MainWindow::MainWindow(QWidget *parent)
     });
     connect(mMapBox, qOverload<int>(&QComboBox::currentIndexChanged), this,
             [this](int index) { setMapSource(MapSource(mMapBox->itemData(index).toInt())); });
+    connect(mLayoutBox, qOverload<int>(&QComboBox::currentIndexChanged), this,
+            [this](int index) { setLayoutMethod(ProjectionMethod(mLayoutBox->itemData(index).toInt())); });
     connect(mFilterEdit, &QLineEdit::returnPressed, this, [this] { setFilter(mFilterEdit->text()); });
     connect(mFilterEdit, &QLineEdit::textChanged, this, [this](const QString &text) {
         if (text.isEmpty())
@@ -179,6 +218,7 @@ void MainWindow::chooseAndOpen()
 void MainWindow::openZoo(const QString &path, const QString &sane)
 {
     mStatusCounts->setText(tr("Opening %1 ...").arg(QFileInfo(path).fileName()));
+    mBusy->setRange(0, 0);
     mBusy->show();
     auto *watcher = new QFutureWatcher<LoadResult>(this);
     connect(watcher, &QFutureWatcher<LoadResult>::finished, this, [this, watcher, path] {
@@ -201,6 +241,7 @@ void MainWindow::openZoo(const QString &path, const QString &sane)
 void MainWindow::setDocument(std::shared_ptr<ZooDocument> document)
 {
     mDocument = std::move(document);
+    mLayouts->setDocument(mDocument);
     setWindowTitle(tr("%1 — Weight Space Explorer").arg(QFileInfo(mDocument->path()).fileName()));
     mDetails->clearDetails();
     {
@@ -238,20 +279,54 @@ void MainWindow::setMapSource(MapSource source)
     }
 }
 
+void MainWindow::setLayoutMethod(ProjectionMethod method)
+{
+    mLayoutMethod = method;
+    const QSignalBlocker blocker(mLayoutBox);
+    mLayoutBox->setCurrentIndex(mLayoutBox->findData(int(method)));
+    if (!mDocument)
+        return;
+    // Same points, new positions: colours, selection and trajectories stay.
+    if (method == ProjectionMethod::Pca)
+        mMapView->movePoints(mDocument->map(mMapSource).pca.coordinates, true);
+    updateStatus();
+    mLayouts->show(mMapSource, method);
+}
+
+LayoutController *MainWindow::layouts() const
+{
+    return mLayouts;
+}
+
 void MainWindow::showMap()
 {
     const WeightMap &map = mDocument->map(mMapSource);
+    const int selected = mMapView->selectedPoint();
     mMapView->setPoints(map.pca.coordinates);
     mMapView->setTrajectories(map.trajectories(mDocument->zoo()));
-    const std::vector<double> &ratio = map.pca.explainedRatio;
-    QString variance;
-    for (size_t i = 0; i < ratio.size(); ++i)
-        variance += QStringLiteral("%1PC%2 %3%").arg(i ? " · " : "").arg(i + 1).arg(ratio[i] * 100.0, 0, 'f', 1);
-    mStatusCounts->setText(tr("%1 models · %2 checkpoints · map: %3 (%4 of variance)")
+    mMapView->setSelectedPoint(selected);
+    updateStatus();
+    mLayouts->show(mMapSource, mLayoutMethod);
+}
+
+void MainWindow::updateStatus()
+{
+    const WeightMap &map = mDocument->map(mMapSource);
+    QString source = QString::fromStdString(mapSourceDescription(mMapSource));
+    if (source.size() > 1 && source[1].isLower()) // "Weights" -> "weights", "SANE ..." stays
+        source[0] = source[0].toLower();
+    QString description = mLayoutBox->currentText() + tr(" of ") + source;
+    if (mLayoutMethod == ProjectionMethod::Pca) {
+        const std::vector<double> &ratio = map.pca.explainedRatio;
+        QString variance;
+        for (size_t i = 0; i < ratio.size(); ++i)
+            variance += QStringLiteral("%1PC%2 %3%").arg(i ? " · " : "").arg(i + 1).arg(ratio[i] * 100.0, 0, 'f', 1);
+        description += tr(" (%1 of variance)").arg(variance);
+    }
+    mStatusCounts->setText(tr("%1 models · %2 checkpoints · map: %3")
                                .arg(mDocument->zoo().modelCount())
                                .arg(mDocument->zoo().checkpointCount())
-                               .arg(QString::fromStdString(mapSourceDescription(mMapSource)))
-                               .arg(variance));
+                               .arg(description));
 }
 
 bool MainWindow::colourBy(const QString &column)

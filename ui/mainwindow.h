@@ -1,5 +1,6 @@
 #pragma once
 // Assembles the explorer: the map in the centre, colouring and legend, details of the selection.
+#include "analysis/projection.h"
 #include "analysis/weightmap.h"
 
 #include <QMainWindow>
@@ -10,10 +11,12 @@ class QComboBox;
 class QLabel;
 class QLineEdit;
 class QProgressBar;
+class QPushButton;
 
 namespace wse {
 
 class DetailsPanel;
+class LayoutController;
 class LegendWidget;
 class MapView;
 class ZooDocument;
@@ -40,6 +43,12 @@ public:
     void setMapSource(MapSource source);
     MapSource mapSource() const { return mMapSource; }
 
+    // Shows the map as PCA, t-SNE or UMAP (computed in the background, animated, cancellable);
+    // the quality of the shown layout appears under the choice.
+    void setLayoutMethod(ProjectionMethod method);
+    ProjectionMethod layoutMethod() const { return mLayoutMethod; }
+    LayoutController *layouts() const;
+
     // Points whose checkpoint does not match the filter expression (core/analysis/filterexpression.h)
     // are drawn in light grey. An empty expression matches everything. Returns false and shows the
     // parse error (with the column at fault) for an invalid one, keeping the previous filter.
@@ -63,6 +72,7 @@ private:
     void exportImage();
     QString hoverCard(int point) const;
     void showMap();
+    void updateStatus();
 
     std::shared_ptr<ZooDocument> mDocument;
     MapView *mMapView = nullptr;
@@ -74,6 +84,11 @@ private:
     QString mFilter;
     QComboBox *mMapBox = nullptr;
     MapSource mMapSource = MapSource::Weights;
+    QComboBox *mLayoutBox = nullptr;
+    QLabel *mQualityLabel = nullptr;
+    QPushButton *mCancelLayout = nullptr;
+    LayoutController *mLayouts = nullptr;
+    ProjectionMethod mLayoutMethod = ProjectionMethod::Pca;
     QLabel *mStatusCounts = nullptr;
     QProgressBar *mBusy = nullptr;
     bool mInteractive = true;

@@ -24,7 +24,8 @@ ExplorerOptions parseExplorerOptions(const QCoreApplication &app)
                                           "for the SANE map.", "file");
     const QCommandLineOption filter({"f", "filter"}, "Grey out the checkpoints that do not match, e.g. "
                                                      "'activation == \"tanh\" && test_acc > 0.7'.", "expression");
-    parser.addOptions({colourBy, map, sane, filter, screenshot, size});
+    const QCommandLineOption layout({"l", "layout"}, "Layout of the map: pca (default), tsne or umap.", "method");
+    parser.addOptions({colourBy, map, layout, sane, filter, screenshot, size});
     parser.process(app);
 
     ExplorerOptions options;
@@ -38,6 +39,11 @@ ExplorerOptions parseExplorerOptions(const QCoreApplication &app)
     options.colourBy = parser.value(colourBy);
     options.screenshot = parser.value(screenshot);
     options.map = parser.value(map);
+    options.layout = parser.value(layout);
+    if (!options.layout.isEmpty() && options.layout != "pca" && options.layout != "tsne" && options.layout != "umap") {
+        std::fprintf(stderr, "wse-explorer: error: --layout wants pca, tsne or umap, got '%s'\n", qPrintable(options.layout));
+        std::exit(1);
+    }
     options.sane = parser.value(sane);
     options.filter = parser.value(filter);
     if (!options.map.isEmpty() && options.map != "weights" && options.map != "weight-statistics" && options.map != "sane") {

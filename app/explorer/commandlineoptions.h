@@ -11,6 +11,7 @@ struct ExplorerOptions
     QString file;
     QString colourBy;
     QString map; // weights | weight-statistics | sane; empty = default
+    QString layout; // pca | tsne | umap; empty = pca
     QString sane; // SANE encoder (.pt) or embeddings (.h5) for the SANE map
     QString filter; // filter expression: non-matching points grey
     QString screenshot;

@@ -3,6 +3,7 @@
 
 #include "glcheck.h"
 #include "mainwindow.h"
+#include "map/layoutcontroller.h"
 #include "map/mapview.h"
 
 #include <QApplication>
@@ -74,6 +75,8 @@ int main(int argc, char **argv)
     window.setInteractive(!scripted);
     if (!options.map.isEmpty())
         window.setMapSource(wse::mapSourceFromName(options.map.toStdString()));
+    if (!options.layout.isEmpty())
+        window.setLayoutMethod(wse::methodFromName(options.layout.toStdString()));
     if (options.size.isValid())
         window.resize(options.size);
     window.show();
@@ -103,15 +106,25 @@ int main(int argc, char **argv)
             return;
         }
         // Let the viewport paint once before grabbing the window.
-        QTimer::singleShot(300, &app, [&] {
-            if (!window.grab().save(options.screenshot)) {
-                std::fprintf(stderr, "wse-explorer: error: %s: cannot write image\n", qPrintable(options.screenshot));
-                status = 1;
-            } else {
-                std::fprintf(stderr, "wse-explorer: wrote %s\n", qPrintable(options.screenshot));
-            }
-            app.quit();
-        });
+        auto grab = [&] {
+            QTimer::singleShot(300, &app, [&] {
+                if (!window.grab().save(options.screenshot)) {
+                    std::fprintf(stderr, "wse-explorer: error: %s: cannot write image\n", qPrintable(options.screenshot));
+                    status = 1;
+                } else {
+                    std::fprintf(stderr, "wse-explorer: wrote %s\n", qPrintable(options.screenshot));
+                }
+                app.quit();
+            });
+        };
+        // A layout (and the quality line) still being computed is waited for.
+        if (window.layouts()->isRunning())
+            QObject::connect(window.layouts(), &wse::LayoutController::runningChanged, &app, [grab](bool running) {
+                if (!running)
+                    grab();
+            });
+        else
+            grab();
     });
     if (options.file.isEmpty()) {
         std::fprintf(stderr, "wse-explorer: error: --screenshot needs a zoo file\n");

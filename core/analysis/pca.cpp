@@ -1,6 +1,7 @@
 #include "analysis/pca.h"
 
 #include "common/error.h"
+#include "torchutil/device.h"
 
 #include <torch/torch.h>
 
@@ -13,19 +14,25 @@ PcaResult computePca(const float *data, int64_t rows, int64_t cols, int componen
     if (rows < 1 || cols < 1 || components < 1)
         throw UsageError("PCA needs at least one row, one column and one component");
     torch::NoGradGuard noGrad;
+    useAllCores(); // also keeps the large temporaries in the heap instead of fresh page-faulting maps
     torch::Tensor x = torch::from_blob(const_cast<float *>(data), {rows, cols}, torch::kFloat32).to(torch::kFloat64);
     torch::Tensor mean = x.mean(0);
     torch::Tensor centred = x - mean;
     const int64_t available = std::min<int64_t>(components, std::min(rows, cols));
 
     torch::Tensor eigenvalues, axes; // axes: [available, cols]
+    double totalSquares = 0.0;       // trace of the scatter matrix = total variance x (rows - 1)
     if (cols <= rows) {
-        auto [values, vectors] = torch::linalg::eigh(centred.t().mm(centred), "L");
+        torch::Tensor scatter = centred.t().mm(centred);
+        totalSquares = scatter.trace().item<double>();
+        auto [values, vectors] = torch::linalg::eigh(scatter, "L");
         eigenvalues = values.flip(0).slice(0, 0, available);
         axes = vectors.flip(1).slice(1, 0, available).t();
     } else {
         // Gram trick: eigenvectors u of X X^T give axes X^T u / |X^T u|.
-        auto [values, vectors] = torch::linalg::eigh(centred.mm(centred.t()), "L");
+        torch::Tensor gram = centred.mm(centred.t());
+        totalSquares = gram.trace().item<double>();
+        auto [values, vectors] = torch::linalg::eigh(gram, "L");
         eigenvalues = values.flip(0).slice(0, 0, available);
         axes = centred.t().mm(vectors.flip(1).slice(1, 0, available)).t();
         axes = axes / axes.norm(2, 1, true).clamp_min(1e-300);
@@ -36,7 +43,7 @@ PcaResult computePca(const float *data, int64_t rows, int64_t cols, int componen
 
     const double denominator = double(std::max<int64_t>(rows - 1, 1));
     torch::Tensor variance = eigenvalues.clamp_min(0) / denominator;
-    const double totalVariance = (centred * centred).sum().item<double>() / denominator;
+    const double totalVariance = totalSquares / denominator;
 
     PcaResult result;
     result.rows = rows;

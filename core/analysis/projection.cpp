@@ -173,6 +173,9 @@ Projection computeProjection(const float *data, int64_t points, int64_t dims, co
     if (settings.dims < 1 || settings.dims > 3)
         throw UsageError("maps have 1 to 3 dimensions");
     const auto start = std::chrono::steady_clock::now();
+    const bool measureQuality = settings.qualityK > 0 && points > 3 * settings.qualityK / 2 + 1 && points > settings.qualityK;
+    ProgressReporter layoutProgress = partOf(progress, 0.0, measureQuality ? 0.9 : 1.0);
+    ProgressReporter qualityProgress = partOf(progress, 0.9, 1.0);
     Projection projection;
     projection.settings = settings;
     projection.points = points;
@@ -187,16 +190,16 @@ Projection computeProjection(const float *data, int64_t points, int64_t dims, co
         break;
     }
     case ProjectionMethod::Tsne:
-        projection.coordinates = tsne::run(data, points, dims, settings, projection.notes, progress, layout);
+        projection.coordinates = tsne::run(data, points, dims, settings, projection.notes, &layoutProgress, layout);
         break;
     case ProjectionMethod::Umap:
-        projection.coordinates = umap::run(data, points, dims, settings, projection.notes, progress, layout);
+        projection.coordinates = umap::run(data, points, dims, settings, projection.notes, &layoutProgress, layout);
         break;
     }
     projection.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (settings.qualityK > 0 && points > 3 * settings.qualityK / 2 + 1 && points > settings.qualityK)
+    if (measureQuality)
         projection.quality = measureMapQuality(data, points, dims, projection.coordinates.data(), settings.dims, settings.metric,
-                                               settings.qualityK, 20000, settings.seed, progress);
+                                               settings.qualityK, 20000, settings.seed, &qualityProgress);
     return projection;
 }
 

@@ -299,7 +299,9 @@ std::vector<float> run(const float *data, int64_t points, int64_t dims, const Pr
     if (settings.perplexity <= 0 || points < 3)
         throw UsageError("t-SNE needs a positive perplexity and at least three points");
     const int k = int(std::min<int64_t>(points - 1, int64_t(3.0 * settings.perplexity + 1)));
-    const NeighborGraph knn = nearestNeighbors(data, points, dims, k, {settings.metric, settings.search, 30000, settings.seed});
+    ProgressReporter neighbours = partOf(progress, 0.0, 0.05);
+    const NeighborGraph knn = nearestNeighbors(data, points, dims, k, {settings.metric, settings.search, 30000, settings.seed},
+                                               &neighbours);
     if (!knn.exact)
         notes.push_back("neighbours approximate (HNSW)");
     const Affinities p = jointProbabilities(knn, settings.perplexity);

@@ -374,8 +374,8 @@ std::vector<float> run(const float *data, int64_t points, int64_t dims, const Pr
     if (nNeighbors < 2)
         throw UsageError("UMAP needs n_neighbors >= 2 and at least two points");
     NeighborOptions options{settings.metric, settings.search, 30000, settings.seed};
-    ProgressReporter *none = nullptr;
-    const NeighborGraph knn = nearestNeighbors(data, points, dims, nNeighbors - 1, options, none);
+    ProgressReporter neighbours = partOf(progress, 0.0, 0.1);
+    const NeighborGraph knn = nearestNeighbors(data, points, dims, nNeighbors - 1, options, &neighbours);
     if (!knn.exact)
         notes.push_back("neighbours approximate (HNSW)");
     if (progress)

@@ -33,9 +33,9 @@ MapSource mapSourceFromName(const std::string &name)
 std::string mapSourceDescription(MapSource source)
 {
     switch (source) {
-    case MapSource::Weights: return "PCA of weights";
-    case MapSource::WeightStatistics: return "PCA of per-tensor weight statistics (log scale)";
-    case MapSource::SaneEmbeddings: return "PCA of SANE embeddings";
+    case MapSource::Weights: return "Weights";
+    case MapSource::WeightStatistics: return "Per-tensor weight statistics (log scale)";
+    case MapSource::SaneEmbeddings: return "SANE embeddings";
     }
     return {};
 }
@@ -58,6 +58,24 @@ std::vector<std::vector<int>> WeightMap::trajectories(const Zoo &zoo) const
         result.push_back(std::move(line));
     }
     return result;
+}
+
+std::vector<float> WeightMap::inputRows(const Zoo &zoo, int64_t &dims) const
+{
+    if (!features.empty()) {
+        dims = featureDims;
+        return features;
+    }
+    const WeightMatrix &matrix = zoo.weights.at(size_t(architecture));
+    const Column &rows = zoo.checkpoints.get(zoocol::WeightRow);
+    dims = matrix.cols;
+    std::vector<float> out;
+    out.reserve(checkpoints.size() * size_t(dims));
+    for (int64_t c : checkpoints) {
+        const float *row = matrix.row(int64_t(rows.number(c)));
+        out.insert(out.end(), row, row + dims);
+    }
+    return out;
 }
 
 WeightMap computeWeightMap(const Zoo &zoo, MapSource source, int architecture, int dimensions)
@@ -101,6 +119,10 @@ WeightMap computeWeightMap(const Zoo &zoo, MapSource source, int architecture, i
         standardiseColumns(features, count, cols);
     }
     map.pca = computePca(features.data(), count, cols, dimensions);
+    if (source == MapSource::WeightStatistics) {
+        map.features = std::move(features);
+        map.featureDims = cols;
+    }
     return map;
 }
 

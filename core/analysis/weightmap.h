@@ -25,6 +25,13 @@ struct WeightMap
     int architecture = 0;
     std::vector<int64_t> checkpoints; // zoo checkpoint index of each map point
     PcaResult pca;                    // coordinates: one row per map point
+    // The map's input, one row per point, for other layouts (t-SNE, UMAP) and quality figures.
+    // Kept for weight statistics and SANE embeddings; empty for raw weights (see inputRows()).
+    std::vector<float> features;
+    int64_t featureDims = 0;
+
+    // The input rows: `features`, or the raw weights gathered from the zoo (a temporary copy).
+    std::vector<float> inputRows(const Zoo &zoo, int64_t &dims) const;
 
     // Map points of each model in epoch order (for trajectories); models with one point are left out.
     std::vector<std::vector<int>> trajectories(const Zoo &zoo) const;

@@ -36,6 +36,16 @@ void ProgressReporter::throwIfCancelled() const
         throw Cancelled();
 }
 
+ProgressReporter partOf(ProgressReporter *parent, double from, double to)
+{
+    if (!parent)
+        return ProgressReporter(ProgressCallback{});
+    return ProgressReporter([parent, from, to](const ProgressInfo &info) {
+        parent->report(from + (to - from) * info.fraction, info.stage, info.detail); // throws Cancelled
+        return true;
+    });
+}
+
 std::string formatDuration(double seconds)
 {
     if (seconds < 0 || !std::isfinite(seconds))

@@ -37,6 +37,10 @@ private:
     bool mCancelled = false;
 };
 
+// A reporter for one part of a job: its fractions 0..1 map to [from, to] of `parent`'s, and
+// cancelling the parent stops the part. With a null parent it reports nowhere.
+ProgressReporter partOf(ProgressReporter *parent, double from, double to);
+
 // "1:05", "12:00:03"; "?" for negative values.
 std::string formatDuration(double seconds);
 

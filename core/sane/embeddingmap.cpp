@@ -35,6 +35,8 @@ WeightMap computeEmbeddingMap(const Zoo &zoo, const Embeddings &embeddings, int 
         features.insert(features.end(), embeddings.row(r), embeddings.row(r) + embeddings.dims);
     }
     map.pca = computePca(features.data(), int64_t(order.size()), embeddings.dims, dimensions);
+    map.features = std::move(features);
+    map.featureDims = embeddings.dims;
     return map;
 }
 

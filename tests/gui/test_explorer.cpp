@@ -6,6 +6,7 @@
 #include "document/zoodocument.h"
 #include "glcheck.h"
 #include "mainwindow.h"
+#include "map/layoutcontroller.h"
 #include "map/colouring.h"
 #include "map/mapview.h"
 #include "panels/detailspanel.h"
@@ -13,6 +14,7 @@
 #include "sane/sanetrainer.h"
 #include "zoo/zoostore.h"
 
+#include <QLabel>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -107,6 +109,52 @@ private Q_SLOTS:
         QCOMPARE(window.colouringColumn(), QString("test_acc"));
         QVERIFY(window.mapView()->widgetPositionOf(5) != before);
         QVERIFY(countColour(window.mapView()->viewport()->grabFramebuffer(), viridis(1.0)) > 20);
+    }
+
+    void layoutsRunInTheBackgroundAndShowTheirQuality()
+    {
+        MainWindow window;
+        window.setInteractive(false);
+        window.resize(1100, 750);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QSignalSpy loaded(&window, &MainWindow::documentLoaded);
+        QSignalSpy ready(window.layouts(), &LayoutController::layoutReady);
+        window.openZoo(mZooPath);
+        QVERIFY(loaded.wait(20000));
+        QVERIFY(ready.count() > 0 || ready.wait(20000)); // PCA: the quality is measured in the background
+        QLabel *quality = window.findChild<QLabel *>("mapQuality");
+        QVERIFY(quality);
+        QVERIFY2(quality->text().startsWith("Trustworthiness 0."), qPrintable(quality->text()));
+        QVERIFY(window.colourBy("init"));
+        const QPoint pcaPosition = window.mapView()->widgetPositionOf(7);
+
+        ready.clear();
+        window.setLayoutMethod(ProjectionMethod::Umap);
+        QVERIFY(window.layouts()->isRunning()); // the GUI thread is free while UMAP runs
+        QVERIFY(ready.wait(30000));
+        QTest::qWait(100);
+        QCOMPARE(window.mapView()->pointCount(), 48);
+        QVERIFY(window.mapView()->widgetPositionOf(7) != pcaPosition);
+        QVERIFY2(quality->text().startsWith("Trustworthiness 0."), qPrintable(quality->text()));
+        QCOMPARE(window.colouringColumn(), QString("init"));
+        for (size_t category = 0; category < 3; ++category) // colours survive the new layout (UMAP packs clusters tightly)
+            QVERIFY(countColour(window.mapView()->viewport()->grabFramebuffer(), categoricalColour(category)) > 5);
+        const QPoint umapPosition = window.mapView()->widgetPositionOf(7);
+
+        // Back to PCA and to UMAP again: both are kept, nothing is recomputed.
+        window.setLayoutMethod(ProjectionMethod::Pca);
+        QVERIFY(!window.layouts()->isRunning());
+        window.setLayoutMethod(ProjectionMethod::Umap);
+        QVERIFY(!window.layouts()->isRunning());
+        QTest::qWait(100);
+        QCOMPARE(window.mapView()->widgetPositionOf(7), umapPosition);
+
+        // Another map source gets its own layout; a started layout can be cancelled.
+        window.setLayoutMethod(ProjectionMethod::Tsne);
+        window.layouts()->cancel();
+        QTRY_VERIFY_WITH_TIMEOUT(!window.layouts()->isRunning(), 30000);
+        QVERIFY2(quality->text() == "Layout cancelled" || quality->text().startsWith("Trustworthiness"), qPrintable(quality->text()));
     }
 
     void clickingAPointShowsItsModel()

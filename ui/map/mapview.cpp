@@ -148,6 +148,25 @@ void MapView::setPoints(const std::vector<float> &xyz)
     resetCamera();
 }
 
+void MapView::movePoints(const std::vector<float> &xyz, bool fit)
+{
+    if (xyz.size() != d->xyz.size()) {
+        setPoints(xyz);
+        return;
+    }
+    d->xyz = xyz;
+    vtkPoints *points = d->points->GetPoints();
+    for (vtkIdType i = 0; i < vtkIdType(xyz.size() / 3); ++i)
+        points->SetPoint(i, xyz[size_t(3 * i)], xyz[size_t(3 * i + 1)], xyz[size_t(3 * i + 2)]);
+    points->Modified();
+    d->points->Modified();
+    d->lines->Modified();
+    setSelectedPoint(mSelected); // moves the highlight; renders
+    if (fit)
+        d->widget->renderer()->ResetCamera();
+    d->widget->requestRender();
+}
+
 int MapView::pointCount() const { return int(d->xyz.size() / 3); }
 
 void MapView::setColouring(const Colouring &colouring)

@@ -23,6 +23,9 @@ public:
 
     // xyz: 3 floats per point. Resets colours, selection and camera.
     void setPoints(const std::vector<float> &xyz);
+    // Moves the same points (a layout converging), keeping colours, selection and lines;
+    // `fit` refits the camera. A different point count falls back to setPoints.
+    void movePoints(const std::vector<float> &xyz, bool fit);
     int pointCount() const;
     void setColouring(const Colouring &colouring);
     // Polylines through point indices (each model's checkpoints in epoch order), drawn in the

@@ -1,0 +1,123 @@
+#include "map/layoutcontroller.h"
+
+#include "document/projectionjob.h"
+#include "document/zoodocument.h"
+#include "map/mapview.h"
+
+namespace wse {
+
+namespace {
+
+QString describeQuality(const MapQuality &q)
+{
+    QString text = QObject::tr("Trustworthiness %1 · continuity %2 (k = %3)")
+                       .arg(q.trustworthiness, 0, 'f', 3)
+                       .arg(q.continuity, 0, 'f', 3)
+                       .arg(q.k);
+    if (q.sampled())
+        text += QObject::tr(", %1 sampled points").arg(q.queries);
+    return text;
+}
+
+} // namespace
+
+LayoutController::LayoutController(MapView *view, QObject *parent) : QObject(parent), mView(view) {}
+
+LayoutController::~LayoutController() = default;
+
+void LayoutController::setDocument(std::shared_ptr<const ZooDocument> document)
+{
+    cancel();
+    mJob.reset();
+    mRunning = false;
+    mDone.clear();
+    mDocument = std::move(document);
+}
+
+bool LayoutController::isRunning() const
+{
+    return mRunning;
+}
+
+void LayoutController::setRunning(bool running)
+{
+    mRunning = running;
+    Q_EMIT runningChanged(running);
+}
+
+void LayoutController::cancel()
+{
+    if (mJob)
+        mJob->cancel();
+}
+
+void LayoutController::setQualityText(const QString &text)
+{
+    mQualityText = text;
+    Q_EMIT qualityChanged(text);
+}
+
+void LayoutController::show(MapSource source, ProjectionMethod method)
+{
+    mSource = source;
+    mMethod = method;
+    if (!mDocument)
+        return;
+    const auto done = mDone.find({int(source), int(method)});
+    if (done != mDone.end()) {
+        if (mJob) { // a layout of something else is no longer wanted
+            mJob->cancel();
+            mJob.reset();
+            if (mRunning)
+                setRunning(false);
+        }
+        if (method != ProjectionMethod::Pca)
+            mView->movePoints(done->second.coordinates, true);
+        setQualityText(describeQuality(done->second.quality));
+        Q_EMIT layoutReady();
+        return;
+    }
+    startJob();
+}
+
+void LayoutController::startJob()
+{
+    if (mJob) {
+        mJob->cancel();
+        mJob.reset(); // waits for the worker to stop; its signals are gone with it
+        mRunning = false;
+    }
+    const WeightMap &map = mDocument->map(mSource);
+    int64_t dims = 0;
+    std::vector<float> rows = map.inputRows(mDocument->zoo(), dims);
+    ProjectionSettings settings;
+    settings.method = mMethod;
+    settings.dims = 3;
+    mJob = std::make_unique<ProjectionJob>(std::move(rows), dims, settings);
+    const std::pair<int, int> key{int(mSource), int(mMethod)};
+    connect(mJob.get(), &ProjectionJob::layoutChanged, this, [this](const std::vector<float> &xyz, int, int) {
+        mView->movePoints(xyz, true);
+    });
+    connect(mJob.get(), &ProjectionJob::progressed, this, &LayoutController::progressed);
+    connect(mJob.get(), &ProjectionJob::finished, this, [this, key](const Projection &projection) {
+        mDone[key] = projection;
+        if (projection.settings.method != ProjectionMethod::Pca)
+            mView->movePoints(projection.coordinates, true);
+        setQualityText(describeQuality(projection.quality));
+        setRunning(false);
+        Q_EMIT layoutReady();
+    });
+    connect(mJob.get(), &ProjectionJob::failed, this, [this](const QString &message) {
+        setQualityText(tr("Layout failed: %1").arg(message));
+        setRunning(false);
+    });
+    connect(mJob.get(), &ProjectionJob::cancelled, this, [this] {
+        setQualityText(tr("Layout cancelled"));
+        setRunning(false);
+    });
+    setQualityText(mMethod == ProjectionMethod::Pca ? tr("Measuring map quality ...") : tr("Computing layout ..."));
+    setRunning(true);
+    mJob->start();
+}
+
+} // namespace wse
