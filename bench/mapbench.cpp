@@ -135,6 +135,8 @@ int main(int argc, char **argv)
             settings.method = method;
             settings.seed = seed;
             settings.qualityK = 0;
+            if (const char *search = std::getenv("WSE_BENCH_SEARCH")) // exact, approximate or auto
+                settings.search = searchFromName(search);
             // WSE_BENCH_VERBOSE=1: print when each stage starts (where the time goes).
             std::string lastStage;
             ProgressReporter stages([&](const ProgressInfo &info) {

@@ -138,7 +138,7 @@ NeighborGraph approximateNeighbors(const torch::Tensor &x, int k, const Neighbor
     const int64_t points = x.size(0), dims = x.size(1);
     const float *rows = x.data_ptr<float>();
     hnswlib::L2Space space(static_cast<size_t>(dims));
-    hnswlib::HierarchicalNSW<float> index(&space, size_t(points), 16, 200, size_t(options.seed % 1000003));
+    hnswlib::HierarchicalNSW<float> index(&space, size_t(points), 16, 80, size_t(options.seed % 1000003));
     // One thread for the build: parallel insertion would make the graph depend on scheduling.
     for (int64_t i = 0; i < points; ++i) {
         index.addPoint(rows + i * dims, hnswlib::labeltype(i));
