@@ -413,6 +413,11 @@ void MainWindow::selectPoint(int point)
         return;
     }
     mDetails->showCheckpoint(mDocument->zoo(), mDocument->checkpointOf(mMapSource, point));
+    const WeightMap &map = mDocument->map(mMapSource);
+    std::vector<std::pair<int64_t, double>> neighbours;
+    for (const auto &[other, distance] : map.nearestPoints(mDocument->zoo(), point, 5))
+        neighbours.emplace_back(map.checkpoints[size_t(other)], distance);
+    mDetails->showNeighbours(mDocument->zoo(), neighbours, QString::fromStdString(mapSourceDescription(mMapSource)).toLower());
 }
 
 QString MainWindow::hoverCard(int point) const

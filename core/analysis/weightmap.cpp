@@ -78,6 +78,42 @@ std::vector<float> WeightMap::inputRows(const Zoo &zoo, int64_t &dims) const
     return out;
 }
 
+std::vector<std::pair<int, double>> WeightMap::nearestPoints(const Zoo &zoo, int point, int k) const
+{
+    const int count = int(checkpoints.size());
+    if (point < 0 || point >= count)
+        return {};
+    const Column &rows = zoo.checkpoints.get(zoocol::WeightRow);
+    auto rowOf = [&](int p, int64_t &dims) -> const float * {
+        if (!features.empty()) {
+            dims = featureDims;
+            return features.data() + int64_t(p) * featureDims;
+        }
+        const WeightMatrix &matrix = zoo.weights.at(size_t(architecture));
+        dims = matrix.cols;
+        return matrix.row(int64_t(rows.number(checkpoints[size_t(p)])));
+    };
+    int64_t dims = 0;
+    const float *origin = rowOf(point, dims);
+    std::vector<std::pair<double, int>> all;
+    all.reserve(size_t(count));
+    for (int p = 0; p < count; ++p) {
+        if (p == point)
+            continue;
+        const float *row = rowOf(p, dims);
+        double sum = 0;
+        for (int64_t j = 0; j < dims; ++j)
+            sum += double(row[j] - origin[j]) * double(row[j] - origin[j]);
+        all.emplace_back(std::sqrt(sum), p);
+    }
+    const size_t keep = std::min(all.size(), size_t(std::max(k, 0)));
+    std::partial_sort(all.begin(), all.begin() + int64_t(keep), all.end());
+    std::vector<std::pair<int, double>> nearest;
+    for (size_t i = 0; i < keep; ++i)
+        nearest.emplace_back(all[i].second, all[i].first);
+    return nearest;
+}
+
 WeightMap computeWeightMap(const Zoo &zoo, MapSource source, int architecture, int dimensions)
 {
     if (source == MapSource::SaneEmbeddings)

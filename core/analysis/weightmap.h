@@ -5,6 +5,7 @@
 #include "zoo/zoo.h"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace wse {
@@ -32,6 +33,9 @@ struct WeightMap
 
     // The input rows: `features`, or the raw weights gathered from the zoo (a temporary copy).
     std::vector<float> inputRows(const Zoo &zoo, int64_t &dims) const;
+    // The k map points nearest to `point` in the map's input space (Euclidean), nearest first,
+    // with their distances; reads raw weights in place (no copy).
+    std::vector<std::pair<int, double>> nearestPoints(const Zoo &zoo, int point, int k) const;
 
     // Map points of each model in epoch order (for trajectories); models with one point are left out.
     std::vector<std::vector<int>> trajectories(const Zoo &zoo) const;

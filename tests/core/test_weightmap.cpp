@@ -80,6 +80,15 @@ private Q_SLOTS:
                     nearest = b;
             QCOMPARE(init.text(map.checkpoints[nearest]), init.text(map.checkpoints[a]));
         }
+        // Nearest points in the input space: sorted, the point itself left out, same cluster.
+        const auto near = map.nearestPoints(zoo, 5, 4);
+        QCOMPARE(near.size(), size_t(4));
+        for (size_t i = 0; i < near.size(); ++i) {
+            QVERIFY(near[i].first != 5);
+            QVERIFY(i == 0 || near[i - 1].second <= near[i].second);
+            QCOMPARE(init.text(map.checkpoints[size_t(near[i].first)]), init.text(map.checkpoints[5]));
+        }
+        QVERIFY(map.nearestPoints(zoo, -1, 4).empty());
     }
 
     void trajectoriesFollowEpochs()

@@ -186,6 +186,8 @@ private Q_SLOTS:
                      QString::fromStdString(document->zoo().checkpointValue(checkpoint, "epoch")));
             QCOMPARE(window.detailsPanel()->value("init"),
                      QString::fromStdString(document->zoo().checkpointValue(checkpoint, "init")));
+            QVERIFY2(window.detailsPanel()->value("nearest 1").contains(QRegularExpression("^\\S+:\\d+  \\(")),
+                     qPrintable(window.detailsPanel()->value("nearest 1")));
         }
         // A click on empty space clears the selection.
         QTest::mouseClick(map->viewport(), Qt::LeftButton, {}, QPoint(3, 3));

@@ -41,6 +41,24 @@ void DetailsPanel::showCheckpoint(const Zoo &zoo, int64_t checkpoint)
     resizeColumnToContents(0);
 }
 
+void DetailsPanel::showNeighbours(const Zoo &zoo, const std::vector<std::pair<int64_t, double>> &checkpointsAndDistances,
+                                  const QString &space)
+{
+    for (size_t i = 0; i < checkpointsAndDistances.size(); ++i) {
+        const auto &[checkpoint, distance] = checkpointsAndDistances[i];
+        const int row = rowCount();
+        insertRow(row);
+        auto *name = new QTableWidgetItem(tr("nearest %1").arg(i + 1));
+        name->setToolTip(tr("Nearest checkpoints in the map's input space (%1), Euclidean distance").arg(space));
+        setItem(row, 0, name);
+        setItem(row, 1, new QTableWidgetItem(QStringLiteral("%1:%2  (%3)")
+                                                 .arg(QString::fromStdString(zoo.checkpointValue(checkpoint, zoocol::ModelId)),
+                                                      QString::fromStdString(zoo.checkpointValue(checkpoint, zoocol::Epoch)))
+                                                 .arg(distance, 0, 'g', 4)));
+    }
+    resizeColumnToContents(0);
+}
+
 QString DetailsPanel::value(const QString &property) const
 {
     for (int row = 0; row < rowCount(); ++row)
