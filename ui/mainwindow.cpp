@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "document/workspacesession.h"
 #include "document/zoodocument.h"
 #include "map/layoutcontroller.h"
 #include "map/mapview.h"
@@ -18,6 +19,8 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFutureWatcher>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
@@ -39,6 +42,7 @@ struct LoadResult
 {
     std::shared_ptr<ZooDocument> document;
     QString error;
+    QString missingZoo; // a workspace whose zoo moved: where it was
 };
 
 // Filter answers for the given checkpoints (throws UsageError for a bad expression).
@@ -61,12 +65,14 @@ std::vector<bool> filterMask(const Zoo &zoo, const std::vector<int64_t> &checkpo
     return filter.evaluate([&](const std::string &name) { return table.find(name); }, int64_t(checkpoints.size()));
 }
 
-LoadResult loadInBackground(const QString &path, const QString &sane)
+LoadResult loadInBackground(const QString &path, const QString &sane, const QString &zooOverride)
 {
     try {
-        return {ZooDocument::load(path, sane), {}};
+        return {ZooDocument::load(path, sane, zooOverride), {}, {}};
+    } catch (const MissingZoo &missing) {
+        return {nullptr, QString::fromStdString(missing.what()), missing.expected};
     } catch (const std::exception &error) {
-        return {nullptr, QString::fromStdString(error.what())};
+        return {nullptr, QString::fromStdString(error.what()), {}};
     }
 }
 
@@ -151,6 +157,7 @@ MainWindow::MainWindow(QWidget *parent)
     mCancelLayout->hide();
     statusBar()->addPermanentWidget(mCancelLayout);
     mLayouts = new LayoutController(mMapView, this);
+    mSession = new WorkspaceSession(mLayouts, [this] { return viewState(); }, this);
     connect(mCancelLayout, &QPushButton::clicked, mLayouts, &LayoutController::cancel);
     connect(mLayouts, &LayoutController::qualityChanged, mQualityLabel, &QLabel::setText);
     connect(mLayouts, &LayoutController::runningChanged, this, [this](bool running) {
@@ -191,6 +198,12 @@ void MainWindow::buildMenus()
     QMenu *file = menuBar()->addMenu(tr("&File"));
     QAction *open = file->addAction(tr("&Open Zoo..."), this, &MainWindow::chooseAndOpen);
     open->setShortcut(QKeySequence::Open);
+    QAction *save = file->addAction(tr("&Save Workspace"), this, [this] {
+        saveWorkspaceInteractively(mSession->path());
+    });
+    save->setShortcut(QKeySequence::Save);
+    QAction *saveAs = file->addAction(tr("Save Workspace &As..."), this, [this] { saveWorkspaceInteractively({}); });
+    saveAs->setShortcut(QKeySequence::SaveAs);
     QAction *exportPng = file->addAction(tr("&Export Image..."), this, &MainWindow::exportImage);
     exportPng->setShortcut(QKeySequence(tr("Ctrl+E")));
     file->addSeparator();
@@ -210,21 +223,33 @@ void MainWindow::buildMenus()
 void MainWindow::chooseAndOpen()
 {
     const QString path =
-        QFileDialog::getOpenFileName(this, tr("Open Zoo"), {}, tr("Weight Space Explorer zoos (*.h5 *.hdf5);;All files (*)"));
+        QFileDialog::getOpenFileName(this, tr("Open Zoo or Workspace"), {},
+                                     tr("Zoos and workspaces (*.h5 *.hdf5);;All files (*)"));
     if (!path.isEmpty())
         openZoo(path);
 }
 
-void MainWindow::openZoo(const QString &path, const QString &sane)
+void MainWindow::openZoo(const QString &path, const QString &sane, const QString &zooOverride)
 {
     mStatusCounts->setText(tr("Opening %1 ...").arg(QFileInfo(path).fileName()));
     mBusy->setRange(0, 0);
     mBusy->show();
     auto *watcher = new QFutureWatcher<LoadResult>(this);
-    connect(watcher, &QFutureWatcher<LoadResult>::finished, this, [this, watcher, path] {
+    connect(watcher, &QFutureWatcher<LoadResult>::finished, this, [this, watcher, path, sane] {
         const LoadResult result = watcher->result();
         watcher->deleteLater();
         mBusy->hide();
+        if (!result.document && !result.missingZoo.isEmpty() && mInteractive) {
+            // The workspace's zoo moved: ask for it (its content hash is checked).
+            QMessageBox::information(this, tr("Locate the Zoo"),
+                                     tr("The zoo of this workspace is no longer at\n%1\nPlease locate it.").arg(result.missingZoo));
+            const QString zoo = QFileDialog::getOpenFileName(this, tr("Locate %1").arg(QFileInfo(result.missingZoo).fileName()),
+                                                             {}, tr("Zoos (*.h5 *.hdf5);;All files (*)"));
+            if (!zoo.isEmpty()) {
+                openZoo(path, sane, zoo);
+                return;
+            }
+        }
         if (!result.document) {
             mStatusCounts->setText(tr("Could not open %1").arg(path));
             if (mInteractive)
@@ -235,13 +260,24 @@ void MainWindow::openZoo(const QString &path, const QString &sane)
         setDocument(result.document);
         Q_EMIT documentLoaded();
     });
-    watcher->setFuture(QtConcurrent::run(loadInBackground, path, sane));
+    QString file = path;
+    const QString recovery = WorkspaceSession::newerRecoveryCopy(path);
+    if (!recovery.isEmpty() && mInteractive &&
+        QMessageBox::question(this, tr("Restore Workspace"),
+                              tr("An autosaved copy of this workspace is newer than the file (the explorer may have "
+                                 "stopped before saving). Open the autosaved copy?")) == QMessageBox::Yes)
+        file = recovery;
+    watcher->setFuture(QtConcurrent::run(loadInBackground, file, sane, zooOverride));
 }
 
 void MainWindow::setDocument(std::shared_ptr<ZooDocument> document)
 {
     mDocument = std::move(document);
     mLayouts->setDocument(mDocument);
+    mSession->setDocument(mDocument);
+    for (MapSource source : {MapSource::Weights, MapSource::WeightStatistics, MapSource::SaneEmbeddings})
+        for (const Projection &saved : mDocument->savedLayouts(source))
+            mLayouts->preload(source, saved);
     setWindowTitle(tr("%1 — Weight Space Explorer").arg(QFileInfo(mDocument->path()).fileName()));
     mDetails->clearDetails();
     {
@@ -264,6 +300,10 @@ void MainWindow::setDocument(std::shared_ptr<ZooDocument> document)
     mColourBox->addItems(mDocument->colourableColumns());
     const QString initial = mDocument->colourableColumns().contains(previous) ? previous : QStringLiteral("test_acc");
     colourBy(mDocument->colourableColumns().contains(initial) ? initial : mColourBox->itemText(0));
+    if (const Workspace *workspace = mDocument->openedWorkspace())
+        for (const WorkspaceBookmark &bookmark : workspace->bookmarks)
+            if (bookmark.name == "last view")
+                applyViewState(QString::fromStdString(bookmark.stateJson));
 }
 
 void MainWindow::setMapSource(MapSource source)
@@ -435,6 +475,73 @@ QString MainWindow::hoverCard(int point) const
             card += QStringLiteral("<br>%1: %2").arg(name, QString::fromStdString(value));
     }
     return card;
+}
+
+QString MainWindow::viewState() const
+{
+    QJsonObject state;
+    state["map"] = QString::fromStdString(mapSourceName(mMapSource));
+    state["layout"] = QString::fromStdString(methodName(mLayoutMethod));
+    state["colour_by"] = colouringColumn();
+    state["filter"] = mFilter;
+    if (mDocument && mMapView->selectedPoint() >= 0)
+        state["selected_checkpoint"] = qint64(mDocument->checkpointOf(mMapSource, mMapView->selectedPoint()));
+    return QString::fromUtf8(QJsonDocument(state).toJson(QJsonDocument::Compact));
+}
+
+void MainWindow::applyViewState(const QString &json)
+{
+    const QJsonObject state = QJsonDocument::fromJson(json.toUtf8()).object();
+    try {
+        if (state.contains("map"))
+            setMapSource(mapSourceFromName(state["map"].toString().toStdString()));
+        if (state.contains("layout"))
+            setLayoutMethod(methodFromName(state["layout"].toString().toStdString()));
+    } catch (const Error &) {
+        return; // a view from another version: keep the defaults
+    }
+    if (state.contains("colour_by"))
+        colourBy(state["colour_by"].toString());
+    if (state.contains("filter"))
+        setFilter(state["filter"].toString());
+    if (state.contains("selected_checkpoint")) {
+        const std::vector<int64_t> &points = mDocument->map(mMapSource).checkpoints;
+        const auto it = std::find(points.begin(), points.end(), int64_t(state["selected_checkpoint"].toInteger()));
+        if (it != points.end())
+            selectPoint(int(it - points.begin()));
+    }
+}
+
+bool MainWindow::saveWorkspace(const QString &path, QString *error)
+{
+    try {
+        mSession->save(path);
+        statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
+        return true;
+    } catch (const std::exception &failure) {
+        if (error)
+            *error = QString::fromStdString(failure.what());
+        return false;
+    }
+}
+
+QString MainWindow::workspacePath() const
+{
+    return mSession->path();
+}
+
+void MainWindow::saveWorkspaceInteractively(QString path)
+{
+    if (!mDocument)
+        return;
+    if (path.isEmpty())
+        path = QFileDialog::getSaveFileName(this, tr("Save Workspace"), QFileInfo(mDocument->path()).baseName() + "-workspace.h5",
+                                            tr("Workspaces (*.h5)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!saveWorkspace(path, &error))
+        QMessageBox::critical(this, tr("Error Saving Workspace"), error);
 }
 
 void MainWindow::exportImage()

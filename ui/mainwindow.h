@@ -17,6 +17,7 @@ namespace wse {
 
 class DetailsPanel;
 class LayoutController;
+class WorkspaceSession;
 class LegendWidget;
 class MapView;
 class ZooDocument;
@@ -31,7 +32,16 @@ public:
 
     // Loads a zoo off the GUI thread; emits documentLoaded or loadFailed. `sane`: an encoder
     // (.pt, embeds the zoo) or embeddings (.h5) for the SANE map.
-    void openZoo(const QString &path, const QString &sane = {});
+    // A workspace (.h5) opens its zoo, SANE embeddings, saved layouts and last view; when its zoo
+    // moved, an interactive window asks for it (`zooOverride`: where it is now).
+    void openZoo(const QString &path, const QString &sane = {}, const QString &zooOverride = {});
+    // Saves the workspace (embeddings, every finished layout, the view). Returns false with the
+    // message in `error` on failure. The window autosaves a recovery copy beside it.
+    bool saveWorkspace(const QString &path, QString *error = nullptr);
+    QString workspacePath() const;
+    // The view (map, layout, colouring, filter, selection) as JSON, and back.
+    QString viewState() const;
+    void applyViewState(const QString &json);
     // When set, load errors are not shown in a dialog (scripted use): only loadFailed is emitted.
     void setInteractive(bool interactive) { mInteractive = interactive; }
 
@@ -73,6 +83,7 @@ private:
     QString hoverCard(int point) const;
     void showMap();
     void updateStatus();
+    void saveWorkspaceInteractively(QString path);
 
     std::shared_ptr<ZooDocument> mDocument;
     MapView *mMapView = nullptr;
@@ -88,6 +99,7 @@ private:
     QLabel *mQualityLabel = nullptr;
     QPushButton *mCancelLayout = nullptr;
     LayoutController *mLayouts = nullptr;
+    WorkspaceSession *mSession = nullptr;
     ProjectionMethod mLayoutMethod = ProjectionMethod::Pca;
     QLabel *mStatusCounts = nullptr;
     QProgressBar *mBusy = nullptr;

@@ -1,5 +1,7 @@
 #include "commandlineoptions.h"
 
+#include "workspace/workspace.h"
+
 #include <QCoreApplication>
 #include <QCommandLineParser>
 
@@ -15,7 +17,7 @@ ExplorerOptions parseExplorerOptions(const QCoreApplication &app)
         "Explore model zoos in weight space: every checkpoint a point in an interactive 3D map.");
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument("file", "Zoo file (.h5) to open.");
+    parser.addPositionalArgument("file", "Zoo file (.h5), or a workspace (.h5) with its zoo, maps and last view.");
     const QCommandLineOption colourBy({"c", "color-by"}, "Colour the map by this column (e.g. test_acc, init).", "column");
     const QCommandLineOption screenshot({"s", "screenshot"}, "Render the window to this PNG file and exit.", "png");
     const QCommandLineOption size("size", "Window size, e.g. 1280x800.", "WxH");
@@ -51,8 +53,8 @@ ExplorerOptions parseExplorerOptions(const QCoreApplication &app)
                      qPrintable(options.map));
         std::exit(1);
     }
-    if (options.map == "sane" && options.sane.isEmpty()) {
-        std::fprintf(stderr, "wse-explorer: error: --map sane needs --sane ENCODER.pt or --sane EMBEDDINGS.h5\n");
+    if (options.map == "sane" && options.sane.isEmpty() && !wse::Workspace::isWorkspaceFile(options.file.toStdString())) {
+        std::fprintf(stderr, "wse-explorer: error: --map sane needs --sane ENCODER.pt or --sane EMBEDDINGS.h5 (or a workspace)\n");
         std::exit(1);
     }
     if (parser.isSet(size)) {

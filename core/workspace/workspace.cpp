@@ -55,6 +55,22 @@ ZooReference::Status ZooReference::check() const
     return fileContentHash(path) == contentHash ? Status::Found : Status::Changed;
 }
 
+bool Workspace::isWorkspaceFile(const std::string &path)
+{
+    H5::Exception::dontPrint();
+    std::error_code error;
+    if (!std::filesystem::is_regular_file(path, error))
+        return false;
+    try {
+        if (!H5::H5File::isHdf5(path))
+            return false;
+        H5::H5File file(path, H5F_ACC_RDONLY);
+        return file.attrExists("format") && readStringAttribute(file, "format") == FormatName;
+    } catch (const H5::Exception &) {
+        return false;
+    }
+}
+
 Workspace Workspace::forZoo(const std::string &zooPath)
 {
     Workspace workspace;

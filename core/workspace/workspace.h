@@ -75,6 +75,8 @@ struct Workspace
     std::vector<WorkspaceBookmark> bookmarks;
     std::vector<WorkspaceGenerated> generated;
 
+    // True for an HDF5 file whose format attribute says workspace (any version).
+    static bool isWorkspaceFile(const std::string &path);
     // Creates a workspace for a zoo file (hashes it).
     static Workspace forZoo(const std::string &zooPath);
 

@@ -12,6 +12,7 @@
 #include "panels/detailspanel.h"
 #include "viewport/vtkopenglwidget.h"
 #include "sane/sanetrainer.h"
+#include "workspace/workspace.h"
 #include "zoo/zoostore.h"
 
 #include <QLabel>
@@ -155,6 +156,70 @@ private Q_SLOTS:
         window.layouts()->cancel();
         QTRY_VERIFY_WITH_TIMEOUT(!window.layouts()->isRunning(), 30000);
         QVERIFY2(quality->text() == "Layout cancelled" || quality->text().startsWith("Trustworthiness"), qPrintable(quality->text()));
+    }
+
+    void workspaceKeepsLayoutsAndViewAndFindsAMovedZoo()
+    {
+        const QString zoo = mDir.filePath("for-workspace.h5");
+        QFile::copy(mZooPath, zoo);
+        const QString workspace = mDir.filePath("session.h5");
+        QPoint umapPosition;
+        {
+            MainWindow window;
+            window.setInteractive(false);
+            window.resize(1100, 750);
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            QSignalSpy loaded(&window, &MainWindow::documentLoaded);
+            QSignalSpy ready(window.layouts(), &LayoutController::layoutReady);
+            window.openZoo(zoo);
+            QVERIFY(loaded.wait(20000));
+            window.setMapSource(MapSource::WeightStatistics);
+            window.setLayoutMethod(ProjectionMethod::Umap);
+            QTRY_VERIFY_WITH_TIMEOUT(!window.layouts()->isRunning(), 30000);
+            QVERIFY(window.colourBy("init"));
+            QVERIFY(window.setFilter("epoch >= 1"));
+            window.selectPoint(9);
+            QTest::qWait(100);
+            umapPosition = window.mapView()->widgetPositionOf(9);
+            QString error;
+            QVERIFY2(window.saveWorkspace(workspace, &error), qPrintable(error));
+            QCOMPARE(window.workspacePath(), workspace);
+        }
+        const Workspace saved = Workspace::read(workspace.toStdString());
+        QVERIFY(!saved.maps.empty());
+        QVERIFY(saved.describe().find("umap of weight-statistics") != std::string::npos);
+
+        MainWindow window;
+        window.setInteractive(false);
+        window.resize(1100, 750);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QSignalSpy loaded(&window, &MainWindow::documentLoaded);
+        window.openZoo(workspace);
+        QVERIFY(loaded.wait(20000));
+        // The saved layout and view come back without recomputing anything.
+        QCOMPARE(window.mapSource(), MapSource::WeightStatistics);
+        QCOMPARE(window.layoutMethod(), ProjectionMethod::Umap);
+        QVERIFY(!window.layouts()->isRunning());
+        QCOMPARE(window.colouringColumn(), QString("init"));
+        QCOMPARE(window.matchingPoints(), 36);
+        QCOMPARE(window.mapView()->selectedPoint(), 9);
+        QTest::qWait(100);
+        QCOMPARE(window.mapView()->widgetPositionOf(9), umapPosition);
+
+        // The zoo moved: the workspace says which file it misses; given the new place it opens.
+        const QString moved = mDir.filePath("moved.h5");
+        QVERIFY(QFile::rename(zoo, moved));
+        QSignalSpy failed(&window, &MainWindow::loadFailed);
+        window.openZoo(workspace);
+        QVERIFY(failed.wait(20000));
+        QVERIFY2(failed.last().first().toString().contains("is missing"), qPrintable(failed.last().first().toString()));
+        window.openZoo(workspace, {}, moved);
+        QVERIFY(loaded.wait(20000));
+        QCOMPARE(window.document()->path(), moved);
+        window.openZoo(workspace, {}, mDir.filePath("clusters.h5.other"));
+        QVERIFY(failed.wait(20000));
     }
 
     void clickingAPointShowsItsModel()

@@ -1,25 +1,50 @@
 #include "document/zoodocument.h"
 
+#include "common/error.h"
 #include "sane/embeddingmap.h"
 #include "sane/zooembedding.h"
 #include "zoo/zoostore.h"
 
+#include <QFileInfo>
+
 namespace wse {
 
-std::shared_ptr<ZooDocument> ZooDocument::load(const QString &path, const QString &sane)
+MissingZoo::MissingZoo(const QString &workspaceFile, const QString &expectedZoo)
+    : std::runtime_error(QStringLiteral("%1: its zoo %2 is missing (moved or deleted); locate it to open the workspace")
+                             .arg(workspaceFile, expectedZoo)
+                             .toStdString())
+    , workspace(workspaceFile)
+    , expected(expectedZoo)
+{}
+
+std::shared_ptr<ZooDocument> ZooDocument::load(const QString &path, const QString &sane, const QString &zooOverride)
 {
     auto document = std::make_shared<ZooDocument>();
-    document->mPath = path;
     document->mSanePath = sane;
-    document->mZoo = ZooStore::read(path.toStdString());
+    QString zooPath = path;
+    if (Workspace::isWorkspaceFile(path.toStdString())) {
+        Workspace workspace = Workspace::read(path.toStdString());
+        zooPath = zooOverride.isEmpty() ? QString::fromStdString(workspace.zoo.path) : zooOverride;
+        if (!QFileInfo::exists(zooPath))
+            throw MissingZoo(path, zooPath);
+        if (!zooOverride.isEmpty() && fileContentHash(zooOverride.toStdString()) != workspace.zoo.contentHash)
+            throw FormatError(zooOverride.toStdString(), "is not the zoo the workspace " + path.toStdString() +
+                                                             " was made from (its content hash differs)");
+        document->mWorkspacePath = path;
+        if (sane.isEmpty() && !workspace.embeddings.empty())
+            document->mEmbeddings = workspace.embeddings.front();
+        document->mWorkspace = std::move(workspace);
+    }
+    document->mPath = zooPath;
+    document->mZoo = ZooStore::read(zooPath.toStdString());
     for (MapSource source : {MapSource::Weights, MapSource::WeightStatistics})
         document->mMaps[source] = computeWeightMap(document->mZoo, source);
-    if (!sane.isEmpty()) {
-        const Embeddings embeddings = sane.endsWith(".h5") || sane.endsWith(".hdf5")
-                                          ? Embeddings::read(sane.toStdString())
-                                          : embedZoo(sane.toStdString(), path.toStdString(), EmbedOptions::defaults(), nullptr);
-        document->mMaps[MapSource::SaneEmbeddings] = computeEmbeddingMap(document->mZoo, embeddings);
-    }
+    if (!sane.isEmpty())
+        document->mEmbeddings = sane.endsWith(".h5") || sane.endsWith(".hdf5")
+                                    ? Embeddings::read(sane.toStdString())
+                                    : embedZoo(sane.toStdString(), zooPath.toStdString(), EmbedOptions::defaults(), nullptr);
+    if (document->mEmbeddings)
+        document->mMaps[MapSource::SaneEmbeddings] = computeEmbeddingMap(document->mZoo, *document->mEmbeddings);
     return document;
 }
 
@@ -36,6 +61,34 @@ QStringList ZooDocument::colourableColumns() const
         if (!Zoo::isBookkeepingColumn(name))
             names << QString::fromStdString(name);
     return names;
+}
+
+std::string ZooDocument::inputKey(MapSource source) const
+{
+    if (source == MapSource::SaneEmbeddings)
+        return "sane:" + (mEmbeddings ? mEmbeddings->encoderId : std::string());
+    return mapSourceName(source) + ":" + mZoo.architectures.at(size_t(map(source).architecture)).name;
+}
+
+std::vector<Projection> ZooDocument::savedLayouts(MapSource source) const
+{
+    std::vector<Projection> layouts;
+    if (!mWorkspace || !hasMap(source))
+        return layouts;
+    for (const WorkspaceMap &saved : mWorkspace->maps)
+        if (saved.input == inputKey(source) && saved.checkpoints == map(source).checkpoints && saved.projection.settings.dims == 3)
+            layouts.push_back(saved.projection);
+    return layouts;
+}
+
+Workspace ZooDocument::toWorkspace() const
+{
+    Workspace workspace = mWorkspace ? *mWorkspace : Workspace::forZoo(mPath.toStdString());
+    workspace.zoo = mWorkspace && mPath.toStdString() != workspace.zoo.path ? Workspace::forZoo(mPath.toStdString()).zoo
+                                                                            : workspace.zoo;
+    if (mEmbeddings)
+        workspace.putEmbeddings(*mEmbeddings);
+    return workspace;
 }
 
 } // namespace wse

@@ -1,6 +1,9 @@
 #pragma once
-// An open zoo and its maps, as the explorer shows them. Loading runs off the GUI thread.
+// An open zoo and its maps, as the explorer shows them, and the workspace it came from or goes
+// to. Loading runs off the GUI thread.
 #include "analysis/weightmap.h"
+#include "sane/embeddings.h"
+#include "workspace/workspace.h"
 #include "zoo/zoo.h"
 
 #include <QString>
@@ -8,18 +11,31 @@
 
 #include <map>
 #include <memory>
+#include <optional>
+#include <stdexcept>
 
 namespace wse {
+
+// A workspace whose zoo is not where it was: the explorer asks the user for it.
+class MissingZoo : public std::runtime_error
+{
+public:
+    MissingZoo(const QString &workspace, const QString &expected);
+    QString workspace, expected;
+};
 
 class ZooDocument
 {
 public:
-    // Reads the zoo file and computes its maps (weights and weight statistics). With `sane` (a
-    // SANE encoder .pt, which embeds every checkpoint now, or an embeddings .h5 made from this
-    // zoo) also the SANE map. Throws wse::Error naming the file at fault.
-    static std::shared_ptr<ZooDocument> load(const QString &path, const QString &sane = {});
+    // Reads a zoo file, or a workspace (its zoo, SANE embeddings and saved maps), and computes
+    // the maps (weights and weight statistics). With `sane` (a SANE encoder .pt, which embeds
+    // every checkpoint now, or an embeddings .h5 made from this zoo) also the SANE map.
+    // `zooOverride`: where a workspace's zoo is now (its content hash must match).
+    // Throws MissingZoo, or wse::Error naming the file at fault.
+    static std::shared_ptr<ZooDocument> load(const QString &path, const QString &sane = {}, const QString &zooOverride = {});
 
-    const QString &path() const { return mPath; }
+    const QString &path() const { return mPath; }           // the zoo file
+    const QString &workspacePath() const { return mWorkspacePath; } // empty when a zoo was opened
     const QString &sanePath() const { return mSanePath; }
     const Zoo &zoo() const { return mZoo; }
     bool hasMap(MapSource source) const { return mMaps.count(source) > 0; }
@@ -30,10 +46,20 @@ public:
     // Columns the map can be coloured by (metrics and hyper-parameters, not bookkeeping).
     QStringList colourableColumns() const;
 
+    // Workspace keys of the maps' inputs: "weights:<arch>", "weight-statistics:<arch>", "sane:<id>".
+    std::string inputKey(MapSource source) const;
+    // Layouts saved in the workspace this document was opened from, for a source (same points).
+    std::vector<Projection> savedLayouts(MapSource source) const;
+    const Workspace *openedWorkspace() const { return mWorkspace ? &*mWorkspace : nullptr; }
+    // A workspace of this document (zoo reference, SANE embeddings) to which the caller adds maps.
+    Workspace toWorkspace() const;
+
 private:
-    QString mPath, mSanePath;
+    QString mPath, mSanePath, mWorkspacePath;
     Zoo mZoo;
     std::map<MapSource, WeightMap> mMaps;
+    std::optional<Embeddings> mEmbeddings;
+    std::optional<Workspace> mWorkspace; // as opened (zoo reference, maps, selections, bookmarks)
 };
 
 } // namespace wse

@@ -34,6 +34,19 @@ void LayoutController::setDocument(std::shared_ptr<const ZooDocument> document)
     mDocument = std::move(document);
 }
 
+void LayoutController::preload(MapSource source, const Projection &projection)
+{
+    mDone[{int(source), int(projection.settings.method)}] = projection;
+}
+
+std::vector<std::pair<MapSource, Projection>> LayoutController::finishedLayouts() const
+{
+    std::vector<std::pair<MapSource, Projection>> layouts;
+    for (const auto &[key, projection] : mDone)
+        layouts.emplace_back(MapSource(key.first), projection);
+    return layouts;
+}
+
 bool LayoutController::isRunning() const
 {
     return mRunning;

@@ -30,6 +30,10 @@ public:
     // when needed) and measures the quality of whatever is shown.
     void show(MapSource source, ProjectionMethod method);
     ProjectionMethod method() const { return mMethod; }
+    // A layout computed before (e.g. saved in a workspace): shown without recomputing.
+    void preload(MapSource source, const Projection &projection);
+    // Every finished layout, for saving.
+    std::vector<std::pair<MapSource, Projection>> finishedLayouts() const;
     bool isRunning() const;
     void cancel();
     // "trustworthiness 0.981 · continuity 0.975 (k = 10)", "measuring ...", or the error.
