@@ -2,6 +2,7 @@
 
 #include "document/workspacesession.h"
 #include "document/zoodocument.h"
+#include "viewstate.h"
 #include "map/layoutcontroller.h"
 #include "map/mapview.h"
 #include "panels/detailspanel.h"
@@ -10,6 +11,7 @@
 
 #include "analysis/filterexpression.h"
 #include "common/error.h"
+#include "jobs/progress.h"
 #include "zoo/zoo.h"
 
 #include <QAction>
@@ -19,8 +21,6 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFutureWatcher>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
@@ -157,7 +157,7 @@ MainWindow::MainWindow(QWidget *parent)
     mCancelLayout->hide();
     statusBar()->addPermanentWidget(mCancelLayout);
     mLayouts = new LayoutController(mMapView, this);
-    mSession = new WorkspaceSession(mLayouts, [this] { return viewState(); }, this);
+    mSession = new WorkspaceSession(mLayouts, [this] { return viewStateOf(*this); }, this);
     connect(mCancelLayout, &QPushButton::clicked, mLayouts, &LayoutController::cancel);
     connect(mLayouts, &LayoutController::qualityChanged, mQualityLabel, &QLabel::setText);
     connect(mLayouts, &LayoutController::runningChanged, this, [this](bool running) {
@@ -303,7 +303,7 @@ void MainWindow::setDocument(std::shared_ptr<ZooDocument> document)
     if (const Workspace *workspace = mDocument->openedWorkspace())
         for (const WorkspaceBookmark &bookmark : workspace->bookmarks)
             if (bookmark.name == "last view")
-                applyViewState(QString::fromStdString(bookmark.stateJson));
+                applyViewState(*this, QString::fromStdString(bookmark.stateJson));
 }
 
 void MainWindow::setMapSource(MapSource source)
@@ -321,6 +321,24 @@ void MainWindow::setMapSource(MapSource source)
 
 void MainWindow::setLayoutMethod(ProjectionMethod method)
 {
+    if (mDocument && mInteractive && method != mLayoutMethod && !mLayouts->has(mMapSource, method)) {
+        // Say how long a big layout takes before starting it (every point is mapped, never a subset).
+        ProjectionSettings settings;
+        settings.method = method;
+        const int64_t points = int64_t(mDocument->map(mMapSource).checkpoints.size());
+        const double seconds = estimatedSeconds(settings, points);
+        if (seconds > 60 &&
+            QMessageBox::question(this, tr("Long Layout"),
+                                  tr("%1 of %2 points takes about %3 on this machine. It runs in the background and can be "
+                                     "cancelled from the status bar. Compute it?")
+                                      .arg(mLayoutBox->itemText(mLayoutBox->findData(int(method))))
+                                      .arg(points)
+                                      .arg(QString::fromStdString(formatDuration(seconds)))) != QMessageBox::Yes) {
+            const QSignalBlocker blocker(mLayoutBox);
+            mLayoutBox->setCurrentIndex(mLayoutBox->findData(int(mLayoutMethod)));
+            return;
+        }
+    }
     mLayoutMethod = method;
     const QSignalBlocker blocker(mLayoutBox);
     mLayoutBox->setCurrentIndex(mLayoutBox->findData(int(method)));
@@ -475,41 +493,6 @@ QString MainWindow::hoverCard(int point) const
             card += QStringLiteral("<br>%1: %2").arg(name, QString::fromStdString(value));
     }
     return card;
-}
-
-QString MainWindow::viewState() const
-{
-    QJsonObject state;
-    state["map"] = QString::fromStdString(mapSourceName(mMapSource));
-    state["layout"] = QString::fromStdString(methodName(mLayoutMethod));
-    state["colour_by"] = colouringColumn();
-    state["filter"] = mFilter;
-    if (mDocument && mMapView->selectedPoint() >= 0)
-        state["selected_checkpoint"] = qint64(mDocument->checkpointOf(mMapSource, mMapView->selectedPoint()));
-    return QString::fromUtf8(QJsonDocument(state).toJson(QJsonDocument::Compact));
-}
-
-void MainWindow::applyViewState(const QString &json)
-{
-    const QJsonObject state = QJsonDocument::fromJson(json.toUtf8()).object();
-    try {
-        if (state.contains("map"))
-            setMapSource(mapSourceFromName(state["map"].toString().toStdString()));
-        if (state.contains("layout"))
-            setLayoutMethod(methodFromName(state["layout"].toString().toStdString()));
-    } catch (const Error &) {
-        return; // a view from another version: keep the defaults
-    }
-    if (state.contains("colour_by"))
-        colourBy(state["colour_by"].toString());
-    if (state.contains("filter"))
-        setFilter(state["filter"].toString());
-    if (state.contains("selected_checkpoint")) {
-        const std::vector<int64_t> &points = mDocument->map(mMapSource).checkpoints;
-        const auto it = std::find(points.begin(), points.end(), int64_t(state["selected_checkpoint"].toInteger()));
-        if (it != points.end())
-            selectPoint(int(it - points.begin()));
-    }
 }
 
 bool MainWindow::saveWorkspace(const QString &path, QString *error)

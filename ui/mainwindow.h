@@ -39,9 +39,7 @@ public:
     // message in `error` on failure. The window autosaves a recovery copy beside it.
     bool saveWorkspace(const QString &path, QString *error = nullptr);
     QString workspacePath() const;
-    // The view (map, layout, colouring, filter, selection) as JSON, and back.
-    QString viewState() const;
-    void applyViewState(const QString &json);
+    QString filter() const { return mFilter; }
     // When set, load errors are not shown in a dialog (scripted use): only loadFailed is emitted.
     void setInteractive(bool interactive) { mInteractive = interactive; }
 

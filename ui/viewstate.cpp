@@ -1,0 +1,52 @@
+#include "viewstate.h"
+
+#include "document/zoodocument.h"
+#include "mainwindow.h"
+#include "map/mapview.h"
+
+#include "common/error.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <algorithm>
+
+namespace wse {
+
+QString viewStateOf(const MainWindow &window)
+{
+    QJsonObject state;
+    state["map"] = QString::fromStdString(mapSourceName(window.mapSource()));
+    state["layout"] = QString::fromStdString(methodName(window.layoutMethod()));
+    state["colour_by"] = window.colouringColumn();
+    state["filter"] = window.filter();
+    const int selected = window.mapView()->selectedPoint();
+    if (window.document() && selected >= 0)
+        state["selected_checkpoint"] = qint64(window.document()->checkpointOf(window.mapSource(), selected));
+    return QString::fromUtf8(QJsonDocument(state).toJson(QJsonDocument::Compact));
+}
+
+void applyViewState(MainWindow &window, const QString &json)
+{
+    const QJsonObject state = QJsonDocument::fromJson(json.toUtf8()).object();
+    try {
+        if (state.contains("map"))
+            window.setMapSource(mapSourceFromName(state["map"].toString().toStdString()));
+        if (state.contains("layout"))
+            window.setLayoutMethod(methodFromName(state["layout"].toString().toStdString()));
+    } catch (const Error &) {
+        return; // a view from another version: keep the defaults
+    }
+    if (state.contains("colour_by"))
+        window.colourBy(state["colour_by"].toString());
+    if (state.contains("filter"))
+        window.setFilter(state["filter"].toString());
+    if (state.contains("selected_checkpoint") && window.document()) {
+        const std::vector<int64_t> &points = window.document()->map(window.mapSource()).checkpoints;
+        const auto it = std::find(points.begin(), points.end(), int64_t(state["selected_checkpoint"].toInteger()));
+        if (it != points.end())
+            window.selectPoint(int(it - points.begin()));
+    }
+}
+
+} // namespace wse
