@@ -3,6 +3,8 @@
 #include "document/workspacesession.h"
 #include "document/zoodocument.h"
 #include "viewstate.h"
+#include "generate/generationcontroller.h"
+#include "generate/sampledialog.h"
 #include "map/layoutcontroller.h"
 #include "map/mapview.h"
 #include "panels/detailspanel.h"
@@ -20,7 +22,9 @@
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QDir>
 #include <QFutureWatcher>
+#include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
@@ -158,6 +162,28 @@ MainWindow::MainWindow(QWidget *parent)
     statusBar()->addPermanentWidget(mCancelLayout);
     mLayouts = new LayoutController(mMapView, this);
     mSession = new WorkspaceSession(mLayouts, [this] { return viewStateOf(*this); }, this);
+    mGeneration = new GenerationController(mMapView, mLayouts, this);
+    connect(mCancelLayout, &QPushButton::clicked, mGeneration, &GenerationController::cancel);
+    connect(mGeneration, &GenerationController::runningChanged, this, [this](bool running) {
+        mBusy->setRange(0, 100);
+        mBusy->setValue(0);
+        mBusy->setVisible(running);
+        mCancelLayout->setVisible(running);
+    });
+    connect(mGeneration, &GenerationController::progressed, this, [this](int percent, const QString &stage) {
+        mBusy->setValue(percent);
+        statusBar()->showMessage(stage);
+    });
+    connect(mGeneration, &GenerationController::sampled, this, [this](const QString &report) {
+        statusBar()->showMessage(tr("Sampled networks are the dark points (SANE map)"), 10000);
+        if (mInteractive)
+            QMessageBox::information(this, tr("Sampled Networks"), report);
+    });
+    connect(mGeneration, &GenerationController::failed, this, [this](const QString &message) {
+        statusBar()->showMessage(message, 10000);
+        if (mInteractive)
+            QMessageBox::warning(this, tr("Sampling"), message);
+    });
     connect(mCancelLayout, &QPushButton::clicked, mLayouts, &LayoutController::cancel);
     connect(mLayouts, &LayoutController::qualityChanged, mQualityLabel, &QLabel::setText);
     connect(mLayouts, &LayoutController::runningChanged, this, [this](bool running) {
@@ -170,7 +196,11 @@ MainWindow::MainWindow(QWidget *parent)
         mBusy->setValue(percent);
         mBusy->setToolTip(stage);
     });
-    connect(mLayouts, &LayoutController::layoutReady, this, [this] { updateStatus(); });
+    connect(mLayouts, &LayoutController::layoutReady, this, [this] {
+        updateStatus();
+        if (mGeneration)
+            mGeneration->place(mMapSource, mLayoutMethod);
+    });
 
     buildMenus();
     connect(mColourBox, &QComboBox::currentTextChanged, this, [this](const QString &name) {
@@ -209,6 +239,43 @@ void MainWindow::buildMenus()
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
     quit->setShortcut(QKeySequence::Quit);
+
+    QMenu *generate = menuBar()->addMenu(tr("&Generate"));
+    QAction *sample = generate->addAction(tr("&Sample Networks from Matching Checkpoints..."), this, [this] {
+        if (!mDocument)
+            return;
+        SampleOptions options;
+        options.count = 20;
+        options.keep = 5;
+        const QString anchors = mFilter.isEmpty() ? tr("all %1 checkpoints").arg(mDocument->zoo().checkpointCount())
+                                                  : tr("the %1 checkpoints matching %2").arg(matchingPoints()).arg(mFilter);
+        QString error;
+        if (askSampleSettings(this, anchors, options) && !sampleNetworks(options, &error))
+            QMessageBox::warning(this, tr("Sample Networks"), error);
+    });
+    sample->setShortcut(QKeySequence(tr("Ctrl+G")));
+    QAction *exportNetwork = generate->addAction(tr("E&xport Generated Network..."), this, [this] {
+        const QStringList labels = mGeneration->networkLabels();
+        if (labels.isEmpty()) {
+            QMessageBox::information(this, tr("Export Network"), tr("Sample networks first (Generate ▸ Sample)."));
+            return;
+        }
+        bool ok = false;
+        const QString label = QInputDialog::getItem(this, tr("Export Network"), tr("Network:"), labels, 0, false, &ok);
+        if (!ok)
+            return;
+        const QString id = label.section(QStringLiteral(" · "), 0, 0);
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export Network"), id + ".pt", tr("PyTorch checkpoints (*.pt)"));
+        if (path.isEmpty())
+            return;
+        try {
+            mGeneration->exportNetwork(id, path);
+            statusBar()->showMessage(tr("Wrote %1 and %1.json").arg(path), 8000);
+        } catch (const std::exception &error) {
+            QMessageBox::critical(this, tr("Export Network"), QString::fromStdString(error.what()));
+        }
+    });
+    exportNetwork->setShortcut(QKeySequence(tr("Ctrl+Shift+E")));
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     QAction *reset = view->addAction(tr("&Reset View"), mMapView, &MapView::resetCamera);
@@ -275,6 +342,7 @@ void MainWindow::setDocument(std::shared_ptr<ZooDocument> document)
     mDocument = std::move(document);
     mLayouts->setDocument(mDocument);
     mSession->setDocument(mDocument);
+    mGeneration->setDocument(mDocument);
     for (MapSource source : {MapSource::Weights, MapSource::WeightStatistics, MapSource::SaneEmbeddings})
         for (const Projection &saved : mDocument->savedLayouts(source))
             mLayouts->preload(source, saved);
@@ -349,6 +417,7 @@ void MainWindow::setLayoutMethod(ProjectionMethod method)
         mMapView->movePoints(mDocument->map(mMapSource).pca.coordinates, true);
     updateStatus();
     mLayouts->show(mMapSource, method);
+    mGeneration->place(mMapSource, method);
 }
 
 LayoutController *MainWindow::layouts() const
@@ -365,6 +434,7 @@ void MainWindow::showMap()
     mMapView->setSelectedPoint(selected);
     updateStatus();
     mLayouts->show(mMapSource, mLayoutMethod);
+    mGeneration->place(mMapSource, mLayoutMethod);
 }
 
 void MainWindow::updateStatus()
@@ -493,6 +563,34 @@ QString MainWindow::hoverCard(int point) const
             card += QStringLiteral("<br>%1: %2").arg(name, QString::fromStdString(value));
     }
     return card;
+}
+
+GenerationController *MainWindow::generation() const
+{
+    return mGeneration;
+}
+
+bool MainWindow::sampleNetworks(SampleOptions options, QString *error)
+{
+    const QString encoder = mDocument ? mDocument->encoderPath() : QString();
+    if (encoder.isEmpty()) {
+        if (error)
+            *error = tr("Sampling needs the SANE encoder (.pt): open the zoo with --sane ENCODER.pt");
+        return false;
+    }
+    options.encoderPath = encoder.toStdString();
+    options.zooPath = mDocument->path().toStdString();
+    options.anchors = mFilter.toStdString();
+    // Next to the workspace (or the zoo): <name>-samples-<n>.h5, never over an existing file.
+    const QFileInfo base(mSession->path().isEmpty() ? mDocument->path() : mSession->path());
+    QString output;
+    for (int n = 1; output.isEmpty() || QFileInfo::exists(output); ++n)
+        output = base.dir().filePath(QStringLiteral("%1-samples-%2.h5").arg(base.completeBaseName()).arg(n));
+    options.output = output.toStdString();
+    if (mMapSource != MapSource::SaneEmbeddings && mDocument->hasMap(MapSource::SaneEmbeddings))
+        setMapSource(MapSource::SaneEmbeddings); // where generated networks can be placed
+    mGeneration->sample(options);
+    return true;
 }
 
 bool MainWindow::saveWorkspace(const QString &path, QString *error)

@@ -2,6 +2,7 @@
 // Assembles the explorer: the map in the centre, colouring and legend, details of the selection.
 #include "analysis/projection.h"
 #include "analysis/weightmap.h"
+#include "sane/sampler.h"
 
 #include <QMainWindow>
 
@@ -18,6 +19,7 @@ namespace wse {
 class DetailsPanel;
 class LayoutController;
 class WorkspaceSession;
+class GenerationController;
 class LegendWidget;
 class MapView;
 class ZooDocument;
@@ -40,6 +42,12 @@ public:
     bool saveWorkspace(const QString &path, QString *error = nullptr);
     QString workspacePath() const;
     QString filter() const { return mFilter; }
+
+    // Samples networks around the checkpoints matching the filter with the SANE encoder, in the
+    // background (written next to the workspace or zoo), and shows them on the SANE map. False
+    // (with the reason) when no encoder is available.
+    bool sampleNetworks(SampleOptions options, QString *error = nullptr);
+    GenerationController *generation() const;
     // When set, load errors are not shown in a dialog (scripted use): only loadFailed is emitted.
     void setInteractive(bool interactive) { mInteractive = interactive; }
 
@@ -98,6 +106,7 @@ private:
     QPushButton *mCancelLayout = nullptr;
     LayoutController *mLayouts = nullptr;
     WorkspaceSession *mSession = nullptr;
+    GenerationController *mGeneration = nullptr;
     ProjectionMethod mLayoutMethod = ProjectionMethod::Pca;
     QLabel *mStatusCounts = nullptr;
     QProgressBar *mBusy = nullptr;

@@ -11,7 +11,11 @@
 #include "map/mapview.h"
 #include "panels/detailspanel.h"
 #include "viewport/vtkopenglwidget.h"
+#include "common/error.h"
+#include "common/pythonoracle.h"
+#include "generate/generationcontroller.h"
 #include "sane/sanetrainer.h"
+#include "training/zootrainer.h"
 #include "workspace/workspace.h"
 #include "zoo/zoostore.h"
 
@@ -220,6 +224,75 @@ private Q_SLOTS:
         QCOMPARE(window.document()->path(), moved);
         window.openZoo(workspace, {}, mDir.filePath("clusters.h5.other"));
         QVERIFY(failed.wait(20000));
+    }
+
+    void samplesNetworksOntoTheMapAndExportsThem()
+    {
+        if (!QFile::exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"))
+            QSKIP("dataset-fashion-mnist is not installed");
+        // A small real zoo (sampling evaluates networks on its dataset) and a tiny SANE encoder.
+        ZooTrainOptions training;
+        training.inits = {"kaiming_uniform", "uniform"};
+        training.activations = {"tanh"};
+        training.learningRates = {1e-3};
+        training.seeds = {1, 2};
+        training.epochs = 2;
+        training.trainLimit = 300;
+        training.testLimit = 100;
+        training.device = "cpu";
+        const QString zoo = mDir.filePath("trained.h5");
+        trainZoo(training, zoo.toStdString(), {});
+        SaneTrainOptions sane;
+        sane.zooPath = zoo.toStdString();
+        sane.runDir = mDir.filePath("sane-trained").toStdString();
+        sane.device = "cpu";
+        sane.config = SaneConfig::preset("tiny");
+        sane.config.tokenSize = 64;
+        sane.config.epochs = 1;
+        trainSane(sane, nullptr);
+
+        MainWindow window;
+        window.setInteractive(false);
+        window.resize(1100, 750);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QSignalSpy loaded(&window, &MainWindow::documentLoaded);
+        window.openZoo(zoo, mDir.filePath("sane-trained/encoder.pt"));
+        QVERIFY(loaded.wait(60000));
+        QVERIFY(window.setFilter("epoch == 2"));
+        QSignalSpy sampled(window.generation(), &GenerationController::sampled);
+        QSignalSpy failed(window.generation(), &GenerationController::failed);
+        SampleOptions options;
+        options.count = 4;
+        options.keep = 2;
+        QString error;
+        QVERIFY2(window.sampleNetworks(options, &error), qPrintable(error));
+        QCOMPARE(window.mapSource(), MapSource::SaneEmbeddings); // generated networks live in the SANE map
+        QVERIFY2(sampled.wait(120000), failed.isEmpty() ? "timeout" : qPrintable(failed.first().first().toString()));
+        QVERIFY(sampled.first().first().toString().contains("freshly initialised"));
+        QCOMPARE(window.mapView()->overlayPointCount(), 4);
+        QCOMPARE(window.generation()->networkLabels().size(), 4);
+        QVERIFY(window.generation()->networkLabels().join('\n').contains(" · kept"));
+
+        // They follow the map into another layout.
+        QSignalSpy ready(window.layouts(), &LayoutController::layoutReady);
+        window.setLayoutMethod(ProjectionMethod::Umap);
+        QVERIFY(ready.wait(30000));
+        QCOMPARE(window.mapView()->overlayPointCount(), 4);
+        window.setMapSource(MapSource::Weights);
+        QCOMPARE(window.mapView()->overlayPointCount(), 0); // another space: not placed
+
+        // Exported as a checkpoint PyTorch loads, with its provenance beside it.
+        const QString pt = mDir.filePath("sample.pt");
+        window.generation()->exportNetwork("sample-0000", pt);
+        test::runPython("import runpy, sys, torch\n"
+                        "runpy.run_path(sys.argv[1])['cnn_s'](0.0).load_state_dict(torch.load(sys.argv[2]))\n",
+                        {QString(WSE_TEST_DATA) + "/make_official_zoo.py", pt});
+        QFile sidecar(pt + ".json");
+        QVERIFY(sidecar.open(QIODevice::ReadOnly));
+        const QByteArray provenance = sidecar.readAll();
+        QVERIFY(provenance.contains("\"anchors\": \"epoch == 2\"") && provenance.contains("\"test_acc\""));
+        QVERIFY_THROWS_EXCEPTION(UsageError, window.generation()->exportNetwork("sample-9999", pt));
     }
 
     void clickingAPointShowsItsModel()

@@ -48,6 +48,15 @@ std::shared_ptr<ZooDocument> ZooDocument::load(const QString &path, const QStrin
     return document;
 }
 
+QString ZooDocument::encoderPath() const
+{
+    if (mSanePath.endsWith(".pt"))
+        return mSanePath;
+    if (mEmbeddings && QFileInfo::exists(QString::fromStdString(mEmbeddings->encoderPath)))
+        return QString::fromStdString(mEmbeddings->encoderPath);
+    return {};
+}
+
 const WeightMap &ZooDocument::map(MapSource source) const
 {
     const auto it = mMaps.find(source);

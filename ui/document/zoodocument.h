@@ -38,6 +38,8 @@ public:
     const QString &workspacePath() const { return mWorkspacePath; } // empty when a zoo was opened
     const QString &sanePath() const { return mSanePath; }
     const Zoo &zoo() const { return mZoo; }
+    // The SANE encoder (.pt) behind the SANE map, when it still exists: needed to generate networks.
+    QString encoderPath() const;
     bool hasMap(MapSource source) const { return mMaps.count(source) > 0; }
     const WeightMap &map(MapSource source) const; // the weights map when `source` is absent
 

@@ -10,6 +10,8 @@ namespace {
 
 QString describeQuality(const MapQuality &q)
 {
+    if (q.queries == 0)
+        return QObject::tr("Map quality needs more than %1 points").arg(3 * 10 / 2 + 1);
     QString text = QObject::tr("Trustworthiness %1 · continuity %2 (k = %3)")
                        .arg(q.trustworthiness, 0, 'f', 3)
                        .arg(q.continuity, 0, 'f', 3)

@@ -32,6 +32,12 @@ public:
     ProjectionMethod method() const { return mMethod; }
     // A layout computed before (e.g. saved in a workspace): shown without recomputing.
     void preload(MapSource source, const Projection &projection);
+    // A finished layout, or null.
+    const Projection *layout(MapSource source, ProjectionMethod method) const
+    {
+        const auto it = mDone.find({int(source), int(method)});
+        return it == mDone.end() ? nullptr : &it->second;
+    }
     bool has(MapSource source, ProjectionMethod method) const { return mDone.count({int(source), int(method)}) > 0; }
     // Every finished layout, for saving.
     std::vector<std::pair<MapSource, Projection>> finishedLayouts() const;

@@ -37,6 +37,10 @@ struct MapView::Scene
     vtkNew<vtkPolyData> highlight;
     vtkNew<vtkPolyDataMapper> highlightMapper;
     vtkNew<vtkActor> highlightActor;
+    vtkNew<vtkPolyData> overlay; // generated networks (sampled, decoded), drawn on top
+    vtkNew<vtkPolyDataMapper> overlayMapper;
+    vtkNew<vtkActor> overlayActor;
+    int overlayCount = 0;
     vtkNew<vtkLookupTable> lookupTable;
     vtkNew<vtkScalarBarActor> scalarBar;
     vtkNew<vtkPointPicker> picker;
@@ -94,6 +98,16 @@ MapView::MapView(QWidget *parent)
     d->highlightActor->PickableOff();
     d->highlightActor->VisibilityOff();
     renderer->AddActor(d->highlightActor);
+
+    d->overlayMapper->SetInputData(d->overlay);
+    d->overlayMapper->ScalarVisibilityOff();
+    d->overlayActor->SetMapper(d->overlayMapper);
+    d->overlayActor->GetProperty()->SetColor(0.1, 0.1, 0.1); // near-black: apart from every palette colour
+    d->overlayActor->GetProperty()->SetPointSize(13.0f);
+    d->overlayActor->GetProperty()->SetRenderPointsAsSpheres(true);
+    d->overlayActor->PickableOff();
+    d->overlayActor->VisibilityOff();
+    renderer->AddActor(d->overlayActor);
 
     d->lookupTable->SetNumberOfTableValues(256);
     for (int i = 0; i < 256; ++i) {
@@ -166,6 +180,24 @@ void MapView::movePoints(const std::vector<float> &xyz, bool fit)
         d->widget->renderer()->ResetCamera();
     d->widget->requestRender();
 }
+
+void MapView::setOverlayPoints(const std::vector<float> &xyz)
+{
+    const vtkIdType count = vtkIdType(xyz.size() / 3);
+    vtkNew<vtkPoints> points;
+    points->SetDataTypeToFloat();
+    points->SetNumberOfPoints(count);
+    for (vtkIdType i = 0; i < count; ++i)
+        points->SetPoint(i, xyz[size_t(3 * i)], xyz[size_t(3 * i + 1)], xyz[size_t(3 * i + 2)]);
+    d->overlay->SetPoints(points);
+    d->overlay->SetVerts(vertexCells(count));
+    d->overlay->Modified();
+    d->overlayCount = int(count);
+    d->overlayActor->SetVisibility(count > 0);
+    d->widget->requestRender();
+}
+
+int MapView::overlayPointCount() const { return d->overlayCount; }
 
 int MapView::pointCount() const { return int(d->xyz.size() / 3); }
 

@@ -27,6 +27,10 @@ public:
     // `fit` refits the camera. A different point count falls back to setPoints.
     void movePoints(const std::vector<float> &xyz, bool fit);
     int pointCount() const;
+    // Generated networks (sampled or decoded) placed into the map, drawn as larger dark points;
+    // empty clears. They are not pickable and survive colouring changes.
+    void setOverlayPoints(const std::vector<float> &xyz);
+    int overlayPointCount() const;
     void setColouring(const Colouring &colouring);
     // Polylines through point indices (each model's checkpoints in epoch order), drawn in the
     // points' colours so a colour gradient along a line shows change over training.

@@ -1,0 +1,145 @@
+#include "generate/generationcontroller.h"
+
+#include "document/backgroundtask.h"
+#include "document/zoodocument.h"
+#include "map/layoutcontroller.h"
+#include "map/mapview.h"
+
+#include "checkpoint/checkpointfile.h"
+#include "common/error.h"
+#include "common/textfile.h"
+#include "sane/zooembedding.h"
+#include "zoo/zoocheckpoints.h"
+#include "zoo/zoostore.h"
+
+#include <nlohmann/json.hpp>
+
+namespace wse {
+
+GenerationController::GenerationController(MapView *view, LayoutController *layouts, QObject *parent)
+    : QObject(parent), mView(view), mLayouts(layouts)
+{}
+
+GenerationController::~GenerationController() = default;
+
+void GenerationController::setDocument(std::shared_ptr<const ZooDocument> document)
+{
+    mTask.reset();
+    mSets.clear();
+    mDocument = std::move(document);
+    mView->setOverlayPoints({});
+}
+
+bool GenerationController::isRunning() const
+{
+    return mTask && mTask->isRunning();
+}
+
+void GenerationController::cancel()
+{
+    if (mTask)
+        mTask->cancel();
+}
+
+void GenerationController::sample(const SampleOptions &options)
+{
+    mTask.reset();
+    auto pending = std::make_shared<SampledNetworks>();
+    pending->options = options;
+    mTask = std::make_unique<BackgroundTask>([pending](ProgressReporter &progress) {
+        ProgressReporter sampling = partOf(&progress, 0.0, 0.9);
+        pending->report = QString::fromStdString(sampleModels(pending->options, &sampling).toText());
+        ProgressReporter embedding = partOf(&progress, 0.9, 1.0);
+        pending->embeddings = embedZoo(pending->options.encoderPath, pending->options.output, pending->options.embed, &embedding);
+    });
+    connect(mTask.get(), &BackgroundTask::progressed, this, &GenerationController::progressed);
+    connect(mTask.get(), &BackgroundTask::finished, this, [this, pending] {
+        mSets.push_back(std::move(*pending));
+        place(mSource, mMethod);
+        Q_EMIT runningChanged(false);
+        Q_EMIT sampled(mSets.back().report);
+    });
+    connect(mTask.get(), &BackgroundTask::failed, this, [this](const QString &message) {
+        Q_EMIT runningChanged(false);
+        Q_EMIT failed(message);
+    });
+    connect(mTask.get(), &BackgroundTask::cancelled, this, [this] {
+        Q_EMIT runningChanged(false);
+        Q_EMIT failed(tr("Sampling cancelled"));
+    });
+    Q_EMIT runningChanged(true);
+    mTask->start();
+}
+
+void GenerationController::place(MapSource source, ProjectionMethod method)
+{
+    mSource = source;
+    mMethod = method;
+    if (!mDocument || source != MapSource::SaneEmbeddings || mSets.empty() || !mDocument->hasMap(source)) {
+        mView->setOverlayPoints({});
+        return;
+    }
+    const WeightMap &map = mDocument->map(source);
+    std::vector<float> latents;
+    for (const SampledNetworks &set : mSets)
+        if (set.embeddings.dims == map.featureDims)
+            latents.insert(latents.end(), set.embeddings.values.begin(), set.embeddings.values.end());
+    const int64_t count = map.featureDims > 0 ? int64_t(latents.size()) / map.featureDims : 0;
+    if (method == ProjectionMethod::Pca) {
+        mView->setOverlayPoints(map.pca.project(latents.data(), count));
+    } else if (const Projection *layout = mLayouts->layout(source, method)) {
+        mView->setOverlayPoints(placeNewPoints(*layout, map.features.data(), latents.data(), count));
+    } else {
+        mView->setOverlayPoints({}); // placed when the layout is ready
+    }
+}
+
+QStringList GenerationController::networkLabels() const
+{
+    QStringList labels;
+    for (const SampledNetworks &set : mSets) {
+        const Zoo zoo = ZooStore::read(set.options.output, false);
+        for (int64_t c = 0; c < zoo.checkpointCount(); ++c)
+            labels << QStringLiteral("%1 · test_acc %2%3")
+                          .arg(QString::fromStdString(zoo.checkpointValue(c, zoocol::ModelId)),
+                               QString::fromStdString(zoo.checkpointValue(c, "test_acc")),
+                               zoo.checkpointValue(c, "kept") == "1" ? QStringLiteral(" · kept") : QString());
+    }
+    return labels;
+}
+
+void GenerationController::exportNetwork(const QString &modelId, const QString &path) const
+{
+    for (const SampledNetworks &set : mSets) {
+        const Zoo zoo = ZooStore::read(set.options.output, false);
+        for (int64_t c = 0; c < zoo.checkpointCount(); ++c) {
+            if (zoo.checkpointValue(c, zoocol::ModelId) != modelId.toStdString())
+                continue;
+            const int epoch = std::stoi(zoo.checkpointValue(c, zoocol::Epoch));
+            writeCheckpoint(path.toStdString(), exportCheckpoint(set.options.output, modelId.toStdString(), epoch));
+            nlohmann::ordered_json provenance;
+            provenance["model_id"] = modelId.toStdString();
+            provenance["origin"] = "sampled";
+            provenance["zoo"] = set.options.zooPath;
+            provenance["samples_zoo"] = set.options.output;
+            provenance["encoder"] = set.options.encoderPath;
+            provenance["anchors"] = set.options.anchors;
+            provenance["count"] = set.options.count;
+            provenance["keep"] = set.options.keep;
+            provenance["bandwidth"] = set.options.bandwidth;
+            provenance["seed"] = set.options.seed;
+            for (const std::string &column : zoo.checkpointColumnNames()) {
+                const Column values = zoo.checkpointColumn(column);
+                if (values.isText())
+                    provenance[column] = values.text(c);
+                else
+                    provenance[column] = values.number(c);
+            }
+            writeTextFile(path.toStdString() + ".json", provenance.dump(2) + "\n");
+            return;
+        }
+    }
+    throw UsageError("no generated network '" + modelId.toStdString() + "'");
+}
+
+} // namespace wse
