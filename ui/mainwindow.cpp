@@ -163,6 +163,7 @@ MainWindow::MainWindow(QWidget *parent)
     mLayouts = new LayoutController(mMapView, this);
     mSession = new WorkspaceSession(mLayouts, [this] { return viewStateOf(*this); }, this);
     mGeneration = new GenerationController(mMapView, mLayouts, this);
+    mSession->setGeneration(mGeneration);
     connect(mCancelLayout, &QPushButton::clicked, mGeneration, &GenerationController::cancel);
     connect(mGeneration, &GenerationController::runningChanged, this, [this](bool running) {
         mBusy->setRange(0, 100);

@@ -293,6 +293,25 @@ private Q_SLOTS:
         const QByteArray provenance = sidecar.readAll();
         QVERIFY(provenance.contains("\"anchors\": \"epoch == 2\"") && provenance.contains("\"test_acc\""));
         QVERIFY_THROWS_EXCEPTION(UsageError, window.generation()->exportNetwork("sample-9999", pt));
+
+        // The workspace keeps them: reopened, they are on the map again and can be exported.
+        const QString workspace = mDir.filePath("sampled-workspace.h5");
+        QVERIFY(window.saveWorkspace(workspace));
+        const Workspace saved = Workspace::read(workspace.toStdString());
+        QCOMPARE(saved.generated.size(), size_t(1));
+        QCOMPARE(saved.generated[0].evaluations.rowCount(), int64_t(4));
+        QVERIFY(saved.generated[0].evaluations.find("test_acc"));
+        MainWindow reopened;
+        reopened.setInteractive(false);
+        reopened.show();
+        QSignalSpy reloaded(&reopened, &MainWindow::documentLoaded);
+        reopened.openZoo(workspace);
+        QVERIFY(reloaded.wait(60000));
+        reopened.setMapSource(MapSource::SaneEmbeddings);
+        reopened.setLayoutMethod(ProjectionMethod::Pca);
+        QCOMPARE(reopened.mapView()->overlayPointCount(), 4);
+        reopened.generation()->exportNetwork("sample-0001", mDir.filePath("again.pt"));
+        QVERIFY(QFile::exists(mDir.filePath("again.pt.json")));
     }
 
     void clickingAPointShowsItsModel()

@@ -1,6 +1,7 @@
 #include "document/workspacesession.h"
 
 #include "document/zoodocument.h"
+#include "generate/generationcontroller.h"
 #include "map/layoutcontroller.h"
 
 #include "common/error.h"
@@ -18,9 +19,12 @@ namespace {
 
 const char *const RecoverySuffix = ".recovery";
 
-Workspace buildWorkspace(const ZooDocument &document, const LayoutController &layouts, const QString &viewState)
+Workspace buildWorkspace(const ZooDocument &document, const LayoutController &layouts, const GenerationController *generation,
+                         const QString &viewState)
 {
     Workspace workspace = document.toWorkspace();
+    if (generation) // the current sets replace the ones the workspace was opened with
+        workspace.generated = generation->toWorkspace();
     for (const auto &[source, projection] : layouts.finishedLayouts()) {
         WorkspaceMap map;
         map.name = methodName(projection.settings.method) + " of " + mapSourceName(source);
@@ -65,7 +69,7 @@ void WorkspaceSession::save(const QString &path)
 {
     if (!mDocument)
         throw UsageError("no zoo is open");
-    Workspace workspace = buildWorkspace(*mDocument, *mLayouts, mViewState());
+    Workspace workspace = buildWorkspace(*mDocument, *mLayouts, mGeneration, mViewState());
     workspace.write(path.toStdString());
     QFile::remove(path + RecoverySuffix);
     mPath = path;
@@ -77,7 +81,7 @@ void WorkspaceSession::autosave()
     if (!mDocument || mPath.isEmpty())
         return;
     try {
-        buildWorkspace(*mDocument, *mLayouts, mViewState()).writeRecoveryCopy(mPath.toStdString());
+        buildWorkspace(*mDocument, *mLayouts, mGeneration, mViewState()).writeRecoveryCopy(mPath.toStdString());
     } catch (const std::exception &error) {
         logWarning(std::string("autosave failed: ") + error.what());
     }

@@ -10,6 +10,7 @@
 
 namespace wse {
 
+class GenerationController;
 class LayoutController;
 class ZooDocument;
 
@@ -20,6 +21,7 @@ class WorkspaceSession : public QObject
 public:
     // `viewState` gives the current view as JSON (map, layout, colouring, filter, selection).
     WorkspaceSession(LayoutController *layouts, std::function<QString()> viewState, QObject *parent = nullptr);
+    void setGeneration(const GenerationController *generation) { mGeneration = generation; }
 
     void setDocument(std::shared_ptr<const ZooDocument> document); // takes its workspace path
     QString path() const { return mPath; }
@@ -35,6 +37,7 @@ private:
     void autosave();
 
     LayoutController *mLayouts;
+    const GenerationController *mGeneration = nullptr;
     std::function<QString()> mViewState;
     std::shared_ptr<const ZooDocument> mDocument;
     QString mPath;

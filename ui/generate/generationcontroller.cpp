@@ -28,6 +28,71 @@ void GenerationController::setDocument(std::shared_ptr<const ZooDocument> docume
     mSets.clear();
     mDocument = std::move(document);
     mView->setOverlayPoints({});
+    if (mDocument && mDocument->openedWorkspace())
+        restore(mDocument->openedWorkspace()->generated);
+}
+
+std::vector<WorkspaceGenerated> GenerationController::toWorkspace() const
+{
+    std::vector<WorkspaceGenerated> generated;
+    for (size_t i = 0; i < mSets.size(); ++i) {
+        const SampledNetworks &set = mSets[i];
+        WorkspaceGenerated g;
+        g.name = "samples " + std::to_string(i + 1);
+        g.kind = "sampled";
+        g.zooPath = set.options.output;
+        nlohmann::ordered_json provenance;
+        provenance["encoder"] = set.options.encoderPath;
+        provenance["anchors"] = set.options.anchors;
+        provenance["count"] = set.options.count;
+        provenance["keep"] = set.options.keep;
+        provenance["bandwidth"] = set.options.bandwidth;
+        provenance["seed"] = set.options.seed;
+        provenance["report"] = set.report.toStdString();
+        g.provenanceJson = provenance.dump();
+        try { // the evaluation of every sample, as its zoo records it
+            const Zoo zoo = ZooStore::read(set.options.output, false);
+            for (const char *name : {zoocol::ModelId, "test_acc", "val_acc", "kept", "anchor_model", "anchor_epoch"})
+                if (zoo.checkpoints.find(name) || zoo.models.find(name))
+                    g.evaluations.addColumn(zoo.checkpointColumn(name));
+        } catch (const Error &) {
+            g.evaluations = set.embeddings.rows; // the samples zoo is gone: keep at least the ids
+        }
+        g.encoderId = set.embeddings.encoderId;
+        g.latentDims = set.embeddings.dims;
+        g.latents = set.embeddings.values;
+        generated.push_back(std::move(g));
+    }
+    return generated;
+}
+
+void GenerationController::restore(const std::vector<WorkspaceGenerated> &generated)
+{
+    for (const WorkspaceGenerated &g : generated) {
+        if (g.kind != "sampled" || g.latentDims <= 0)
+            continue;
+        SampledNetworks set;
+        set.options.output = g.zooPath;
+        try {
+            const nlohmann::json provenance = nlohmann::json::parse(g.provenanceJson);
+            set.options.encoderPath = provenance.value("encoder", "");
+            set.options.anchors = provenance.value("anchors", "");
+            set.options.count = provenance.value("count", int64_t(0));
+            set.options.keep = provenance.value("keep", int64_t(0));
+            set.options.bandwidth = provenance.value("bandwidth", 0.0);
+            set.options.seed = provenance.value("seed", int64_t(0));
+            set.report = QString::fromStdString(provenance.value("report", ""));
+        } catch (const nlohmann::json::exception &) {
+            continue;
+        }
+        if (mDocument)
+            set.options.zooPath = mDocument->path().toStdString();
+        set.embeddings.encoderId = g.encoderId;
+        set.embeddings.dims = g.latentDims;
+        set.embeddings.values = g.latents;
+        set.embeddings.rows = g.evaluations;
+        mSets.push_back(std::move(set));
+    }
 }
 
 bool GenerationController::isRunning() const

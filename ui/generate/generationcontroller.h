@@ -6,6 +6,7 @@
 #include "analysis/weightmap.h"
 #include "sane/embeddings.h"
 #include "sane/sampler.h"
+#include "workspace/workspace.h"
 
 #include <QObject>
 #include <QString>
@@ -43,6 +44,10 @@ public:
     void cancel();
 
     const std::vector<SampledNetworks> &sampledSets() const { return mSets; }
+    // For the workspace: each set with its provenance, evaluations and latent vectors; and back
+    // (sets whose samples zoo file is gone are skipped).
+    std::vector<WorkspaceGenerated> toWorkspace() const;
+    void restore(const std::vector<WorkspaceGenerated> &generated);
     // Places every generated network into the shown map (only SANE maps share their latent
     // space); other maps clear the overlay.
     void place(MapSource source, ProjectionMethod method);
