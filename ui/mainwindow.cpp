@@ -165,16 +165,8 @@ MainWindow::MainWindow(QWidget *parent)
     mGeneration = new GenerationController(mMapView, mLayouts, this);
     mSession->setGeneration(mGeneration);
     connect(mCancelLayout, &QPushButton::clicked, mGeneration, &GenerationController::cancel);
-    connect(mGeneration, &GenerationController::runningChanged, this, [this](bool running) {
-        mBusy->setRange(0, 100);
-        mBusy->setValue(0);
-        mBusy->setVisible(running);
-        mCancelLayout->setVisible(running);
-    });
-    connect(mGeneration, &GenerationController::progressed, this, [this](int percent, const QString &stage) {
-        mBusy->setValue(percent);
-        statusBar()->showMessage(stage);
-    });
+    connect(mGeneration, &GenerationController::runningChanged, this, &MainWindow::showBackgroundWork);
+    connect(mGeneration, &GenerationController::progressed, this, &MainWindow::showBackgroundProgress);
     connect(mGeneration, &GenerationController::sampled, this, [this](const QString &report) {
         statusBar()->showMessage(tr("Sampled networks are the dark points (SANE map)"), 10000);
         if (mInteractive)
@@ -187,16 +179,8 @@ MainWindow::MainWindow(QWidget *parent)
     });
     connect(mCancelLayout, &QPushButton::clicked, mLayouts, &LayoutController::cancel);
     connect(mLayouts, &LayoutController::qualityChanged, mQualityLabel, &QLabel::setText);
-    connect(mLayouts, &LayoutController::runningChanged, this, [this](bool running) {
-        mBusy->setRange(0, 100);
-        mBusy->setValue(0);
-        mBusy->setVisible(running);
-        mCancelLayout->setVisible(running);
-    });
-    connect(mLayouts, &LayoutController::progressed, this, [this](int percent, const QString &stage) {
-        mBusy->setValue(percent);
-        mBusy->setToolTip(stage);
-    });
+    connect(mLayouts, &LayoutController::runningChanged, this, &MainWindow::showBackgroundWork);
+    connect(mLayouts, &LayoutController::progressed, this, &MainWindow::showBackgroundProgress);
     connect(mLayouts, &LayoutController::layoutReady, this, [this] {
         updateStatus();
         if (mGeneration)
@@ -564,6 +548,21 @@ QString MainWindow::hoverCard(int point) const
             card += QStringLiteral("<br>%1: %2").arg(name, QString::fromStdString(value));
     }
     return card;
+}
+
+void MainWindow::showBackgroundWork(bool running)
+{
+    mBusy->setRange(0, 100);
+    mBusy->setValue(0);
+    mBusy->setVisible(running);
+    mCancelLayout->setVisible(running);
+}
+
+void MainWindow::showBackgroundProgress(int percent, const QString &stage)
+{
+    mBusy->setValue(percent);
+    mBusy->setToolTip(stage);
+    statusBar()->showMessage(stage);
 }
 
 GenerationController *MainWindow::generation() const

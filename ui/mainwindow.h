@@ -90,6 +90,9 @@ private:
     void showMap();
     void updateStatus();
     void saveWorkspaceInteractively(QString path);
+    // The status bar's progress bar and Cancel button, shared by layouts and sampling.
+    void showBackgroundWork(bool running);
+    void showBackgroundProgress(int percent, const QString &stage);
 
     std::shared_ptr<ZooDocument> mDocument;
     MapView *mMapView = nullptr;

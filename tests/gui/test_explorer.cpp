@@ -68,6 +68,15 @@ class TestExplorer : public QObject
     QTemporaryDir mDir;
     QString mZooPath;
 
+    // A window for scripted use (errors are signals, not dialogs), shown and exposed.
+    static bool showScripted(MainWindow &window)
+    {
+        window.setInteractive(false);
+        window.resize(1100, 750);
+        window.show();
+        return QTest::qWaitForWindowExposed(&window);
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -81,10 +90,7 @@ private Q_SLOTS:
     void opensZooAndDrawsPointsInTheirColours()
     {
         MainWindow window;
-        window.setInteractive(false);
-        window.resize(1100, 750);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(showScripted(window));
         QSignalSpy loaded(&window, &MainWindow::documentLoaded);
         window.openZoo(mZooPath);
         QVERIFY(loaded.wait(20000));
@@ -119,10 +125,7 @@ private Q_SLOTS:
     void layoutsRunInTheBackgroundAndShowTheirQuality()
     {
         MainWindow window;
-        window.setInteractive(false);
-        window.resize(1100, 750);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(showScripted(window));
         QSignalSpy loaded(&window, &MainWindow::documentLoaded);
         QSignalSpy ready(window.layouts(), &LayoutController::layoutReady);
         window.openZoo(mZooPath);
@@ -170,10 +173,7 @@ private Q_SLOTS:
         QPoint umapPosition;
         {
             MainWindow window;
-            window.setInteractive(false);
-            window.resize(1100, 750);
-            window.show();
-            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            QVERIFY(showScripted(window));
             QSignalSpy loaded(&window, &MainWindow::documentLoaded);
             QSignalSpy ready(window.layouts(), &LayoutController::layoutReady);
             window.openZoo(zoo);
@@ -195,10 +195,7 @@ private Q_SLOTS:
         QVERIFY(saved.describe().find("umap of weight-statistics") != std::string::npos);
 
         MainWindow window;
-        window.setInteractive(false);
-        window.resize(1100, 750);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(showScripted(window));
         QSignalSpy loaded(&window, &MainWindow::documentLoaded);
         window.openZoo(workspace);
         QVERIFY(loaded.wait(20000));
@@ -252,10 +249,7 @@ private Q_SLOTS:
         trainSane(sane, nullptr);
 
         MainWindow window;
-        window.setInteractive(false);
-        window.resize(1100, 750);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(showScripted(window));
         QSignalSpy loaded(&window, &MainWindow::documentLoaded);
         window.openZoo(zoo, mDir.filePath("sane-trained/encoder.pt"));
         QVERIFY(loaded.wait(60000));
@@ -317,10 +311,7 @@ private Q_SLOTS:
     void clickingAPointShowsItsModel()
     {
         MainWindow window;
-        window.setInteractive(false);
-        window.resize(1100, 750);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(showScripted(window));
         QSignalSpy loaded(&window, &MainWindow::documentLoaded);
         window.openZoo(mZooPath);
         QVERIFY(loaded.wait(20000));
@@ -364,10 +355,7 @@ private Q_SLOTS:
         trainSane(training, nullptr);
 
         MainWindow window;
-        window.setInteractive(false);
-        window.resize(1100, 750);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(showScripted(window));
         QSignalSpy loaded(&window, &MainWindow::documentLoaded);
         window.openZoo(mZooPath, mDir.filePath("sane/encoder.pt")); // embeds every checkpoint while loading
         QVERIFY(loaded.wait(30000));

@@ -4,14 +4,13 @@
 // cancel() stops it at the next progress report.
 #include "analysis/projection.h"
 
-#include <QElapsedTimer>
-#include <QFutureWatcher>
 #include <QObject>
 
-#include <atomic>
 #include <memory>
 
 namespace wse {
+
+class BackgroundTask;
 
 class ProjectionJob : public QObject
 {
@@ -35,10 +34,9 @@ Q_SIGNALS:
     void cancelled();
 
 private:
-    struct Shared;
-    std::shared_ptr<Shared> mShared;
     ProjectionSettings mSettings;
-    QFutureWatcher<void> mWatcher;
+    std::shared_ptr<Projection> mResult;
+    std::unique_ptr<BackgroundTask> mTask;
 };
 
 } // namespace wse

@@ -16,6 +16,25 @@
 
 namespace wse {
 
+namespace {
+
+// How a set was sampled: enough to sample it again.
+nlohmann::ordered_json samplingProvenance(const SampleOptions &options)
+{
+    nlohmann::ordered_json provenance;
+    provenance["zoo"] = options.zooPath;
+    provenance["samples_zoo"] = options.output;
+    provenance["encoder"] = options.encoderPath;
+    provenance["anchors"] = options.anchors;
+    provenance["count"] = options.count;
+    provenance["keep"] = options.keep;
+    provenance["bandwidth"] = options.bandwidth;
+    provenance["seed"] = options.seed;
+    return provenance;
+}
+
+} // namespace
+
 GenerationController::GenerationController(MapView *view, LayoutController *layouts, QObject *parent)
     : QObject(parent), mView(view), mLayouts(layouts)
 {}
@@ -41,13 +60,7 @@ std::vector<WorkspaceGenerated> GenerationController::toWorkspace() const
         g.name = "samples " + std::to_string(i + 1);
         g.kind = "sampled";
         g.zooPath = set.options.output;
-        nlohmann::ordered_json provenance;
-        provenance["encoder"] = set.options.encoderPath;
-        provenance["anchors"] = set.options.anchors;
-        provenance["count"] = set.options.count;
-        provenance["keep"] = set.options.keep;
-        provenance["bandwidth"] = set.options.bandwidth;
-        provenance["seed"] = set.options.seed;
+        nlohmann::ordered_json provenance = samplingProvenance(set.options);
         provenance["report"] = set.report.toStdString();
         g.provenanceJson = provenance.dump();
         try { // the evaluation of every sample, as its zoo records it
@@ -185,14 +198,7 @@ void GenerationController::exportNetwork(const QString &modelId, const QString &
             nlohmann::ordered_json provenance;
             provenance["model_id"] = modelId.toStdString();
             provenance["origin"] = "sampled";
-            provenance["zoo"] = set.options.zooPath;
-            provenance["samples_zoo"] = set.options.output;
-            provenance["encoder"] = set.options.encoderPath;
-            provenance["anchors"] = set.options.anchors;
-            provenance["count"] = set.options.count;
-            provenance["keep"] = set.options.keep;
-            provenance["bandwidth"] = set.options.bandwidth;
-            provenance["seed"] = set.options.seed;
+            provenance.update(samplingProvenance(set.options));
             for (const std::string &column : zoo.checkpointColumnNames()) {
                 const Column values = zoo.checkpointColumn(column);
                 if (values.isText())

@@ -56,6 +56,17 @@ static vtkSmartPointer<vtkCellArray> vertexCells(vtkIdType count)
     return cells;
 }
 
+static vtkSmartPointer<vtkPoints> pointsOf(const std::vector<float> &xyz)
+{
+    const vtkIdType count = vtkIdType(xyz.size() / 3);
+    vtkNew<vtkPoints> points;
+    points->SetDataTypeToFloat();
+    points->SetNumberOfPoints(count);
+    for (vtkIdType i = 0; i < count; ++i)
+        points->SetPoint(i, xyz[size_t(3 * i)], xyz[size_t(3 * i + 1)], xyz[size_t(3 * i + 2)]);
+    return points;
+}
+
 MapView::MapView(QWidget *parent)
     : QWidget(parent)
     , d(std::make_unique<Scene>())
@@ -145,11 +156,7 @@ void MapView::setPoints(const std::vector<float> &xyz)
 {
     d->xyz = xyz;
     const vtkIdType count = vtkIdType(xyz.size() / 3);
-    vtkNew<vtkPoints> points;
-    points->SetDataTypeToFloat();
-    points->SetNumberOfPoints(count);
-    for (vtkIdType i = 0; i < count; ++i)
-        points->SetPoint(i, xyz[size_t(3 * i)], xyz[size_t(3 * i + 1)], xyz[size_t(3 * i + 2)]);
+    vtkSmartPointer<vtkPoints> points = pointsOf(xyz);
     d->points->SetPoints(points);
     d->points->SetVerts(vertexCells(count));
     d->points->GetPointData()->SetScalars(nullptr);
@@ -184,12 +191,7 @@ void MapView::movePoints(const std::vector<float> &xyz, bool fit)
 void MapView::setOverlayPoints(const std::vector<float> &xyz)
 {
     const vtkIdType count = vtkIdType(xyz.size() / 3);
-    vtkNew<vtkPoints> points;
-    points->SetDataTypeToFloat();
-    points->SetNumberOfPoints(count);
-    for (vtkIdType i = 0; i < count; ++i)
-        points->SetPoint(i, xyz[size_t(3 * i)], xyz[size_t(3 * i + 1)], xyz[size_t(3 * i + 2)]);
-    d->overlay->SetPoints(points);
+    d->overlay->SetPoints(pointsOf(xyz));
     d->overlay->SetVerts(vertexCells(count));
     d->overlay->Modified();
     d->overlayCount = int(count);
