@@ -167,15 +167,15 @@ MainWindow::MainWindow(QWidget *parent)
     connect(mCancelLayout, &QPushButton::clicked, mGeneration, &GenerationController::cancel);
     connect(mGeneration, &GenerationController::runningChanged, this, &MainWindow::showBackgroundWork);
     connect(mGeneration, &GenerationController::progressed, this, &MainWindow::showBackgroundProgress);
-    connect(mGeneration, &GenerationController::sampled, this, [this](const QString &report) {
-        statusBar()->showMessage(tr("Sampled networks are the dark points (SANE map)"), 10000);
+    connect(mGeneration, &GenerationController::generated, this, [this](const QString &report) {
+        statusBar()->showMessage(tr("Generated networks are the dark points (SANE map)"), 10000);
         if (mInteractive)
-            QMessageBox::information(this, tr("Sampled Networks"), report);
+            QMessageBox::information(this, tr("Generated Networks"), report);
     });
     connect(mGeneration, &GenerationController::failed, this, [this](const QString &message) {
         statusBar()->showMessage(message, 10000);
         if (mInteractive)
-            QMessageBox::warning(this, tr("Sampling"), message);
+            QMessageBox::warning(this, tr("Generate"), message);
     });
     connect(mCancelLayout, &QPushButton::clicked, mLayouts, &LayoutController::cancel);
     connect(mLayouts, &LayoutController::qualityChanged, mQualityLabel, &QLabel::setText);
@@ -239,6 +239,12 @@ void MainWindow::buildMenus()
             QMessageBox::warning(this, tr("Sample Networks"), error);
     });
     sample->setShortcut(QKeySequence(tr("Ctrl+G")));
+    QAction *decode = generate->addAction(tr("&Decode Selected Checkpoint"), this, [this] {
+        QString error;
+        if (!decodeSelected(&error))
+            QMessageBox::warning(this, tr("Decode"), error);
+    });
+    decode->setShortcut(QKeySequence(tr("Ctrl+D")));
     QAction *exportNetwork = generate->addAction(tr("E&xport Generated Network..."), this, [this] {
         const QStringList labels = mGeneration->networkLabels();
         if (labels.isEmpty()) {
@@ -570,26 +576,57 @@ GenerationController *MainWindow::generation() const
     return mGeneration;
 }
 
-bool MainWindow::sampleNetworks(SampleOptions options, QString *error)
+QString MainWindow::generatorEncoder(QString *error) const
 {
     const QString encoder = mDocument ? mDocument->encoderPath() : QString();
-    if (encoder.isEmpty()) {
-        if (error)
-            *error = tr("Sampling needs the SANE encoder (.pt): open the zoo with --sane ENCODER.pt");
-        return false;
-    }
-    options.encoderPath = encoder.toStdString();
-    options.zooPath = mDocument->path().toStdString();
-    options.anchors = mFilter.toStdString();
-    // Next to the workspace (or the zoo): <name>-samples-<n>.h5, never over an existing file.
+    if (encoder.isEmpty() && error)
+        *error = tr("Generating networks needs the SANE encoder (.pt): open the zoo with --sane ENCODER.pt");
+    return encoder;
+}
+
+QString MainWindow::generatedZooPath(const QString &kind) const
+{
+    // Next to the workspace (or the zoo): <name>-<kind>-<n>.h5, never over an existing file.
     const QFileInfo base(mSession->path().isEmpty() ? mDocument->path() : mSession->path());
     QString output;
     for (int n = 1; output.isEmpty() || QFileInfo::exists(output); ++n)
-        output = base.dir().filePath(QStringLiteral("%1-samples-%2.h5").arg(base.completeBaseName()).arg(n));
-    options.output = output.toStdString();
+        output = base.dir().filePath(QStringLiteral("%1-%2-%3.h5").arg(base.completeBaseName(), kind).arg(n));
+    return output;
+}
+
+bool MainWindow::sampleNetworks(SampleOptions options, QString *error)
+{
+    const QString encoder = generatorEncoder(error);
+    if (encoder.isEmpty())
+        return false;
+    options.encoderPath = encoder.toStdString();
+    options.zooPath = mDocument->path().toStdString();
+    options.anchors = mFilter.toStdString();
+    options.output = generatedZooPath("samples").toStdString();
     if (mMapSource != MapSource::SaneEmbeddings && mDocument->hasMap(MapSource::SaneEmbeddings))
         setMapSource(MapSource::SaneEmbeddings); // where generated networks can be placed
     mGeneration->sample(options);
+    return true;
+}
+
+bool MainWindow::decodeSelected(QString *error)
+{
+    const QString encoder = generatorEncoder(error);
+    if (encoder.isEmpty())
+        return false;
+    if (mMapView->selectedPoint() < 0) {
+        if (error)
+            *error = tr("Click a checkpoint on the map first");
+        return false;
+    }
+    const int64_t checkpoint = mDocument->checkpointOf(mMapSource, mMapView->selectedPoint());
+    DecodeOptions options;
+    options.encoderPath = encoder.toStdString();
+    options.zooPath = mDocument->path().toStdString();
+    options.from = mDocument->zoo().checkpointValue(checkpoint, zoocol::ModelId) + ":" +
+                   mDocument->zoo().checkpointValue(checkpoint, zoocol::Epoch);
+    options.output = generatedZooPath("decoded").toStdString();
+    mGeneration->decode(options);
     return true;
 }
 

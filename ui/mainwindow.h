@@ -47,6 +47,9 @@ public:
     // background (written next to the workspace or zoo), and shows them on the SANE map. False
     // (with the reason) when no encoder is available.
     bool sampleNetworks(SampleOptions options, QString *error = nullptr);
+    // Decodes the selected checkpoint (its reconstruction through the encoder), evaluates it and
+    // shows it on the SANE map; false with the reason without an encoder or a selection.
+    bool decodeSelected(QString *error = nullptr);
     GenerationController *generation() const;
     // When set, load errors are not shown in a dialog (scripted use): only loadFailed is emitted.
     void setInteractive(bool interactive) { mInteractive = interactive; }
@@ -90,6 +93,8 @@ private:
     void showMap();
     void updateStatus();
     void saveWorkspaceInteractively(QString path);
+    QString generatorEncoder(QString *error) const;
+    QString generatedZooPath(const QString &kind) const;
     // The status bar's progress bar and Cancel button, shared by layouts and sampling.
     void showBackgroundWork(bool running);
     void showBackgroundProgress(int percent, const QString &stage);

@@ -254,7 +254,7 @@ private Q_SLOTS:
         window.openZoo(zoo, mDir.filePath("sane-trained/encoder.pt"));
         QVERIFY(loaded.wait(60000));
         QVERIFY(window.setFilter("epoch == 2"));
-        QSignalSpy sampled(window.generation(), &GenerationController::sampled);
+        QSignalSpy sampled(window.generation(), &GenerationController::generated);
         QSignalSpy failed(window.generation(), &GenerationController::failed);
         SampleOptions options;
         options.count = 4;
@@ -273,6 +273,18 @@ private Q_SLOTS:
         window.setLayoutMethod(ProjectionMethod::Umap);
         QVERIFY(ready.wait(30000));
         QCOMPARE(window.mapView()->overlayPointCount(), 4);
+        // The selected checkpoint decoded: its reconstruction joins the map.
+        QVERIFY(!window.decodeSelected(&error)); // nothing selected yet
+        QVERIFY2(error.contains("Click a checkpoint"), qPrintable(error));
+        window.selectPoint(3);
+        QVERIFY2(window.decodeSelected(&error), qPrintable(error));
+        QVERIFY2(sampled.wait(120000), failed.isEmpty() ? "timeout" : qPrintable(failed.first().first().toString()));
+        QVERIFY2(sampled.last().first().toString().contains("R2"), qPrintable(sampled.last().first().toString()));
+        QCOMPARE(window.mapView()->overlayPointCount(), 5);
+        window.generation()->exportNetwork("decoded-000", mDir.filePath("decoded.pt"));
+        QFile decodedSidecar(mDir.filePath("decoded.pt.json"));
+        QVERIFY(decodedSidecar.open(QIODevice::ReadOnly));
+        QVERIFY(decodedSidecar.readAll().contains("\"origin\": \"decoded\""));
         window.setMapSource(MapSource::Weights);
         QCOMPARE(window.mapView()->overlayPointCount(), 0); // another space: not placed
 
@@ -292,8 +304,9 @@ private Q_SLOTS:
         const QString workspace = mDir.filePath("sampled-workspace.h5");
         QVERIFY(window.saveWorkspace(workspace));
         const Workspace saved = Workspace::read(workspace.toStdString());
-        QCOMPARE(saved.generated.size(), size_t(1));
+        QCOMPARE(saved.generated.size(), size_t(2));
         QCOMPARE(saved.generated[0].evaluations.rowCount(), int64_t(4));
+        QCOMPARE(saved.generated[1].kind, std::string("decoded"));
         QVERIFY(saved.generated[0].evaluations.find("test_acc"));
         MainWindow reopened;
         reopened.setInteractive(false);
@@ -303,7 +316,7 @@ private Q_SLOTS:
         QVERIFY(reloaded.wait(60000));
         reopened.setMapSource(MapSource::SaneEmbeddings);
         reopened.setLayoutMethod(ProjectionMethod::Pca);
-        QCOMPARE(reopened.mapView()->overlayPointCount(), 4);
+        QCOMPARE(reopened.mapView()->overlayPointCount(), 5);
         reopened.generation()->exportNetwork("sample-0001", mDir.filePath("again.pt"));
         QVERIFY(QFile::exists(mDir.filePath("again.pt.json")));
     }

@@ -18,18 +18,25 @@ namespace wse {
 
 namespace {
 
-// How a set was sampled: enough to sample it again.
-nlohmann::ordered_json samplingProvenance(const SampleOptions &options)
+// How a set was made: enough to make it again.
+nlohmann::ordered_json provenanceOf(const GeneratedNetworks &set)
 {
+    const SampleOptions &options = set.options;
     nlohmann::ordered_json provenance;
+    provenance["origin"] = set.kind;
     provenance["zoo"] = options.zooPath;
-    provenance["samples_zoo"] = options.output;
+    provenance["networks_zoo"] = options.output;
     provenance["encoder"] = options.encoderPath;
-    provenance["anchors"] = options.anchors;
-    provenance["count"] = options.count;
-    provenance["keep"] = options.keep;
-    provenance["bandwidth"] = options.bandwidth;
-    provenance["seed"] = options.seed;
+    if (set.kind == "decoded") {
+        provenance["from"] = set.from;
+        provenance["to"] = set.to;
+    } else {
+        provenance["anchors"] = options.anchors;
+        provenance["count"] = options.count;
+        provenance["keep"] = options.keep;
+        provenance["bandwidth"] = options.bandwidth;
+        provenance["seed"] = options.seed;
+    }
     return provenance;
 }
 
@@ -55,12 +62,12 @@ std::vector<WorkspaceGenerated> GenerationController::toWorkspace() const
 {
     std::vector<WorkspaceGenerated> generated;
     for (size_t i = 0; i < mSets.size(); ++i) {
-        const SampledNetworks &set = mSets[i];
+        const GeneratedNetworks &set = mSets[i];
         WorkspaceGenerated g;
-        g.name = "samples " + std::to_string(i + 1);
-        g.kind = "sampled";
+        g.name = set.kind + " " + std::to_string(i + 1);
+        g.kind = set.kind;
         g.zooPath = set.options.output;
-        nlohmann::ordered_json provenance = samplingProvenance(set.options);
+        nlohmann::ordered_json provenance = provenanceOf(set);
         provenance["report"] = set.report.toStdString();
         g.provenanceJson = provenance.dump();
         try { // the evaluation of every sample, as its zoo records it
@@ -82,9 +89,10 @@ std::vector<WorkspaceGenerated> GenerationController::toWorkspace() const
 void GenerationController::restore(const std::vector<WorkspaceGenerated> &generated)
 {
     for (const WorkspaceGenerated &g : generated) {
-        if (g.kind != "sampled" || g.latentDims <= 0)
+        if ((g.kind != "sampled" && g.kind != "decoded") || g.latentDims <= 0)
             continue;
-        SampledNetworks set;
+        GeneratedNetworks set;
+        set.kind = g.kind;
         set.options.output = g.zooPath;
         try {
             const nlohmann::json provenance = nlohmann::json::parse(g.provenanceJson);
@@ -94,6 +102,8 @@ void GenerationController::restore(const std::vector<WorkspaceGenerated> &genera
             set.options.keep = provenance.value("keep", int64_t(0));
             set.options.bandwidth = provenance.value("bandwidth", 0.0);
             set.options.seed = provenance.value("seed", int64_t(0));
+            set.from = provenance.value("from", "");
+            set.to = provenance.value("to", "");
             set.report = QString::fromStdString(provenance.value("report", ""));
         } catch (const nlohmann::json::exception &) {
             continue;
@@ -121,12 +131,31 @@ void GenerationController::cancel()
 
 void GenerationController::sample(const SampleOptions &options)
 {
-    mTask.reset();
-    auto pending = std::make_shared<SampledNetworks>();
+    auto pending = std::make_shared<GeneratedNetworks>();
     pending->options = options;
-    mTask = std::make_unique<BackgroundTask>([pending](ProgressReporter &progress) {
-        ProgressReporter sampling = partOf(&progress, 0.0, 0.9);
-        pending->report = QString::fromStdString(sampleModels(pending->options, &sampling).toText());
+    run(pending, [options](ProgressReporter &progress) { return sampleModels(options, &progress).toText(); });
+}
+
+void GenerationController::decode(const DecodeOptions &options)
+{
+    auto pending = std::make_shared<GeneratedNetworks>();
+    pending->kind = "decoded";
+    pending->options.encoderPath = options.encoderPath;
+    pending->options.zooPath = options.zooPath;
+    pending->options.output = options.output;
+    pending->options.embed = options.embed;
+    pending->from = options.from;
+    pending->to = options.to;
+    run(pending, [options](ProgressReporter &progress) { return decodeCheckpoints(options, &progress).toText(); });
+}
+
+void GenerationController::run(std::shared_ptr<GeneratedNetworks> pending,
+                               std::function<std::string(ProgressReporter &)> generate)
+{
+    mTask.reset();
+    mTask = std::make_unique<BackgroundTask>([pending, generate](ProgressReporter &progress) {
+        ProgressReporter making = partOf(&progress, 0.0, 0.9);
+        pending->report = QString::fromStdString(generate(making));
         ProgressReporter embedding = partOf(&progress, 0.9, 1.0);
         pending->embeddings = embedZoo(pending->options.encoderPath, pending->options.output, pending->options.embed, &embedding);
     });
@@ -135,7 +164,7 @@ void GenerationController::sample(const SampleOptions &options)
         mSets.push_back(std::move(*pending));
         place(mSource, mMethod);
         Q_EMIT runningChanged(false);
-        Q_EMIT sampled(mSets.back().report);
+        Q_EMIT generated(mSets.back().report);
     });
     connect(mTask.get(), &BackgroundTask::failed, this, [this](const QString &message) {
         Q_EMIT runningChanged(false);
@@ -143,7 +172,7 @@ void GenerationController::sample(const SampleOptions &options)
     });
     connect(mTask.get(), &BackgroundTask::cancelled, this, [this] {
         Q_EMIT runningChanged(false);
-        Q_EMIT failed(tr("Sampling cancelled"));
+        Q_EMIT failed(tr("Cancelled"));
     });
     Q_EMIT runningChanged(true);
     mTask->start();
@@ -159,7 +188,7 @@ void GenerationController::place(MapSource source, ProjectionMethod method)
     }
     const WeightMap &map = mDocument->map(source);
     std::vector<float> latents;
-    for (const SampledNetworks &set : mSets)
+    for (const GeneratedNetworks &set : mSets)
         if (set.embeddings.dims == map.featureDims)
             latents.insert(latents.end(), set.embeddings.values.begin(), set.embeddings.values.end());
     const int64_t count = map.featureDims > 0 ? int64_t(latents.size()) / map.featureDims : 0;
@@ -175,7 +204,7 @@ void GenerationController::place(MapSource source, ProjectionMethod method)
 QStringList GenerationController::networkLabels() const
 {
     QStringList labels;
-    for (const SampledNetworks &set : mSets) {
+    for (const GeneratedNetworks &set : mSets) {
         const Zoo zoo = ZooStore::read(set.options.output, false);
         for (int64_t c = 0; c < zoo.checkpointCount(); ++c)
             labels << QStringLiteral("%1 · test_acc %2%3")
@@ -188,7 +217,8 @@ QStringList GenerationController::networkLabels() const
 
 void GenerationController::exportNetwork(const QString &modelId, const QString &path) const
 {
-    for (const SampledNetworks &set : mSets) {
+    for (auto it = mSets.rbegin(); it != mSets.rend(); ++it) {
+        const GeneratedNetworks &set = *it;
         const Zoo zoo = ZooStore::read(set.options.output, false);
         for (int64_t c = 0; c < zoo.checkpointCount(); ++c) {
             if (zoo.checkpointValue(c, zoocol::ModelId) != modelId.toStdString())
@@ -197,8 +227,7 @@ void GenerationController::exportNetwork(const QString &modelId, const QString &
             writeCheckpoint(path.toStdString(), exportCheckpoint(set.options.output, modelId.toStdString(), epoch));
             nlohmann::ordered_json provenance;
             provenance["model_id"] = modelId.toStdString();
-            provenance["origin"] = "sampled";
-            provenance.update(samplingProvenance(set.options));
+            provenance.update(provenanceOf(set));
             for (const std::string &column : zoo.checkpointColumnNames()) {
                 const Column values = zoo.checkpointColumn(column);
                 if (values.isText())

@@ -1,10 +1,11 @@
 #pragma once
-// Networks generated from the map: sampling around the checkpoints that match the filter (SANE,
-// in the background with progress and Cancel), embedding the samples, placing them into the
-// shown SANE map as dark points, and exporting any of them as a .pt with a provenance sidecar.
+// Networks generated from the map: sampled around the checkpoints that match the filter, or
+// decoded from a checkpoint (SANE, in the background with progress and Cancel), embedded, placed
+// into the shown SANE map as dark points, and exported as a .pt with a provenance sidecar.
 #include "analysis/projection.h"
 #include "analysis/weightmap.h"
 #include "sane/embeddings.h"
+#include "sane/decoder.h"
 #include "sane/sampler.h"
 #include "workspace/workspace.h"
 
@@ -12,6 +13,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -22,11 +24,13 @@ class LayoutController;
 class MapView;
 class ZooDocument;
 
-struct SampledNetworks
+struct GeneratedNetworks
 {
-    SampleOptions options;   // output: the zoo file the samples were written to
-    QString report;          // SampleReport::toText()
-    Embeddings embeddings;   // one row per sample (model_id = sample id)
+    std::string kind = "sampled"; // or "decoded"
+    SampleOptions options;   // encoder, zoo, output (the zoo file of the networks); sampling settings
+    std::string from, to;    // decoded: the checkpoint(s) MODEL:EPOCH
+    QString report;          // SampleReport / DecodeReport text
+    Embeddings embeddings;   // one row per network (model_id = its id in the output zoo)
 };
 
 class GenerationController : public QObject
@@ -38,12 +42,13 @@ public:
     ~GenerationController() override;
 
     void setDocument(std::shared_ptr<const ZooDocument> document); // forgets generated networks
-    // Runs sampleModels and embeds the samples; emits sampled or failed.
+    // Runs sampleModels (or decodeCheckpoints) and embeds the result; emits generated or failed.
     void sample(const SampleOptions &options);
+    void decode(const DecodeOptions &options);
     bool isRunning() const;
     void cancel();
 
-    const std::vector<SampledNetworks> &sampledSets() const { return mSets; }
+    const std::vector<GeneratedNetworks> &generatedSets() const { return mSets; }
     // For the workspace: each set with its provenance, evaluations and latent vectors; and back
     // (sets whose samples zoo file is gone are skipped).
     std::vector<WorkspaceGenerated> toWorkspace() const;
@@ -53,23 +58,25 @@ public:
     void place(MapSource source, ProjectionMethod method);
     // "sample-0003 · test_acc 0.231 · kept", one per generated network.
     QStringList networkLabels() const;
-    // Writes a generated network (by model id) as a PyTorch checkpoint and `path`.json with its
-    // provenance (zoo, encoder, anchors, seed, bandwidth, evaluation). Throws wse::Error.
+    // Writes a generated network (by model id; the most recent set that has it) as a PyTorch
+    // checkpoint and `path`.json with its provenance (zoo, encoder, anchors or source checkpoint,
+    // seed, bandwidth, evaluation). Throws wse::Error.
     void exportNetwork(const QString &modelId, const QString &path) const;
 
 Q_SIGNALS:
     void progressed(int percent, const QString &stage);
     void runningChanged(bool running);
-    void sampled(const QString &report);
+    void generated(const QString &report);
     void failed(const QString &message);
 
 private:
+    void run(std::shared_ptr<GeneratedNetworks> pending, std::function<std::string(ProgressReporter &)> generate);
+
     MapView *mView;
     LayoutController *mLayouts;
     std::shared_ptr<const ZooDocument> mDocument;
-    std::vector<SampledNetworks> mSets;
+    std::vector<GeneratedNetworks> mSets;
     std::unique_ptr<BackgroundTask> mTask;
-    std::shared_ptr<SampledNetworks> mPending;
     MapSource mSource = MapSource::Weights;
     ProjectionMethod mMethod = ProjectionMethod::Pca;
 };
