@@ -643,6 +643,19 @@ bool MainWindow::saveWorkspace(const QString &path, QString *error)
     }
 }
 
+bool MainWindow::showBookmark(const QString &name)
+{
+    const Workspace *workspace = mDocument ? mDocument->openedWorkspace() : nullptr;
+    if (!workspace)
+        return false;
+    for (const WorkspaceBookmark &bookmark : workspace->bookmarks)
+        if (bookmark.name == name.toStdString()) {
+            applyViewState(*this, QString::fromStdString(bookmark.stateJson));
+            return true;
+        }
+    return false;
+}
+
 QString MainWindow::workspacePath() const
 {
     return mSession->path();

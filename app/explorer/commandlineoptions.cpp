@@ -27,7 +27,8 @@ ExplorerOptions parseExplorerOptions(const QCoreApplication &app)
     const QCommandLineOption filter({"f", "filter"}, "Grey out the checkpoints that do not match, e.g. "
                                                      "'activation == \"tanh\" && test_acc > 0.7'.", "expression");
     const QCommandLineOption layout({"l", "layout"}, "Layout of the map: pca (default), tsne or umap.", "method");
-    parser.addOptions({colourBy, map, layout, sane, filter, screenshot, size});
+    const QCommandLineOption bookmark({"b", "bookmark"}, "Open the workspace at this saved view (e.g. \"last view\").", "name");
+    parser.addOptions({colourBy, map, layout, bookmark, sane, filter, screenshot, size});
     parser.process(app);
 
     ExplorerOptions options;
@@ -42,6 +43,7 @@ ExplorerOptions parseExplorerOptions(const QCoreApplication &app)
     options.screenshot = parser.value(screenshot);
     options.map = parser.value(map);
     options.layout = parser.value(layout);
+    options.bookmark = parser.value(bookmark);
     if (!options.layout.isEmpty() && options.layout != "pca" && options.layout != "tsne" && options.layout != "umap") {
         std::fprintf(stderr, "wse-explorer: error: --layout wants pca, tsne or umap, got '%s'\n", qPrintable(options.layout));
         std::exit(1);

@@ -12,6 +12,7 @@ struct ExplorerOptions
     QString colourBy;
     QString map; // weights | weight-statistics | sane; empty = default
     QString layout; // pca | tsne | umap; empty = pca
+    QString bookmark; // a view saved in the workspace being opened
     QString sane; // SANE encoder (.pt) or embeddings (.h5) for the SANE map
     QString filter; // filter expression: non-matching points grey
     QString screenshot;

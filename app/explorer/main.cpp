@@ -81,6 +81,12 @@ int main(int argc, char **argv)
         window.resize(options.size);
     window.show();
 
+    if (!options.bookmark.isEmpty())
+        QObject::connect(&window, &wse::MainWindow::documentLoaded, &window, [&] {
+            if (!window.showBookmark(options.bookmark))
+                std::fprintf(stderr, "wse-explorer: error: no bookmark '%s' in %s\n", qPrintable(options.bookmark),
+                             qPrintable(options.file));
+        });
     if (!options.filter.isEmpty())
         QObject::connect(&window, &wse::MainWindow::documentLoaded, &window, [&] {
             if (!window.setFilter(options.filter))

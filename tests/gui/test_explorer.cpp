@@ -209,6 +209,17 @@ private Q_SLOTS:
         QTest::qWait(100);
         QCOMPARE(window.mapView()->widgetPositionOf(9), umapPosition);
 
+        // The saved view from the command line, as a figure.
+        const QString png = mDir.filePath("bookmark.png");
+        QProcess process;
+        process.start(WSE_EXPLORER_PATH, {workspace, "--bookmark", "last view", "--size", "900x600", "--screenshot", png});
+        QVERIFY(process.waitForFinished(60000));
+        QCOMPARE(process.exitCode(), 0);
+        QVERIFY(QImage(png).width() == 900);
+        process.start(WSE_EXPLORER_PATH, {workspace, "--bookmark", "nope", "--screenshot", png});
+        QVERIFY(process.waitForFinished(60000));
+        QVERIFY(process.readAllStandardError().contains("no bookmark 'nope'"));
+
         // The zoo moved: the workspace says which file it misses; given the new place it opens.
         const QString moved = mDir.filePath("moved.h5");
         QVERIFY(QFile::rename(zoo, moved));
