@@ -7,6 +7,7 @@
 #include "generate/sampledialog.h"
 #include "map/layoutcontroller.h"
 #include "map/mapview.h"
+#include "map/vectorfigure.h"
 #include "panels/detailspanel.h"
 #include "panels/legendwidget.h"
 #include "viewport/vtkopenglwidget.h"
@@ -219,7 +220,7 @@ void MainWindow::buildMenus()
     save->setShortcut(QKeySequence::Save);
     QAction *saveAs = file->addAction(tr("Save Workspace &As..."), this, [this] { saveWorkspaceInteractively({}); });
     saveAs->setShortcut(QKeySequence::SaveAs);
-    QAction *exportPng = file->addAction(tr("&Export Image..."), this, &MainWindow::exportImage);
+    QAction *exportPng = file->addAction(tr("&Export Figure (PNG, SVG, PDF)..."), this, &MainWindow::exportImage);
     exportPng->setShortcut(QKeySequence(tr("Ctrl+E")));
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
@@ -677,12 +678,32 @@ void MainWindow::saveWorkspaceInteractively(QString path)
 
 void MainWindow::exportImage()
 {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export Image"), QStringLiteral("map.png"),
-                                                      tr("PNG images (*.png)"));
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export Figure"), QStringLiteral("map.png"),
+                                                      tr("PNG image of the window (*.png);;SVG vector figure of the map (*.svg);;"
+                                                         "PDF vector figure of the map (*.pdf)"));
     if (path.isEmpty())
         return;
-    if (!grab().save(path))
-        QMessageBox::critical(this, tr("Error Exporting Image"), tr("Could not write %1").arg(path));
+    QString error;
+    if (!exportFigure(path, &error))
+        QMessageBox::critical(this, tr("Error Exporting Figure"), error);
+}
+
+bool MainWindow::exportFigure(const QString &path, QString *error)
+{
+    try {
+        if (path.endsWith(".svg", Qt::CaseInsensitive) || path.endsWith(".pdf", Qt::CaseInsensitive)) {
+            writeVectorFigure(*mMapView, path, mStatusCounts->text());
+            return true;
+        }
+        if (grab().save(path))
+            return true;
+        if (error)
+            *error = tr("Could not write %1").arg(path);
+    } catch (const std::exception &failure) {
+        if (error)
+            *error = QString::fromStdString(failure.what());
+    }
+    return false;
 }
 
 } // namespace wse

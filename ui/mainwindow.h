@@ -41,6 +41,8 @@ public:
     // message in `error` on failure. The window autosaves a recovery copy beside it.
     bool saveWorkspace(const QString &path, QString *error = nullptr);
     QString workspacePath() const;
+    // .png: the window as shown; .svg / .pdf: the map as a vector figure with its legend.
+    bool exportFigure(const QString &path, QString *error = nullptr);
     // Applies a view saved in the opened workspace; false when it has no bookmark of that name.
     bool showBookmark(const QString &name);
     QString filter() const { return mFilter; }

@@ -114,8 +114,9 @@ int main(int argc, char **argv)
         // Let the viewport paint once before grabbing the window.
         auto grab = [&] {
             QTimer::singleShot(300, &app, [&] {
-                if (!window.grab().save(options.screenshot)) {
-                    std::fprintf(stderr, "wse-explorer: error: %s: cannot write image\n", qPrintable(options.screenshot));
+                QString error;
+                if (!window.exportFigure(options.screenshot, &error)) {
+                    std::fprintf(stderr, "wse-explorer: error: %s: %s\n", qPrintable(options.screenshot), qPrintable(error));
                     status = 1;
                 } else {
                     std::fprintf(stderr, "wse-explorer: wrote %s\n", qPrintable(options.screenshot));

@@ -20,6 +20,8 @@
 #include "zoo/zoostore.h"
 
 #include <QLabel>
+#include <QPainter>
+#include <QSvgRenderer>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -104,6 +106,30 @@ private Q_SLOTS:
             QVERIFY2(countColour(byInit, categoricalColour(category)) > 40,
                      qPrintable(QString("category %1 not visible").arg(category)));
         QCOMPARE(countColour(byInit, categoricalColour(3)), 0);
+
+        // The same view as vector figures: every point in its colour, with the legend.
+        const QString svg = mDir.filePath("map.svg");
+        QString error;
+        QVERIFY2(window.exportFigure(svg, &error), qPrintable(error));
+        QFile svgFile(svg);
+        QVERIFY(svgFile.open(QIODevice::ReadOnly));
+        const QByteArray svgText = svgFile.readAll();
+        QVERIFY(svgText.count("<circle") >= 48 + 3); // points and legend dots
+        QVERIFY(svgText.contains("init_1 (16)"));
+        QSvgRenderer renderer(svg);
+        QVERIFY(renderer.isValid());
+        QImage rendered(renderer.defaultSize(), QImage::Format_RGB32);
+        rendered.fill(Qt::white);
+        QPainter painter(&rendered);
+        renderer.render(&painter);
+        painter.end();
+        for (size_t category = 0; category < 3; ++category)
+            QVERIFY(countColour(rendered, categoricalColour(category)) > 40);
+        const QString pdf = mDir.filePath("map.pdf");
+        QVERIFY2(window.exportFigure(pdf, &error), qPrintable(error));
+        QFile pdfFile(pdf);
+        QVERIFY(pdfFile.open(QIODevice::ReadOnly) && pdfFile.read(4) == "%PDF" && pdfFile.size() > 2000);
+        QVERIFY(!window.exportFigure(mDir.filePath("no-such-dir/map.svg"), &error));
 
         QVERIFY(window.colourBy("test_acc"));
         QTest::qWait(100);

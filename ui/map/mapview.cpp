@@ -45,6 +45,9 @@ struct MapView::Scene
     vtkNew<vtkScalarBarActor> scalarBar;
     vtkNew<vtkPointPicker> picker;
     std::vector<float> xyz;
+    std::vector<float> overlayXyz;
+    Colouring colouring;
+    std::vector<std::vector<int>> trajectories;
 };
 
 static vtkSmartPointer<vtkCellArray> vertexCells(vtkIdType count)
@@ -191,6 +194,7 @@ void MapView::movePoints(const std::vector<float> &xyz, bool fit)
 void MapView::setOverlayPoints(const std::vector<float> &xyz)
 {
     const vtkIdType count = vtkIdType(xyz.size() / 3);
+    d->overlayXyz = xyz;
     d->overlay->SetPoints(pointsOf(xyz));
     d->overlay->SetVerts(vertexCells(count));
     d->overlay->Modified();
@@ -205,6 +209,7 @@ int MapView::pointCount() const { return int(d->xyz.size() / 3); }
 
 void MapView::setColouring(const Colouring &colouring)
 {
+    d->colouring = colouring;
     vtkNew<vtkUnsignedCharArray> colours;
     colours->SetName("colour");
     colours->SetNumberOfComponents(3);
@@ -230,6 +235,7 @@ void MapView::setColouring(const Colouring &colouring)
 
 void MapView::setTrajectories(const std::vector<std::vector<int>> &lines)
 {
+    d->trajectories = lines;
     vtkNew<vtkCellArray> cells;
     for (const std::vector<int> &line : lines) {
         std::vector<vtkIdType> ids(line.begin(), line.end());
@@ -275,6 +281,29 @@ int MapView::pointAt(const QPoint &position) const
         return -1;
     return int(d->picker->GetPointId());
 }
+
+std::vector<MapView::ProjectedPoint> MapView::project(const std::vector<float> &xyz) const
+{
+    vtkRenderer *renderer = d->widget->renderer();
+    const qreal ratio = d->widget->devicePixelRatioF();
+    const double height = d->widget->height() * ratio;
+    std::vector<ProjectedPoint> projected;
+    projected.reserve(xyz.size() / 3);
+    for (size_t i = 0; i + 2 < xyz.size(); i += 3) {
+        renderer->SetWorldPoint(xyz[i], xyz[i + 1], xyz[i + 2], 1.0);
+        renderer->WorldToDisplay();
+        double display[3];
+        renderer->GetDisplayPoint(display);
+        projected.push_back({QPointF(display[0] / ratio, (height - 1 - display[1]) / ratio), display[2]});
+    }
+    return projected;
+}
+
+std::vector<MapView::ProjectedPoint> MapView::projectedPoints() const { return project(d->xyz); }
+std::vector<MapView::ProjectedPoint> MapView::projectedOverlay() const { return project(d->overlayXyz); }
+const Colouring &MapView::colouring() const { return d->colouring; }
+const std::vector<std::vector<int>> &MapView::trajectories() const { return d->trajectories; }
+bool MapView::trajectoriesVisible() const { return d->linesActor->GetVisibility(); }
 
 QPoint MapView::widgetPositionOf(int index) const
 {

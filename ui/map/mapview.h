@@ -3,6 +3,7 @@
 // for continuous colourings, hover cards, click-to-select and a highlighted selection.
 #include "map/colouring.h"
 
+#include <QPointF>
 #include <QWidget>
 
 #include <functional>
@@ -47,6 +48,19 @@ public:
     // Where point i appears in widget coordinates (for tests and overlays).
     QPoint widgetPositionOf(int index) const;
 
+    // What is drawn, as seen: widget coordinates and depth (0 near, 1 far) of every point and
+    // generated network, the colouring and the trajectories (for vector figures).
+    struct ProjectedPoint
+    {
+        QPointF position;
+        double depth = 0;
+    };
+    std::vector<ProjectedPoint> projectedPoints() const;
+    std::vector<ProjectedPoint> projectedOverlay() const;
+    const Colouring &colouring() const;
+    const std::vector<std::vector<int>> &trajectories() const;
+    bool trajectoriesVisible() const;
+
     void resetCamera();
     VtkOpenGLWidget *viewport() const;
 
@@ -58,6 +72,8 @@ protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
+    std::vector<ProjectedPoint> project(const std::vector<float> &xyz) const;
+
     struct Scene;
     std::unique_ptr<Scene> d;
     std::function<QString(int)> mHoverText;

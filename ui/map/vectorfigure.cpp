@@ -1,0 +1,137 @@
+#include "map/vectorfigure.h"
+
+#include "map/mapview.h"
+#include "viewport/vtkopenglwidget.h"
+
+#include "common/error.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QLinearGradient>
+#include <QPageSize>
+#include <QPainter>
+#include <QPdfWriter>
+#include <QSvgGenerator>
+
+#include <algorithm>
+#include <memory>
+#include <numeric>
+
+namespace wse {
+
+namespace {
+
+QColor toQColor(const Rgb &c, int alpha = 255)
+{
+    return QColor(c.r, c.g, c.b, alpha);
+}
+
+void drawLegend(QPainter &painter, const Colouring &colouring, const QRectF &area)
+{
+    QFont font = painter.font();
+    font.setPointSizeF(9);
+    painter.setFont(font);
+    const QFontMetricsF metrics(font);
+    painter.setPen(QColor(40, 40, 40));
+    if (colouring.categorical) {
+        double y = area.top() + metrics.height();
+        painter.drawText(QPointF(area.left(), y), QString::fromStdString(colouring.title));
+        for (const LegendEntry &entry : colouring.legend) {
+            y += metrics.height() * 1.3;
+            painter.setBrush(toQColor(entry.colour));
+            painter.setPen(QPen(QColor(60, 60, 60), 0.5));
+            painter.drawEllipse(QPointF(area.left() + 5, y - metrics.height() * 0.3), 4.5, 4.5);
+            painter.setPen(QColor(40, 40, 40));
+            painter.drawText(QPointF(area.left() + 14, y),
+                             QStringLiteral("%1 (%2)").arg(QString::fromStdString(entry.label)).arg(entry.count));
+        }
+        return;
+    }
+    // Continuous: a vertical viridis bar with its range.
+    const QRectF bar(area.left(), area.top() + metrics.height() * 1.6, 14, area.height() * 0.6);
+    QLinearGradient gradient(bar.bottomLeft(), bar.topLeft());
+    for (int i = 0; i <= 10; ++i)
+        gradient.setColorAt(i / 10.0, toQColor(viridis(i / 10.0)));
+    painter.setPen(Qt::NoPen);
+    painter.fillRect(bar, gradient);
+    painter.setPen(QColor(40, 40, 40));
+    painter.drawText(QPointF(area.left(), area.top() + metrics.height()), QString::fromStdString(colouring.title));
+    painter.drawText(QPointF(bar.right() + 4, bar.top() + metrics.ascent() / 2), QString::number(colouring.maximum, 'g', 4));
+    painter.drawText(QPointF(bar.right() + 4, bar.center().y() + metrics.ascent() / 2),
+                     QString::number((colouring.minimum + colouring.maximum) / 2, 'g', 4));
+    painter.drawText(QPointF(bar.right() + 4, bar.bottom() + metrics.ascent() / 2), QString::number(colouring.minimum, 'g', 4));
+}
+
+void drawMap(QPainter &painter, const MapView &view, const QSize &size, const QString &title)
+{
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.fillRect(QRectF(QPointF(0, 0), QSizeF(size)), Qt::white);
+    const std::vector<MapView::ProjectedPoint> points = view.projectedPoints();
+    const Colouring &colouring = view.colouring();
+    auto colourOf = [&](size_t i) { return i < colouring.colours.size() ? colouring.colours[i] : Rgb{120, 120, 120}; };
+    if (view.trajectoriesVisible())
+        for (const std::vector<int> &line : view.trajectories())
+            for (size_t k = 1; k < line.size(); ++k) {
+                painter.setPen(QPen(toQColor(colourOf(size_t(line[k - 1])), 140), 1.5));
+                painter.drawLine(points[size_t(line[k - 1])].position, points[size_t(line[k])].position);
+            }
+    std::vector<size_t> order(points.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return points[a].depth > points[b].depth; });
+    painter.setPen(QPen(QColor(50, 50, 50), 0.4));
+    for (size_t i : order) {
+        painter.setBrush(toQColor(colourOf(i)));
+        painter.drawEllipse(points[i].position, 4.5, 4.5);
+    }
+    painter.setBrush(QColor(25, 25, 25));
+    for (const MapView::ProjectedPoint &generated : view.projectedOverlay())
+        painter.drawEllipse(generated.position, 6.5, 6.5);
+    if (view.selectedPoint() >= 0 && size_t(view.selectedPoint()) < points.size()) {
+        painter.setBrush(Qt::NoBrush);
+        painter.setPen(QPen(QColor(217, 26, 89), 2.0));
+        painter.drawEllipse(points[size_t(view.selectedPoint())].position, 8.0, 8.0);
+    }
+    drawLegend(painter, colouring, QRectF(size.width() - 170, 10, 160, size.height() - 20));
+    if (!title.isEmpty()) {
+        painter.setPen(QColor(40, 40, 40));
+        painter.drawText(QPointF(10, 18), title);
+    }
+}
+
+} // namespace
+
+void writeVectorFigure(const MapView &view, const QString &path, const QString &title)
+{
+    const QSize size = view.viewport()->size();
+    const bool pdf = path.endsWith(".pdf", Qt::CaseInsensitive);
+    if (!pdf && !path.endsWith(".svg", Qt::CaseInsensitive))
+        throw UsageError(path.toStdString() + ": vector figures are .svg or .pdf");
+    const QString temporary = path + ".part"; // renamed into place when complete
+    {
+        QPainter painter;
+        QSvgGenerator svg;
+        std::unique_ptr<QPdfWriter> writer;
+        if (pdf) {
+            writer = std::make_unique<QPdfWriter>(temporary);
+            writer->setResolution(72); // one unit = one point = one widget pixel
+            writer->setPageSize(QPageSize(QSizeF(size), QPageSize::Point));
+            writer->setPageMargins(QMarginsF(0, 0, 0, 0));
+            if (!painter.begin(writer.get()))
+                throw IoError(path.toStdString(), "cannot write the PDF");
+        } else {
+            svg.setFileName(temporary);
+            svg.setSize(size);
+            svg.setViewBox(QRect(QPoint(0, 0), size));
+            svg.setTitle(title.isEmpty() ? QStringLiteral("Weight Space Explorer map") : title);
+            if (!painter.begin(&svg))
+                throw IoError(path.toStdString(), "cannot write the SVG");
+        }
+        drawMap(painter, view, size, title);
+        painter.end();
+    }
+    QFile::remove(path);
+    if (!QFileInfo::exists(temporary) || !QFile::rename(temporary, path))
+        throw IoError(path.toStdString(), "cannot write the figure");
+}
+
+} // namespace wse
