@@ -27,7 +27,7 @@ find_package(ZLIB REQUIRED)
 find_path(HNSWLIB_INCLUDE_DIR hnswlib/hnswlib.h)
 
 if(WSE_BUILD_GUI)
-    find_package(Qt6 6.4 REQUIRED COMPONENTS Core Gui Widgets OpenGL OpenGLWidgets Concurrent Svg Test)
+    find_package(Qt6 6.4 REQUIRED COMPONENTS Core Gui Widgets OpenGL OpenGLWidgets Concurrent Svg Charts Test)
     # Debian's VTK config requires Qt 5 unless the components are listed explicitly.
     find_package(VTK 9.1 REQUIRED COMPONENTS
         CommonCore CommonDataModel CommonColor RenderingCore RenderingOpenGL2

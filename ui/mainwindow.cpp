@@ -9,6 +9,7 @@
 #include "map/mapview.h"
 #include "map/vectorfigure.h"
 #include "panels/detailspanel.h"
+#include "panels/metricchart.h"
 #include "panels/legendwidget.h"
 #include "viewport/vtkopenglwidget.h"
 
@@ -150,11 +151,21 @@ MainWindow::MainWindow(QWidget *parent)
     detailsDock->setWidget(mDetails);
     addDockWidget(Qt::RightDockWidgetArea, detailsDock);
 
+    mCurve = new MetricChart(this);
+    mCurve->setObjectName("trainingCurve");
+    auto *curveDock = new QDockWidget(tr("Training Curve"), this);
+    curveDock->setObjectName("curveDock");
+    curveDock->setWidget(mCurve);
+    addDockWidget(Qt::RightDockWidgetArea, curveDock);
+    tabifyDockWidget(detailsDock, curveDock); // a tab beside the details: small windows keep their size
+    detailsDock->raise();
+
     mStatusCounts = new QLabel(tr("No zoo open"), this);
     statusBar()->addWidget(mStatusCounts, 1);
     mBusy = new QProgressBar(this);
     mBusy->setRange(0, 0);
-    mBusy->setMaximumWidth(160);
+    mBusy->setMaximumWidth(260);
+    mBusy->setTextVisible(true);
     mBusy->hide();
     statusBar()->addPermanentWidget(mBusy);
     mCancelLayout = new QPushButton(tr("Cancel"), this);
@@ -530,9 +541,11 @@ void MainWindow::selectPoint(int point)
         mMapView->setSelectedPoint(point);
     if (!mDocument || point < 0) {
         mDetails->clearDetails();
+        mCurve->clearChart();
         return;
     }
     mDetails->showCheckpoint(mDocument->zoo(), mDocument->checkpointOf(mMapSource, point));
+    mCurve->showModelOf(mDocument->zoo(), mDocument->checkpointOf(mMapSource, point));
     const WeightMap &map = mDocument->map(mMapSource);
     std::vector<std::pair<int64_t, double>> neighbours;
     for (const auto &[other, distance] : map.nearestPoints(mDocument->zoo(), point, 5))
@@ -568,8 +581,8 @@ void MainWindow::showBackgroundWork(bool running)
 void MainWindow::showBackgroundProgress(int percent, const QString &stage)
 {
     mBusy->setValue(percent);
+    mBusy->setFormat(QStringLiteral("%1 %p%").arg(stage.section(QLatin1Char(':'), 0, 0)));
     mBusy->setToolTip(stage);
-    statusBar()->showMessage(stage);
 }
 
 GenerationController *MainWindow::generation() const

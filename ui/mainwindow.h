@@ -21,6 +21,7 @@ class LayoutController;
 class WorkspaceSession;
 class GenerationController;
 class LegendWidget;
+class MetricChart;
 class MapView;
 class ZooDocument;
 
@@ -83,6 +84,7 @@ public:
     const ZooDocument *document() const { return mDocument.get(); }
     MapView *mapView() const { return mMapView; }
     DetailsPanel *detailsPanel() const { return mDetails; }
+    MetricChart *trainingCurve() const { return mCurve; }
 
 Q_SIGNALS:
     void documentLoaded();
@@ -106,6 +108,7 @@ private:
     std::shared_ptr<ZooDocument> mDocument;
     MapView *mMapView = nullptr;
     DetailsPanel *mDetails = nullptr;
+    MetricChart *mCurve = nullptr;
     LegendWidget *mLegend = nullptr;
     QComboBox *mColourBox = nullptr;
     QLineEdit *mFilterEdit = nullptr;

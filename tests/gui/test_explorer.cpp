@@ -10,6 +10,7 @@
 #include "map/colouring.h"
 #include "map/mapview.h"
 #include "panels/detailspanel.h"
+#include "panels/metricchart.h"
 #include "viewport/vtkopenglwidget.h"
 #include "common/error.h"
 #include "common/pythonoracle.h"
@@ -19,6 +20,7 @@
 #include "workspace/workspace.h"
 #include "zoo/zoostore.h"
 
+#include <QDockWidget>
 #include <QLabel>
 #include <QPainter>
 #include <QSvgRenderer>
@@ -386,6 +388,13 @@ private Q_SLOTS:
                      QString::fromStdString(document->zoo().checkpointValue(checkpoint, "init")));
             QVERIFY2(window.detailsPanel()->value("nearest 1").contains(QRegularExpression("^\\S+:\\d+  \\(")),
                      qPrintable(window.detailsPanel()->value("nearest 1")));
+            // The model's training curve, one point per stored epoch.
+            QVERIFY(window.trainingCurve()->metrics().contains("test_acc"));
+            const double model = document->zoo().checkpoints.get("model").number(checkpoint);
+            int epochs = 0;
+            for (int64_t c = 0; c < document->zoo().checkpointCount(); ++c)
+                epochs += document->zoo().checkpoints.get("model").number(c) == model;
+            QCOMPARE(window.trainingCurve()->pointsOf("test_acc"), epochs);
         }
         // A click on empty space clears the selection.
         QTest::mouseClick(map->viewport(), Qt::LeftButton, {}, QPoint(3, 3));
