@@ -214,6 +214,17 @@ MainWindow::MainWindow(QWidget *parent)
             setFilter({}); // the clear button
     });
     connect(mMapView, &MapView::pointClicked, this, &MainWindow::selectPoint);
+    connect(mLegend, &LegendWidget::hiddenCategoriesChanged, this, [this](const QStringList &hidden) {
+        // Points of hidden categories (of the colouring column) leave the map until shown again.
+        if (!mDocument)
+            return;
+        const Column column = mDocument->zoo().checkpointColumn(colouringColumn().toStdString());
+        const std::vector<int64_t> &checkpoints = mDocument->map(mMapSource).checkpoints;
+        std::vector<bool> mask(checkpoints.size(), false);
+        for (size_t i = 0; i < checkpoints.size(); ++i)
+            mask[i] = column.isText() && hidden.contains(QString::fromStdString(column.text(checkpoints[i])));
+        mMapView->setHiddenPoints(mask);
+    });
     mMapView->setHoverText([this](int point) { return hoverCard(point); });
     resize(1280, 800);
 }
@@ -485,6 +496,7 @@ bool MainWindow::colourBy(const QString &column)
     }
     mMapView->setColouring(colouring);
     mLegend->showColouring(colouring);
+    mMapView->setHiddenPoints({});
     const QSignalBlocker blocker(mColourBox);
     mColourBox->setCurrentText(column);
     return true;

@@ -10,6 +10,7 @@
 #include "map/colouring.h"
 #include "map/mapview.h"
 #include "panels/detailspanel.h"
+#include "panels/legendwidget.h"
 #include "panels/metricchart.h"
 #include "viewport/vtkopenglwidget.h"
 #include "common/error.h"
@@ -108,6 +109,18 @@ private Q_SLOTS:
             QVERIFY2(countColour(byInit, categoricalColour(category)) > 40,
                      qPrintable(QString("category %1 not visible").arg(category)));
         QCOMPARE(countColour(byInit, categoricalColour(3)), 0);
+
+        // The legend hides and isolates categories.
+        LegendWidget *legend = window.findChild<LegendWidget *>("legend");
+        QVERIFY(legend);
+        legend->isolate("init_1");
+        QTest::qWait(100);
+        QCOMPARE(window.mapView()->visiblePointCount(), 16);
+        QCOMPARE(legend->hiddenCategories(), (QStringList{"init_0", "init_2"}));
+        QCOMPARE(countColour(window.mapView()->viewport()->grabFramebuffer(), categoricalColour(0)), 0);
+        QVERIFY(countColour(window.mapView()->viewport()->grabFramebuffer(), categoricalColour(1)) > 40);
+        legend->showAll();
+        QCOMPARE(window.mapView()->visiblePointCount(), 48);
 
         // The same view as vector figures: every point in its colour, with the legend.
         const QString svg = mDir.filePath("map.svg");

@@ -1,5 +1,7 @@
 #include "map/mapview.h"
 
+#include <algorithm>
+
 #include "viewport/vtkopenglwidget.h"
 
 #include <QMouseEvent>
@@ -46,6 +48,7 @@ struct MapView::Scene
     vtkNew<vtkPointPicker> picker;
     std::vector<float> xyz;
     std::vector<float> overlayXyz;
+    std::vector<bool> hidden; // per point; empty = all shown
     Colouring colouring;
     std::vector<std::vector<int>> trajectories;
 };
@@ -162,6 +165,7 @@ void MapView::setPoints(const std::vector<float> &xyz)
     vtkSmartPointer<vtkPoints> points = pointsOf(xyz);
     d->points->SetPoints(points);
     d->points->SetVerts(vertexCells(count));
+    d->hidden.clear();
     d->points->GetPointData()->SetScalars(nullptr);
     d->lines->SetPoints(points);
     vtkNew<vtkCellArray> noLines;
@@ -279,7 +283,44 @@ int MapView::pointAt(const QPoint &position) const
     const int height = int(d->widget->height() * ratio);
     if (!d->picker->Pick(position.x() * ratio, height - 1 - position.y() * ratio, 0.0, d->widget->renderer()))
         return -1;
-    return int(d->picker->GetPointId());
+    const int picked = int(d->picker->GetPointId());
+    return picked >= 0 && size_t(picked) < d->hidden.size() && d->hidden[size_t(picked)] ? -1 : picked;
+}
+
+void MapView::setHiddenPoints(const std::vector<bool> &hidden)
+{
+    d->hidden = hidden;
+    const vtkIdType count = vtkIdType(d->xyz.size() / 3);
+    vtkNew<vtkCellArray> cells;
+    for (vtkIdType i = 0; i < count; ++i)
+        if (size_t(i) >= hidden.size() || !hidden[size_t(i)])
+            cells->InsertNextCell(1, &i);
+    d->points->SetVerts(cells);
+    d->points->Modified();
+    vtkNew<vtkCellArray> lines; // trajectories through hidden points go too
+    for (const std::vector<int> &line : d->trajectories) {
+        std::vector<vtkIdType> ids;
+        for (int point : line)
+            if (size_t(point) >= hidden.size() || !hidden[size_t(point)])
+                ids.push_back(point);
+        if (ids.size() > 1)
+            lines->InsertNextCell(vtkIdType(ids.size()), ids.data());
+    }
+    d->lines->SetLines(lines);
+    d->lines->Modified();
+    if (mSelected >= 0 && size_t(mSelected) < hidden.size() && hidden[size_t(mSelected)])
+        setSelectedPoint(-1);
+    d->widget->requestRender();
+}
+
+bool MapView::isHidden(int index) const
+{
+    return index >= 0 && size_t(index) < d->hidden.size() && d->hidden[size_t(index)];
+}
+
+int MapView::visiblePointCount() const
+{
+    return pointCount() - int(std::count(d->hidden.begin(), d->hidden.end(), true));
 }
 
 std::vector<MapView::ProjectedPoint> MapView::project(const std::vector<float> &xyz) const

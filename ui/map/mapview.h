@@ -32,6 +32,10 @@ public:
     // empty clears. They are not pickable and survive colouring changes.
     void setOverlayPoints(const std::vector<float> &xyz);
     int overlayPointCount() const;
+    // Points not drawn and not pickable (categories hidden in the legend); empty shows all.
+    void setHiddenPoints(const std::vector<bool> &hidden);
+    int visiblePointCount() const;
+    bool isHidden(int index) const;
     void setColouring(const Colouring &colouring);
     // Polylines through point indices (each model's checkpoints in epoch order), drawn in the
     // points' colours so a colour gradient along a line shows change over training.

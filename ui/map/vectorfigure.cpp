@@ -72,6 +72,8 @@ void drawMap(QPainter &painter, const MapView &view, const QSize &size, const QS
     if (view.trajectoriesVisible())
         for (const std::vector<int> &line : view.trajectories())
             for (size_t k = 1; k < line.size(); ++k) {
+                if (view.isHidden(line[k - 1]) || view.isHidden(line[k]))
+                    continue;
                 painter.setPen(QPen(toQColor(colourOf(size_t(line[k - 1])), 140), 1.5));
                 painter.drawLine(points[size_t(line[k - 1])].position, points[size_t(line[k])].position);
             }
@@ -80,6 +82,8 @@ void drawMap(QPainter &painter, const MapView &view, const QSize &size, const QS
     std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return points[a].depth > points[b].depth; });
     painter.setPen(QPen(QColor(50, 50, 50), 0.4));
     for (size_t i : order) {
+        if (view.isHidden(int(i)))
+            continue;
         painter.setBrush(toQColor(colourOf(i)));
         painter.drawEllipse(points[i].position, 4.5, 4.5);
     }

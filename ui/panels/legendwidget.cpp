@@ -14,6 +14,45 @@ LegendWidget::LegendWidget(QWidget *parent)
     setIconSize(QSize(14, 14));
     setWordWrap(true);
     setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    setToolTip(tr("Untick a category to hide its points; double-click one to show it alone (again: show all)."));
+    connect(this, &QListWidget::itemChanged, this, [this] { Q_EMIT hiddenCategoriesChanged(hiddenCategories()); });
+    connect(this, &QListWidget::itemDoubleClicked, this, [this](QListWidgetItem *item) {
+        const QString category = item->data(Qt::UserRole).toString();
+        if (category.isEmpty())
+            return;
+        const bool isolated = hiddenCategories().size() == count() - 1 && item->checkState() == Qt::Checked;
+        isolated ? showAll() : isolate(category);
+    });
+}
+
+QStringList LegendWidget::hiddenCategories() const
+{
+    QStringList hidden;
+    for (int i = 0; i < count(); ++i)
+        if ((item(i)->flags() & Qt::ItemIsUserCheckable) && item(i)->checkState() == Qt::Unchecked)
+            hidden << item(i)->data(Qt::UserRole).toString();
+    return hidden;
+}
+
+void LegendWidget::setChecked(const std::function<bool(const QString &)> &shown)
+{
+    {
+        const QSignalBlocker blocker(this);
+        for (int i = 0; i < count(); ++i)
+            if (item(i)->flags() & Qt::ItemIsUserCheckable)
+                item(i)->setCheckState(shown(item(i)->data(Qt::UserRole).toString()) ? Qt::Checked : Qt::Unchecked);
+    }
+    Q_EMIT hiddenCategoriesChanged(hiddenCategories());
+}
+
+void LegendWidget::isolate(const QString &category)
+{
+    setChecked([&](const QString &name) { return name == category; });
+}
+
+void LegendWidget::showAll()
+{
+    setChecked([](const QString &) { return true; });
 }
 
 static QIcon swatch(const Rgb &colour)
@@ -38,9 +77,14 @@ void LegendWidget::showColouring(const Colouring &colouring)
         addItem(tr("viridis colour map; see the colour bar in the map"));
         return;
     }
-    for (const LegendEntry &entry : colouring.legend)
-        addItem(new QListWidgetItem(swatch(entry.colour),
-                                    tr("%1  (%2)").arg(QString::fromStdString(entry.label)).arg(entry.count)));
+    const QSignalBlocker blocker(this);
+    for (const LegendEntry &entry : colouring.legend) {
+        auto *item = new QListWidgetItem(swatch(entry.colour), tr("%1  (%2)").arg(QString::fromStdString(entry.label)).arg(entry.count));
+        item->setData(Qt::UserRole, QString::fromStdString(entry.label));
+        item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+        item->setCheckState(Qt::Checked);
+        addItem(item);
+    }
 }
 
 } // namespace wse

@@ -1,8 +1,11 @@
 #pragma once
-// The legend of a categorical colouring: swatch, value and count per category.
+// The legend of a categorical colouring: swatch, value and count per category. Unticking a
+// category hides its points; double-clicking one isolates it (again: shows all).
 #include "map/colouring.h"
 
 #include <QListWidget>
+
+#include <functional>
 
 namespace wse {
 
@@ -12,7 +15,16 @@ class LegendWidget : public QListWidget
 
 public:
     explicit LegendWidget(QWidget *parent = nullptr);
-    void showColouring(const Colouring &colouring);
+    void showColouring(const Colouring &colouring); // every category shown
+    QStringList hiddenCategories() const;
+    void isolate(const QString &category);
+    void showAll();
+
+Q_SIGNALS:
+    void hiddenCategoriesChanged(const QStringList &hidden);
+
+private:
+    void setChecked(const std::function<bool(const QString &)> &shown);
 };
 
 } // namespace wse
