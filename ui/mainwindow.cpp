@@ -4,7 +4,7 @@
 #include "document/zoodocument.h"
 #include "viewstate.h"
 #include "generate/generationcontroller.h"
-#include "generate/sampledialog.h"
+#include "generate/generatemenu.h"
 #include "map/layoutcontroller.h"
 #include "map/mapview.h"
 #include "map/vectorfigure.h"
@@ -248,48 +248,7 @@ void MainWindow::buildMenus()
     QAction *quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
     quit->setShortcut(QKeySequence::Quit);
 
-    QMenu *generate = menuBar()->addMenu(tr("&Generate"));
-    QAction *sample = generate->addAction(tr("&Sample Networks from Matching Checkpoints..."), this, [this] {
-        if (!mDocument)
-            return;
-        SampleOptions options;
-        options.count = 20;
-        options.keep = 5;
-        const QString anchors = mFilter.isEmpty() ? tr("all %1 checkpoints").arg(mDocument->zoo().checkpointCount())
-                                                  : tr("the %1 checkpoints matching %2").arg(matchingPoints()).arg(mFilter);
-        QString error;
-        if (askSampleSettings(this, anchors, options) && !sampleNetworks(options, &error))
-            QMessageBox::warning(this, tr("Sample Networks"), error);
-    });
-    sample->setShortcut(QKeySequence(tr("Ctrl+G")));
-    QAction *decode = generate->addAction(tr("&Decode Selected Checkpoint"), this, [this] {
-        QString error;
-        if (!decodeSelected(&error))
-            QMessageBox::warning(this, tr("Decode"), error);
-    });
-    decode->setShortcut(QKeySequence(tr("Ctrl+D")));
-    QAction *exportNetwork = generate->addAction(tr("E&xport Generated Network..."), this, [this] {
-        const QStringList labels = mGeneration->networkLabels();
-        if (labels.isEmpty()) {
-            QMessageBox::information(this, tr("Export Network"), tr("Sample networks first (Generate ▸ Sample)."));
-            return;
-        }
-        bool ok = false;
-        const QString label = QInputDialog::getItem(this, tr("Export Network"), tr("Network:"), labels, 0, false, &ok);
-        if (!ok)
-            return;
-        const QString id = label.section(QStringLiteral(" · "), 0, 0);
-        const QString path = QFileDialog::getSaveFileName(this, tr("Export Network"), id + ".pt", tr("PyTorch checkpoints (*.pt)"));
-        if (path.isEmpty())
-            return;
-        try {
-            mGeneration->exportNetwork(id, path);
-            statusBar()->showMessage(tr("Wrote %1 and %1.json").arg(path), 8000);
-        } catch (const std::exception &error) {
-            QMessageBox::critical(this, tr("Export Network"), QString::fromStdString(error.what()));
-        }
-    });
-    exportNetwork->setShortcut(QKeySequence(tr("Ctrl+Shift+E")));
+    addGenerateMenu(*this);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     QAction *reset = view->addAction(tr("&Reset View"), mMapView, &MapView::resetCamera);
@@ -602,58 +561,24 @@ GenerationController *MainWindow::generation() const
     return mGeneration;
 }
 
-QString MainWindow::generatorEncoder(QString *error) const
-{
-    const QString encoder = mDocument ? mDocument->encoderPath() : QString();
-    if (encoder.isEmpty() && error)
-        *error = tr("Generating networks needs the SANE encoder (.pt): open the zoo with --sane ENCODER.pt");
-    return encoder;
-}
-
-QString MainWindow::generatedZooPath(const QString &kind) const
-{
-    // Next to the workspace (or the zoo): <name>-<kind>-<n>.h5, never over an existing file.
-    const QFileInfo base(mSession->path().isEmpty() ? mDocument->path() : mSession->path());
-    QString output;
-    for (int n = 1; output.isEmpty() || QFileInfo::exists(output); ++n)
-        output = base.dir().filePath(QStringLiteral("%1-%2-%3.h5").arg(base.completeBaseName(), kind).arg(n));
-    return output;
-}
-
 bool MainWindow::sampleNetworks(SampleOptions options, QString *error)
 {
-    const QString encoder = generatorEncoder(error);
-    if (encoder.isEmpty())
+    if (!mDocument || !mGeneration->sampleAround(mFilter, options, mSession->path(), error))
         return false;
-    options.encoderPath = encoder.toStdString();
-    options.zooPath = mDocument->path().toStdString();
-    options.anchors = mFilter.toStdString();
-    options.output = generatedZooPath("samples").toStdString();
     if (mMapSource != MapSource::SaneEmbeddings && mDocument->hasMap(MapSource::SaneEmbeddings))
         setMapSource(MapSource::SaneEmbeddings); // where generated networks can be placed
-    mGeneration->sample(options);
     return true;
 }
 
 bool MainWindow::decodeSelected(QString *error)
 {
-    const QString encoder = generatorEncoder(error);
-    if (encoder.isEmpty())
-        return false;
-    if (mMapView->selectedPoint() < 0) {
+    const int point = mMapView->selectedPoint();
+    if (mDocument && point < 0) {
         if (error)
             *error = tr("Click a checkpoint on the map first");
         return false;
     }
-    const int64_t checkpoint = mDocument->checkpointOf(mMapSource, mMapView->selectedPoint());
-    DecodeOptions options;
-    options.encoderPath = encoder.toStdString();
-    options.zooPath = mDocument->path().toStdString();
-    options.from = mDocument->zoo().checkpointValue(checkpoint, zoocol::ModelId) + ":" +
-                   mDocument->zoo().checkpointValue(checkpoint, zoocol::Epoch);
-    options.output = generatedZooPath("decoded").toStdString();
-    mGeneration->decode(options);
-    return true;
+    return mDocument && mGeneration->decodeCheckpoint(mDocument->checkpointOf(mMapSource, point), mSession->path(), error);
 }
 
 bool MainWindow::saveWorkspace(const QString &path, QString *error)

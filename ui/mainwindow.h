@@ -99,8 +99,6 @@ private:
     void showMap();
     void updateStatus();
     void saveWorkspaceInteractively(QString path);
-    QString generatorEncoder(QString *error) const;
-    QString generatedZooPath(const QString &kind) const;
     // The status bar's progress bar and Cancel button, shared by layouts and sampling.
     void showBackgroundWork(bool running);
     void showBackgroundProgress(int percent, const QString &stage);

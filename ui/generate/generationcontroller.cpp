@@ -12,6 +12,9 @@
 #include "zoo/zoocheckpoints.h"
 #include "zoo/zoostore.h"
 
+#include <QDir>
+#include <QFileInfo>
+
 #include <nlohmann/json.hpp>
 
 namespace wse {
@@ -147,6 +150,52 @@ void GenerationController::decode(const DecodeOptions &options)
     pending->from = options.from;
     pending->to = options.to;
     run(pending, [options](ProgressReporter &progress) { return decodeCheckpoints(options, &progress).toText(); });
+}
+
+QString GenerationController::encoder(QString *error) const
+{
+    const QString path = mDocument ? mDocument->encoderPath() : QString();
+    if (path.isEmpty() && error)
+        *error = tr("Generating networks needs the SANE encoder (.pt): open the zoo with --sane ENCODER.pt");
+    return path;
+}
+
+QString GenerationController::outputPath(const QString &workspace, const QString &kind) const
+{
+    // Never over an existing file.
+    const QFileInfo base(workspace.isEmpty() ? mDocument->path() : workspace);
+    QString output;
+    for (int n = 1; output.isEmpty() || QFileInfo::exists(output); ++n)
+        output = base.dir().filePath(QStringLiteral("%1-%2-%3.h5").arg(base.completeBaseName(), kind).arg(n));
+    return output;
+}
+
+bool GenerationController::sampleAround(const QString &filter, SampleOptions options, const QString &workspace, QString *error)
+{
+    const QString encoderPath = encoder(error);
+    if (encoderPath.isEmpty())
+        return false;
+    options.encoderPath = encoderPath.toStdString();
+    options.zooPath = mDocument->path().toStdString();
+    options.anchors = filter.toStdString();
+    options.output = outputPath(workspace, "samples").toStdString();
+    sample(options);
+    return true;
+}
+
+bool GenerationController::decodeCheckpoint(int64_t checkpoint, const QString &workspace, QString *error)
+{
+    const QString encoderPath = encoder(error);
+    if (encoderPath.isEmpty())
+        return false;
+    DecodeOptions options;
+    options.encoderPath = encoderPath.toStdString();
+    options.zooPath = mDocument->path().toStdString();
+    options.from = mDocument->zoo().checkpointValue(checkpoint, zoocol::ModelId) + ":" +
+                   mDocument->zoo().checkpointValue(checkpoint, zoocol::Epoch);
+    options.output = outputPath(workspace, "decoded").toStdString();
+    decode(options);
+    return true;
 }
 
 void GenerationController::run(std::shared_ptr<GeneratedNetworks> pending,

@@ -45,6 +45,11 @@ public:
     // Runs sampleModels (or decodeCheckpoints) and embeds the result; emits generated or failed.
     void sample(const SampleOptions &options);
     void decode(const DecodeOptions &options);
+    // The same with the document's encoder and zoo, anchors from a filter expression (empty: all)
+    // or one zoo checkpoint, written next to `workspace` (or the zoo) as <name>-<kind>-<n>.h5.
+    // False, with the reason, when the document has no SANE encoder file.
+    bool sampleAround(const QString &filter, SampleOptions options, const QString &workspace, QString *error);
+    bool decodeCheckpoint(int64_t checkpoint, const QString &workspace, QString *error);
     bool isRunning() const;
     void cancel();
 
@@ -70,6 +75,8 @@ Q_SIGNALS:
     void failed(const QString &message);
 
 private:
+    QString encoder(QString *error) const;
+    QString outputPath(const QString &workspace, const QString &kind) const;
     void run(std::shared_ptr<GeneratedNetworks> pending, std::function<std::string(ProgressReporter &)> generate);
 
     MapView *mView;
