@@ -11,6 +11,7 @@
 #include "panels/detailspanel.h"
 #include "panels/metricchart.h"
 #include "panels/legendwidget.h"
+#include "panels/mapcontrols.h"
 #include "viewport/vtkopenglwidget.h"
 
 #include "analysis/filterexpression.h"
@@ -91,55 +92,14 @@ MainWindow::MainWindow(QWidget *parent)
     mMapView = new MapView(this);
     setCentralWidget(mMapView);
 
-    auto *colourPanel = new QWidget(this);
-    auto *colourLayout = new QVBoxLayout(colourPanel);
-    colourLayout->setContentsMargins(6, 6, 6, 6);
-    colourLayout->addWidget(new QLabel(tr("Map:"), colourPanel));
-    mMapBox = new QComboBox(colourPanel);
-    mMapBox->setObjectName("mapSource");
-    for (MapSource source : {MapSource::Weights, MapSource::WeightStatistics})
-        mMapBox->addItem(QString::fromStdString(mapSourceDescription(source)), int(source));
-    mMapBox->setToolTip(tr("What is mapped. Weights: the raw flattened weights (faithful, dominated by initialisation and seed).\n"
-                           "Weight statistics: z-scored mean, std and quintiles of every tensor "
-                           "(insensitive to neuron permutations).\n"
-                           "SANE embeddings: a SANE encoder's model embeddings (open a zoo with an encoder)."));
-    colourLayout->addWidget(mMapBox);
-    colourLayout->addWidget(new QLabel(tr("Layout:"), colourPanel));
-    mLayoutBox = new QComboBox(colourPanel);
-    mLayoutBox->setObjectName("layoutMethod");
-    mLayoutBox->addItem(tr("PCA"), int(ProjectionMethod::Pca));
-    mLayoutBox->addItem(tr("t-SNE"), int(ProjectionMethod::Tsne));
-    mLayoutBox->addItem(tr("UMAP"), int(ProjectionMethod::Umap));
-    mLayoutBox->setToolTip(tr("PCA: linear, distances along its axes are faithful.\n"
-                              "t-SNE (Barnes-Hut, perplexity 30) and UMAP (15 neighbours): non-linear, keep neighbourhoods; "
-                              "computed in the background and animated while they converge (every point, no subsampling).\n"
-                              "The quality line below says how faithful the shown layout is."));
-    colourLayout->addWidget(mLayoutBox);
-    mQualityLabel = new QLabel(colourPanel);
-    mQualityLabel->setObjectName("mapQuality");
-    mQualityLabel->setWordWrap(true);
-    mQualityLabel->setToolTip(tr("Trustworthiness: are the map's 10 nearest neighbours of a point also near it in the "
-                                 "input space? Continuity: do its true neighbours stay near on the map? 1 is perfect."));
-    colourLayout->addWidget(mQualityLabel);
-    colourLayout->addWidget(new QLabel(tr("Colour by:"), colourPanel));
-    mColourBox = new QComboBox(colourPanel);
-    mColourBox->setObjectName("colourBy");
-    colourLayout->addWidget(mColourBox);
-    colourLayout->addWidget(new QLabel(tr("Filter:"), colourPanel));
-    mFilterEdit = new QLineEdit(colourPanel);
-    mFilterEdit->setObjectName("filter");
-    mFilterEdit->setClearButtonEnabled(true);
-    mFilterEdit->setPlaceholderText(tr("e.g. activation == \"tanh\" && test_acc > 0.7"));
-    mFilterEdit->setToolTip(tr("Points that do not match are drawn grey. Operators: == != < <= > >=, "
-                               "epoch in [5, 10], && || !, parentheses; text in quotes; bare words are columns."));
-    colourLayout->addWidget(mFilterEdit);
-    mFilterMessage = new QLabel(colourPanel);
-    mFilterMessage->setObjectName("filterMessage");
-    mFilterMessage->setWordWrap(true);
-    mFilterMessage->setTextFormat(Qt::PlainText);
-    colourLayout->addWidget(mFilterMessage);
-    mLegend = new LegendWidget(colourPanel);
-    colourLayout->addWidget(mLegend);
+    auto *colourPanel = new MapControls(this);
+    mMapBox = colourPanel->mapBox;
+    mLayoutBox = colourPanel->layoutBox;
+    mQualityLabel = colourPanel->quality;
+    mColourBox = colourPanel->colourBox;
+    mFilterEdit = colourPanel->filterEdit;
+    mFilterMessage = colourPanel->filterMessage;
+    mLegend = colourPanel->legend;
     auto *colourDock = new QDockWidget(tr("Colour"), this);
     colourDock->setObjectName("colourDock");
     colourDock->setWidget(colourPanel);

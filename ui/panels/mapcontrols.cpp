@@ -1,0 +1,66 @@
+#include "panels/mapcontrols.h"
+
+#include "analysis/projection.h"
+#include "analysis/weightmap.h"
+#include "panels/legendwidget.h"
+
+#include <QComboBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QVBoxLayout>
+
+namespace wse {
+
+MapControls::MapControls(QWidget *parent) : QWidget(parent)
+{
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 6, 6, 6);
+    layout->addWidget(new QLabel(tr("Map:"), this));
+    mapBox = new QComboBox(this);
+    mapBox->setObjectName("mapSource");
+    for (MapSource source : {MapSource::Weights, MapSource::WeightStatistics})
+        mapBox->addItem(QString::fromStdString(mapSourceDescription(source)), int(source));
+    mapBox->setToolTip(tr("What is mapped. Weights: the raw flattened weights (faithful, dominated by initialisation and seed).\n"
+                          "Weight statistics: z-scored mean, std and quintiles of every tensor "
+                          "(insensitive to neuron permutations).\n"
+                          "SANE embeddings: a SANE encoder's model embeddings (open a zoo with an encoder)."));
+    layout->addWidget(mapBox);
+    layout->addWidget(new QLabel(tr("Layout:"), this));
+    layoutBox = new QComboBox(this);
+    layoutBox->setObjectName("layoutMethod");
+    layoutBox->addItem(tr("PCA"), int(ProjectionMethod::Pca));
+    layoutBox->addItem(tr("t-SNE"), int(ProjectionMethod::Tsne));
+    layoutBox->addItem(tr("UMAP"), int(ProjectionMethod::Umap));
+    layoutBox->setToolTip(tr("PCA: linear, distances along its axes are faithful.\n"
+                             "t-SNE (Barnes-Hut, perplexity 30) and UMAP (15 neighbours): non-linear, keep neighbourhoods; "
+                             "computed in the background and animated while they converge (every point, no subsampling).\n"
+                             "The quality line below says how faithful the shown layout is."));
+    layout->addWidget(layoutBox);
+    quality = new QLabel(this);
+    quality->setObjectName("mapQuality");
+    quality->setWordWrap(true);
+    quality->setToolTip(tr("Trustworthiness: are the map's 10 nearest neighbours of a point also near it in the "
+                           "input space? Continuity: do its true neighbours stay near on the map? 1 is perfect."));
+    layout->addWidget(quality);
+    layout->addWidget(new QLabel(tr("Colour by:"), this));
+    colourBox = new QComboBox(this);
+    colourBox->setObjectName("colourBy");
+    layout->addWidget(colourBox);
+    layout->addWidget(new QLabel(tr("Filter:"), this));
+    filterEdit = new QLineEdit(this);
+    filterEdit->setObjectName("filter");
+    filterEdit->setClearButtonEnabled(true);
+    filterEdit->setPlaceholderText(tr("e.g. activation == \"tanh\" && test_acc > 0.7"));
+    filterEdit->setToolTip(tr("Points that do not match are drawn grey. Operators: == != < <= > >=, "
+                              "epoch in [5, 10], && || !, parentheses; text in quotes; bare words are columns."));
+    layout->addWidget(filterEdit);
+    filterMessage = new QLabel(this);
+    filterMessage->setObjectName("filterMessage");
+    filterMessage->setWordWrap(true);
+    filterMessage->setTextFormat(Qt::PlainText);
+    layout->addWidget(filterMessage);
+    legend = new LegendWidget(this);
+    layout->addWidget(legend);
+}
+
+} // namespace wse

@@ -1,0 +1,30 @@
+#pragma once
+// The panel beside the map: what is mapped, its layout and that layout's quality, the colouring
+// column, the filter and the legend. The main window wires the widgets to the document.
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+
+namespace wse {
+
+class LegendWidget;
+
+class MapControls : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit MapControls(QWidget *parent = nullptr);
+
+    QComboBox *mapBox = nullptr;    // "mapSource": weights, weight statistics, SANE embeddings
+    QComboBox *layoutBox = nullptr; // "layoutMethod": PCA, t-SNE, UMAP
+    QLabel *quality = nullptr;      // "mapQuality": trustworthiness and continuity
+    QComboBox *colourBox = nullptr; // "colourBy"
+    QLineEdit *filterEdit = nullptr; // "filter"
+    QLabel *filterMessage = nullptr; // "filterMessage": matches or the parse error
+    LegendWidget *legend = nullptr;  // "legend"
+};
+
+} // namespace wse
