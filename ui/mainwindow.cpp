@@ -6,6 +6,7 @@
 #include "generate/generationcontroller.h"
 #include "generate/generatemenu.h"
 #include "map/layoutcontroller.h"
+#include "map/mapcolumns.h"
 #include "map/mapview.h"
 #include "map/vectorfigure.h"
 #include "panels/detailspanel.h"
@@ -14,7 +15,6 @@
 #include "panels/mapcontrols.h"
 #include "viewport/vtkopenglwidget.h"
 
-#include "analysis/filterexpression.h"
 #include "common/error.h"
 #include "jobs/progress.h"
 #include "zoo/zoo.h"
@@ -51,26 +51,6 @@ struct LoadResult
     QString error;
     QString missingZoo; // a workspace whose zoo moved: where it was
 };
-
-// Filter answers for the given checkpoints (throws UsageError for a bad expression).
-std::vector<bool> filterMask(const Zoo &zoo, const std::vector<int64_t> &checkpoints, const std::string &expression)
-{
-    Table table; // the columns the expression uses, restricted to these checkpoints
-    const FilterExpression filter = FilterExpression::parse(expression);
-    for (const std::string &name : filter.columns()) {
-        if (table.find(name))
-            continue;
-        const std::vector<std::string> names = zoo.checkpointColumnNames();
-        if (std::find(names.begin(), names.end(), name) == names.end())
-            continue; // evaluate() reports it, pointing at the column
-        const Column all = zoo.checkpointColumn(name);
-        Column onMap = all.isText() ? Column::texts(name, {}) : Column::numbers(name, {});
-        for (int64_t c : checkpoints)
-            all.isText() ? onMap.append(all.text(c)) : onMap.append(all.number(c));
-        table.addColumn(std::move(onMap));
-    }
-    return filter.evaluate([&](const std::string &name) { return table.find(name); }, int64_t(checkpoints.size()));
-}
 
 LoadResult loadInBackground(const QString &path, const QString &sane, const QString &zooOverride)
 {
@@ -178,11 +158,11 @@ MainWindow::MainWindow(QWidget *parent)
         // Points of hidden categories (of the colouring column) leave the map until shown again.
         if (!mDocument)
             return;
-        const Column column = mDocument->zoo().checkpointColumn(colouringColumn().toStdString());
-        const std::vector<int64_t> &checkpoints = mDocument->map(mMapSource).checkpoints;
-        std::vector<bool> mask(checkpoints.size(), false);
-        for (size_t i = 0; i < checkpoints.size(); ++i)
-            mask[i] = column.isText() && hidden.contains(QString::fromStdString(column.text(checkpoints[i])));
+        const Column column =
+            columnOnMap(mDocument->zoo(), mDocument->map(mMapSource).checkpoints, colouringColumn().toStdString());
+        std::vector<bool> mask(size_t(column.size()), false);
+        for (size_t i = 0; i < mask.size(); ++i)
+            mask[i] = column.isText() && hidden.contains(QString::fromStdString(column.text(int64_t(i))));
         mMapView->setHiddenPoints(mask);
     });
     mMapView->setHoverText([this](int point) { return hoverCard(point); });
@@ -394,13 +374,8 @@ bool MainWindow::colourBy(const QString &column)
 {
     if (!mDocument || !mDocument->colourableColumns().contains(column))
         return false;
-    const Column all = mDocument->zoo().checkpointColumn(column.toStdString());
-    // Restrict to the map's checkpoints (one architecture).
     const WeightMap &map = mDocument->map(mMapSource);
-    Column onMap = all.isText() ? Column::texts(all.name(), {}) : Column::numbers(all.name(), {});
-    for (int64_t checkpoint : map.checkpoints)
-        all.isText() ? onMap.append(all.text(checkpoint)) : onMap.append(all.number(checkpoint));
-    Colouring colouring = wse::colourBy(onMap);
+    Colouring colouring = wse::colourBy(columnOnMap(mDocument->zoo(), map.checkpoints, column.toStdString()));
     if (!mFilter.isEmpty()) {
         try {
             const std::vector<bool> matches = filterMask(mDocument->zoo(), map.checkpoints, mFilter.toStdString());
