@@ -56,7 +56,9 @@ static std::string quote(const std::string &text)
 
 std::string runPython(const std::string &script, const std::vector<std::string> &arguments)
 {
-    return runInterpreter("/usr/bin/python3 -c", script, arguments);
+    // WSE_PYTHON: another interpreter with torch (the GPU machine's python3 has CUDA torch).
+    const char *python = std::getenv("WSE_PYTHON");
+    return runInterpreter(std::string(python && *python ? python : "/usr/bin/python3") + " -c", script, arguments);
 }
 
 std::string runInterpreter(const std::string &interpreter, const std::string &script, const std::vector<std::string> &arguments)

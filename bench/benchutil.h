@@ -21,7 +21,7 @@ Timing fromText(const std::string &text);
 // One warm-up, then `repetitions` timed runs of `work` (seconds each).
 Timing measure(const std::function<void()> &work, int repetitions);
 
-// Runs /usr/bin/python3 on a script (arguments appended); returns its stdout, throws on failure.
+// Runs /usr/bin/python3 (or $WSE_PYTHON) on a script (arguments appended); returns its stdout, throws on failure.
 std::string runPython(const std::string &script, const std::vector<std::string> &arguments);
 // The same for another interpreter's inline-script command, e.g. "Rscript -e" (arguments after it).
 std::string runInterpreter(const std::string &interpreter, const std::string &script, const std::vector<std::string> &arguments);

@@ -6,9 +6,11 @@
 #include "sane/encoderfile.h"
 #include "sane/sanemodel.h"
 #include "sane/zooembedding.h"
+#include "torchutil/device.h"
 #include "zoo/architecture.h"
 #include "zoo/zoostore.h"
 
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -63,11 +65,16 @@ import h5py, json, math, sys, time, torch
 sys.path.insert(0, sys.argv[1])
 from sane_reference import SANE
 zoo_path, encoder_path, reps, batch = sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
+device, precision = sys.argv[6], sys.argv[7]
 enc = torch.load(encoder_path)
 cfg, norm = json.loads(enc["config"]), json.loads(enc["normalization"])
 arch = json.loads(enc["architecture"])["tensors"]
 model = SANE(cfg["token_size"], cfg["d_model"], cfg["heads"], cfg["layers"], cfg["latent"], cfg["max_positions"], cfg["window_size"])
-model.load_state_dict(enc["model"]); model.eval()
+model.load_state_dict(enc["model"]); model.eval(); model.to(device)
+
+def embed(tokens, positions):
+    with torch.no_grad(), torch.autocast(device.split(":")[0], torch.bfloat16, enabled=precision == "bf16"):
+        return model.forward_embeddings(torch.stack(tokens).to(device), torch.stack(positions).to(device)).float().cpu()
 d_t = cfg["token_size"]
 
 def tokenize(sd):  # the official tokenize_checkpoint (ignore_bn, explicit token size)
@@ -101,12 +108,10 @@ def run():
         t, p = tokenize(sd)
         batch_tokens.append(t); batch_pos.append(p)
         if len(batch_tokens) == batch:
-            with torch.no_grad():
-                out.append(model.forward_embeddings(torch.stack(batch_tokens), torch.stack(batch_pos)))
+            out.append(embed(batch_tokens, batch_pos))
             batch_tokens, batch_pos = [], []
     if batch_tokens:
-        with torch.no_grad():
-            out.append(model.forward_embeddings(torch.stack(batch_tokens), torch.stack(batch_pos)))
+        out.append(embed(batch_tokens, batch_pos))
     return torch.cat(out)
 
 run()
@@ -124,31 +129,57 @@ int main(int argc, char **argv)
     const int epochs = argc > 2 ? std::atoi(argv[2]) : 8;
     const int repetitions = argc > 3 ? std::atoi(argv[3]) : 3;
     const std::string presets = argc > 4 ? argv[4] : "small,official-cnn";
+    const std::string device = resolveDevice(argc > 5 ? argv[5] : "cpu");
+    const std::string precisions = argc > 6 ? argv[6] : "fp32";
+    // WSE_BENCH_NO_PYTHON=1: time ours alone (a zoo too large for the per-checkpoint Python loop).
+    const bool withPython = !std::getenv("WSE_BENCH_NO_PYTHON");
     const std::filesystem::path work = std::filesystem::temp_directory_path() / "wse-bench-sane";
     std::filesystem::remove_all(work);
     std::filesystem::create_directories(work);
     const std::string zoo = (work / "zoo.h5").string();
     writeRandomZoo(zoo, models, epochs);
     const int checkpoints = models * epochs;
-    std::printf("# wse-bench-sane: %d CNN-s checkpoints embedded end to end from the zoo file, %d repetitions\n\n",
-                checkpoints, repetitions);
-    std::printf("| encoder | parameters | wse (s) | checkpoints/s | python3-torch (s) | speed-up |\n|---|---|---|---|---|---|\n");
+    std::printf("# wse-bench-sane: %d CNN-s checkpoints embedded end to end from the zoo file, %d repetitions, %s\n\n",
+                checkpoints, repetitions, describeDevice(device).c_str());
+    std::printf("| encoder | parameters | precision | wse (s) | checkpoints/s | python3-torch (s) | speed-up | max rel. diff. to fp32 |\n"
+                "|---|---|---|---|---|---|---|---|\n");
     for (const char *preset : {"small", "official-cnn"}) {
         if (presets.find(preset) == std::string::npos)
             continue;
         const std::string encoder = (work / (std::string(preset) + ".pt")).string();
         const SaneConfig config = SaneConfig::preset(preset);
         writeEncoder(encoder, config);
-        const EmbedOptions options;
-        const int64_t batch = options.batchTokens / 48;
-        const bench::Timing ours = bench::measure([&] { embedZoo(encoder, zoo, options, nullptr); }, repetitions);
-        const bench::Timing python = bench::fromText(bench::runPython(
-            PythonPipeline, {std::string(WSE_SOURCE_DIR) + "/tests/data", zoo, encoder, std::to_string(repetitions),
-                             std::to_string(batch)}));
-        std::printf("| %s | %lld | %s | %.0f | %s | %.2fx |\n", preset,
-                    static_cast<long long>(SaneEncoder::read(encoder).weights.numel()), bench::format(ours).c_str(),
-                    checkpoints / ours.mean, bench::format(python).c_str(), python.mean / ours.mean);
-        std::fflush(stdout);
+        std::vector<float> reference; // the fp32 embeddings, to say how far bf16 moves them
+        for (const char *precision : {"fp32", "bf16"}) {
+            if (precisions.find(precision) == std::string::npos)
+                continue;
+            EmbedOptions options;
+            options.device = device;
+            options.precision = precision;
+            Embeddings embeddings;
+            const bench::Timing ours =
+                bench::measure([&] { embeddings = embedZoo(encoder, zoo, options, nullptr); }, repetitions);
+            if (reference.empty())
+                reference = embeddings.values;
+            double difference = 0.0, scale = 0.0;
+            for (size_t i = 0; i < reference.size() && i < embeddings.values.size(); ++i) {
+                difference = std::max(difference, double(std::fabs(embeddings.values[i] - reference[i])));
+                scale = std::max(scale, double(std::fabs(reference[i])));
+            }
+            const int64_t batch = (device == "cpu" ? 4096 : 65536) / 48;
+            bench::Timing python;
+            if (withPython)
+                python = bench::fromText(bench::runPython(
+                    PythonPipeline, {std::string(WSE_SOURCE_DIR) + "/tests/data", zoo, encoder, std::to_string(repetitions),
+                                     std::to_string(batch), device, precision}));
+            std::printf("| %s | %lld | %s | %s | %.0f | %s | %s | %.2g |\n", preset,
+                        static_cast<long long>(SaneEncoder::read(encoder).weights.numel()), precision,
+                        bench::format(ours).c_str(), checkpoints / ours.mean,
+                        withPython ? bench::format(python).c_str() : "-",
+                        withPython ? (std::to_string(python.mean / ours.mean).substr(0, 4) + "x").c_str() : "-",
+                        scale > 0 ? difference / scale : 0.0);
+            std::fflush(stdout);
+        }
     }
     std::printf("\n");
     bench::printFooter();

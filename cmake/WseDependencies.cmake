@@ -3,15 +3,32 @@
 find_package(Torch REQUIRED)
 # TorchConfig appends its flags to CMAKE_CXX_FLAGS; keep them (ABI flag) but nothing else is needed.
 
+# WSE_DEPS_PREFIX: a folder with include/ and lib/ holding HDF5 (serial, C and C++), nlohmann-json
+# and CLI11, for a machine without Debian's packages (the GPU machine: scripts/gpu/collect-deps.sh).
+if(WSE_DEPS_PREFIX)
+    list(PREPEND CMAKE_PREFIX_PATH ${WSE_DEPS_PREFIX})
+    foreach(component hdf5 hdf5_cpp)
+        string(REPLACE hdf5 hdf5_serial file ${component}) # Debian's sonames
+        file(GLOB library ${WSE_DEPS_PREFIX}/lib/lib${file}.so.*)
+        add_library(hdf5::${component} SHARED IMPORTED)
+        set_target_properties(hdf5::${component} PROPERTIES
+            IMPORTED_LOCATION ${library}
+            INTERFACE_INCLUDE_DIRECTORIES ${WSE_DEPS_PREFIX}/include/hdf5)
+    endforeach()
+    set(HDF5_FOUND TRUE)
+endif()
+
 # Debian's hdf5.pc points at the MPI flavour; the serial compiler wrappers keep FindHDF5 on serial.
 set(HDF5_PREFER_PARALLEL FALSE)
 if(EXISTS /usr/bin/h5cc AND NOT HDF5_ROOT)
     set(HDF5_C_COMPILER_EXECUTABLE   /usr/bin/h5cc)
     set(HDF5_CXX_COMPILER_EXECUTABLE /usr/bin/h5c++)
 endif()
-find_package(HDF5 REQUIRED COMPONENTS C CXX)
-if(HDF5_IS_PARALLEL)
-    message(FATAL_ERROR "FindHDF5 picked the MPI flavour of HDF5; the serial one is required")
+if(NOT WSE_DEPS_PREFIX)
+    find_package(HDF5 REQUIRED COMPONENTS C CXX)
+    if(HDF5_IS_PARALLEL)
+        message(FATAL_ERROR "FindHDF5 picked the MPI flavour of HDF5; the serial one is required")
+    endif()
 endif()
 
 find_package(nlohmann_json 3.10 REQUIRED)

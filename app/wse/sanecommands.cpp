@@ -92,6 +92,9 @@ void addTrainCommand(CLI::App &sane)
     command->add_option("--set", arguments->settings,
                         "Override a setting, e.g. --set epochs=60 --set window_size=32 (names as in the run's config.json)");
     command->add_option("--device", arguments->options.device, "auto, cpu or cuda")->capture_default_str();
+    command->add_option("--precision", arguments->options.precision,
+                        "fp32 or bf16 (mixed precision: bfloat16 matrix products, float32 weights; for CUDA)")
+        ->capture_default_str();
     command->add_option("-o,--output", arguments->options.runDir, "Run folder (encoder.pt, log.json, checkpoints)")->required();
     command->callback([arguments] {
         SaneTrainOptions options = arguments->options;
@@ -132,9 +135,13 @@ void addEmbedCommand(CLI::App &app)
         ->capture_default_str();
     command->add_option("--window", arguments->options.content, "windowed: content tokens per window (0: half the training window)");
     command->add_option("--halo", arguments->options.halo, "windowed: context tokens on each side (-1: a quarter of the training window)");
-    command->add_option("--batch-tokens", arguments->options.batchTokens, "Tokens per encoder call (memory vs speed)")
+    command->add_option("--batch-tokens", arguments->options.batchTokens,
+                        "Tokens per encoder call (memory vs speed; 0: 4096 on CPU, 65536 on CUDA)")
         ->capture_default_str();
     command->add_option("--device", arguments->options.device, "auto, cpu or cuda")->capture_default_str();
+    command->add_option("--precision", arguments->options.precision,
+                        "fp32 (parity with the official code) or bf16 (mixed precision, for CUDA)")
+        ->capture_default_str();
     command->add_option("-o,--output", arguments->output, "Embeddings (.h5, or .csv)")->required();
     command->callback([arguments] {
         if (arguments->zoo.empty() == arguments->checkpoints.empty())

@@ -8,6 +8,7 @@
 #include <ATen/CPUGeneratorImpl.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 
 namespace wse {
@@ -203,7 +204,9 @@ TrainTestData loadIdx(const DatasetOptions &options)
     if (root.empty()) {
         if (options.name != "fashion-mnist")
             throw UsageError(options.name + " needs --data-root: a folder with its IDX files (Debian ships none)");
-        root = FashionMnistDefaultRoot;
+        // WSE_FASHION_MNIST: where the files are on a machine without the Debian package.
+        const char *override = std::getenv("WSE_FASHION_MNIST");
+        root = override && *override ? override : FashionMnistDefaultRoot;
     }
     const bool mnist = options.name == "mnist";
     const float mean = mnist ? 0.1307f : 0.5f, std = mnist ? 0.3081f : 0.5f;

@@ -34,6 +34,9 @@ SaneEmbedder::SaneEmbedder(const SaneEncoder &encoder, const Architecture &archi
     if (mLayout->tokenSize() != encoder.config.tokenSize)
         throw UsageError("token size mismatch");
     mModel = std::make_unique<SaneModel>(encoder, options.device);
+    mModel->setPrecision(options.precision);
+    if (mOptions.batchTokens <= 0) // a GPU needs large batches to be busy; a CPU is fastest with cache-sized ones
+        mOptions.batchTokens = mModel->device() == "cpu" ? 4096 : 65536;
     if (mOptions.content <= 0)
         mOptions.content = std::max<int64_t>(1, encoder.config.windowSize / 2);
     if (mOptions.halo < 0)

@@ -17,8 +17,9 @@ struct EmbedOptions
     std::string mode = "full"; // full: one pass over all tokens; windowed: halo chunks
     int64_t content = 0;       // windowed: content tokens per chunk (0: half the training window)
     int64_t halo = -1;         // windowed: context tokens on each side (-1: a quarter of the window)
-    int64_t batchTokens = 4096; // tokens per encoder call (several checkpoints or chunks per batch; 4096 fastest on CPU)
+    int64_t batchTokens = 0;   // tokens per encoder call (several checkpoints or chunks); 0: 4096 on CPU (fastest there), 65536 on CUDA
     std::string device = "auto";
+    std::string precision = "fp32"; // or "bf16": mixed precision (CUDA; on CPU only where it has bf16 units)
 
     static EmbedOptions defaults() { return {}; }
 };
@@ -32,6 +33,7 @@ public:
     ~SaneEmbedder();
 
     const TokenLayout &layout() const { return *mLayout; }
+    int64_t batchTokens() const { return mOptions.batchTokens; } // resolved: never 0
     SaneModel &model() { return *mModel; }
     int64_t latentSize() const;
 

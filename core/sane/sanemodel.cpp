@@ -104,7 +104,7 @@ LayerNormNoBiasImpl::LayerNormNoBiasImpl(int64_t width) { weight = register_para
 
 torch::Tensor LayerNormNoBiasImpl::forward(const torch::Tensor &x)
 {
-    return torch::layer_norm(x, {weight.size(0)}, weight, {}, 1e-5);
+    return torch::layer_norm(x.to(torch::kFloat32), {weight.size(0)}, weight, {}, 1e-5); // float32, as autocast on CUDA
 }
 
 SelfAttentionImpl::SelfAttentionImpl(int64_t width, int64_t h, double p) : heads(h), dropout(p)
@@ -200,7 +200,21 @@ ProjectionHeadImpl::ProjectionHeadImpl(int64_t inputs, int64_t width)
                                        torch::nn::LayerNorm(torch::nn::LayerNormOptions({width})), torch::nn::ReLU()));
 }
 
-torch::Tensor ProjectionHeadImpl::forward(const torch::Tensor &z) { return head->forward(z.flatten(1)); }
+torch::Tensor ProjectionHeadImpl::forward(const torch::Tensor &z)
+{
+    // Layer by layer: norms get float32 input under mixed precision (LibTorch 1.13's CPU autocast
+    // leaves layer_norm out of its float32 list, so a bfloat16 input would meet float32 weights).
+    torch::Tensor x = z.flatten(1);
+    for (const auto &layer : head->children()) {
+        if (auto *linear = layer->as<torch::nn::LinearImpl>())
+            x = linear->forward(x);
+        else if (auto *norm = layer->as<torch::nn::LayerNormImpl>())
+            x = norm->forward(x.to(torch::kFloat32));
+        else
+            x = torch::relu(x);
+    }
+    return x;
+}
 
 SaneNetImpl::SaneNetImpl(const SaneConfig &c) : config(c)
 {
@@ -312,6 +326,7 @@ namespace wse {
 struct SaneModel::Impl
 {
     std::string device;
+    std::string precision = "fp32";
     sane::SaneNet net{nullptr};
     std::unique_ptr<torch::optim::AdamW> optimizer; // created by the first training step or load
 
@@ -405,6 +420,8 @@ SaneModel::~SaneModel() = default;
 
 const SaneConfig &SaneModel::config() const { return d->net->config; }
 const std::string &SaneModel::device() const { return d->device; }
+void SaneModel::setPrecision(const std::string &precision) { d->precision = checkPrecision(precision); }
+const std::string &SaneModel::precision() const { return d->precision; }
 
 SaneLosses SaneModel::trainStep(const SaneBatch &batch, double learningRate, double beta1)
 {
@@ -415,7 +432,11 @@ SaneLosses SaneModel::trainStep(const SaneBatch &batch, double learningRate, dou
         options.betas({beta1, 0.999});
     }
     d->net->train();
-    const Impl::Losses losses = d->loss(batch);
+    Impl::Losses losses;
+    {
+        const MixedPrecisionScope mixed(d->device, d->precision); // the forward pass only, as torch.autocast
+        losses = d->loss(batch);
+    }
     optimizer.zero_grad();
     losses.total.backward();
     optimizer.step();
@@ -425,6 +446,7 @@ SaneLosses SaneModel::trainStep(const SaneBatch &batch, double learningRate, dou
 SaneLosses SaneModel::evaluateBatch(const SaneBatch &batch)
 {
     torch::NoGradGuard noGrad;
+    const MixedPrecisionScope mixed(d->device, d->precision);
     d->net->eval();
     return Impl::values(d->loss(batch));
 }
@@ -486,6 +508,7 @@ std::vector<float> SaneModel::encode(const std::vector<float> &tokens, const std
                                      int64_t batch, int64_t length)
 {
     torch::NoGradGuard noGrad;
+    const MixedPrecisionScope mixed(d->device, d->precision);
     d->net->eval();
     return toHost(d->net->encode(fromHost(tokens, {batch, length, config().tokenSize}, d->device),
                                  positionsTensor(positions, batch, length, d->device)));
@@ -495,6 +518,7 @@ std::vector<float> SaneModel::decode(const std::vector<float> &latents, const st
                                      int64_t batch, int64_t length)
 {
     torch::NoGradGuard noGrad;
+    const MixedPrecisionScope mixed(d->device, d->precision);
     d->net->eval();
     return toHost(d->net->decode(fromHost(latents, {batch, length, config().latent}, d->device),
                                  positionsTensor(positions, batch, length, d->device)));

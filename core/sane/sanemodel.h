@@ -40,6 +40,10 @@ public:
 
     const SaneConfig &config() const;
     const std::string &device() const;
+    // "fp32" (default) or "bf16": mixed precision for encode, decode and training steps
+    // (torch.autocast semantics; weights stay float32). Throws UsageError for another name.
+    void setPrecision(const std::string &precision);
+    const std::string &precision() const;
 
     // tokens [batch, length, d_t] and positions [batch, length, 3] -> latents [batch, length, d_z].
     std::vector<float> encode(const std::vector<float> &tokens, const std::vector<int32_t> &positions, int64_t batch,

@@ -134,6 +134,7 @@ std::vector<SaneEpochLog> trainSane(const SaneTrainOptions &options, ProgressRep
                         data.normalization.toOfficialJson());
 
     SaneModel model(config, device);
+    model.setPrecision(options.precision);
     std::vector<SaneEpochLog> log = readSaneLog(options.runDir);
     if (fs::exists(statePath) && !log.empty())
         model.loadTrainingState(statePath);

@@ -21,6 +21,7 @@ struct SaneTrainOptions
     std::string zooPath;
     std::string runDir;
     std::string device = "auto";
+    std::string precision = "fp32"; // or "bf16": mixed precision (torch.autocast semantics)
     SaneConfig config = SaneConfig::preset("small");
 
     static SaneTrainOptions defaults() { return {}; }

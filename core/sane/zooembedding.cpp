@@ -83,7 +83,7 @@ Embeddings embedZoo(const std::string &encoderPath, const std::string &zooPath, 
     const auto splits = splitTable(encoder);
     ZooWeightReader reader(zooPath, arch.name);
     const int64_t rowSize = arch.numel();
-    const int64_t batch = std::max<int64_t>(1, options.batchTokens / embedder.layout().length());
+    const int64_t batch = std::max<int64_t>(1, embedder.batchTokens() / embedder.layout().length());
     std::vector<float> rows;
     int64_t nonFinite = 0;
     for (size_t first = 0; first < checkpoints.size(); first += size_t(batch)) {

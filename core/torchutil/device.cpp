@@ -3,7 +3,9 @@
 #include "common/error.h"
 
 #include <ATen/Parallel.h>
+#include <ATen/autocast_mode.h>
 #include <torch/cuda.h>
+#include <torch/version.h>
 
 #include <cstdlib>
 #include <malloc.h>
@@ -49,6 +51,66 @@ void useAllCores()
     const int cores = int(std::thread::hardware_concurrency());
     if (cores > 0 && at::get_num_threads() < cores)
         at::set_num_threads(cores);
+}
+
+std::string checkPrecision(const std::string &precision)
+{
+    if (precision == "fp32" || precision == "bf16")
+        return precision;
+    throw UsageError("unknown precision '" + precision + "' (use fp32 or bf16)");
+}
+
+// LibTorch 2.4 replaced the per-device autocast functions by ones taking the device type.
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+namespace {
+at::DeviceType autocastType(bool cuda) { return cuda ? at::kCUDA : at::kCPU; }
+bool autocastEnabled(bool cuda) { return at::autocast::is_autocast_enabled(autocastType(cuda)); }
+at::ScalarType autocastDtype(bool cuda) { return at::autocast::get_autocast_dtype(autocastType(cuda)); }
+void setAutocast(bool cuda, bool enabled, at::ScalarType dtype)
+{
+    at::autocast::set_autocast_dtype(autocastType(cuda), dtype);
+    at::autocast::set_autocast_enabled(autocastType(cuda), enabled);
+}
+} // namespace
+#else
+namespace {
+bool autocastEnabled(bool cuda) { return cuda ? at::autocast::is_enabled() : at::autocast::is_cpu_enabled(); }
+at::ScalarType autocastDtype(bool cuda)
+{
+    return cuda ? at::autocast::get_autocast_gpu_dtype() : at::autocast::get_autocast_cpu_dtype();
+}
+void setAutocast(bool cuda, bool enabled, at::ScalarType dtype)
+{
+    if (cuda) {
+        at::autocast::set_autocast_gpu_dtype(dtype);
+        at::autocast::set_enabled(enabled);
+    } else {
+        at::autocast::set_autocast_cpu_dtype(dtype);
+        at::autocast::set_cpu_enabled(enabled);
+    }
+}
+} // namespace
+#endif
+
+MixedPrecisionScope::MixedPrecisionScope(const std::string &device, const std::string &precision)
+{
+    if (checkPrecision(precision) != "bf16")
+        return;
+    mActive = true;
+    mCuda = device.rfind("cuda", 0) == 0;
+    mWasEnabled = autocastEnabled(mCuda);
+    mWasDtype = int(autocastDtype(mCuda));
+    setAutocast(mCuda, true, at::kBFloat16);
+    at::autocast::increment_nesting();
+}
+
+MixedPrecisionScope::~MixedPrecisionScope()
+{
+    if (!mActive)
+        return;
+    if (at::autocast::decrement_nesting() == 0)
+        at::autocast::clear_cache(); // the bfloat16 copies of the weights made in this scope
+    setAutocast(mCuda, mWasEnabled, at::ScalarType(mWasDtype));
 }
 
 } // namespace wse

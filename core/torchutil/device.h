@@ -15,4 +15,24 @@ std::string describeDevice(const std::string &device);
 // OMP_NUM_THREADS says otherwise).
 void useAllCores();
 
+// "fp32" (the default: parity with the official code) or "bf16" (mixed precision); returns the
+// name, throws UsageError for another.
+std::string checkPrecision(const std::string &precision);
+
+// While alive, and when `precision` is "bf16", eligible operations on `device` (matrix products,
+// convolutions) run in bfloat16 while reductions, norms and softmax stay in float32, as
+// torch.autocast does; parameters and gradients stay float32. Does nothing for "fp32".
+class MixedPrecisionScope
+{
+public:
+    MixedPrecisionScope(const std::string &device, const std::string &precision);
+    ~MixedPrecisionScope();
+    MixedPrecisionScope(const MixedPrecisionScope &) = delete;
+    MixedPrecisionScope &operator=(const MixedPrecisionScope &) = delete;
+
+private:
+    bool mActive = false, mCuda = false, mWasEnabled = false;
+    int mWasDtype = 0;
+};
+
 } // namespace wse
