@@ -1,6 +1,8 @@
 #include "benchutil.h"
 
 #include <chrono>
+#include <csignal>
+#include <execinfo.h>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -8,6 +10,25 @@
 #include <stdexcept>
 
 namespace wse::bench {
+
+namespace {
+// A benchmark that crashes on a remote machine should say where: line-buffered output and a
+// backtrace on SIGSEGV/SIGABRT.
+void onCrash(int signal)
+{
+    void *frames[64];
+    const int count = backtrace(frames, 64);
+    std::fprintf(stderr, "\n*** signal %d; backtrace:\n", signal);
+    backtrace_symbols_fd(frames, count, 2);
+    std::_Exit(128 + signal);
+}
+const bool crashHandlerInstalled = [] {
+    std::setvbuf(stdout, nullptr, _IOLBF, 0);
+    std::signal(SIGSEGV, onCrash);
+    std::signal(SIGABRT, onCrash);
+    return true;
+}();
+} // namespace
 
 Timing fromSamples(std::vector<double> samples)
 {

@@ -25,14 +25,14 @@ PcaResult computePca(const float *data, int64_t rows, int64_t cols, int componen
     if (cols <= rows) {
         torch::Tensor scatter = centred.t().mm(centred);
         totalSquares = scatter.trace().item<double>();
-        auto [values, vectors] = torch::linalg::eigh(scatter, "L");
+        auto [values, vectors] = torch::linalg_eigh(scatter, "L");
         eigenvalues = values.flip(0).slice(0, 0, available);
         axes = vectors.flip(1).slice(1, 0, available).t();
     } else {
         // Gram trick: eigenvectors u of X X^T give axes X^T u / |X^T u|.
         torch::Tensor gram = centred.mm(centred.t());
         totalSquares = gram.trace().item<double>();
-        auto [values, vectors] = torch::linalg::eigh(gram, "L");
+        auto [values, vectors] = torch::linalg_eigh(gram, "L");
         eigenvalues = values.flip(0).slice(0, 0, available);
         axes = centred.t().mm(vectors.flip(1).slice(1, 0, available)).t();
         axes = axes / axes.norm(2, 1, true).clamp_min(1e-300);

@@ -1,6 +1,7 @@
 #include "sane/saneembedder.h"
 
 #include "common/error.h"
+#include "common/parallel.h"
 #include "sane/halo.h"
 
 #include <algorithm>
@@ -88,8 +89,10 @@ std::vector<float> SaneEmbedder::latents(const float *rows, int64_t count)
 {
     const int64_t n = mLayout->length(), dt = mLayout->tokenSize();
     std::vector<float> tokens(size_t(count * n * dt));
-    for (int64_t i = 0; i < count; ++i)
-        mLayout->tokens(rows + i * mLayout->rowSize(), tokens.data() + i * n * dt);
+    parallelFor(count, [&](int64_t begin, int64_t end) { // a GPU waits on this gather otherwise
+        for (int64_t i = begin; i < end; ++i)
+            mLayout->tokens(rows + i * mLayout->rowSize(), tokens.data() + i * n * dt);
+    }, 16);
     return run(tokens, count, dt, true);
 }
 

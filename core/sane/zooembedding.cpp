@@ -89,8 +89,14 @@ Embeddings embedZoo(const std::string &encoderPath, const std::string &zooPath, 
     for (size_t first = 0; first < checkpoints.size(); first += size_t(batch)) {
         const size_t count = std::min(checkpoints.size() - first, size_t(batch));
         rows.resize(count * size_t(rowSize));
-        for (size_t i = 0; i < count; ++i)
-            reader.read(int64_t(weightRows.number(checkpoints[first + i])), 1, rows.data() + i * size_t(rowSize));
+        for (size_t i = 0; i < count;) { // one read per run of consecutive weight rows
+            const int64_t start = int64_t(weightRows.number(checkpoints[first + i]));
+            size_t run = 1;
+            while (i + run < count && int64_t(weightRows.number(checkpoints[first + i + run])) == start + int64_t(run))
+                ++run;
+            reader.read(start, int64_t(run), rows.data() + i * size_t(rowSize));
+            i += run;
+        }
         std::vector<float> z = embedder.embed(rows.data(), int64_t(count));
         for (size_t i = 0; i < count; ++i) {
             const int64_t c = checkpoints[first + i];

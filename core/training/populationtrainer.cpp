@@ -8,6 +8,7 @@
 #include <torch/torch.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 
 namespace wse {
@@ -59,7 +60,7 @@ void initialiseWeight(torch::Tensor weight, const std::string &scheme, at::Gener
         torch::Tensor flat = torch::empty({rows, cols}).normal_(0.0, 1.0, generator);
         if (rows < cols)
             flat = flat.t();
-        auto [q, r] = torch::linalg::qr(flat);
+        auto [q, r] = torch::linalg_qr(flat);
         q = q * torch::diagonal(r).sign();
         if (rows < cols)
             q = q.t();
@@ -80,6 +81,8 @@ struct PopulationTrainer::Impl
     std::string activation;
     int64_t batchSize = 10;
     bool anyDropout = false;
+    // Channels-last makes grouped convolutions ~6x faster on CPU; cuDNN is faster with NCHW.
+    at::MemoryFormat convLayout = at::MemoryFormat::ChannelsLast;
 
     std::vector<torch::Tensor> params;  // [K, ...] per tensor, state_dict order
     std::vector<torch::Tensor> moment1; // Adam m / SGD momentum buffer
@@ -136,9 +139,9 @@ struct PopulationTrainer::Impl
         bool linearLayout = !convolutional();
         if (linearLayout)
             h = shared ? x.reshape({1, B, -1}).expand({K, B, x.numel() / B}) : x.reshape({K, B, -1});
-        else // grouped channels; channels-last makes grouped convolutions ~6x faster on CPU
+        else // grouped channels
             h = (shared ? x.repeat({1, K, 1, 1}) : x.transpose(0, 1).reshape({B, K * x.size(2), x.size(3), x.size(4)}))
-                    .contiguous(at::MemoryFormat::ChannelsLast);
+                    .contiguous(convLayout);
         size_t tensor = 0;
         const std::vector<int64_t> ones = {1, 1}, zeros = {0, 0};
         for (const NetworkLayer &layer : modules) {
@@ -249,6 +252,13 @@ PopulationTrainer::PopulationTrainer(const NetworkSpec &network, std::vector<Mod
                          std::to_string(network.height) + "x" + std::to_string(network.width) + " inputs, dataset '" +
                          train.name + "' has " + std::to_string(train.channels) + "x" + std::to_string(train.height) +
                          "x" + std::to_string(train.width));
+    if (d->device.is_cuda()) {
+        d->convLayout = at::MemoryFormat::Contiguous;
+        at::globalContext().setBenchmarkCuDNN(true);   // shapes repeat every step: time the algorithms once
+        at::globalContext().setAllowTF32CuDNN(false);  // float32 convolutions, as on the CPU
+    }
+    if (const char *layout = std::getenv("WSE_CONV_LAYOUT")) // for benchmarks: nchw or nhwc
+        d->convLayout = std::string(layout) == "nhwc" ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous;
     // The modules present when any model uses dropout: Dropout is the identity for p = 0, so one
     // forward pass serves models with and without it (their key names differ, not their maths).
     d->modules = network.modules(true);

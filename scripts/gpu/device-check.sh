@@ -38,10 +38,13 @@ step 300 build cmake --build build-gpu -j "$(nproc)" --target wse wse-check-devi
     || exit 1
 bin=build-gpu/bench
 step 120 check "$bin/wse-check-device" cuda
-# Population trainer: 1000 CNN-s models, 2000 images (200 steps), one-at-a-time timed on 4 models.
-step 150 training "$bin/wse-bench-training" 1000 2000 1 cuda 4
+# Population trainer: 1000 CNN-s models, 1000 images (100 steps), one-at-a-time timed on 2 models;
+# cuDNN's layouts compared (NCHW is the CUDA default).
+for layout in nchw nhwc; do
+    step 100 "training-$layout" env WSE_CONV_LAYOUT=$layout "$bin/wse-bench-training" 1000 1000 1 cuda 2
+done
 # The 100,000-checkpoint target: ours alone (the per-checkpoint Python loop would take minutes).
-step 150 embed-100k env WSE_BENCH_NO_PYTHON=1 "$bin/wse-bench-sane" 2500 40 1 official-cnn cuda fp32,bf16
-# Against python3-torch (CUDA, same precision) on 10,000 checkpoints.
-step 150 embed-vs-python "$bin/wse-bench-sane" 250 40 1 small,official-cnn cuda fp32,bf16
+step 120 embed-100k env WSE_BENCH_NO_PYTHON=1 "$bin/wse-bench-sane" 2500 40 1 official-cnn cuda fp32,bf16
+# Against python3-torch (CUDA, same precision) on 5,000 checkpoints.
+step 100 embed-vs-python "$bin/wse-bench-sane" 125 40 1 small,official-cnn cuda fp32,bf16
 echo "## done $(date +%T)"
