@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <random>
 #include <string>
+#include <unistd.h>
 
 using namespace wse;
 
@@ -133,8 +134,9 @@ int main(int argc, char **argv)
     const std::string precisions = argc > 6 ? argv[6] : "fp32";
     // WSE_BENCH_NO_PYTHON=1: time ours alone (a zoo too large for the per-checkpoint Python loop).
     const bool withPython = !std::getenv("WSE_BENCH_NO_PYTHON");
-    const std::filesystem::path work = std::filesystem::temp_directory_path() / "wse-bench-sane";
-    std::filesystem::remove_all(work);
+    // A folder of this run's own, emptied file by file at the end (remove_all of a folder left by an
+    // earlier run crashed once on the GPU machine).
+    const std::filesystem::path work = std::filesystem::temp_directory_path() / ("wse-bench-sane-" + std::to_string(getpid()));
     std::filesystem::create_directories(work);
     const std::string zoo = (work / "zoo.h5").string();
     writeRandomZoo(zoo, models, epochs);
@@ -183,6 +185,8 @@ int main(int argc, char **argv)
     }
     std::printf("\n");
     bench::printFooter();
-    std::filesystem::remove_all(work);
+    for (const char *file : {"zoo.h5", "small.pt", "official-cnn.pt"})
+        std::remove((work / file).c_str());
+    std::remove(work.c_str());
     return 0;
 }

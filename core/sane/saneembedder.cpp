@@ -89,10 +89,15 @@ std::vector<float> SaneEmbedder::latents(const float *rows, int64_t count)
 {
     const int64_t n = mLayout->length(), dt = mLayout->tokenSize();
     std::vector<float> tokens(size_t(count * n * dt));
-    parallelFor(count, [&](int64_t begin, int64_t end) { // a GPU waits on this gather otherwise
+    auto gather = [&](int64_t begin, int64_t end) {
         for (int64_t i = begin; i < end; ++i)
             mLayout->tokens(rows + i * mLayout->rowSize(), tokens.data() + i * n * dt);
-    }, 16);
+    };
+    if (mModel->device() == "cpu")
+        gather(0, count); // the encoder's own threads use the cores better
+    else
+        parallelFor(count, gather, 16); // a GPU would wait on a one-thread gather
+
     return run(tokens, count, dt, true);
 }
 
