@@ -85,6 +85,7 @@ struct PopulationTrainer::Impl
     at::MemoryFormat convLayout = at::MemoryFormat::ChannelsLast;
 
     std::vector<torch::Tensor> params;  // [K, ...] per tensor, state_dict order
+    std::vector<bool> trainable;        // false for BatchNorm running statistics (buffers)
     std::vector<torch::Tensor> moment1; // Adam m / SGD momentum buffer
     std::vector<torch::Tensor> moment2; // Adam v
     int64_t stepCount = 0;
@@ -143,18 +144,47 @@ struct PopulationTrainer::Impl
             h = (shared ? x.repeat({1, K, 1, 1}) : x.transpose(0, 1).reshape({B, K * x.size(2), x.size(3), x.size(4)}))
                     .contiguous(convLayout);
         size_t tensor = 0;
-        const std::vector<int64_t> ones = {1, 1}, zeros = {0, 0};
+        std::vector<torch::Tensor> blockInputs; // residual blocks' inputs, for their shortcuts
+        auto groupedConv = [&](const torch::Tensor &input, int64_t stride, int64_t padding, bool withBias) {
+            const torch::Tensor &w = params[tensor];
+            const torch::Tensor b = withBias ? params[tensor + 1].reshape({-1}) : torch::Tensor();
+            tensor += withBias ? 2 : 1;
+            const std::vector<int64_t> strides = {stride, stride}, paddings = {padding, padding}, ones = {1, 1};
+            return torch::conv2d(input, w.reshape({K * w.size(1), w.size(2), w.size(3), w.size(4)}), b,
+                                 at::IntArrayRef(strides), at::IntArrayRef(paddings), at::IntArrayRef(ones), K);
+        };
+        auto batchNorm = [&](const torch::Tensor &input) { // per model and channel: channels are K*C
+            const torch::Tensor &gamma = params[tensor], &beta = params[tensor + 1];
+            torch::Tensor mean = params[tensor + 2].view({-1}), variance = params[tensor + 3].view({-1});
+            tensor += 4;
+            return torch::batch_norm(input, gamma.reshape({-1}), beta.reshape({-1}), mean, variance, training, 0.1, 1e-5,
+                                     at::globalContext().userEnabledCuDNN());
+        };
         for (const NetworkLayer &layer : modules) {
             switch (layer.kind) {
-            case Kind::Conv: {
-                const torch::Tensor &w = params[tensor], &b = params[tensor + 1];
-                tensor += 2;
-                h = torch::conv2d(h, w.reshape({K * w.size(1), w.size(2), w.size(3), w.size(4)}), b.reshape({-1}),
-                                  at::IntArrayRef(ones), at::IntArrayRef(zeros), at::IntArrayRef(ones), K);
+            case Kind::Conv:
+                h = groupedConv(h, layer.stride, layer.padding, layer.bias);
+                break;
+            case Kind::BatchNorm:
+                h = batchNorm(h);
+                break;
+            case Kind::BlockBegin:
+                blockInputs.push_back(h);
+                break;
+            case Kind::BlockEnd: {
+                torch::Tensor shortcut = blockInputs.back();
+                blockInputs.pop_back();
+                if (layer.outputs > 0)
+                    shortcut = batchNorm(groupedConv(shortcut, layer.stride, 0, false));
+                h = h + shortcut;
                 break;
             }
             case Kind::MaxPool:
                 h = torch::max_pool2d(h, layer.kernel, layer.kernel);
+                break;
+            case Kind::AvgPool:
+                h = h.mean({2, 3}).reshape({B, K, -1}).transpose(0, 1); // [K, B, C]
+                linearLayout = true;
                 break;
             case Kind::Activation:
                 h = activate(h, activation);
@@ -218,6 +248,8 @@ struct PopulationTrainer::Impl
         const torch::Tensor keep = isSgd * (stepCount == 1 ? 0.0 : momentum) + (1.0 - isSgd) * beta1;
         const torch::Tensor take = isSgd + (1.0 - isSgd) * (1.0 - beta1);
         for (size_t i = 0; i < params.size(); ++i) {
+            if (!trainable[i])
+                continue; // BatchNorm running statistics: updated by the forward pass
             torch::Tensor &p = params[i];
             std::vector<int64_t> shape(size_t(p.dim()), 1);
             shape[0] = k();
@@ -238,10 +270,10 @@ PopulationTrainer::PopulationTrainer(const NetworkSpec &network, std::vector<Mod
 {
     WSE_ASSERT(!d->configs.empty());
     const ModelConfig &first = d->configs.front();
-    d->activation = first.activation;
+    d->activation = network.fixedActivation.empty() ? first.activation : network.fixedActivation;
     d->batchSize = first.batchSize;
     for (const ModelConfig &config : d->configs) {
-        if (config.activation != d->activation || config.batchSize != d->batchSize)
+        if ((network.fixedActivation.empty() && config.activation != d->activation) || config.batchSize != d->batchSize)
             throw UsageError("a population needs one activation and one batch size");
         d->dropout.push_back(config.dropout);
         d->anyDropout = d->anyDropout || config.dropout > 0.0;
@@ -270,14 +302,30 @@ PopulationTrainer::PopulationTrainer(const NetworkSpec &network, std::vector<Mod
         std::vector<int64_t> shape = {K};
         shape.insert(shape.end(), tensor.shape.begin(), tensor.shape.end());
         d->params.push_back(torch::empty(shape, torch::kFloat32));
+        d->trainable.push_back(tensor.key.find(".running_") == std::string::npos);
     }
     std::vector<double> lrs, l2, decoupled, sgd;
     for (int64_t i = 0; i < K; ++i) {
         const ModelConfig &config = d->configs[size_t(i)];
         d->generators.push_back(at::detail::createCPUGenerator(uint64_t(config.seed)));
-        for (size_t t = 0; t < d->params.size(); t += 2) {
-            initialiseWeight(d->params[t][i], config.init, d->generators.back());
-            d->params[t + 1][i].fill_(0.01); // every bias 0.01, as the official zoos
+        // The official rules: the init scheme for conv and linear weights, 0.01 for their biases,
+        // BatchNorm weight 1 and bias 0, running mean 0 and variance 1. Draws in tensor order.
+        for (size_t t = 0; t < d->params.size(); ++t) {
+            const std::string &key = architecture.tensors[t].key;
+            torch::Tensor slice = d->params[t][i];
+            const auto endsWith = [](const std::string &text, const std::string &suffix) {
+                return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+            };
+            const bool batchNormWeight = endsWith(key, ".weight") && slice.dim() == 1;
+            const bool batchNormBias = endsWith(key, ".bias") && t > 0 && architecture.tensors[t - 1].shape.size() == 1;
+            if (endsWith(key, ".running_mean") || batchNormBias)
+                slice.fill_(0.0);
+            else if (endsWith(key, ".running_var") || batchNormWeight)
+                slice.fill_(1.0);
+            else if (slice.dim() >= 2)
+                initialiseWeight(slice, config.init, d->generators.back());
+            else
+                slice.fill_(0.01); // every conv and linear bias 0.01, as the official zoos
         }
         if (config.optimizer != "adam" && config.optimizer != "adamw" && config.optimizer != "sgd")
             throw UsageError("unknown optimizer '" + config.optimizer + "'");
@@ -291,9 +339,11 @@ PopulationTrainer::PopulationTrainer(const NetworkSpec &network, std::vector<Mod
     d->l2Decay = perModel(l2);
     d->decoupledDecay = perModel(decoupled);
     d->isSgd = perModel(sgd);
-    for (torch::Tensor &p : d->params) {
-        p = p.to(d->device).set_requires_grad(true);
-        p.mutable_grad() = torch::zeros_like(p);
+    for (size_t t = 0; t < d->params.size(); ++t) {
+        torch::Tensor &p = d->params[t];
+        p = p.to(d->device).set_requires_grad(d->trainable[t]);
+        if (d->trainable[t])
+            p.mutable_grad() = torch::zeros_like(p);
         d->moment1.push_back(torch::zeros_like(p));
         d->moment2.push_back(torch::zeros_like(p));
     }

@@ -34,7 +34,7 @@ struct Population
 
 int64_t imageSideFor(const std::string &architecture)
 {
-    return architecture == "cnn-s" ? 28 : architecture == "cnn-l" ? 32 : 0;
+    return architecture == "cnn-s" ? 28 : architecture == "cnn-l" ? 32 : 0; // resnet-18: any size (adaptive pooling)
 }
 
 Zoo newZoo(const ZooTrainOptions &options, const std::vector<ModelConfig> &configs,

@@ -133,6 +133,10 @@ std::vector<ModelConfig> ZooTrainOptions::expandModels() const
     if (search == "random" && models < 1)
         throw UsageError("a random search needs the number of models (--models N)");
 
+    // The official ResNet ignores model::nlin and model::dropout: ReLU, no dropout, recorded so.
+    const bool resnet = architecture == "resnet-18";
+    const std::vector<std::string> &activationAxis = resnet ? std::vector<std::string>{"relu"} : activations;
+    const std::vector<double> &dropoutAxis = resnet ? std::vector<double>{0.0} : dropouts;
     std::vector<ModelConfig> configs;
     std::mt19937_64 random{uint64_t(searchSeed)};
     std::uniform_int_distribution<int64_t> randomSeed(0, 999999);
@@ -144,14 +148,14 @@ std::vector<ModelConfig> ZooTrainOptions::expandModels() const
     };
     if (search == "random") {
         for (int i = 0; i < models; ++i)
-            add({"", pick(datasets, random), pick(inits, random), pick(activations, random), pick(optimizers, random),
-                 pick(learningRates, random), pick(weightDecays, random), pick(dropouts, random),
+            add({"", pick(datasets, random), pick(inits, random), pick(activationAxis, random), pick(optimizers, random),
+                 pick(learningRates, random), pick(weightDecays, random), pick(dropoutAxis, random),
                  pick(batchSizes, random), seeds.empty() || seedsPerConfig > 0 ? randomSeed(random) : pick(seeds, random)});
         return configs;
     }
     for (const std::string &dataset : datasets)
-        for (const std::string &activation : activations)
-            for (double dropout : dropouts)
+        for (const std::string &activation : activationAxis)
+            for (double dropout : dropoutAxis)
                 for (const std::string &init : inits)
                     for (const std::string &optimizer : optimizers)
                         for (double lr : learningRates)

@@ -24,7 +24,7 @@ struct ModelConfig
 struct ZooTrainOptions
 {
     std::string name = "zoo";
-    std::string architecture = "cnn-s"; // cnn-s, cnn-l, mlp
+    std::string architecture = "cnn-s"; // cnn-s, cnn-l, mlp, resnet-18
     std::vector<std::string> datasets = {"fashion-mnist"};
     std::string dataRoot;               // for datasets that need a folder
     int64_t trainLimit = 0;             // first N training items (0 = all)

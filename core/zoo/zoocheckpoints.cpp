@@ -56,6 +56,15 @@ StateDict exportCheckpoint(const std::string &zooPath, const std::string &modelI
     for (size_t t = 0; t < arch.tensors.size(); ++t) {
         sd.entries.emplace_back(keys[t], TensorBuffer::fromFloat(arch.tensors[t].shape, values));
         values += arch.tensors[t].numel();
+        // BatchNorm's int64 step counter follows its running variance in a PyTorch state_dict. The
+        // zoo stores float weights only; the counter only matters for momentum=None (cumulative
+        // averages), which the zoos do not use, so it is written as 0.
+        if (const std::string counter = batchCounterKey(keys[t]); !counter.empty()) {
+            TensorBuffer steps;
+            steps.dtype = DType::Int64;
+            steps.bytes.assign(sizeof(int64_t), 0);
+            sd.entries.emplace_back(counter, steps);
+        }
     }
     return sd;
 }

@@ -1,4 +1,5 @@
-// CNN-s key names and shapes equal those of the official Model Zoos class, built by PyTorch.
+// CNN-s, CNN-l and ResNet-18 key names and shapes equal those of the official Model Zoos classes,
+// built by PyTorch.
 #include "common/fixtures.h"
 
 #include "zoo/architecture.h"
@@ -15,7 +16,7 @@ static const char *OfficialCnnSmall = R"(
 import json, runpy, sys
 make = runpy.run_path(sys.argv[3])[sys.argv[4]]
 m = make(float(sys.argv[2]), int(sys.argv[1]))
-print(json.dumps([[k, list(v.shape)] for k, v in m.state_dict().items()]))
+print(json.dumps([[k, list(v.shape)] for k, v in m.state_dict().items() if v.is_floating_point()]))
 )";
 
 class TestArchitecture : public QObject
@@ -34,6 +35,8 @@ private Q_SLOTS:
         QTest::newRow("CNN-s, 1 channel, dropout (shifted indices)") << "cnn-s" << 1 << true << 2464;
         QTest::newRow("CNN-l, 3 channels") << "cnn-l" << 3 << false << 10853;
         QTest::newRow("CNN-l, 3 channels, dropout (same indices)") << "cnn-l" << 3 << true << 10853;
+        // 11,173,962 parameters (model-zoo-spec §2.3) + 2 x 4,800 running statistics.
+        QTest::newRow("ResNet-18, 3 channels") << "resnet-18" << 3 << false << 11173962 + 9600;
     }
     void matchesOfficialStateDict()
     {
@@ -43,13 +46,16 @@ private Q_SLOTS:
         QFETCH(int, parameters);
         if (!test::pythonHas("torch"))
             QSKIP("python3-torch is not installed");
-        const NetworkSpec spec = family == "cnn-s" ? cnnSmallSpec(channels) : cnnLargeSpec(channels);
+        const NetworkSpec spec = family == "cnn-s" ? cnnSmallSpec(channels)
+                                 : family == "cnn-l" ? cnnLargeSpec(channels)
+                                                     : resnet18Spec(channels);
         const Architecture ours = spec.architecture(dropout);
         const QJsonArray official =
             QJsonDocument::fromJson(
                 test::runPython(OfficialCnnSmall, {QString::number(channels), dropout ? "0.5" : "0",
                                                    QString(WSE_TEST_DATA) + "/make_official_zoo.py",
-                                                   family == "cnn-s" ? "cnn_s" : "cnn_l"}).toUtf8())
+                                                   family == "cnn-s" ? "cnn_s" : family == "cnn-l" ? "cnn_l" : "resnet18"})
+                    .toUtf8())
                 .array();
         QCOMPARE(size_t(official.size()), ours.tensors.size());
         for (size_t i = 0; i < ours.tensors.size(); ++i) {
@@ -61,6 +67,8 @@ private Q_SLOTS:
             QVERIFY2(ours.tensors[i].shape == shape, qPrintable(QString::fromStdString(ours.tensors[i].key)));
         }
         QCOMPARE(ours.numel(), int64_t(parameters));
+        if (family == "resnet-18")
+            QVERIFY(QString::fromStdString(ours.description).contains("11,173,962 parameters"));
     }
 
     void offsetsFollowStateDictOrder()

@@ -1,8 +1,11 @@
 // The population trainer and the zoo job: models trained together equal the same models trained
 // alone; an interrupted job resumes to the same result; divergence is recorded; all datasets,
 // architectures, searches and presets produce what they promise.
+#include "checkpoint/checkpointfile.h"
 #include "common/error.h"
+#include "common/pythonoracle.h"
 #include "data/datasets.h"
+#include "zoo/zoocheckpoints.h"
 #include "training/populationtrainer.h"
 #include "training/zootrainer.h"
 #include "zoo/zoostore.h"
@@ -92,6 +95,90 @@ private Q_SLOTS:
                 worst = std::max(worst, double(std::fabs(aloneWeights[size_t(j)] - weights[size_t(int64_t(m) * cols + j)])));
             QVERIFY2(worst < 1e-4, qPrintable(QString("model %1 differs by %2").arg(m).arg(worst)));
         }
+    }
+
+    void resnetPopulationEqualsOneAtATimeAndRunsInPyTorch()
+    {
+        if (!haveFashionMnist())
+            QSKIP("dataset-fashion-mnist is not installed");
+        // ResNet-18 (BatchNorm, residual blocks, strided and padded convolutions) on 1x28x28 images.
+        // Models 0 and 2 are the same model: per-model batch statistics and running averages must
+        // keep the models of a population apart exactly.
+        const TrainTestData data = smallData(20, 20);
+        const NetworkSpec spec = networkSpec("resnet-18", 1, 28, 28, 10);
+        const std::vector<ModelConfig> configs = {config("kaiming_normal", "sgd", 1e-2, 0, 1),
+                                                  config("xavier_uniform", "adam", 1e-3, 0, 2),
+                                                  config("kaiming_normal", "sgd", 1e-2, 0, 1)};
+        PopulationTrainer together(spec, configs, data, "cpu");
+        const std::vector<float> initial = together.flatWeights();
+        const Architecture arch = spec.architecture(false);
+        const int64_t cols = together.parameterCount();
+        QCOMPARE(cols, arch.numel());
+        // Official initialisation: BatchNorm weight 1, bias 0, running variance 1; fc.bias 0.01.
+        QCOMPARE(initial[size_t(arch.offsetOf("bn1.weight"))], 1.0f);
+        QCOMPARE(initial[size_t(arch.offsetOf("bn1.bias"))], 0.0f);
+        QCOMPARE(initial[size_t(arch.offsetOf("layer4.1.bn2.running_var") + 5)], 1.0f);
+        QCOMPARE(initial[size_t(arch.offsetOf("fc.bias"))], 0.01f);
+        const auto trained = together.trainEpoch(nullptr, 0, 1, "epoch 1");
+        const std::vector<float> weights = together.flatWeights();
+        QVERIFY(weights[size_t(arch.offsetOf("bn1.running_mean"))] != 0.0f); // updated by the forward passes
+        QVERIFY(std::equal(weights.begin(), weights.begin() + cols, weights.begin() + 2 * cols));
+        QCOMPARE(trained[0].testLoss, trained[2].testLoss);
+        // Alone, the same model follows the same path up to float rounding, which is large here:
+        // PyTorch's own float32 gradients of this ResNet differ from float64 ones by up to 1% in some
+        // tensors (BatchNorm's backward subtracts batch means), and grouped and plain convolutions
+        // round differently. Measured: train loss 1e-4, test loss 3e-3 relative, weights 1e-3.
+        for (size_t m = 0; m < 2; ++m) {
+            PopulationTrainer alone(spec, {configs[m]}, data, "cpu");
+            const auto aloneTrained = alone.trainEpoch(nullptr, 0, 1, "epoch 1");
+            const std::vector<float> aloneWeights = alone.flatWeights();
+            double worst = 0;
+            for (int64_t j = 0; j < cols; ++j)
+                worst = std::max(worst, double(std::fabs(aloneWeights[size_t(j)] - weights[size_t(int64_t(m) * cols + j)])));
+            QVERIFY(std::fabs(aloneTrained[0].trainLoss - trained[m].trainLoss) < 1e-3 * trained[m].trainLoss);
+            QVERIFY(std::fabs(aloneTrained[0].testLoss - trained[m].testLoss) < 3e-2 * trained[m].testLoss);
+            QVERIFY2(worst < 5e-3, qPrintable(QString("model %1 differs by %2").arg(m).arg(worst)));
+        }
+
+        // A ResNet zoo: its checkpoints load strictly into the official class (with the int64
+        // num_batches_tracked buffers) and PyTorch's evaluation gives the accuracy the zoo recorded.
+        if (!test::pythonHas("torch"))
+            QSKIP("python3-torch is not installed");
+        QTemporaryDir dir;
+        ZooTrainOptions options;
+        options.architecture = "resnet-18";
+        options.inits = {"kaiming_uniform"};
+        options.activations = {"tanh"}; // ignored by the official ResNet: recorded as relu
+        options.optimizers = {"adam"};
+        options.seeds = {3};
+        options.epochs = 1;
+        options.trainLimit = 30;
+        options.testLimit = 50;
+        options.device = "cpu";
+        const std::string zooPath = dir.filePath("resnet.h5").toStdString();
+        const Zoo zoo = trainZoo(options, zooPath, {});
+        QCOMPARE(zoo.models.get("activation").text(0), std::string("relu"));
+        const double accuracy = zoo.checkpoints.get("test_acc").number(1);
+        const std::string checkpoint = dir.filePath("resnet.pt").toStdString();
+        writeCheckpoint(checkpoint, exportCheckpoint(zooPath, zoo.models.get(zoocol::ModelId).text(0), 1));
+        const QString evaluate = R"(
+import gzip, runpy, sys, numpy as np, torch
+make = runpy.run_path(sys.argv[2])["resnet18"]
+m = make(0.0, 1)
+m.load_state_dict(torch.load(sys.argv[1]), strict=True)
+m.eval()
+def idx(name, offset):
+    with gzip.open("/usr/share/datasets/fashion-mnist/" + name) as f:
+        return np.frombuffer(f.read(), np.uint8, offset=offset)
+x = torch.tensor(idx("t10k-images-idx3-ubyte.gz", 16)[:50 * 784].reshape(50, 1, 28, 28), dtype=torch.float32)
+y = torch.tensor(idx("t10k-labels-idx1-ubyte.gz", 8)[:50].astype(np.int64))
+with torch.no_grad():
+    print((m((x / 255 - 0.5) / 0.5).argmax(1) == y).double().mean().item())
+)";
+        const double pytorch = test::runPython(evaluate, {QString::fromStdString(checkpoint), QString(WSE_TEST_DATA) + "/make_official_zoo.py"})
+                                   .trimmed()
+                                   .toDouble();
+        QVERIFY2(std::fabs(pytorch - accuracy) < 1e-9, qPrintable(QString("PyTorch %1, zoo %2").arg(pytorch).arg(accuracy)));
     }
 
     void officialInitialisationRules()

@@ -31,6 +31,47 @@ def cnn_l(dropout, channels_in=3):
             self.module_list = nn.ModuleList(layers)
     return CNN3()
 
+class BasicBlock(nn.Module):
+    """torchvision's BasicBlock (expansion 1)."""
+    def __init__(self, inplanes, planes, stride=1):
+        super().__init__()
+        self.conv1 = nn.Conv2d(inplanes, planes, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(planes)
+        self.relu = nn.ReLU(inplace=True)
+        self.conv2 = nn.Conv2d(planes, planes, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(planes)
+        self.downsample = None
+        if stride != 1 or inplanes != planes:
+            self.downsample = nn.Sequential(nn.Conv2d(inplanes, planes, 1, stride, bias=False), nn.BatchNorm2d(planes))
+    def forward(self, x):
+        out = self.relu(self.bn1(self.conv1(x)))
+        out = self.bn2(self.conv2(out))
+        return self.relu(out + (x if self.downsample is None else self.downsample(x)))
+
+def resnet18(dropout=0.0, channels_in=3, classes=10):
+    """The official "Resnet18" (model-zoo-spec §2.3): torchvision's ResNet(BasicBlock, [2, 2, 2, 2])
+    with conv1 3x3 / stride 1 / padding 1 and maxpool = Identity; dropout is ignored."""
+    class ResNet(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv1 = nn.Conv2d(channels_in, 64, 3, 1, 1, bias=False)
+            self.bn1 = nn.BatchNorm2d(64)
+            self.relu = nn.ReLU(inplace=True)
+            self.maxpool = nn.Identity()
+            inplanes = 64
+            for stage, planes in enumerate([64, 128, 256, 512], 1):
+                stride = 1 if stage == 1 else 2
+                blocks = [BasicBlock(inplanes, planes, stride), BasicBlock(planes, planes)]
+                setattr(self, "layer%d" % stage, nn.Sequential(*blocks))
+                inplanes = planes
+            self.avgpool = nn.AdaptiveAvgPool2d((1, 1))
+            self.fc = nn.Linear(512, classes)
+        def forward(self, x):
+            x = self.maxpool(self.relu(self.bn1(self.conv1(x))))
+            x = self.layer4(self.layer3(self.layer2(self.layer1(x))))
+            return self.fc(torch.flatten(self.avgpool(x), 1))
+    return ResNet()
+
 def write_trial(root, index, seed, dropout=0.0, epochs=2, padded=True, case="ok"):
     name = "NN_tune_trainable_ab12c_%05d_%d_seed=%d_2021-07-12_12-44-44" % (index, index, seed)
     d = os.path.join(root, name)
