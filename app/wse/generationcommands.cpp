@@ -31,6 +31,9 @@ void addSampleCommand(CLI::App &app)
     command->add_option("--mode", options->embed.mode, "Encoding/decoding: full or windowed (halo)")->capture_default_str();
     command->add_option("--device", options->embed.device, "auto, cpu or cuda")->capture_default_str();
     command->add_option("--precision", options->embed.precision, "fp32 or bf16 (mixed precision, for CUDA)")->capture_default_str();
+    command->add_option("--bn-condition", options->bnConditionIterations,
+                        "BatchNorm re-estimation passes (batch 32, validation data) for networks with BN")
+        ->capture_default_str();
     command->add_option("-o,--output", options->output, "Zoo file (.h5) of the samples")->required();
     command->callback([options] {
         SampleReport report;
@@ -58,6 +61,9 @@ void addDecodeCommand(CLI::App &app)
     command->add_option("--mode", options->embed.mode, "Encoding/decoding: full or windowed (halo)")->capture_default_str();
     command->add_option("--device", options->embed.device, "auto, cpu or cuda")->capture_default_str();
     command->add_option("--precision", options->embed.precision, "fp32 or bf16 (mixed precision, for CUDA)")->capture_default_str();
+    command->add_option("--bn-condition", options->bnConditionIterations,
+                        "BatchNorm re-estimation passes (batch 32, validation data) for networks with BN")
+        ->capture_default_str();
     command->add_option("-o,--output", options->output, "Zoo file (.h5) of the decoded networks")->required();
     command->callback([options] {
         DecodeReport report;

@@ -107,7 +107,7 @@ DecodeReport decodeCheckpoints(const DecodeOptions &options, ProgressReporter *p
         configs.push_back(source.configOf(ends[report.points[size_t(s)].t > 0.5 ? 1 : 0], id, s));
         configs.back().batchSize = configs.front().batchSize;
     }
-    const NetworkEvaluation evaluation = evaluateNetworks(setup, configs, rows, resolveDevice(options.embed.device));
+    const NetworkEvaluation evaluation = evaluateNetworks(setup, configs, rows, resolveDevice(options.embed.device), options.bnConditionIterations);
     GeneratedZoo out(source, "SANE decodings from " + source.zoo.name,
                      nlohmann::json{{"decoded_from", options.zooPath}, {"encoder", options.encoderPath},
                                     {"encoder_id", source.encoder.id()}, {"from", options.from}, {"to", options.to},

@@ -20,6 +20,7 @@ struct DecodeOptions
     std::string to;    // MODEL:EPOCH for a path; empty for the reconstruction of `from`
     int steps = 5;     // points on the path, endpoints included
     std::string output; // zoo file (.h5)
+    int64_t bnConditionIterations = 200; // BatchNorm re-estimation passes for networks with BN (official example: 200)
     EmbedOptions embed;
 
     static DecodeOptions defaults() { return {}; }

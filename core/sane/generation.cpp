@@ -138,10 +138,14 @@ ZooDatasetSetup generationData(const GenerationSource &source, const std::string
 }
 
 NetworkEvaluation evaluateNetworks(const ZooDatasetSetup &setup, const std::vector<ModelConfig> &configs,
-                                   const std::vector<float> &rows, const std::string &device)
+                                   std::vector<float> &rows, const std::string &device, int64_t bnIterations)
 {
     PopulationTrainer networks(setup.network, configs, setup.data, device);
     networks.setFlatWeights(rows);
+    if (networks.hasBatchNorm() && bnIterations > 0) {
+        networks.conditionBatchNorm(bnIterations);
+        rows = networks.flatWeights();
+    }
     NetworkEvaluation evaluation;
     evaluation.metrics = networks.evaluateInitial();
     for (const ModelMetrics &m : networks.evaluateValidation())

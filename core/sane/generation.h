@@ -47,9 +47,11 @@ struct NetworkEvaluation
 // The zoo's data for one dataset; the validation split is cut to the zoo's test size for quick zoos.
 ZooDatasetSetup generationData(const GenerationSource &source, const std::string &dataset);
 
-// Evaluates networks given as flattened rows (configs share activation and batch size).
+// Evaluates networks given as flattened rows (configs share activation and batch size). Networks
+// with BatchNorm are conditioned first (`bnIterations` passes, sane-spec §8.5): their re-estimated
+// running statistics are written back into `rows`.
 NetworkEvaluation evaluateNetworks(const ZooDatasetSetup &setup, const std::vector<ModelConfig> &configs,
-                                   const std::vector<float> &rows, const std::string &device);
+                                   std::vector<float> &rows, const std::string &device, int64_t bnIterations);
 
 // A zoo of generated networks: one model row each (with provenance columns), checkpoints per epoch.
 class GeneratedZoo

@@ -118,7 +118,7 @@ SampleReport sampleModels(const SampleOptions &options, ProgressReporter *progre
         scratchConfigs.push_back(config);
     }
     const std::string device = resolveDevice(options.embed.device);
-    const NetworkEvaluation evaluation = evaluateNetworks(setup, sampleConfigs, rows, device);
+    const NetworkEvaluation evaluation = evaluateNetworks(setup, sampleConfigs, rows, device, options.bnConditionIterations);
     std::vector<double> fresh;
     {
         PopulationTrainer scratch(setup.network, scratchConfigs, setup.data, device);

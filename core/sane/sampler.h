@@ -27,6 +27,7 @@ struct SampleOptions
     double bandwidth = 0.2;   // KDE bandwidth in latent space
     int64_t seed = 42;
     int finetuneEpochs = 0;   // fine-tune the kept samples with their anchors' recipe
+    int64_t bnConditionIterations = 200; // BatchNorm re-estimation passes for networks with BN (official example: 200)
     EmbedOptions embed;
 
     static SampleOptions defaults() { return {}; }

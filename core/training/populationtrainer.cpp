@@ -7,6 +7,7 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -446,6 +447,25 @@ void PopulationTrainer::setFlatWeights(const std::vector<float> &rows)
         d->moment2[t].zero_();
     }
     d->stepCount = 0;
+}
+
+bool PopulationTrainer::hasBatchNorm() const
+{
+    return std::find(d->trainable.begin(), d->trainable.end(), false) != d->trainable.end();
+}
+
+void PopulationTrainer::conditionBatchNorm(int64_t iterations, int64_t batchSize)
+{
+    if (!hasBatchNorm() || iterations <= 0)
+        return;
+    const ImageDataset &set = d->data.validation.count > 0 ? d->data.validation : d->data.train;
+    const torch::Tensor images = Impl::imagesTensor(set);
+    torch::NoGradGuard noGrad;
+    for (int64_t i = 0; i < iterations; ++i) { // cycles through the split, as a loader would
+        const int64_t start = (i * batchSize) % set.count;
+        const int64_t end = std::min(set.count, start + batchSize);
+        d->forward(images.slice(0, start, end).to(d->device), true, true);
+    }
 }
 
 std::vector<ModelMetrics> PopulationTrainer::evaluateValidation()

@@ -49,6 +49,12 @@ public:
     // Replaces every model's parameters (rows as flatWeights() returns them), e.g. with decoded
     // or sampled networks; optimizer moments are reset. Throws UsageError on a size mismatch.
     void setFlatWeights(const std::vector<float> &rows);
+    // True when the networks have BatchNorm layers (ResNet-18).
+    bool hasBatchNorm() const;
+    // BatchNorm conditioning of generated networks (sane-spec §8.5 step 6): `iterations` forward
+    // passes in training mode over validation batches (the training split when there is none),
+    // no gradient and no weight update, so the running statistics are re-estimated (momentum 0.1).
+    void conditionBatchNorm(int64_t iterations, int64_t batchSize = 32);
     // Accuracy and loss on the validation split (in the test fields), for selecting models.
     std::vector<ModelMetrics> evaluateValidation();
 

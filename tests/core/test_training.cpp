@@ -140,6 +140,32 @@ private Q_SLOTS:
             QVERIFY2(worst < 5e-3, qPrintable(QString("model %1 differs by %2").arg(m).arg(worst)));
         }
 
+        // BatchNorm conditioning (generated networks): running statistics are re-estimated from
+        // validation batches, whatever they were before (0.9^60 of the old values remain).
+        {
+            auto conditionedLoss = [&](float mean, float variance) {
+                PopulationTrainer generated(spec, {configs[0]}, data, "cpu");
+                std::vector<float> row(weights.begin(), weights.begin() + cols);
+                for (const TensorSpec &tensor : arch.tensors)
+                    if (tensor.key.find(".running_") != std::string::npos)
+                        std::fill_n(row.begin() + arch.offsetOf(tensor.key), tensor.numel(),
+                                    tensor.key.find("mean") != std::string::npos ? mean : variance);
+                generated.setFlatWeights(row);
+                generated.conditionBatchNorm(60, 10);
+                const std::vector<float> conditioned = generated.flatWeights();
+                // Only the running statistics change.
+                const int64_t conv = arch.offsetOf("layer3.0.conv2.weight") + 7;
+                if (conditioned[size_t(conv)] != row[size_t(conv)])
+                    return -1.0;
+                return generated.evaluateInitial()[0].testLoss;
+            };
+            PopulationTrainer check(spec, {configs[0]}, data, "cpu");
+            QVERIFY(check.hasBatchNorm());
+            const double fromGarbage = conditionedLoss(5.0f, 10.0f), fromNeutral = conditionedLoss(0.0f, 1.0f);
+            QVERIFY(fromGarbage > 0 && fromNeutral > 0);
+            QVERIFY2(std::fabs(fromGarbage - fromNeutral) < 0.02 * fromNeutral, qPrintable(QString("%1 vs %2").arg(fromGarbage).arg(fromNeutral)));
+        }
+
         // A ResNet zoo: its checkpoints load strictly into the official class (with the int64
         // num_batches_tracked buffers) and PyTorch's evaluation gives the accuracy the zoo recorded.
         if (!test::pythonHas("torch"))
