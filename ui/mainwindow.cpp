@@ -5,6 +5,7 @@
 #include "viewstate.h"
 #include "generate/generationcontroller.h"
 #include "generate/generatemenu.h"
+#include "wizards/trainmenu.h"
 #include "map/layoutcontroller.h"
 #include "map/mapcolumns.h"
 #include "map/mapview.h"
@@ -189,6 +190,7 @@ void MainWindow::buildMenus()
     quit->setShortcut(QKeySequence::Quit);
 
     addGenerateMenu(*this);
+    addTrainMenu(*this);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     QAction *reset = view->addAction(tr("&Reset View"), mMapView, &MapView::resetCamera);

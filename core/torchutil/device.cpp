@@ -32,7 +32,7 @@ std::string resolveDevice(const std::string &requested)
 std::string describeDevice(const std::string &device)
 {
     if (device == "cpu")
-        return "cpu (" + std::to_string(at::get_num_threads()) + " threads)";
+        return "cpu (" + std::to_string(at::get_num_threads()) + (at::get_num_threads() == 1 ? " thread)" : " threads)");
     return device + " (" + std::to_string(torch::cuda::device_count()) + " CUDA devices)";
 }
 

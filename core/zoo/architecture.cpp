@@ -1,6 +1,7 @@
 #include "zoo/architecture.h"
 
 #include "common/error.h"
+#include "common/numbertext.h"
 #include "common/shape.h"
 
 namespace wse {
@@ -54,13 +55,6 @@ void addBatchNorm(Architecture &arch, const std::string &prefix, int64_t channel
         arch.tensors.push_back({prefix + name, {channels}});
 }
 
-std::string withThousands(int64_t value)
-{
-    std::string digits = std::to_string(value);
-    for (int i = int(digits.size()) - 3; i > 0; i -= 3)
-        digits.insert(size_t(i), ",");
-    return digits;
-}
 } // namespace
 
 Architecture NetworkSpec::architecture(bool withDropout) const

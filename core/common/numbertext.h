@@ -1,0 +1,11 @@
+#pragma once
+// Numbers as people read them in messages and summaries.
+#include <cstdint>
+#include <string>
+
+namespace wse {
+
+std::string withThousands(int64_t value); // 11173962 -> "11,173,962"
+std::string byteSize(double bytes);       // 118000 -> "118 KB", 2.5e9 -> "2.5 GB" (decimal units)
+
+} // namespace wse

@@ -1,0 +1,85 @@
+#include "training/zooestimate.h"
+
+#include "common/numbertext.h"
+#include "jobs/progress.h"
+#include "torchutil/device.h"
+#include "training/populationtrainer.h"
+#include "training/zootrainer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <tuple>
+
+namespace wse {
+
+
+std::string ZooEstimate::text() const
+{
+    std::string text = withThousands(models) + " models, " + withThousands(checkpoints) + " checkpoints, " + byteSize(bytes);
+    if (seconds >= 0)
+        text += ", about " + (seconds < 60 ? std::to_string(std::max(1, int(std::lround(seconds)))) + " s" : formatDuration(seconds)) +
+                " on " + describeDevice(device);
+    return text;
+}
+
+ZooEstimate countZoo(const ZooTrainOptions &options)
+{
+    const std::vector<ModelConfig> configs = options.expandModels();
+    ZooEstimate estimate;
+    estimate.models = int64_t(configs.size());
+    int stored = 0;
+    for (int epoch = 0; epoch <= options.epochs; ++epoch)
+        stored += options.storesEpoch(epoch) ? 1 : 0;
+    estimate.checkpoints = estimate.models * stored;
+    return estimate;
+}
+
+ZooEstimate estimateZoo(const ZooTrainOptions &options)
+{
+    ZooEstimate estimate = countZoo(options);
+    useAllCores(); // as the job will (also in a worker thread, whose thread count starts at 1)
+    estimate.device = resolveDevice(options.device);
+    if (estimate.models == 0)
+        return estimate;
+    const std::vector<ModelConfig> configs = options.expandModels();
+    ZooDatasetSetup setup = setupZooDataset(options, configs.front().dataset);
+    estimate.valuesPerCheckpoint = setup.network.architecture(false).numel();
+    estimate.bytes = double(estimate.checkpoints) * double(estimate.valuesPerCheckpoint) * 4.0;
+
+    // Populations as trainZoo forms them: by dataset, activation and batch size, at most
+    // populationSize models each.
+    std::map<std::tuple<std::string, std::string, int>, int64_t> groups;
+    for (const ModelConfig &config : configs)
+        ++groups[{config.dataset, config.activation, config.batchSize}];
+    int64_t populations = 0, largest = 0;
+    for (const auto &group : groups) {
+        populations += (group.second + options.populationSize - 1) / options.populationSize;
+        largest = std::max(largest, std::min<int64_t>(group.second, options.populationSize));
+    }
+    // A probe population of the job's size, on enough images for a few steps.
+    std::vector<ModelConfig> probeConfigs;
+    for (const ModelConfig &config : configs)
+        if (config.dataset == configs.front().dataset && config.activation == configs.front().activation &&
+            config.batchSize == configs.front().batchSize && int64_t(probeConfigs.size()) < largest)
+            probeConfigs.push_back(config);
+    const int64_t trainImages = setup.data.train.count, testImages = setup.data.test.count;
+    const int64_t probeImages = std::min<int64_t>(trainImages, int64_t(configs.front().batchSize) * 5);
+    TrainTestData probeData;
+    probeData.train = setup.data.train.head(probeImages);
+    probeData.test = setup.data.test.head(std::min<int64_t>(testImages, 100));
+    PopulationTrainer probe(setup.network, probeConfigs, probeData, estimate.device);
+    probe.trainEpoch(nullptr, 0, 1, "warm-up"); // first calls allocate and choose kernels
+    const auto start = std::chrono::steady_clock::now();
+    probe.trainEpoch(nullptr, 0, 1, "probe");
+    const double probeSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    // Training scales with training images, evaluation (inside the probe) with test images:
+    // split the probe's time by images seen, a rough but honest upper-bound-ish estimate.
+    const double perImage = probeSeconds / double(probeImages + probeData.test.count);
+    const double perEpoch = perImage * double(trainImages + testImages);
+    estimate.seconds = double(populations) * (double(options.epochs) * perEpoch + double(testImages + trainImages) * perImage / 3.0);
+    return estimate;
+}
+
+} // namespace wse
