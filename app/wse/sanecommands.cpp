@@ -4,6 +4,7 @@
 
 #include "checkpoint/checkpointfile.h"
 #include "common/error.h"
+#include "common/textfile.h"
 #include "sane/saneimport.h"
 #include "sane/sanetrainer.h"
 #include "sane/tokenizer.h"
@@ -55,6 +56,7 @@ struct TrainArguments
 {
     SaneTrainOptions options;
     std::string preset = "small";
+    std::string configPath;
     std::vector<std::string> settings;
 };
 
@@ -89,6 +91,8 @@ void addTrainCommand(CLI::App &sane)
     command->add_option("--zoo", arguments->options.zooPath, "Zoo file (.h5)")->required();
     command->add_option("--preset", arguments->preset, "small (CPU, minutes), tiny (tests), official-cnn, official-resnet")
         ->capture_default_str();
+    command->add_option("--config", arguments->configPath,
+                        "Start from a configuration file (a run's config.json) instead of a preset");
     command->add_option("--set", arguments->settings,
                         "Override a setting, e.g. --set epochs=60 --set window_size=32 (names as in the run's config.json)");
     command->add_option("--device", arguments->options.device, "auto, cpu or cuda")->capture_default_str();
@@ -98,7 +102,9 @@ void addTrainCommand(CLI::App &sane)
     command->add_option("-o,--output", arguments->options.runDir, "Run folder (encoder.pt, log.json, checkpoints)")->required();
     command->callback([arguments] {
         SaneTrainOptions options = arguments->options;
-        options.config = SaneConfig::preset(arguments->preset);
+        options.config = arguments->configPath.empty()
+                             ? SaneConfig::preset(arguments->preset)
+                             : SaneConfig::fromJson(readTextFile(arguments->configPath), arguments->configPath);
         for (const std::string &setting : arguments->settings) {
             const size_t equals = setting.find('=');
             if (equals == std::string::npos)

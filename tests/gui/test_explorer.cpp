@@ -23,6 +23,10 @@
 #include "jobs/jobcentre.h"
 #include "wizards/newzoowizard.h"
 #include "wizards/trainmenu.h"
+#include "wizards/trainsanewizard.h"
+
+#include <QtCharts/QChartView>
+#include <QtCharts/QLineSeries>
 
 #include <QAbstractButton>
 #include <QComboBox>
@@ -192,6 +196,67 @@ private Q_SLOTS:
         QCOMPARE(cli.checkpointCount(), gui.checkpointCount());
         for (int64_t c = 0; c < gui.checkpointCount(); ++c)
             QCOMPARE(cli.checkpoints.get("test_acc").number(c), gui.checkpoints.get("test_acc").number(c));
+    }
+
+    void trainSaneWizardChecksTheSettingsAndOpensTheSaneMap()
+    {
+        if (!QFile::exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"))
+            QSKIP("dataset-fashion-mnist is not installed");
+        ZooTrainOptions training;
+        training.inits = {"kaiming_uniform", "normal"};
+        training.seeds = {1, 2, 3, 4, 5};
+        training.epochs = 1;
+        training.trainLimit = 200;
+        training.testLimit = 50;
+        training.device = "cpu";
+        const QString zoo = mDir.filePath("for-sane.h5");
+        trainZoo(training, zoo.toStdString(), {});
+        MainWindow window;
+        QVERIFY(showScripted(window));
+        QSignalSpy loaded(&window, &MainWindow::documentLoaded);
+        window.openZoo(zoo);
+        QVERIFY(loaded.wait(30000));
+        const QString images = qEnvironmentVariable("WSE_SCREENSHOT_DIR");
+
+        TrainSaneWizard *wizard = openTrainSaneWizard(window);
+        QVERIFY(QTest::qWaitForWindowExposed(wizard));
+        QCOMPARE(wizard->zooPath(), zoo); // the open zoo
+        wizard->findChild<QComboBox *>("preset")->setCurrentText("tiny");
+        // A window longer than the zoo's token sequence is refused on the page, with the limit.
+        wizard->findChild<QLineEdit *>("window_size")->setText("100000");
+        wizard->next();
+        QCOMPARE(wizard->currentId(), 0);
+        QVERIFY2(wizard->pageError().contains("window"), qPrintable(wizard->pageError()));
+        if (!images.isEmpty())
+            wizard->grab().save(images + "/wizard-train-sane-1-window-error.png");
+        wizard->findChild<QLineEdit *>("window_size")->setText("8");
+        wizard->findChild<QLineEdit *>("token_size")->setText("64");
+        wizard->findChild<QLineEdit *>("epochs")->setText("3");
+        wizard->next();
+        QVERIFY2(wizard->currentId() == 1, qPrintable(wizard->pageError()));
+        QVERIFY(wizard->findChild<QLabel *>("summary")->text().contains("parameters"));
+        QVERIFY(wizard->runDir().endsWith("for-sane-sane-tiny"));
+        wizard->findChild<QComboBox *>("device")->setCurrentText("cpu");
+        const QString encoder = wizard->runDir() + "/encoder.pt";
+        wizard->button(QWizard::FinishButton)->click();
+
+        // Training runs in the job centre with its loss curves; then the zoo is embedded.
+        JobEntry *job = jobCentre(window)->jobs().front();
+        QCOMPARE(job->spec().kind, JobSpec::Kind::Sane);
+        QVERIFY(job->command().startsWith("wse sane train --zoo"));
+        QTRY_VERIFY_WITH_TIMEOUT(job->state() == JobEntry::State::Finished, 120000);
+        auto *curves = job->findChild<QChartView *>("lossCurves");
+        QVERIFY(curves);
+        QCOMPARE(curves->chart()->series().size(), 4);
+        QCOMPARE(static_cast<QLineSeries *>(curves->chart()->series().front())->count(), 3); // one point per epoch
+        QTRY_VERIFY_WITH_TIMEOUT(window.document() && window.document()->encoderPath() == encoder &&
+                                     window.document()->hasMap(MapSource::SaneEmbeddings), 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(window.mapSource() == MapSource::SaneEmbeddings, 30000); // shown at once
+        if (!images.isEmpty()) {
+            window.grab().save(images + "/wizard-train-sane-2-finished.png");
+            job->resize(900, 420);
+            job->grab().save(images + "/wizard-train-sane-3-loss-curves.png");
+        }
     }
 
     void jobIsCancelledAndResumed()

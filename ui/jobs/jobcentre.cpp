@@ -3,12 +3,16 @@
 #include "common/error.h"
 #include "common/textfile.h"
 #include "document/backgroundtask.h"
+#include "sane/sanetrainer.h"
 #include "training/zootrainer.h"
 
 #include <QApplication>
 #include <QClipboard>
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QHBoxLayout>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QProgressBar>
@@ -16,18 +20,55 @@
 #include <QScrollArea>
 #include <QSettings>
 #include <QVBoxLayout>
+#include <QtCharts/QChartView>
+#include <QtCharts/QLineSeries>
+#include <QtCharts/QValueAxis>
 
 namespace wse {
 
 namespace {
-const char *UnfinishedKey = "jobs/unfinished"; // "config|output" of jobs not finished yet
+const char *UnfinishedKey = "jobs/unfinished"; // JobSpec::toText() of jobs not finished yet
+
+QString quoted(const QString &text) { return "'" + QString(text).replace("'", "'\\''") + "'"; }
+} // namespace
+
+QString JobSpec::command() const
+{
+    if (kind == Kind::Zoo)
+        return QString("wse zoo train --config %1 -o %2").arg(quoted(config), quoted(output));
+    return QString("wse sane train --zoo %1 --config %2 --device %3 --precision %4 -o %5")
+        .arg(quoted(zoo), quoted(config), device, precision, quoted(output));
 }
 
-JobEntry::JobEntry(const QString &configPath, const QString &outputPath, QWidget *parent)
-    : QWidget(parent), mConfig(configPath), mOutput(outputPath)
+QString JobSpec::toText() const
 {
-    auto *title = new QLabel(QString("<b>%1</b>").arg(QFileInfo(outputPath).fileName().toHtmlEscaped()));
-    title->setToolTip(outputPath);
+    return QString::fromUtf8(QJsonDocument(QJsonObject{{"kind", kind == Kind::Zoo ? "zoo" : "sane"},
+                                                       {"config", config},
+                                                       {"output", output},
+                                                       {"zoo", zoo},
+                                                       {"device", device},
+                                                       {"precision", precision}})
+                                 .toJson(QJsonDocument::Compact));
+}
+
+JobSpec JobSpec::fromText(const QString &text)
+{
+    const QJsonObject o = QJsonDocument::fromJson(text.toUtf8()).object();
+    JobSpec spec;
+    spec.kind = o["kind"].toString() == "sane" ? Kind::Sane : Kind::Zoo;
+    spec.config = o["config"].toString();
+    spec.output = o["output"].toString();
+    spec.zoo = o["zoo"].toString();
+    spec.device = o["device"].toString("auto");
+    spec.precision = o["precision"].toString("fp32");
+    return spec;
+}
+
+JobEntry::JobEntry(const JobSpec &spec, QWidget *parent) : QWidget(parent), mSpec(spec)
+{
+    const QString what = spec.kind == JobSpec::Kind::Zoo ? tr("zoo") : tr("SANE encoder");
+    auto *title = new QLabel(QString("<b>%1</b> (%2)").arg(QFileInfo(spec.output).fileName().toHtmlEscaped(), what));
+    title->setToolTip(spec.output);
     mBar = new QProgressBar;
     mBar->setRange(0, 100);
     mStatus = new QLabel;
@@ -41,7 +82,7 @@ JobEntry::JobEntry(const QString &configPath, const QString &outputPath, QWidget
     commandLine->setReadOnly(true);
     connect(mCancel, &QPushButton::clicked, this, &JobEntry::cancel);
     connect(mResume, &QPushButton::clicked, this, &JobEntry::start);
-    connect(mOpen, &QPushButton::clicked, this, [this] { Q_EMIT openRequested(mOutput); });
+    connect(mOpen, &QPushButton::clicked, this, &JobEntry::finished);
     connect(copy, &QPushButton::clicked, this, [this] { QApplication::clipboard()->setText(command()); });
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(mBar, 1);
@@ -55,16 +96,19 @@ JobEntry::JobEntry(const QString &configPath, const QString &outputPath, QWidget
     layout->addWidget(title);
     layout->addLayout(buttons);
     layout->addWidget(mStatus);
+    if (spec.kind == JobSpec::Kind::Sane) { // live loss curves, from the run's log.json
+        mCurves = new QChartView;
+        mCurves->setObjectName("lossCurves");
+        mCurves->setMinimumHeight(220);
+        mCurves->setRenderHint(QPainter::Antialiasing);
+        layout->addWidget(mCurves);
+        showLossCurves();
+    }
     layout->addLayout(commandRow);
     setState(State::Waiting, tr("waiting"));
 }
 
 JobEntry::~JobEntry() = default; // the task (a child) cancels and waits
-
-QString JobEntry::command() const
-{
-    return QString("wse zoo train --config '%1' -o '%2'").arg(mConfig, mOutput);
-}
 
 QString JobEntry::statusText() const { return mStatus->text(); }
 int JobEntry::percent() const { return mBar->value(); }
@@ -72,8 +116,7 @@ int JobEntry::percent() const { return mBar->value(); }
 void JobEntry::setState(State state, const QString &text)
 {
     mState = state;
-    const bool running = state == State::Running;
-    mCancel->setVisible(running);
+    mCancel->setVisible(state == State::Running);
     mResume->setVisible(state == State::Cancelled || state == State::Interrupted || state == State::Failed);
     mOpen->setVisible(state == State::Finished);
     if (!text.isEmpty())
@@ -81,44 +124,109 @@ void JobEntry::setState(State state, const QString &text)
     Q_EMIT stateChanged();
 }
 
+void JobEntry::showLossCurves()
+{
+    if (!mCurves)
+        return;
+    std::vector<SaneEpochLog> log;
+    try {
+        log = readSaneLog(mSpec.output.toStdString());
+    } catch (const std::exception &) {
+        return; // being written: the next report shows it
+    }
+    auto *chart = new QChart;
+    chart->setTitle(tr("SANE losses per epoch"));
+    auto *axisX = new QValueAxis;
+    axisX->setTitleText(tr("epoch"));
+    axisX->setLabelFormat("%d");
+    auto *axisY = new QValueAxis;
+    axisY->setTitleText(tr("loss"));
+    chart->addAxis(axisX, Qt::AlignBottom);
+    chart->addAxis(axisY, Qt::AlignLeft);
+    double top = 0;
+    const std::pair<QString, double SaneEpochLog::*> curves[] = {{tr("training"), &SaneEpochLog::loss},
+                                                                 {tr("validation"), &SaneEpochLog::valLoss},
+                                                                 {tr("reconstruction"), &SaneEpochLog::reconstruction},
+                                                                 {tr("contrastive"), &SaneEpochLog::contrastive}};
+    for (const auto &[name, field] : curves) {
+        auto *series = new QLineSeries;
+        series->setName(name);
+        for (const SaneEpochLog &epoch : log) {
+            series->append(epoch.epoch, epoch.*field);
+            top = std::max(top, epoch.*field);
+        }
+        chart->addSeries(series);
+        series->attachAxis(axisX);
+        series->attachAxis(axisY);
+    }
+    // Epochs are whole numbers from 1: one tick per epoch up to ten, else ten ticks.
+    const int last = std::max(2, log.empty() ? 2 : log.back().epoch);
+    axisX->setRange(1, last);
+    axisX->setTickCount(last <= 10 ? last : 10);
+    axisY->setRange(0, top > 0 ? top * 1.05 : 1);
+    QChart *old = mCurves->chart();
+    mCurves->setChart(chart);
+    delete old;
+}
+
 void JobEntry::start()
 {
     if (mState == State::Running)
         return;
-    ZooTrainOptions options;
+    std::function<void(ProgressReporter &)> work;
     try {
-        options = ZooTrainOptions::fromJson(readTextFile(mConfig.toStdString()), mConfig.toStdString(), {});
+        const std::string config = readTextFile(mSpec.config.toStdString());
+        const std::string output = mSpec.output.toStdString();
+        if (mSpec.kind == JobSpec::Kind::Zoo) {
+            const ZooTrainOptions options = ZooTrainOptions::fromJson(config, mSpec.config.toStdString(), {});
+            work = [options, output](ProgressReporter &progress) {
+                trainZoo(options, output, [&progress](const ProgressInfo &info) {
+                    std::string stage = info.stage;
+                    if (!info.detail.empty())
+                        stage += ": " + info.detail;
+                    if (info.remainingSeconds >= 0)
+                        stage += " · ETA " + formatDuration(info.remainingSeconds);
+                    progress.report(info.fraction, stage); // throws Cancelled when asked to stop
+                    return true;
+                });
+            };
+        } else {
+            SaneTrainOptions options;
+            options.zooPath = mSpec.zoo.toStdString();
+            options.runDir = output;
+            options.device = mSpec.device.toStdString();
+            options.precision = mSpec.precision.toStdString();
+            options.config = SaneConfig::fromJson(config, mSpec.config.toStdString());
+            work = [options](ProgressReporter &progress) { trainSane(options, &progress); };
+        }
     } catch (const std::exception &error) {
         setState(State::Failed, QString::fromStdString(error.what()));
         return;
     }
-    const std::string output = mOutput.toStdString();
     delete mTask;
-    mTask = new BackgroundTask([options, output](ProgressReporter &progress) {
-        trainZoo(options, output, [&progress](const ProgressInfo &info) {
-            std::string stage = info.stage;
-            if (!info.detail.empty())
-                stage += ": " + info.detail;
-            if (info.remainingSeconds >= 0)
-                stage += " · ETA " + formatDuration(info.remainingSeconds);
-            progress.report(info.fraction, stage);
-            return true; // cancellation comes through `progress` (it throws Cancelled)
-        });
-    }, this);
-    connect(mTask, &BackgroundTask::progressed, this, [this](int percent, const QString &stage) {
+    mTask = new BackgroundTask(work, this);
+    auto curvesShown = std::make_shared<QElapsedTimer>();
+    curvesShown->start();
+    connect(mTask, &BackgroundTask::progressed, this, [this, curvesShown](int percent, const QString &stage) {
         mBar->setValue(percent);
         mStatus->setText(stage);
+        if (curvesShown->elapsed() > 1000) { // log.json grows once per epoch
+            showLossCurves();
+            curvesShown->restart();
+        }
     });
     connect(mTask, &BackgroundTask::finished, this, [this] {
         mBar->setValue(100);
-        setState(State::Finished, tr("finished: %1").arg(mOutput));
-        Q_EMIT openRequested(mOutput);
+        showLossCurves();
+        setState(State::Finished, tr("finished: %1").arg(mSpec.output));
+        Q_EMIT finished();
     });
     connect(mTask, &BackgroundTask::failed, this, [this](const QString &message) { setState(State::Failed, message); });
     connect(mTask, &BackgroundTask::cancelled, this, [this] {
-        setState(State::Cancelled, tr("cancelled at %1% — the zoo keeps every finished epoch; Resume continues").arg(mBar->value()));
+        showLossCurves();
+        setState(State::Cancelled, tr("cancelled at %1% — every finished epoch is kept; Resume continues").arg(mBar->value()));
     });
-    setState(State::Running, tr("starting on %1").arg(QString::fromStdString(options.device)));
+    setState(State::Running, tr("starting"));
     mTask->start();
 }
 
@@ -144,40 +252,64 @@ JobCentre::JobCentre(QWidget *parent) : QDockWidget(tr("Jobs"), parent)
     scroll->setWidget(content);
     setWidget(scroll);
     // Jobs the last session left unfinished: offered for resume.
-    for (const QString &job : QSettings().value(UnfinishedKey).toStringList()) {
-        const QStringList parts = job.split('|');
-        if (parts.size() == 2 && QFileInfo::exists(parts[0]))
-            addEntry(parts[0], parts[1])->markInterrupted();
+    for (const QString &text : QSettings().value(UnfinishedKey).toStringList()) {
+        const JobSpec spec = JobSpec::fromText(text);
+        if (QFileInfo::exists(spec.config))
+            addEntry(spec)->markInterrupted();
     }
-    if (!mJobs.empty())
-        show();
 }
 
 JobCentre::~JobCentre() = default;
 
-JobEntry *JobCentre::addEntry(const QString &configPath, const QString &outputPath)
+JobEntry *JobCentre::addEntry(const JobSpec &spec)
 {
-    auto *entry = new JobEntry(configPath, outputPath);
+    auto *entry = new JobEntry(spec);
     mList->insertWidget(0, entry);
     mJobs.push_back(entry);
-    connect(entry, &JobEntry::openRequested, this, &JobCentre::zooReady);
+    connect(entry, &JobEntry::finished, this, [this, entry] {
+        if (entry->spec().kind == JobSpec::Kind::Zoo)
+            Q_EMIT zooReady(entry->spec().output);
+        else
+            Q_EMIT encoderReady(entry->spec().zoo, entry->spec().output + "/encoder.pt");
+    });
     connect(entry, &JobEntry::stateChanged, this, &JobCentre::remember);
+    return entry;
+}
+
+JobEntry *JobCentre::start(const JobSpec &spec)
+{
+    JobEntry *entry = nullptr;
+    for (JobEntry *existing : mJobs) // the same output again: that entry resumes
+        if (existing->outputPath() == spec.output && existing->spec().kind == spec.kind)
+            entry = existing;
+    if (!entry)
+        entry = addEntry(spec);
+    show();
+    entry->start();
     return entry;
 }
 
 JobEntry *JobCentre::startZooTraining(const ZooTrainOptions &options, const QString &outputPath)
 {
-    const QString configPath = outputPath + ".config.json";
-    writeTextFile(configPath.toStdString(), options.toJson());
-    JobEntry *entry = nullptr;
-    for (JobEntry *existing : mJobs) // the same output again: that entry resumes
-        if (existing->outputPath() == outputPath)
-            entry = existing;
-    if (!entry)
-        entry = addEntry(configPath, outputPath);
-    show();
-    entry->start();
-    return entry;
+    JobSpec spec;
+    spec.config = outputPath + ".config.json";
+    spec.output = outputPath;
+    writeTextFile(spec.config.toStdString(), options.toJson());
+    return start(spec);
+}
+
+JobEntry *JobCentre::startSaneTraining(const QString &zooPath, const SaneConfig &config, const QString &device,
+                                       const QString &precision, const QString &runDir)
+{
+    JobSpec spec;
+    spec.kind = JobSpec::Kind::Sane;
+    spec.config = QString(runDir).remove(QRegularExpression("/+$")) + ".config.json";
+    spec.output = runDir;
+    spec.zoo = zooPath;
+    spec.device = device;
+    spec.precision = precision;
+    writeTextFile(spec.config.toStdString(), config.toJson());
+    return start(spec);
 }
 
 void JobCentre::remember()
@@ -185,7 +317,7 @@ void JobCentre::remember()
     QStringList unfinished;
     for (JobEntry *entry : mJobs)
         if (entry->state() != JobEntry::State::Finished)
-            unfinished << entry->configPath() + "|" + entry->outputPath();
+            unfinished << entry->spec().toText();
     QSettings().setValue(UnfinishedKey, unfinished);
 }
 

@@ -2,6 +2,7 @@
 // The job centre dock: every training job started from the explorer, running or finished, with
 // progress, ETA, device, Cancel / Resume / Open, and the exact `wse` command that reproduces it.
 // Jobs still unfinished when the explorer closes are offered for resume at the next start.
+#include "sane/saneconfig.h"
 #include "training/zootrainoptions.h"
 
 #include <QDockWidget>
@@ -9,6 +10,7 @@
 
 #include <vector>
 
+class QChartView;
 class QLabel;
 class QProgressBar;
 class QPushButton;
@@ -18,6 +20,19 @@ namespace wse {
 
 class BackgroundTask;
 class JobEntry;
+
+// What a job runs: a zoo training (config = the zoo options' JSON) or a SANE training (config = the
+// encoder configuration's JSON, on `zoo`). Everything `wse` needs to run it again.
+struct JobSpec
+{
+    enum class Kind { Zoo, Sane };
+    Kind kind = Kind::Zoo;
+    QString config, output, zoo, device = "auto", precision = "fp32";
+
+    QString command() const;
+    QString toText() const; // for the list of unfinished jobs in the settings
+    static JobSpec fromText(const QString &text); // kind Zoo with an empty config when unreadable
+};
 
 class JobCentre : public QDockWidget
 {
@@ -30,13 +45,19 @@ public:
     // Writes the options next to the output (OUTPUT.config.json: the command's --config) and trains
     // the zoo in the background. Re-running a cancelled or interrupted job resumes it.
     JobEntry *startZooTraining(const ZooTrainOptions &options, const QString &outputPath);
+    // Writes the configuration next to the run folder (RUN_DIR.config.json) and trains the encoder.
+    JobEntry *startSaneTraining(const QString &zooPath, const SaneConfig &config, const QString &device,
+                                const QString &precision, const QString &runDir);
     const std::vector<JobEntry *> &jobs() const { return mJobs; }
 
 Q_SIGNALS:
     void zooReady(const QString &path); // a zoo job finished: the explorer opens it
+    // A SANE job finished: the explorer opens the zoo with the encoder (embeds it, SANE map).
+    void encoderReady(const QString &zooPath, const QString &encoderPath);
 
 private:
-    JobEntry *addEntry(const QString &configPath, const QString &outputPath);
+    JobEntry *addEntry(const JobSpec &spec);
+    JobEntry *start(const JobSpec &spec);
     void remember();
 
     QVBoxLayout *mList = nullptr;
@@ -50,32 +71,34 @@ class JobEntry : public QWidget
 
 public:
     enum class State { Waiting, Running, Finished, Failed, Cancelled, Interrupted };
-    JobEntry(const QString &configPath, const QString &outputPath, QWidget *parent = nullptr);
+    explicit JobEntry(const JobSpec &spec, QWidget *parent = nullptr);
     ~JobEntry() override;
 
     void start();  // also resumes
     void cancel();
     void markInterrupted(); // left unfinished by an earlier session: waits for Resume
     State state() const { return mState; }
-    QString configPath() const { return mConfig; }
-    QString command() const;
-    QString outputPath() const { return mOutput; }
+    const JobSpec &spec() const { return mSpec; }
+    QString command() const { return mSpec.command(); }
+    QString outputPath() const { return mSpec.output; }
     QString statusText() const;
     int percent() const;
 
 Q_SIGNALS:
     void stateChanged();
-    void openRequested(const QString &path);
+    void finished(); // the result is complete
 
 private:
     void setState(State state, const QString &text = {});
+    void showLossCurves(); // SANE jobs: the run's log.json
 
-    QString mConfig, mOutput;
+    JobSpec mSpec;
     State mState = State::Waiting;
     BackgroundTask *mTask = nullptr;
     QProgressBar *mBar = nullptr;
     QLabel *mStatus = nullptr;
     QPushButton *mCancel = nullptr, *mResume = nullptr, *mOpen = nullptr;
+    QChartView *mCurves = nullptr;
 };
 
 } // namespace wse

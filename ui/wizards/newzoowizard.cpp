@@ -1,6 +1,7 @@
 #include "wizards/newzoowizard.h"
 
 #include "common/error.h"
+#include "wizards/pageerror.h"
 #include "data/datasets.h"
 #include "training/zooestimate.h"
 #include "zoo/architecture.h"
@@ -22,15 +23,6 @@
 namespace wse {
 
 namespace {
-
-QLabel *errorLabel()
-{
-    auto *label = new QLabel;
-    label->setStyleSheet("color: #b00020");
-    label->setWordWrap(true);
-    label->setObjectName("pageError");
-    return label;
-}
 
 QListWidget *checkList(const std::vector<std::string> &names, const std::vector<std::string> &checked, const QString &objectName)
 {
@@ -120,7 +112,7 @@ public:
         form->addRow(tr("Folder:"), rootRow);
         form->addRow(tr("Training images (subset):"), w->mTrainLimit);
         form->addRow(tr("Test images (subset):"), w->mTestLimit);
-        w->mDatasetError = errorLabel();
+        w->mDatasetError = pageErrorLabel();
         form->addRow(w->mDatasetError);
         auto update = [w] {
             const DatasetInfo &info = datasetInfo(w->mDataset->currentData().toString().toStdString());
@@ -202,7 +194,7 @@ public:
         w->mModelsCount = new QLabel;
         w->mModelsCount->setObjectName("modelsCount");
         form->addRow(w->mModelsCount);
-        mError = errorLabel();
+        mError = pageErrorLabel();
         form->addRow(mError);
         for (QListWidget *list : {w->mInits, w->mActivations, w->mOptimizers})
             connect(list, &QListWidget::itemChanged, this, [w] { w->updateCount(); });
@@ -296,7 +288,7 @@ public:
         form->addRow(w->mRunSummary);
         form->addRow(w->mEstimate);
         form->addRow(tr("Same job from a shell:"), w->mCommand);
-        mError = errorLabel();
+        mError = pageErrorLabel();
         form->addRow(mError);
         connect(w->mEstimate, &QPushButton::clicked, this, [w] { w->estimateTime(); });
         connect(w->mEpochs, &QSpinBox::valueChanged, this, [w] { w->updateCount(); });
@@ -377,11 +369,7 @@ ZooTrainOptions NewZooWizard::options() const
 
 QString NewZooWizard::outputPath() const { return mOutput->text(); }
 
-QString NewZooWizard::pageError() const
-{
-    const auto *label = currentPage() ? currentPage()->findChild<QLabel *>("pageError") : nullptr;
-    return label ? label->text() : QString();
-}
+QString NewZooWizard::pageError() const { return currentPageError(*this); }
 
 void NewZooWizard::updateCount()
 {

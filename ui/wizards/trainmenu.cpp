@@ -2,9 +2,13 @@
 
 #include "jobs/jobcentre.h"
 #include "mainwindow.h"
+#include "document/zoodocument.h"
 #include "wizards/newzoowizard.h"
+#include "wizards/trainsanewizard.h"
 
 #include <QMenuBar>
+
+#include <memory>
 
 namespace wse {
 
@@ -21,6 +25,18 @@ NewZooWizard *openNewZooWizard(MainWindow &window)
     return wizard;
 }
 
+TrainSaneWizard *openTrainSaneWizard(MainWindow &window)
+{
+    auto *wizard = new TrainSaneWizard(window.document() ? window.document()->path() : QString(), &window);
+    wizard->setAttribute(Qt::WA_DeleteOnClose);
+    QObject::connect(wizard, &QWizard::accepted, &window, [&window, wizard] {
+        jobCentre(window)->startSaneTraining(wizard->zooPath(), wizard->config(), wizard->device(), wizard->precision(),
+                                             wizard->runDir());
+    });
+    wizard->open();
+    return wizard;
+}
+
 void addTrainMenu(MainWindow &window)
 {
     auto *jobs = new JobCentre(&window);
@@ -28,11 +44,23 @@ void addTrainMenu(MainWindow &window)
     if (jobs->jobs().empty())
         jobs->hide();
     QObject::connect(jobs, &JobCentre::zooReady, &window, [&window](const QString &path) { window.openZoo(path); });
+    QObject::connect(jobs, &JobCentre::encoderReady, &window, [&window](const QString &zoo, const QString &encoder) {
+        // Once the zoo is embedded with the new encoder, show its SANE map.
+        auto connection = std::make_shared<QMetaObject::Connection>();
+        *connection = QObject::connect(&window, &MainWindow::documentLoaded, &window, [&window, connection] {
+            QObject::disconnect(*connection);
+            window.setMapSource(MapSource::SaneEmbeddings);
+        });
+        window.openZoo(zoo, encoder);
+    });
 
     QMenu *menu = window.menuBar()->addMenu(QObject::tr("&Train"));
     QAction *newZoo = menu->addAction(QObject::tr("&New Zoo..."), &window, [&window] { openNewZooWizard(window); });
     newZoo->setShortcut(QKeySequence(QObject::tr("Ctrl+Shift+N")));
     newZoo->setStatusTip(QObject::tr("Train a population of networks over variation axes (a new model zoo)"));
+    QAction *sane = menu->addAction(QObject::tr("Train &SANE..."), &window, [&window] { openTrainSaneWizard(window); });
+    sane->setShortcut(QKeySequence(QObject::tr("Ctrl+Shift+T")));
+    sane->setStatusTip(QObject::tr("Train a SANE encoder on a zoo (the open one by default)"));
     menu->addSeparator();
     QAction *showJobs = jobs->toggleViewAction();
     showJobs->setText(QObject::tr("&Jobs"));

@@ -5,11 +5,15 @@ namespace wse {
 class JobCentre;
 class MainWindow;
 class NewZooWizard;
+class TrainSaneWizard;
 
 // Adds the menu and the (hidden until used) job centre; finished zoos open in the window.
 void addTrainMenu(MainWindow &window);
 // Opens the New Zoo wizard (window-modal, returns at once); on Finish its job starts in the job centre.
 NewZooWizard *openNewZooWizard(MainWindow &window);
+// Opens the Train SANE wizard on the open zoo; on Finish the training runs in the job centre and,
+// when it ends, the zoo is embedded with the new encoder (SANE map).
+TrainSaneWizard *openTrainSaneWizard(MainWindow &window);
 JobCentre *jobCentre(MainWindow &window);
 
 } // namespace wse

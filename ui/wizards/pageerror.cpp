@@ -1,0 +1,26 @@
+#include "wizards/pageerror.h"
+
+#include <QLabel>
+#include <QWizard>
+
+namespace wse {
+
+QLabel *pageErrorLabel()
+{
+    auto *label = new QLabel;
+    label->setObjectName("pageError");
+    label->setStyleSheet("color: #b00020");
+    label->setWordWrap(true);
+    label->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    // Room for a three-line message: a word-wrapped label in a form gets one line otherwise.
+    label->setMinimumHeight(label->fontMetrics().lineSpacing() * 3 + 4);
+    return label;
+}
+
+QString currentPageError(const QWizard &wizard)
+{
+    const auto *label = wizard.currentPage() ? wizard.currentPage()->findChild<QLabel *>("pageError") : nullptr;
+    return label ? label->text() : QString();
+}
+
+} // namespace wse
