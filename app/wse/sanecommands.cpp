@@ -148,6 +148,9 @@ void addEmbedCommand(CLI::App &app)
     command->add_option("--precision", arguments->options.precision,
                         "fp32 (parity with the official code) or bf16 (mixed precision, for CUDA)")
         ->capture_default_str();
+    command->add_option("--align", arguments->options.align,
+                        "auto: align checkpoints to the encoder's reference when it was trained aligned; reference; none")
+        ->capture_default_str();
     command->add_option("-o,--output", arguments->output, "Embeddings (.h5, or .csv)")->required();
     command->callback([arguments] {
         if (arguments->zoo.empty() == arguments->checkpoints.empty())

@@ -69,6 +69,8 @@ void SaneEncoder::write(const std::string &path) const
                   {"normalization", normalization.toOfficialJson()},
                   {"architecture", architectureJson(architecture)},
                   {"provenance", provenance}};
+    if (!reference.empty())
+        file.texts.emplace_back("reference_checkpoint", nlohmann::json(reference).dump());
     writeCheckpoint(path, file);
 }
 
@@ -93,6 +95,16 @@ SaneEncoder SaneEncoder::read(const std::string &path)
     encoder.normalization = LayerStandardization::fromOfficialJson(text("normalization"), path);
     encoder.architecture = architectureFromJson(text("architecture"), path);
     encoder.provenance = text("provenance");
+    if (const std::string *reference = file.findText("reference_checkpoint")) {
+        try {
+            encoder.reference = nlohmann::json::parse(*reference).get<std::vector<float>>();
+        } catch (const nlohmann::json::exception &error) {
+            throw FormatError(path, std::string("reference_checkpoint: ") + error.what());
+        }
+        if (int64_t(encoder.reference.size()) != encoder.architecture.numel())
+            throw FormatError(path, "reference_checkpoint has " + std::to_string(encoder.reference.size()) +
+                                        " values for an architecture of " + std::to_string(encoder.architecture.numel()));
+    }
     file.texts.clear();
     file.notes.clear();
     encoder.weights = std::move(file);

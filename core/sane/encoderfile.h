@@ -18,6 +18,7 @@ struct SaneEncoder
     LayerStandardization normalization;
     Architecture architecture; // empty tensors list when unknown (an import without --reference)
     StateDict weights;
+    std::vector<float> reference;  // the checkpoint the training zoo was aligned to (empty: no alignment)
     std::string provenance = "{}"; // JSON: where it came from (import source, training run, split)
 
     // A content hash of weights and configuration: embeddings made with it carry it.

@@ -21,6 +21,17 @@ public:
     // Permutes every hidden layer of a flattened checkpoint in place with fresh random orders.
     void permute(float *row, std::mt19937_64 &random) const;
 
+    // One order per hidden layer: unit r of the result is unit order[r] of the input.
+    using Orders = std::vector<std::vector<int64_t>>;
+    Orders identity() const;
+    void apply(float *row, const Orders &orders) const;
+    // Git re-basin weight matching (sane-spec §2.2): the orders that make `row` closest to
+    // `reference` — coordinate descent over the hidden layers in random order, per layer a linear
+    // assignment maximising the sum of <W_reference, W_row> over every weight touching that layer,
+    // at most `sweeps` sweeps, until no layer improves by more than 1e-12. The search starts from
+    // units sorted by their weight norms, so a neuron-permuted copy of `row` gets the same result.
+    Orders match(const float *row, const float *reference, std::mt19937_64 &random, int sweeps = 100) const;
+
 private:
     struct Layer
     {

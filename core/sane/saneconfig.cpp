@@ -59,7 +59,7 @@ const std::map<std::string, Field> &fields()
         {"lr", field(&SaneConfig::learningRate)}, {"wd", field(&SaneConfig::weightDecay)},
         {"batch_size", field(&SaneConfig::batchSize)}, {"epochs", field(&SaneConfig::epochs)},
         {"checkpoint_every", field(&SaneConfig::checkpointEvery)}, {"seed", field(&SaneConfig::seed)},
-        {"split", field(&SaneConfig::split)},
+        {"split", field(&SaneConfig::split)}, {"align", field(&SaneConfig::align)},
     };
     return table;
 }

@@ -24,6 +24,8 @@ struct SaneConfig
 
     // Data (§2).
     bool includeBatchNorm = false; // tokenise BN parameters (official ignore_bn = false)
+    bool align = false;            // align every model to a reference by weight matching first
+                                   // (official map_to_canonical; CNN-s, CNN-l, MLP)
 
     // Training (§5).
     double gamma = 0.05;        // training::gamma: weight of the contrastive loss

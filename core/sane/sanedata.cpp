@@ -2,10 +2,12 @@
 
 #include "common/error.h"
 #include "jobs/progress.h"
+#include "sane/permutation.h"
 #include "zoo/zoostore.h"
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <random>
 
 namespace wse {
@@ -28,6 +30,54 @@ std::map<std::string, std::string> splitModels(std::vector<std::string> modelIds
         split[modelIds[size_t(i)]] = i < trainEnd ? "train" : i < valEnd ? "val" : "test";
     return split;
 }
+
+namespace {
+
+bool finite(const float *values, int64_t count)
+{
+    return std::all_of(values, values + count, [](float v) { return std::isfinite(v); });
+}
+
+// Official map_to_canonical (sane-spec §2.2): the reference is the last finite checkpoint of the
+// first training model (in the split's order); each model's permutation is matched on its own
+// last finite checkpoint and applied to all its checkpoints. Returns the reference row.
+std::vector<float> alignModels(const Zoo &zoo, int architecture, const std::map<std::string, std::string> &split,
+                               int64_t seed, WeightMatrix &weights)
+{
+    const NeuronPermuter permuter(zoo.architectures[size_t(architecture)]);
+    const Column &weightRows = zoo.checkpoints.get(zoocol::WeightRow);
+    const Column &epochs = zoo.checkpoints.get(zoocol::Epoch);
+    std::map<std::string, std::vector<std::pair<double, int64_t>>> rowsOfModel; // model -> (epoch, row)
+    for (int64_t c = 0; c < zoo.checkpointCount(); ++c)
+        if (zoo.checkpointArchitecture(c) == architecture)
+            rowsOfModel[zoo.checkpointValue(c, zoocol::ModelId)].push_back({epochs.number(c), int64_t(weightRows.number(c))});
+    auto lastFinite = [&](std::vector<std::pair<double, int64_t>> &rows) -> int64_t {
+        std::sort(rows.begin(), rows.end());
+        for (auto it = rows.rbegin(); it != rows.rend(); ++it)
+            if (finite(weights.row(it->second), weights.cols))
+                return it->second;
+        return -1;
+    };
+    std::vector<float> reference;
+    for (auto &[model, rows] : rowsOfModel) // model ids in order; the first training model with a finite checkpoint
+        if (split.at(model) == "train" && reference.empty())
+            if (const int64_t row = lastFinite(rows); row >= 0)
+                reference.assign(weights.row(row), weights.row(row) + weights.cols);
+    if (reference.empty())
+        throw UsageError("alignment: no finite checkpoint in the training split to align to");
+    std::mt19937_64 random{static_cast<uint64_t>(seed)};
+    for (auto &[model, rows] : rowsOfModel) {
+        const int64_t last = lastFinite(rows);
+        if (last < 0)
+            continue; // diverged everywhere: left out later anyway
+        const NeuronPermuter::Orders orders = permuter.match(weights.row(last), reference.data(), random);
+        for (const auto &entry : rows)
+            permuter.apply(weights.values.data() + entry.second * weights.cols, orders);
+    }
+    return reference;
+}
+
+} // namespace
 
 SaneZooData loadSaneZooData(const std::string &zooPath, SaneConfig &config, ProgressReporter *progress)
 {
@@ -53,7 +103,9 @@ SaneZooData loadSaneZooData(const std::string &zooPath, SaneConfig &config, Prog
     data.split = splitModels(ids, config.seed, config.split);
 
     // Finite checkpoints by split (diverged ones would poison the statistics).
-    const WeightMatrix weights = ZooStore::readWeights(zooPath, data.architecture.name);
+    WeightMatrix weights = ZooStore::readWeights(zooPath, data.architecture.name);
+    if (config.align)
+        data.reference = alignModels(zoo, architecture, data.split, config.seed, weights);
     const int64_t rowSize = weights.cols;
     std::vector<int64_t> trainRows, valRows;
     const Column &weightRows = zoo.checkpoints.get(zoocol::WeightRow);

@@ -30,6 +30,7 @@ struct SaneZooData
     std::map<std::string, std::string> split; // model id -> train/val/test
     std::vector<float> trainTokens, valTokens; // [count, N, d_t]
     std::vector<float> trainWeights;           // [trainCount, row] raw, for permuted views
+    std::vector<float> reference;              // config.align: the checkpoint every model was aligned to
     int64_t trainCount = 0, valCount = 0;
     int64_t skippedNonFinite = 0;
 };

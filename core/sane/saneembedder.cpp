@@ -3,8 +3,10 @@
 #include "common/error.h"
 #include "common/parallel.h"
 #include "sane/halo.h"
+#include "sane/permutation.h"
 
 #include <algorithm>
+#include <random>
 
 namespace wse {
 
@@ -38,6 +40,14 @@ SaneEmbedder::SaneEmbedder(const SaneEncoder &encoder, const Architecture &archi
     mModel->setPrecision(options.precision);
     if (mOptions.batchTokens <= 0) // a GPU needs large batches to be busy; a CPU is fastest with cache-sized ones
         mOptions.batchTokens = mModel->device() == "cpu" ? 4096 : 65536;
+    if (options.align != "auto" && options.align != "none" && options.align != "reference")
+        throw UsageError("alignment '" + options.align + "' is not one of: auto, none, reference");
+    if (options.align == "reference" && encoder.reference.empty())
+        throw UsageError("this encoder has no reference checkpoint to align to (it was not trained with align=true)");
+    if (options.align != "none" && !encoder.reference.empty()) {
+        mAligner = std::make_unique<NeuronPermuter>(architecture);
+        mReference = encoder.reference;
+    }
     if (mOptions.content <= 0)
         mOptions.content = std::max<int64_t>(1, encoder.config.windowSize / 2);
     if (mOptions.halo < 0)
@@ -90,8 +100,18 @@ std::vector<float> SaneEmbedder::latents(const float *rows, int64_t count)
     const int64_t n = mLayout->length(), dt = mLayout->tokenSize();
     std::vector<float> tokens(size_t(count * n * dt));
     auto gather = [&](int64_t begin, int64_t end) {
-        for (int64_t i = begin; i < end; ++i)
-            mLayout->tokens(rows + i * mLayout->rowSize(), tokens.data() + i * n * dt);
+        std::vector<float> aligned;
+        std::mt19937_64 random(0); // per checkpoint: the same checkpoint aligns the same way in any batch
+        for (int64_t i = begin; i < end; ++i) {
+            const float *row = rows + i * mLayout->rowSize();
+            if (mAligner) {
+                aligned.assign(row, row + mLayout->rowSize());
+                random.seed(0);
+                mAligner->apply(aligned.data(), mAligner->match(row, mReference.data(), random));
+                row = aligned.data();
+            }
+            mLayout->tokens(row, tokens.data() + i * n * dt);
+        }
     };
     if (mModel->device() == "cpu")
         gather(0, count); // the encoder's own threads use the cores better

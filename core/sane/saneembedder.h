@@ -12,6 +12,8 @@
 
 namespace wse {
 
+class NeuronPermuter;
+
 struct EmbedOptions
 {
     std::string mode = "full"; // full: one pass over all tokens; windowed: halo chunks
@@ -20,6 +22,9 @@ struct EmbedOptions
     int64_t batchTokens = 0;   // tokens per encoder call (several checkpoints or chunks); 0: 4096 on CPU (fastest there), 65536 on CUDA
     std::string device = "auto";
     std::string precision = "fp32"; // or "bf16": mixed precision (CUDA; on CPU only where it has bf16 units)
+    // auto: align each checkpoint to the encoder's reference (weight matching) when the encoder was
+    // trained on an aligned zoo; reference: always (an error without one); none: never.
+    std::string align = "auto";
 
     static EmbedOptions defaults() { return {}; }
 };
@@ -50,6 +55,8 @@ private:
 
     EmbedOptions mOptions;
     std::unique_ptr<TokenLayout> mLayout;
+    std::unique_ptr<NeuronPermuter> mAligner; // set when checkpoints are aligned first
+    std::vector<float> mReference;
     std::unique_ptr<SaneModel> mModel;
 };
 

@@ -203,6 +203,7 @@ std::vector<SaneEpochLog> trainSane(const SaneTrainOptions &options, ProgressRep
         encoder.config = config;
         encoder.normalization = data.normalization;
         encoder.architecture = data.architecture;
+        encoder.reference = data.reference;
         encoder.weights = model.stateDict();
         json split;
         for (const auto &[id, name] : data.split)

@@ -106,6 +106,16 @@ a, b = (torch.load(path)["model"] for path in sys.argv[1:])
 assert a.keys() == b.keys() and len(a) > 0
 assert all(torch.equal(a[k], b[k]) for k in a), "weights differ"
 PY
+# Alignment (official map_to_canonical): training on an aligned zoo stores the reference, and
+# embedding aligns to it (the effect itself is tested in test_sanepipeline).
+"$wse" sane train --zoo "$work/axes.h5" --preset tiny --set epochs=1 --set token_size=64 --set align=true \
+    --device cpu -o "$work/sane-aligned" 2> /dev/null || fail "sane train --set align=true"
+"$wse" embed --sane "$work/sane-aligned/encoder.pt" --align reference --zoo "$work/axes.h5" -o "$work/aligned.csv" 2> /dev/null \
+    || fail "embed --align reference"
+[[ $(wc -l < "$work/aligned.csv") -eq 49 ]] || fail "aligned embeddings"
+"$wse" embed --sane "$work/sane/encoder.pt" --align reference --zoo "$work/axes.h5" -o "$work/x.csv" 2> "$work/noref.txt" \
+    && fail "--align reference without a reference must be refused"
+grep -q "no reference checkpoint" "$work/noref.txt" || fail "alignment error: $(cat "$work/noref.txt")"
 "$wse" embed --sane "$work/sane/encoder.pt" --zoo "$work/axes.h5" -o "$work/emb.h5" 2> "$work/embed.txt"
 grep -q "(48 checkpoints x 8 dimensions)" "$work/embed.txt" || fail "embed: $(cat "$work/embed.txt")"
 "$wse" embed --sane "$work/sane/encoder.pt" --zoo "$work/axes.h5" --mode windowed -o "$work/emb.csv" 2> /dev/null

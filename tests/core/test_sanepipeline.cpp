@@ -10,6 +10,8 @@
 #include "sane/halo.h"
 #include "sane/permutation.h"
 #include "sane/sanedata.h"
+#include "sane/saneembedder.h"
+#include "sane/sanemodel.h"
 #include "sane/sanetrainer.h"
 #include "sane/tokenlayout.h"
 #include "sane/zooembedding.h"
@@ -120,6 +122,77 @@ with torch.no_grad():
         Architecture odd = arch;
         odd.tensors[2].shape = {6, 7, 5, 5}; // inputs that do not follow from the 8 outputs before
         QVERIFY_THROWS_EXCEPTION(UsageError, NeuronPermuter{odd});
+    }
+
+    void weightMatchingUndoesPermutationsAndAlignsModels()
+    {
+        // Networks with Gaussian weights, as after initialisation (generic: no two units alike).
+        const Architecture arch = cnnSmall();
+        const NeuronPermuter permuter(arch);
+        std::mt19937 gaussianSource(11);
+        std::normal_distribution<float> gaussian(0.0f, 0.3f);
+        auto randomRow = [&] {
+            std::vector<float> values(static_cast<size_t>(arch.numel()));
+            for (float &v : values)
+                v = gaussian(gaussianSource);
+            return values;
+        };
+        const std::vector<float> row = randomRow(), otherRow = randomRow();
+        // A permuted copy matched to its original gets its original order back exactly.
+        std::vector<float> permuted = row;
+        std::mt19937_64 random(5);
+        permuter.permute(permuted.data(), random);
+        QVERIFY(permuted != row);
+        const NeuronPermuter::Orders orders = permuter.match(permuted.data(), row.data(), random);
+        std::vector<float> aligned = permuted;
+        permuter.apply(aligned.data(), orders);
+        QCOMPARE(aligned, row);
+        // Another model moves closer to the reference (higher inner product) and keeps its values.
+        const float *other = otherRow.data();
+        std::vector<float> moved = otherRow;
+        permuter.apply(moved.data(), permuter.match(other, row.data(), random));
+        auto dot = [&](const float *a) {
+            double sum = 0;
+            for (size_t i = 0; i < row.size(); ++i)
+                sum += double(a[i]) * row[i];
+            return sum;
+        };
+        QVERIFY2(dot(moved.data()) >= dot(other), qPrintable(QString("%1 < %2").arg(dot(moved.data())).arg(dot(other))));
+        std::vector<float> a = otherRow, b = moved;
+        std::sort(a.begin(), a.end());
+        std::sort(b.begin(), b.end());
+        QCOMPARE(a, b);
+
+        // The embedder aligns checkpoints to the encoder's reference before tokenising: a permuted
+        // copy of a network then gets exactly the original's per-token latents, unaligned it does not.
+        SaneEncoder encoder;
+        encoder.config = SaneConfig::preset("tiny");
+        encoder.config.tokenSize = 64;
+        encoder.config.maxPositions = {128, 8, 32};
+        encoder.architecture = arch;
+        for (const TensorSpec &tensor : arch.tensors)
+            if (tensor.key.find("weight") != std::string::npos)
+                encoder.normalization.layers.push_back({tensor.key, 0.0, 0.3});
+        encoder.weights = SaneModel(encoder.config, "cpu").stateDict();
+        encoder.reference = row;
+        std::vector<float> copy = otherRow;
+        permuter.permute(copy.data(), random);
+        auto latentGap = [&](const std::string &align) {
+            EmbedOptions options;
+            options.device = "cpu";
+            options.align = align;
+            SaneEmbedder embedder(encoder, arch, options);
+            const std::vector<float> original = embedder.latents(otherRow.data(), 1), permutedCopy = embedder.latents(copy.data(), 1);
+            double gap = 0;
+            for (size_t i = 0; i < original.size(); ++i)
+                gap = std::max(gap, double(std::fabs(original[i] - permutedCopy[i])));
+            return gap;
+        };
+        const double alignedGap = latentGap("reference"), unalignedGap = latentGap("none");
+        QVERIFY2(alignedGap == 0.0 && unalignedGap > 1e-3, qPrintable(QString("aligned %1, unaligned %2").arg(alignedGap).arg(unalignedGap)));
+        QCOMPARE(latentGap("auto"), alignedGap); // the encoder has a reference: auto aligns
+        encoder.reference.clear();
+        QVERIFY_THROWS_EXCEPTION(UsageError, latentGap("reference"));
     }
 
     void haloWindowsCoverEveryTokenOnce()

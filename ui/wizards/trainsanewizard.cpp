@@ -32,7 +32,7 @@ QHBoxLayout *pathRow(QLineEdit *edit, QPushButton *browse)
 
 // The settings a user tunes, in the order the issue lists them; the rest stay as the preset has them.
 const char *const Tuned[] = {"token_size", "d_model", "layers", "heads", "latent", "window_size", "gamma", "temperature",
-                             "noise", "permute_view", "dropout", "epochs", "batch_size", "lr", "wd", "split", "seed"};
+                             "noise", "permute_view", "align", "dropout", "epochs", "batch_size", "lr", "wd", "split", "seed"};
 
 } // namespace
 
