@@ -132,15 +132,8 @@ public:
             wizard->mDatasetError->setText(tr("%1 needs the folder that holds its files.").arg(wizard->mDataset->currentText()));
             return false;
         }
-        try {
-            options.trainLimit = options.testLimit = 1;
-            loadDataset(options);
-        } catch (const std::exception &error) {
-            wizard->mDatasetError->setText(QString::fromStdString(error.what()));
-            return false;
-        }
-        wizard->mDatasetError->clear();
-        return true;
+        options.trainLimit = options.testLimit = 1;
+        return pageCheckPasses(wizard->mDatasetError, [&] { loadDataset(options); });
     }
 
 private:
@@ -224,16 +217,10 @@ public:
                 mError->setText(tr("Check at least one %1.").arg(axis));
                 return false;
             }
-        try {
-            const ZooEstimate count = countZoo(wizard->options());
-            if (count.models == 0)
+        return pageCheckPasses(mError, [this] {
+            if (countZoo(wizard->options()).models == 0)
                 throw UsageError("these settings make no model: check at least one value of every axis");
-        } catch (const std::exception &error) {
-            mError->setText(QString::fromStdString(error.what()));
-            return false;
-        }
-        mError->clear();
-        return true;
+        });
     }
 
     QLabel *mError = nullptr;

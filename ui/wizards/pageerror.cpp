@@ -17,6 +17,18 @@ QLabel *pageErrorLabel()
     return label;
 }
 
+bool pageCheckPasses(QLabel *error, const std::function<void()> &check)
+{
+    try {
+        check();
+    } catch (const std::exception &failure) {
+        error->setText(QString::fromStdString(failure.what()));
+        return false;
+    }
+    error->clear();
+    return true;
+}
+
 QString currentPageError(const QWizard &wizard)
 {
     const auto *label = wizard.currentPage() ? wizard.currentPage()->findChild<QLabel *>("pageError") : nullptr;

@@ -3,6 +3,8 @@
 // wrong (the core's message, which names the file, the field or the limit).
 #include <QString>
 
+#include <functional>
+
 class QLabel;
 class QWizard;
 
@@ -10,5 +12,8 @@ namespace wse {
 
 QLabel *pageErrorLabel();                        // add it as a page's last row
 QString currentPageError(const QWizard &wizard); // the current page's message, "" when none
+// Runs a page's check: true when it throws nothing (the label is cleared), else the exception's
+// message goes to `error` and the page is refused.
+bool pageCheckPasses(QLabel *error, const std::function<void()> &check);
 
 } // namespace wse

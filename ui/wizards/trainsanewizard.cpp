@@ -80,7 +80,7 @@ public:
 
     bool validatePage() override
     {
-        try {
+        return pageCheckPasses(mError, [this] {
             SaneConfig config = wizard->config();
             if (!QFileInfo::exists(wizard->zooPath()))
                 throw UsageError("no zoo file at '" + wizard->zooPath().toStdString() + "'");
@@ -92,12 +92,7 @@ public:
                                           .arg(QString::fromStdString(withThousands(config.parameterCount())))
                                           .arg(config.windowSize)
                                           .arg(config.tokenSize));
-        } catch (const std::exception &error) {
-            mError->setText(QString::fromStdString(error.what()));
-            return false;
-        }
-        mError->clear();
-        return true;
+        });
     }
 
     QLabel *mError = nullptr;
