@@ -168,7 +168,7 @@ int main(int argc, char **argv)
                 difference = std::max(difference, double(std::fabs(embeddings.values[i] - reference[i])));
                 scale = std::max(scale, double(std::fabs(reference[i])));
             }
-            const int64_t batch = (device == "cpu" ? 4096 : 65536) / 48;
+            const int64_t batch = defaultBatchTokens(device) / 48; // CNN-s: 48 tokens per checkpoint
             bench::Timing python;
             if (withPython)
                 python = bench::fromText(bench::runPython(

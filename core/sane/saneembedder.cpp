@@ -21,6 +21,11 @@ std::string layoutDifference(const Architecture &expected, const Architecture &g
     return {};
 }
 
+int64_t defaultBatchTokens(const std::string &device)
+{
+    return device == "cpu" ? 4096 : 65536; // a GPU needs large batches to be busy; a CPU is fastest with cache-sized ones
+}
+
 SaneEmbedder::SaneEmbedder(const SaneEncoder &encoder, const Architecture &architecture, const EmbedOptions &options)
     : mOptions(options)
 {
@@ -38,8 +43,8 @@ SaneEmbedder::SaneEmbedder(const SaneEncoder &encoder, const Architecture &archi
         throw UsageError("token size mismatch");
     mModel = std::make_unique<SaneModel>(encoder, options.device);
     mModel->setPrecision(options.precision);
-    if (mOptions.batchTokens <= 0) // a GPU needs large batches to be busy; a CPU is fastest with cache-sized ones
-        mOptions.batchTokens = mModel->device() == "cpu" ? 4096 : 65536;
+    if (mOptions.batchTokens <= 0)
+        mOptions.batchTokens = defaultBatchTokens(mModel->device());
     if (options.align != "auto" && options.align != "none" && options.align != "reference")
         throw UsageError("alignment '" + options.align + "' is not one of: auto, none, reference");
     if (options.align == "reference" && encoder.reference.empty())
@@ -101,12 +106,11 @@ std::vector<float> SaneEmbedder::latents(const float *rows, int64_t count)
     std::vector<float> tokens(size_t(count * n * dt));
     auto gather = [&](int64_t begin, int64_t end) {
         std::vector<float> aligned;
-        std::mt19937_64 random(0); // per checkpoint: the same checkpoint aligns the same way in any batch
         for (int64_t i = begin; i < end; ++i) {
             const float *row = rows + i * mLayout->rowSize();
             if (mAligner) {
                 aligned.assign(row, row + mLayout->rowSize());
-                random.seed(0);
+                std::mt19937_64 random(0); // per checkpoint: it aligns the same way in any batch
                 mAligner->apply(aligned.data(), mAligner->match(row, mReference.data(), random));
                 row = aligned.data();
             }

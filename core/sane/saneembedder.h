@@ -60,6 +60,9 @@ private:
     std::unique_ptr<SaneModel> mModel;
 };
 
+// Tokens per encoder call when EmbedOptions::batchTokens is 0, for a resolved device.
+int64_t defaultBatchTokens(const std::string &device);
+
 // The first layout difference between two architectures ("" when they match in shapes).
 std::string layoutDifference(const Architecture &expected, const Architecture &given);
 

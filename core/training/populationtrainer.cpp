@@ -305,6 +305,9 @@ PopulationTrainer::PopulationTrainer(const NetworkSpec &network, std::vector<Mod
         d->params.push_back(torch::empty(shape, torch::kFloat32));
         d->trainable.push_back(tensor.key.find(".running_") == std::string::npos);
     }
+    const auto endsWith = [](const std::string &text, const std::string &suffix) {
+        return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+    };
     std::vector<double> lrs, l2, decoupled, sgd;
     for (int64_t i = 0; i < K; ++i) {
         const ModelConfig &config = d->configs[size_t(i)];
@@ -314,9 +317,6 @@ PopulationTrainer::PopulationTrainer(const NetworkSpec &network, std::vector<Mod
         for (size_t t = 0; t < d->params.size(); ++t) {
             const std::string &key = architecture.tensors[t].key;
             torch::Tensor slice = d->params[t][i];
-            const auto endsWith = [](const std::string &text, const std::string &suffix) {
-                return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
-            };
             const bool batchNormWeight = endsWith(key, ".weight") && slice.dim() == 1;
             const bool batchNormBias = endsWith(key, ".bias") && t > 0 && architecture.tensors[t - 1].shape.size() == 1;
             if (endsWith(key, ".running_mean") || batchNormBias)

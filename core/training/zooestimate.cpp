@@ -24,9 +24,9 @@ std::string ZooEstimate::text() const
     return text;
 }
 
-ZooEstimate countZoo(const ZooTrainOptions &options)
+namespace {
+ZooEstimate countConfigs(const ZooTrainOptions &options, const std::vector<ModelConfig> &configs)
 {
-    const std::vector<ModelConfig> configs = options.expandModels();
     ZooEstimate estimate;
     estimate.models = int64_t(configs.size());
     int stored = 0;
@@ -35,15 +35,18 @@ ZooEstimate countZoo(const ZooTrainOptions &options)
     estimate.checkpoints = estimate.models * stored;
     return estimate;
 }
+} // namespace
+
+ZooEstimate countZoo(const ZooTrainOptions &options) { return countConfigs(options, options.expandModels()); }
 
 ZooEstimate estimateZoo(const ZooTrainOptions &options)
 {
-    ZooEstimate estimate = countZoo(options);
+    const std::vector<ModelConfig> configs = options.expandModels();
+    ZooEstimate estimate = countConfigs(options, configs);
     useAllCores(); // as the job will (also in a worker thread, whose thread count starts at 1)
     estimate.device = resolveDevice(options.device);
     if (estimate.models == 0)
         return estimate;
-    const std::vector<ModelConfig> configs = options.expandModels();
     ZooDatasetSetup setup = setupZooDataset(options, configs.front().dataset);
     estimate.valuesPerCheckpoint = setup.network.architecture(false).numel();
     estimate.bytes = double(estimate.checkpoints) * double(estimate.valuesPerCheckpoint) * 4.0;
