@@ -2,6 +2,9 @@
 
 #include "document/workspacesession.h"
 #include "document/zoodocument.h"
+#include "filemenu.h"
+#include "selection/selectionactions.h"
+#include "startpage.h"
 #include "viewstate.h"
 #include "generate/generationcontroller.h"
 #include "generate/generatemenu.h"
@@ -28,13 +31,13 @@
 #include <QFileInfo>
 #include <QDir>
 #include <QFutureWatcher>
-#include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QStackedWidget>
 #include <QStatusBar>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
@@ -71,7 +74,11 @@ MainWindow::MainWindow(QWidget *parent)
 {
     setWindowTitle(tr("Weight Space Explorer"));
     mMapView = new MapView(this);
-    setCentralWidget(mMapView);
+    mStartPage = new StartPage(*this);
+    mCentre = new QStackedWidget(this);
+    mCentre->addWidget(mStartPage);
+    mCentre->addWidget(mMapView);
+    setCentralWidget(mCentre);
 
     auto *colourPanel = new MapControls(this);
     mMapBox = colourPanel->mapBox;
@@ -174,21 +181,12 @@ MainWindow::~MainWindow() = default;
 
 void MainWindow::buildMenus()
 {
-    QMenu *file = menuBar()->addMenu(tr("&File"));
-    QAction *open = file->addAction(tr("&Open Zoo..."), this, &MainWindow::chooseAndOpen);
-    open->setShortcut(QKeySequence::Open);
-    QAction *save = file->addAction(tr("&Save Workspace"), this, [this] {
-        saveWorkspaceInteractively(mSession->path());
+    addFileMenu(*this);
+    mSelection = new SelectionActions(*this, mMapView);
+    connect(mMapView, &MapView::selectionChanged, this, [this] {
+        if (mDocument)
+            updateStatus();
     });
-    save->setShortcut(QKeySequence::Save);
-    QAction *saveAs = file->addAction(tr("Save Workspace &As..."), this, [this] { saveWorkspaceInteractively({}); });
-    saveAs->setShortcut(QKeySequence::SaveAs);
-    QAction *exportPng = file->addAction(tr("&Export Figure (PNG, SVG, PDF)..."), this, &MainWindow::exportImage);
-    exportPng->setShortcut(QKeySequence(tr("Ctrl+E")));
-    file->addSeparator();
-    QAction *quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
-    quit->setShortcut(QKeySequence::Quit);
-
     addGenerateMenu(*this);
     addTrainMenu(*this);
 
@@ -200,15 +198,6 @@ void MainWindow::buildMenus()
     trajectories->setChecked(true);
     trajectories->setShortcut(QKeySequence(tr("Ctrl+T")));
     connect(trajectories, &QAction::toggled, mMapView, &MapView::setTrajectoriesVisible);
-}
-
-void MainWindow::chooseAndOpen()
-{
-    const QString path =
-        QFileDialog::getOpenFileName(this, tr("Open Zoo or Workspace"), {},
-                                     tr("Zoos and workspaces (*.h5 *.hdf5);;All files (*)"));
-    if (!path.isEmpty())
-        openZoo(path);
 }
 
 void MainWindow::openZoo(const QString &path, const QString &sane, const QString &zooOverride)
@@ -234,12 +223,14 @@ void MainWindow::openZoo(const QString &path, const QString &sane, const QString
         }
         if (!result.document) {
             mStatusCounts->setText(tr("Could not open %1").arg(path));
+            mStartPage->refresh();
             if (mInteractive)
                 QMessageBox::critical(this, tr("Error Opening Zoo"), result.error);
             Q_EMIT loadFailed(result.error);
             return;
         }
         setDocument(result.document);
+        rememberRecentFile(path);
         Q_EMIT documentLoaded();
     });
     QString file = path;
@@ -255,6 +246,7 @@ void MainWindow::openZoo(const QString &path, const QString &sane, const QString
 void MainWindow::setDocument(std::shared_ptr<ZooDocument> document)
 {
     mDocument = std::move(document);
+    mCentre->setCurrentWidget(mMapView);
     mLayouts->setDocument(mDocument);
     mSession->setDocument(mDocument);
     mGeneration->setDocument(mDocument);
@@ -344,7 +336,8 @@ void MainWindow::showMap()
 {
     const WeightMap &map = mDocument->map(mMapSource);
     const int selected = mMapView->selectedPoint();
-    mMapView->setPoints(map.pca.coordinates);
+    mMapView->setPoints(map.pca.coordinates); // other points: the selection and its undo steps go
+    mSelection->forgetHistory();
     mMapView->setTrajectories(map.trajectories(mDocument->zoo()));
     mMapView->setSelectedPoint(selected);
     updateStatus();
@@ -366,10 +359,13 @@ void MainWindow::updateStatus()
             variance += QStringLiteral("%1PC%2 %3%").arg(i ? " · " : "").arg(i + 1).arg(ratio[i] * 100.0, 0, 'f', 1);
         description += tr(" (%1 of variance)").arg(variance);
     }
-    mStatusCounts->setText(tr("%1 models · %2 checkpoints · map: %3")
+    QString selected;
+    if (!mMapView->selection().empty())
+        selected = tr(" · %1 selected").arg(mMapView->selection().size());
+    mStatusCounts->setText(tr("%1 models · %2 checkpoints%3 · map: %4")
                                .arg(mDocument->zoo().modelCount())
                                .arg(mDocument->zoo().checkpointCount())
-                               .arg(description));
+                               .arg(selected, description));
 }
 
 bool MainWindow::colourBy(const QString &column)
@@ -461,6 +457,15 @@ void MainWindow::selectPoint(int point)
     mDetails->showNeighbours(mDocument->zoo(), neighbours, QString::fromStdString(mapSourceDescription(mMapSource)).toLower());
 }
 
+std::vector<int64_t> MainWindow::selectedCheckpoints() const
+{
+    std::vector<int64_t> checkpoints;
+    if (mDocument)
+        for (int point : mMapView->selection())
+            checkpoints.push_back(mDocument->checkpointOf(mMapSource, point));
+    return checkpoints;
+}
+
 QString MainWindow::hoverCard(int point) const
 {
     if (!mDocument)
@@ -547,32 +552,6 @@ bool MainWindow::showBookmark(const QString &name)
 QString MainWindow::workspacePath() const
 {
     return mSession->path();
-}
-
-void MainWindow::saveWorkspaceInteractively(QString path)
-{
-    if (!mDocument)
-        return;
-    if (path.isEmpty())
-        path = QFileDialog::getSaveFileName(this, tr("Save Workspace"), QFileInfo(mDocument->path()).baseName() + "-workspace.h5",
-                                            tr("Workspaces (*.h5)"));
-    if (path.isEmpty())
-        return;
-    QString error;
-    if (!saveWorkspace(path, &error))
-        QMessageBox::critical(this, tr("Error Saving Workspace"), error);
-}
-
-void MainWindow::exportImage()
-{
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export Figure"), QStringLiteral("map.png"),
-                                                      tr("PNG image of the window (*.png);;SVG vector figure of the map (*.svg);;"
-                                                         "PDF vector figure of the map (*.pdf)"));
-    if (path.isEmpty())
-        return;
-    QString error;
-    if (!exportFigure(path, &error))
-        QMessageBox::critical(this, tr("Error Exporting Figure"), error);
 }
 
 bool MainWindow::exportFigure(const QString &path, QString *error)

@@ -13,6 +13,7 @@ class QLabel;
 class QLineEdit;
 class QProgressBar;
 class QPushButton;
+class QStackedWidget;
 
 namespace wse {
 
@@ -23,6 +24,8 @@ class GenerationController;
 class LegendWidget;
 class MetricChart;
 class MapView;
+class SelectionActions;
+class StartPage;
 class ZooDocument;
 
 class MainWindow : public QMainWindow
@@ -80,7 +83,11 @@ public:
     QString filterError() const;
     int matchingPoints() const; // points of the current map that pass the filter
 
-    void selectPoint(int point); // -1 clears
+    void selectPoint(int point); // -1 clears (the current point, whose details are shown)
+    // The checkpoints selected on the map (box, lasso, Edit menu), in map order.
+    std::vector<int64_t> selectedCheckpoints() const;
+    SelectionActions *selection() const { return mSelection; }
+    StartPage *startPage() const { return mStartPage; }
     const ZooDocument *document() const { return mDocument.get(); }
     MapView *mapView() const { return mMapView; }
     DetailsPanel *detailsPanel() const { return mDetails; }
@@ -93,18 +100,18 @@ Q_SIGNALS:
 private:
     void buildMenus();
     void setDocument(std::shared_ptr<ZooDocument> document);
-    void chooseAndOpen();
-    void exportImage();
     QString hoverCard(int point) const;
     void showMap();
     void updateStatus();
-    void saveWorkspaceInteractively(QString path);
     // The status bar's progress bar and Cancel button, shared by layouts and sampling.
     void showBackgroundWork(bool running);
     void showBackgroundProgress(int percent, const QString &stage);
 
     std::shared_ptr<ZooDocument> mDocument;
     MapView *mMapView = nullptr;
+    QStackedWidget *mCentre = nullptr; // the start page until a zoo is open, then the map
+    StartPage *mStartPage = nullptr;
+    SelectionActions *mSelection = nullptr;
     DetailsPanel *mDetails = nullptr;
     MetricChart *mCurve = nullptr;
     LegendWidget *mLegend = nullptr;

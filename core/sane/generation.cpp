@@ -1,6 +1,7 @@
 #include "sane/generation.h"
 
 #include "analysis/filterexpression.h"
+#include "analysis/selection.h"
 #include "common/error.h"
 #include "sane/saneembedder.h"
 #include "zoo/zoocheckpoints.h"
@@ -96,17 +97,11 @@ std::vector<float> GenerationSource::rows(const std::vector<int64_t> &checkpoint
 
 std::string GenerationSource::sharedValue(const std::vector<int64_t> &checkpoints, const std::string &column) const
 {
-    std::set<std::string> values;
-    for (int64_t c : checkpoints)
-        values.insert(zoo.checkpointValue(c, column));
-    if (values.size() != 1) {
-        std::string list;
-        for (const std::string &v : values)
-            list += (list.empty() ? "" : ", ") + v;
-        throw UsageError("the anchors mix " + column + " values (" + list + "); a generated network needs one: add " + column +
-                         " == \"" + *values.begin() + "\" to the selection");
-    }
-    return *values.begin();
+    std::string problem;
+    const std::string value = wse::sharedValue(zoo, checkpoints, column, &problem);
+    if (!problem.empty())
+        throw UsageError(problem);
+    return value;
 }
 
 ModelConfig GenerationSource::configOf(int64_t checkpoint, const std::string &id, int64_t seed) const

@@ -4,6 +4,7 @@
 
 #include "analysis/filterexpression.h"
 #include "analysis/probe.h"
+#include "analysis/selection.h"
 #include "checkpoint/checkpointfile.h"
 #include "common/error.h"
 #include "jobs/progress.h"
@@ -22,6 +23,7 @@
 #include <QtTest>
 
 #include <cmath>
+#include <map>
 #include <random>
 #include <set>
 
@@ -350,6 +352,42 @@ with torch.no_grad():
         for (double &v : noise)
             v = gaussian(random);
         QVERIFY(ridgeProbe("y", noise, d, y, split).test < 0.1);
+    }
+
+    void mapSelectionAsExpression()
+    {
+        // A selection picked on the map becomes an expression that matches exactly those
+        // checkpoints (sampling anchors, `wse sample --anchors`), whatever the selection.
+        const Zoo zoo = test::makeSyntheticZoo(3, 4, 3);
+        std::map<std::string, Column> columns;
+        auto column = [&](const std::string &name) -> const Column * {
+            if (!columns.count(name))
+                columns.emplace(name, zoo.checkpointColumn(name));
+            return &columns.at(name);
+        };
+        std::mt19937 random(5);
+        for (int trial = 0; trial < 20; ++trial) {
+            std::vector<int64_t> picked;
+            std::vector<bool> wanted(size_t(zoo.checkpointCount()), false);
+            for (int64_t c = 0; c < zoo.checkpointCount(); ++c)
+                if (random() % (trial + 2) == 0) {
+                    picked.push_back(c);
+                    wanted[size_t(c)] = true;
+                }
+            const std::string expression = selectionExpression(zoo, picked);
+            if (picked.empty()) {
+                QVERIFY(expression.empty());
+                continue;
+            }
+            QCOMPARE(FilterExpression::parse(expression).evaluate(column, zoo.checkpointCount()), wanted);
+        }
+        // Anchors must share what a generated network has one of; the problem names the values.
+        std::string problem;
+        QCOMPARE(sharedValue(zoo, {0, 1}, "init", &problem), zoo.checkpointValue(0, "init"));
+        QVERIFY(problem.empty());
+        const int64_t last = zoo.checkpointCount() - 1;
+        QVERIFY(sharedValue(zoo, {0, last}, "init", &problem).empty());
+        QVERIFY2(QString::fromStdString(problem).contains("mix init values (init_0, init_2)"), problem.c_str());
     }
 
     void filterExpressions()

@@ -6,7 +6,10 @@
 
 #include "document/zoodocument.h"
 #include "glcheck.h"
+#include "filemenu.h"
 #include "mainwindow.h"
+#include "selection/selectionactions.h"
+#include "startpage.h"
 #include "map/layoutcontroller.h"
 #include "map/colouring.h"
 #include "map/mapview.h"
@@ -24,6 +27,8 @@
 
 #include <QDockWidget>
 #include <QLabel>
+#include <QStatusBar>
+#include <QUndoStack>
 #include <QPainter>
 #include <QSvgRenderer>
 #include <QProcess>
@@ -366,6 +371,89 @@ private Q_SLOTS:
         QCOMPARE(reopened.mapView()->overlayPointCount(), 5);
         reopened.generation()->exportNetwork("sample-0001", mDir.filePath("again.pt"));
         QVERIFY(QFile::exists(mDir.filePath("again.pt.json")));
+    }
+
+    void selectingOnTheMapIsUndoableAndBecomesAFilter()
+    {
+        MainWindow window;
+        QVERIFY(showScripted(window));
+        // Before a zoo is open the start page shows; opening puts the zoo among the recent files.
+        QVERIFY(window.startPage()->isVisible());
+        QSignalSpy loaded(&window, &MainWindow::documentLoaded);
+        window.openZoo(mZooPath);
+        QVERIFY(loaded.wait(20000));
+        QVERIFY(!window.startPage()->isVisible());
+        QVERIFY(recentFiles().contains(QFileInfo(mZooPath).absoluteFilePath()));
+        QTest::qWait(100);
+        MapView *map = window.mapView();
+        QWidget *viewport = map->viewport();
+        auto inside = [&](const QPolygonF &outline) {
+            std::vector<int> points;
+            for (int i = 0; i < map->pointCount(); ++i)
+                if (outline.containsPoint(map->widgetPositionOf(i), Qt::OddEvenFill))
+                    points.push_back(i);
+            return points;
+        };
+        // (QTest reads QPoint(0, 0) as "the widget's centre": paths start at (1, 1).)
+        auto drag = [&](const QVector<QPoint> &path, Qt::KeyboardModifiers modifiers) {
+            QTest::mousePress(viewport, Qt::LeftButton, modifiers, path.front());
+            for (const QPoint &point : path.mid(1))
+                QTest::mouseMove(viewport, point);
+            QTest::mouseRelease(viewport, Qt::LeftButton, modifiers, path.back());
+        };
+        // Shift-drag a box over the left part (its edge in the widest gap between points): exactly
+        // the points drawn inside are selected.
+        std::vector<int> xs;
+        for (int i = 0; i < map->pointCount(); ++i)
+            xs.push_back(map->widgetPositionOf(i).x());
+        std::sort(xs.begin(), xs.end());
+        size_t gap = 1;
+        for (size_t i = 1; i < xs.size(); ++i)
+            if (xs[i] - xs[i - 1] > xs[gap] - xs[gap - 1])
+                gap = i;
+        const QRect left(QPoint(1, 1), QPoint((xs[gap] + xs[gap - 1]) / 2, viewport->height() - 1));
+        drag({left.topLeft(), left.center(), left.bottomRight()}, Qt::ShiftModifier);
+        const std::vector<int> leftPoints = inside(QPolygonF(QRectF(left)));
+        QVERIFY(!leftPoints.empty() && int(leftPoints.size()) < map->pointCount());
+        QCOMPARE(map->selection(), leftPoints);
+        QVERIFY(window.statusBar()->findChildren<QLabel *>().front()->text().contains(
+            QString("%1 selected").arg(leftPoints.size())));
+        // Ctrl adds a box over the top half; Alt removes it again.
+        const QRect top(QPoint(1, 1), QPoint(viewport->width() - 1, viewport->height() / 2));
+        drag({top.topLeft(), top.bottomRight()}, Qt::ShiftModifier | Qt::ControlModifier);
+        std::vector<int> both = leftPoints, topPoints = inside(QPolygonF(QRectF(top)));
+        both.insert(both.end(), topPoints.begin(), topPoints.end());
+        std::sort(both.begin(), both.end());
+        both.erase(std::unique(both.begin(), both.end()), both.end());
+        QCOMPARE(map->selection(), both);
+        drag({top.topLeft(), top.bottomRight()}, Qt::ShiftModifier | Qt::AltModifier);
+        for (int point : map->selection())
+            QVERIFY(std::find(topPoints.begin(), topPoints.end(), point) == topPoints.end());
+        // Every step undoes and redoes.
+        QUndoStack *undo = window.selection()->undoStack();
+        undo->undo();
+        QCOMPARE(map->selection(), both);
+        undo->undo();
+        QCOMPARE(map->selection(), leftPoints);
+        undo->redo();
+        QCOMPARE(map->selection(), both);
+        // A lasso (a triangle around the left half's points).
+        map->setSelectionTool(SelectionTool::Lasso);
+        const QPolygon triangle({QPoint(1, 1), QPoint(viewport->width() - 1, viewport->height() / 2), QPoint(1, viewport->height() - 1)});
+        drag({triangle[0], triangle[1], triangle[2], triangle[0]}, Qt::ShiftModifier);
+        QCOMPARE(map->selection(), inside(QPolygonF(triangle)));
+
+        // The selection as a filter matches exactly the selected checkpoints.
+        const std::vector<int> lasso = map->selection();
+        window.selection()->filterToSelection();
+        QVERIFY2(window.filterError().isEmpty(), qPrintable(window.filterError()));
+        QCOMPARE(window.matchingPoints(), int(lasso.size()));
+        // A new layout moves the same points: the selection stays; another map clears it.
+        window.setLayoutMethod(ProjectionMethod::Pca);
+        QCOMPARE(map->selection(), lasso);
+        window.setMapSource(MapSource::WeightStatistics);
+        QVERIFY(map->selection().empty());
+        QCOMPARE(undo->count(), 0);
     }
 
     void clickingAPointShowsItsModel()

@@ -1,7 +1,9 @@
 #include "map/mapview.h"
 
 #include <algorithm>
+#include <iterator>
 
+#include "map/selectionoverlay.h"
 #include "viewport/vtkopenglwidget.h"
 
 #include <QMouseEvent>
@@ -83,6 +85,7 @@ MapView::MapView(QWidget *parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(d->widget);
     d->widget->installEventFilter(this);
+    mOverlay = new SelectionOverlay(this);
 
     vtkRenderer *renderer = d->widget->renderer();
     renderer->SetBackground(1.0, 1.0, 1.0);
@@ -173,6 +176,10 @@ void MapView::setPoints(const std::vector<float> &xyz)
     d->lines->GetPointData()->SetScalars(nullptr);
     mSelected = -1;
     d->highlightActor->VisibilityOff();
+    if (!mSelection.empty()) { // other points: the selection does not carry over
+        mSelection.clear();
+        Q_EMIT selectionChanged();
+    }
     resetCamera();
 }
 
@@ -214,19 +221,7 @@ int MapView::pointCount() const { return int(d->xyz.size() / 3); }
 void MapView::setColouring(const Colouring &colouring)
 {
     d->colouring = colouring;
-    vtkNew<vtkUnsignedCharArray> colours;
-    colours->SetName("colour");
-    colours->SetNumberOfComponents(3);
-    colours->SetNumberOfTuples(vtkIdType(colouring.colours.size()));
-    for (size_t i = 0; i < colouring.colours.size(); ++i) {
-        const Rgb &c = colouring.colours[i];
-        const unsigned char rgb[3] = {c.r, c.g, c.b};
-        colours->SetTypedTuple(vtkIdType(i), rgb);
-    }
-    d->points->GetPointData()->SetScalars(colours);
-    d->points->Modified();
-    d->lines->GetPointData()->SetScalars(colours);
-    d->lines->Modified();
+    applyColours();
     if (colouring.categorical) {
         d->scalarBar->VisibilityOff();
     } else {
@@ -235,6 +230,68 @@ void MapView::setColouring(const Colouring &colouring)
         d->scalarBar->VisibilityOn();
     }
     d->widget->requestRender();
+}
+
+void MapView::applyColours()
+{
+    const std::vector<Rgb> &source = d->colouring.colours;
+    std::vector<bool> selected(source.size(), mSelection.empty());
+    for (int point : mSelection)
+        if (size_t(point) < selected.size())
+            selected[size_t(point)] = true;
+    vtkNew<vtkUnsignedCharArray> colours;
+    colours->SetName("colour");
+    colours->SetNumberOfComponents(3);
+    colours->SetNumberOfTuples(vtkIdType(source.size()));
+    for (size_t i = 0; i < source.size(); ++i) {
+        Rgb c = source[i];
+        if (!selected[i]) // faded towards the background, hue kept
+            c = Rgb{uint8_t(c.r / 4 + 191), uint8_t(c.g / 4 + 191), uint8_t(c.b / 4 + 191)};
+        const unsigned char rgb[3] = {c.r, c.g, c.b};
+        colours->SetTypedTuple(vtkIdType(i), rgb);
+    }
+    d->points->GetPointData()->SetScalars(colours);
+    d->points->Modified();
+    d->lines->GetPointData()->SetScalars(colours);
+    d->lines->Modified();
+}
+
+void MapView::setSelection(std::vector<int> points)
+{
+    points.erase(std::remove_if(points.begin(), points.end(), [this](int p) { return p < 0 || p >= pointCount(); }),
+                 points.end());
+    std::sort(points.begin(), points.end());
+    points.erase(std::unique(points.begin(), points.end()), points.end());
+    if (points == mSelection)
+        return;
+    mSelection = std::move(points);
+    applyColours();
+    d->widget->requestRender();
+    Q_EMIT selectionChanged();
+}
+
+std::vector<int> MapView::selectionInOutline(const QPolygonF &outline, SelectionMode mode) const
+{
+    std::vector<int> inside;
+    const std::vector<ProjectedPoint> projected = projectedPoints();
+    for (size_t i = 0; i < projected.size(); ++i)
+        if (!isHidden(int(i)) && outline.containsPoint(projected[i].position, Qt::OddEvenFill))
+            inside.push_back(int(i));
+    std::vector<int> result;
+    switch (mode) {
+    case SelectionMode::Replace:
+        return inside;
+    case SelectionMode::Add:
+        std::set_union(mSelection.begin(), mSelection.end(), inside.begin(), inside.end(), std::back_inserter(result));
+        break;
+    case SelectionMode::Remove:
+        std::set_difference(mSelection.begin(), mSelection.end(), inside.begin(), inside.end(), std::back_inserter(result));
+        break;
+    case SelectionMode::Intersect:
+        std::set_intersection(mSelection.begin(), mSelection.end(), inside.begin(), inside.end(), std::back_inserter(result));
+        break;
+    }
+    return result;
 }
 
 void MapView::setTrajectories(const std::vector<std::vector<int>> &lines)
@@ -369,10 +426,62 @@ void MapView::resetCamera()
     d->widget->requestRender();
 }
 
+bool MapView::dragSelection(QEvent *event)
+{
+    const auto type = event->type();
+    if (type != QEvent::MouseButtonPress && type != QEvent::MouseMove && type != QEvent::MouseButtonRelease)
+        return false;
+    auto *mouse = static_cast<QMouseEvent *>(event);
+    const QPointF position = mouse->position();
+    if (type == QEvent::MouseButtonPress) {
+        if (mouse->button() != Qt::LeftButton || !(mouse->modifiers() & Qt::ShiftModifier))
+            return false;
+        mSelecting = true;
+        mOutline = QPolygonF{position};
+        return true;
+    }
+    if (!mSelecting)
+        return false;
+    if (type == QEvent::MouseMove || mouse->button() == Qt::LeftButton) { // the release point ends the outline
+        if (mTool == SelectionTool::Lasso)
+            mOutline << position;
+        else
+            mOutline = QPolygonF(QRectF(mOutline.front(), position).normalized());
+        mOverlay->showOutline(mOutline);
+    }
+    if (type == QEvent::MouseMove || mouse->button() != Qt::LeftButton)
+        return true;
+    mSelecting = false;
+    mOverlay->showOutline({});
+    const Qt::KeyboardModifiers modifiers = mouse->modifiers();
+    const bool add = modifiers & Qt::ControlModifier, remove = modifiers & Qt::AltModifier;
+    const SelectionMode mode = add && remove ? SelectionMode::Intersect
+                               : add         ? SelectionMode::Add
+                               : remove      ? SelectionMode::Remove
+                                             : SelectionMode::Replace;
+    if (mOutline.boundingRect().width() + mOutline.boundingRect().height() <= 4) {
+        // A Shift-click: the point under the cursor joins (or with Alt leaves) the selection.
+        const int point = pointAt(position.toPoint());
+        std::vector<int> selection = mSelection;
+        if (point >= 0 && !remove)
+            selection.push_back(point);
+        else if (point >= 0)
+            selection.erase(std::remove(selection.begin(), selection.end(), point), selection.end());
+        std::sort(selection.begin(), selection.end());
+        selection.erase(std::unique(selection.begin(), selection.end()), selection.end());
+        Q_EMIT selectionDragged(selection);
+        return true;
+    }
+    Q_EMIT selectionDragged(selectionInOutline(mOutline, mode));
+    return true;
+}
+
 bool MapView::eventFilter(QObject *watched, QEvent *event)
 {
     if (watched != d->widget)
         return QWidget::eventFilter(watched, event);
+    if (dragSelection(event))
+        return true; // not passed to VTK: Shift-drag would pan
     switch (event->type()) {
     case QEvent::MouseButtonPress: {
         auto *mouse = static_cast<QMouseEvent *>(event);

@@ -1,9 +1,12 @@
 #pragma once
 // The 3D scatter plot of a map: one point per checkpoint, coloured per point, with a colour bar
-// for continuous colourings, hover cards, click-to-select and a highlighted selection.
+// for continuous colourings, hover cards, click-to-select (the current point) and a selection of
+// many points made by Shift-dragging a box or a lasso (Ctrl adds, Alt removes, both intersect);
+// unselected points fade while a selection exists.
 #include "map/colouring.h"
 
 #include <QPointF>
+#include <QPolygonF>
 #include <QWidget>
 
 #include <functional>
@@ -12,7 +15,11 @@
 
 namespace wse {
 
+class SelectionOverlay;
 class VtkOpenGLWidget;
+
+enum class SelectionMode { Replace, Add, Remove, Intersect };
+enum class SelectionTool { Box, Lasso };
 
 class MapView : public QWidget
 {
@@ -47,6 +54,16 @@ public:
     int selectedPoint() const { return mSelected; }
     void setSelectedPoint(int index); // -1 clears
 
+    // The selection: sorted point indices. setSelection applies and emits selectionChanged; a
+    // drag on the map only emits selectionDragged with the result, for the owner to apply
+    // (undoably).
+    const std::vector<int> &selection() const { return mSelection; }
+    void setSelection(std::vector<int> points);
+    // The selection after selecting the visible points inside `outline` (widget coordinates).
+    std::vector<int> selectionInOutline(const QPolygonF &outline, SelectionMode mode) const;
+    void setSelectionTool(SelectionTool tool) { mTool = tool; }
+    SelectionTool selectionTool() const { return mTool; }
+
     // The point under a widget position (within a few pixels), or -1.
     int pointAt(const QPoint &position) const;
     // Where point i appears in widget coordinates (for tests and overlays).
@@ -71,12 +88,16 @@ public:
 Q_SIGNALS:
     void pointClicked(int index); // -1 for a click on empty space
     void pointHovered(int index);
+    void selectionChanged();
+    void selectionDragged(const std::vector<int> &selection);
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
     std::vector<ProjectedPoint> project(const std::vector<float> &xyz) const;
+    void applyColours(); // the colouring, faded outside the selection
+    bool dragSelection(QEvent *event); // Shift-drag: true when the event was a selection's
 
     struct Scene;
     std::unique_ptr<Scene> d;
@@ -84,6 +105,11 @@ private:
     int mSelected = -1;
     QPoint mPressPosition;
     bool mPressed = false;
+    std::vector<int> mSelection;
+    SelectionTool mTool = SelectionTool::Box;
+    SelectionOverlay *mOverlay = nullptr;
+    QPolygonF mOutline; // the selection being dragged
+    bool mSelecting = false;
 };
 
 } // namespace wse

@@ -1,0 +1,23 @@
+#pragma once
+// The explorer's File menu: open (zoos, workspaces, recent files, the demo zoo), save the
+// workspace, export figures, quit. Recent files live in the user's settings.
+#include <QString>
+#include <QStringList>
+
+namespace wse {
+
+class MainWindow;
+
+void addFileMenu(MainWindow &window);
+void chooseAndOpen(MainWindow &window);
+void saveWorkspaceInteractively(MainWindow &window, QString path);
+
+// Most recent first, only files that still exist; at most ten.
+QStringList recentFiles();
+void rememberRecentFile(const QString &path);
+
+// The demo zoo run.sh trains (WSE_DEMO_ZOO, else beside the build's binaries, else in the user's
+// data folder), and whether it exists yet.
+QString demoZooPath();
+
+} // namespace wse
