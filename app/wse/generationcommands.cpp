@@ -3,9 +3,11 @@
 #include "terminalprogress.h"
 
 #include "common/error.h"
+#include "common/textfile.h"
 #include "sane/decoder.h"
 #include "sane/sampler.h"
 
+#include <functional>
 #include <iostream>
 #include <memory>
 
@@ -16,35 +18,56 @@ namespace {
 void addSampleCommand(CLI::App &app)
 {
     auto options = std::make_shared<SampleOptions>();
+    auto config = std::make_shared<std::string>();
     CLI::App *command = app.add_subcommand("sample", "Sample new networks around anchor checkpoints with a SANE encoder, "
                                                      "evaluate them and keep the best (writes a zoo file)");
-    command->add_option("--sane", options->encoderPath, "Encoder file")->required();
-    command->add_option("--zoo", options->zooPath, "Zoo file (.h5) the anchors come from")->required();
-    command->add_option("--anchors", options->anchors,
-                        "Filter expression choosing the anchors, e.g. 'test_acc >= 0.8 && activation == \"tanh\"' (default: all)");
-    command->add_option("-n,--count", options->count, "Samples to draw")->capture_default_str();
-    command->add_option("--keep", options->keep, "Samples kept (best validation accuracy)")->capture_default_str();
-    command->add_option("--bandwidth", options->bandwidth, "KDE bandwidth in latent space")->capture_default_str();
-    command->add_option("--seed", options->seed, "Random seed of the draws")->capture_default_str();
-    command->add_option("--finetune", options->finetuneEpochs, "Fine-tune the kept samples for this many epochs")
-        ->capture_default_str();
-    command->add_option("--mode", options->embed.mode, "Encoding/decoding: full or windowed (halo)")->capture_default_str();
-    command->add_option("--device", options->embed.device, "auto, cpu or cuda")->capture_default_str();
-    command->add_option("--precision", options->embed.precision, "fp32 or bf16 (mixed precision, for CUDA)")->capture_default_str();
-    command->add_option("--bn-condition", options->bnConditionIterations,
-                        "BatchNorm re-estimation passes (batch 32, validation data) for networks with BN")
-        ->capture_default_str();
+    command->add_option("--config", *config,
+                        "Sampling configuration (JSON, as the explorer's Sample wizard writes it); flags override it");
+    // Each flag with the field it sets (`field(options)`), so that flags given override the configuration.
+    std::vector<std::pair<CLI::Option *, std::function<void(SampleOptions &)>>> flags;
+    auto flag = [&](const std::string &name, auto field, const std::string &help) {
+        CLI::Option *option = command->add_option(name, field(*options), help)->capture_default_str();
+        flags.emplace_back(option, [options, field](SampleOptions &target) { field(target) = field(*options); });
+    };
+    flag("--sane", [](SampleOptions &o) -> auto & { return o.encoderPath; },
+         "Encoder file (required unless the configuration names it)");
+    flag("--zoo", [](SampleOptions &o) -> auto & { return o.zooPath; },
+         "Zoo file (.h5) the anchors come from (required unless the configuration names it)");
+    flag("--anchors", [](SampleOptions &o) -> auto & { return o.anchors; },
+         "Filter expression choosing the anchors, e.g. 'test_acc >= 0.8 && activation == \"tanh\"' (default: all)");
+    flag("-n,--count", [](SampleOptions &o) -> auto & { return o.count; }, "Samples to draw");
+    flag("--keep", [](SampleOptions &o) -> auto & { return o.keep; }, "Samples kept (best validation accuracy)");
+    flag("--bandwidth", [](SampleOptions &o) -> auto & { return o.bandwidth; }, "KDE bandwidth in latent space");
+    flag("--seed", [](SampleOptions &o) -> auto & { return o.seed; }, "Random seed of the draws");
+    flag("--finetune", [](SampleOptions &o) -> auto & { return o.finetuneEpochs; },
+         "Fine-tune the kept samples for this many epochs");
+    flag("--mode", [](SampleOptions &o) -> auto & { return o.embed.mode; }, "Encoding/decoding: full or windowed (halo)");
+    flag("--device", [](SampleOptions &o) -> auto & { return o.embed.device; }, "auto, cpu or cuda");
+    flag("--precision", [](SampleOptions &o) -> auto & { return o.embed.precision; },
+         "fp32 or bf16 (mixed precision, for CUDA)");
+    flag("--bn-condition", [](SampleOptions &o) -> auto & { return o.bnConditionIterations; },
+         "BatchNorm re-estimation passes (batch 32, validation data) for networks with BN");
     command->add_option("-o,--output", options->output, "Zoo file (.h5) of the samples")->required();
-    command->callback([options] {
+    command->callback([options, config, flags] {
+        SampleOptions run = *options;
+        if (!config->empty()) {
+            run = SampleOptions::fromJson(readTextFile(*config), *config, SampleOptions{});
+            run.output = options->output;
+            for (const auto &[option, copy] : flags)
+                if (option->count() > 0)
+                    copy(run);
+        }
+        if (run.encoderPath.empty() || run.zooPath.empty())
+            throw UsageError("wse sample needs --sane ENCODER.pt and --zoo ZOO.h5 (or a --config that names them)");
         SampleReport report;
         {
             TerminalProgress terminal;
             ProgressReporter progress(terminal.callback());
-            report = sampleModels(*options, &progress);
+            report = sampleModels(run, &progress);
         }
         std::cout << report.toText();
-        std::cerr << "wse: wrote " << options->output << " (" << options->count << " samples, " << options->keep
-                  << " kept; export one with: wse zoo export " << options->output << " --model sample-0000 --epoch 0 -o net.pt)\n";
+        std::cerr << "wse: wrote " << run.output << " (" << run.count << " samples, " << run.keep
+                  << " kept; export one with: wse zoo export " << run.output << " --model sample-0000 --epoch 0 -o net.pt)\n";
     });
 }
 

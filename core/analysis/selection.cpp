@@ -2,6 +2,7 @@
 
 #include <map>
 #include <set>
+#include <sstream>
 
 namespace wse {
 
@@ -14,24 +15,45 @@ std::string quotedText(const std::string &text)
     return quote + text + quote;
 }
 
+// Epochs are whole numbers; anything else keeps every digit it needs.
+std::string numberText(double value)
+{
+    std::ostringstream text;
+    text.precision(17);
+    text << value;
+    return text.str();
+}
+
 } // namespace
 
 std::string selectionExpression(const Zoo &zoo, const std::vector<int64_t> &checkpoints)
 {
-    std::map<std::string, std::set<std::string>, std::greater<>> modelsByEpoch;
-    std::map<std::string, int64_t> epochNumbers;
-    for (int64_t c : checkpoints) {
-        const std::string epoch = zoo.checkpointValue(c, zoocol::Epoch);
-        modelsByEpoch[epoch].insert(zoo.checkpointValue(c, zoocol::ModelId));
-    }
+    // Epochs that select the same models share one clause: a cluster of whole trajectories is
+    // one "epoch in [...] && model_id in [...]".
+    std::map<double, std::set<std::string>> modelsByEpoch;
+    const Column epochs = zoo.checkpointColumn(zoocol::Epoch);
+    for (int64_t c : checkpoints)
+        modelsByEpoch[epochs.number(c)].insert(zoo.checkpointValue(c, zoocol::ModelId));
+    std::map<std::set<std::string>, std::vector<std::string>> epochsByModels;
+    for (const auto &[epoch, models] : modelsByEpoch)
+        epochsByModels[models].push_back(numberText(epoch));
     std::string expression;
-    for (const auto &[epoch, models] : modelsByEpoch) {
+    for (const auto &[models, epochList] : epochsByModels) {
         std::string list;
         for (const std::string &model : models)
             list += (list.empty() ? "" : ", ") + quotedText(model);
+        std::string epochText = epochList.front();
+        if (epochList.size() > 1) {
+            epochText.clear();
+            for (const std::string &epoch : epochList)
+                epochText += (epochText.empty() ? "" : ", ") + epoch;
+            epochText = "in [" + epochText + "]";
+        } else {
+            epochText = "== " + epochText;
+        }
         if (!expression.empty())
             expression += " || ";
-        expression += "(epoch == " + epoch + " && model_id in [" + list + "])";
+        expression += "(epoch " + epochText + " && model_id in [" + list + "])";
     }
     return expression;
 }

@@ -9,8 +9,8 @@
 
 namespace wse {
 
-// An expression matching exactly these checkpoints (grouped by epoch):
-//   (epoch == 5 && model_id in ["a", "b"]) || (epoch == 3 && model_id in ["c"])
+// An expression matching exactly these checkpoints, epochs that pick the same models grouped:
+//   (epoch in [0, 1, 2] && model_id in ["a", "b"]) || (epoch == 3 && model_id in ["c"])
 // Empty for no checkpoints.
 std::string selectionExpression(const Zoo &zoo, const std::vector<int64_t> &checkpoints);
 

@@ -31,6 +31,11 @@ struct SampleOptions
     EmbedOptions embed;
 
     static SampleOptions defaults() { return {}; }
+    // Everything but the output, as `wse sample --config` reads it (keys: encoder, zoo, anchors,
+    // count, keep, bandwidth, seed, finetune_epochs, bn_condition, mode, device, precision).
+    std::string toJson() const;
+    // Keys not given keep `base`'s values; throws FormatError naming `label` and the bad key.
+    static SampleOptions fromJson(const std::string &text, const std::string &label, SampleOptions base);
 };
 
 struct SampleReport

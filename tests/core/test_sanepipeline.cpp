@@ -381,6 +381,15 @@ with torch.no_grad():
             }
             QCOMPARE(FilterExpression::parse(expression).evaluate(column, zoo.checkpointCount()), wanted);
         }
+        // Whole trajectories (every epoch of some models) read as one clause.
+        std::vector<int64_t> trajectories;
+        for (int64_t c = 0; c < zoo.checkpointCount(); ++c)
+            if (zoo.checkpointValue(c, "model_id") == zoo.checkpointValue(0, "model_id") ||
+                zoo.checkpointValue(c, "model_id") == zoo.checkpointValue(zoo.checkpointCount() - 1, "model_id"))
+                trajectories.push_back(c);
+        const QString whole = QString::fromStdString(selectionExpression(zoo, trajectories));
+        QVERIFY2(whole.startsWith("(epoch in [0, 1, 2, 3] && model_id in [") && !whole.contains("||"), qPrintable(whole));
+
         // Anchors must share what a generated network has one of; the problem names the values.
         std::string problem;
         QCOMPARE(sharedValue(zoo, {0, 1}, "init", &problem), zoo.checkpointValue(0, "init"));

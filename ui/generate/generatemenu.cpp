@@ -2,8 +2,8 @@
 
 #include "document/zoodocument.h"
 #include "generate/generationcontroller.h"
-#include "generate/sampledialog.h"
 #include "mainwindow.h"
+#include "wizards/trainmenu.h"
 
 #include <QFileDialog>
 #include <QInputDialog>
@@ -14,22 +14,6 @@
 namespace wse {
 
 namespace {
-
-void sample(MainWindow &window)
-{
-    if (!window.document())
-        return;
-    SampleOptions options;
-    options.count = 20;
-    options.keep = 5;
-    const QString filter = window.filter();
-    const QString anchors = filter.isEmpty()
-                                ? QObject::tr("all %1 checkpoints").arg(window.document()->zoo().checkpointCount())
-                                : QObject::tr("the %1 checkpoints matching %2").arg(window.matchingPoints()).arg(filter);
-    QString error;
-    if (askSampleSettings(&window, anchors, options) && !window.sampleNetworks(options, &error))
-        QMessageBox::warning(&window, QObject::tr("Sample Networks"), error);
-}
 
 void exportNetwork(MainWindow &window)
 {
@@ -62,8 +46,11 @@ void exportNetwork(MainWindow &window)
 void addGenerateMenu(MainWindow &window)
 {
     QMenu *menu = window.menuBar()->addMenu(QObject::tr("&Generate"));
-    QAction *sampleAction = menu->addAction(QObject::tr("&Sample Networks from Matching Checkpoints..."), &window,
-                                            [&window] { sample(window); });
+    QAction *sampleAction = menu->addAction(QObject::tr("&Sample Networks..."), &window, [&window] {
+        if (window.document())
+            openSampleWizard(window);
+    });
+    sampleAction->setStatusTip(QObject::tr("Sample new networks around the selected or matching checkpoints (SANE)"));
     sampleAction->setShortcut(QKeySequence(QObject::tr("Ctrl+G")));
     QAction *decode = menu->addAction(QObject::tr("&Decode Selected Checkpoint"), &window, [&window] {
         QString error;

@@ -139,6 +139,13 @@ void GenerationController::sample(const SampleOptions &options)
     run(pending, [options](ProgressReporter &progress) { return sampleModels(options, &progress).toText(); });
 }
 
+void GenerationController::adoptSamples(const SampleOptions &options, const QString &report)
+{
+    auto pending = std::make_shared<GeneratedNetworks>();
+    pending->options = options;
+    run(pending, [report](ProgressReporter &) { return report.toStdString(); });
+}
+
 void GenerationController::decode(const DecodeOptions &options)
 {
     auto pending = std::make_shared<GeneratedNetworks>();
@@ -160,7 +167,7 @@ QString GenerationController::encoder(QString *error) const
     return path;
 }
 
-QString GenerationController::outputPath(const QString &workspace, const QString &kind) const
+QString GenerationController::freeOutputPath(const QString &workspace, const QString &kind) const
 {
     // Never over an existing file.
     const QFileInfo base(workspace.isEmpty() ? mDocument->path() : workspace);
@@ -178,7 +185,7 @@ bool GenerationController::sampleAround(const QString &filter, SampleOptions opt
     options.encoderPath = encoderPath.toStdString();
     options.zooPath = mDocument->path().toStdString();
     options.anchors = filter.toStdString();
-    options.output = outputPath(workspace, "samples").toStdString();
+    options.output = freeOutputPath(workspace, "samples").toStdString();
     sample(options);
     return true;
 }
@@ -193,7 +200,7 @@ bool GenerationController::decodeCheckpoint(int64_t checkpoint, const QString &w
     options.zooPath = mDocument->path().toStdString();
     options.from = mDocument->zoo().checkpointValue(checkpoint, zoocol::ModelId) + ":" +
                    mDocument->zoo().checkpointValue(checkpoint, zoocol::Epoch);
-    options.output = outputPath(workspace, "decoded").toStdString();
+    options.output = freeOutputPath(workspace, "decoded").toStdString();
     decode(options);
     return true;
 }

@@ -50,6 +50,11 @@ public:
     // False, with the reason, when the document has no SANE encoder file.
     bool sampleAround(const QString &filter, SampleOptions options, const QString &workspace, QString *error);
     bool decodeCheckpoint(int64_t checkpoint, const QString &workspace, QString *error);
+    // Networks sampled elsewhere (a sampling job): embeds options.output and places them.
+    void adoptSamples(const SampleOptions &options, const QString &report);
+    // A file beside `workspace` (or the zoo) for generated networks: <name>-<kind>-<n>.h5, never
+    // an existing one.
+    QString freeOutputPath(const QString &workspace, const QString &kind) const;
     bool isRunning() const;
     void cancel();
 
@@ -76,7 +81,6 @@ Q_SIGNALS:
 
 private:
     QString encoder(QString *error) const;
-    QString outputPath(const QString &workspace, const QString &kind) const;
     void run(std::shared_ptr<GeneratedNetworks> pending, std::function<std::string(ProgressReporter &)> generate);
 
     MapView *mView;

@@ -32,17 +32,26 @@ const char *UnfinishedKey = "jobs/unfinished"; // JobSpec::toText() of jobs not 
 QString quoted(const QString &text) { return "'" + QString(text).replace("'", "'\\''") + "'"; }
 } // namespace
 
+namespace {
+const char *kindName(JobSpec::Kind kind)
+{
+    return kind == JobSpec::Kind::Zoo ? "zoo" : kind == JobSpec::Kind::Sane ? "sane" : "sample";
+}
+} // namespace
+
 QString JobSpec::command() const
 {
     if (kind == Kind::Zoo)
         return QString("wse zoo train --config %1 -o %2").arg(quoted(config), quoted(output));
+    if (kind == Kind::Sample)
+        return QString("wse sample --config %1 -o %2").arg(quoted(config), quoted(output));
     return QString("wse sane train --zoo %1 --config %2 --device %3 --precision %4 -o %5")
         .arg(quoted(zoo), quoted(config), device, precision, quoted(output));
 }
 
 QString JobSpec::toText() const
 {
-    return QString::fromUtf8(QJsonDocument(QJsonObject{{"kind", kind == Kind::Zoo ? "zoo" : "sane"},
+    return QString::fromUtf8(QJsonDocument(QJsonObject{{"kind", kindName(kind)},
                                                        {"config", config},
                                                        {"output", output},
                                                        {"zoo", zoo},
@@ -55,7 +64,10 @@ JobSpec JobSpec::fromText(const QString &text)
 {
     const QJsonObject o = QJsonDocument::fromJson(text.toUtf8()).object();
     JobSpec spec;
-    spec.kind = o["kind"].toString() == "sane" ? Kind::Sane : Kind::Zoo;
+    spec.kind = Kind::Zoo;
+    for (Kind kind : {Kind::Sane, Kind::Sample})
+        if (o["kind"].toString() == kindName(kind))
+            spec.kind = kind;
     spec.config = o["config"].toString();
     spec.output = o["output"].toString();
     spec.zoo = o["zoo"].toString();
@@ -66,7 +78,9 @@ JobSpec JobSpec::fromText(const QString &text)
 
 JobEntry::JobEntry(const JobSpec &spec, QWidget *parent) : QWidget(parent), mSpec(spec)
 {
-    const QString what = spec.kind == JobSpec::Kind::Zoo ? tr("zoo") : tr("SANE encoder");
+    const QString what = spec.kind == JobSpec::Kind::Zoo    ? tr("zoo")
+                         : spec.kind == JobSpec::Kind::Sane ? tr("SANE encoder")
+                                                            : tr("sampled networks");
     auto *title = new QLabel(QString("<b>%1</b> (%2)").arg(QFileInfo(spec.output).fileName().toHtmlEscaped(), what));
     title->setToolTip(spec.output);
     mBar = new QProgressBar;
@@ -190,6 +204,11 @@ void JobEntry::start()
                     return true;
                 });
             };
+        } else if (mSpec.kind == JobSpec::Kind::Sample) {
+            SampleOptions options = SampleOptions::fromJson(config, mSpec.config.toStdString(), {});
+            options.output = output;
+            auto report = mReport = std::make_shared<std::string>();
+            work = [options, report](ProgressReporter &progress) { *report = sampleModels(options, &progress).toText(); };
         } else {
             SaneTrainOptions options;
             options.zooPath = mSpec.zoo.toStdString();
@@ -218,7 +237,9 @@ void JobEntry::start()
     connect(mTask, &BackgroundTask::finished, this, [this] {
         mBar->setValue(100);
         showLossCurves();
-        setState(State::Finished, tr("finished: %1").arg(mSpec.output));
+        if (mReport)
+            mResult = QString::fromStdString(*mReport);
+        setState(State::Finished, tr("finished: %1").arg(mSpec.output) + (mResult.isEmpty() ? QString() : "\n" + mResult.trimmed()));
         Q_EMIT finished();
     });
     connect(mTask, &BackgroundTask::failed, this, [this](const QString &message) { setState(State::Failed, message); });
@@ -267,10 +288,20 @@ JobEntry *JobCentre::addEntry(const JobSpec &spec)
     mList->insertWidget(0, entry);
     mJobs.push_back(entry);
     connect(entry, &JobEntry::finished, this, [this, entry] {
-        if (entry->spec().kind == JobSpec::Kind::Zoo)
-            Q_EMIT zooReady(entry->spec().output);
-        else
-            Q_EMIT encoderReady(entry->spec().zoo, entry->spec().output + "/encoder.pt");
+        const JobSpec &spec = entry->spec();
+        if (spec.kind == JobSpec::Kind::Zoo) {
+            Q_EMIT zooReady(spec.output);
+        } else if (spec.kind == JobSpec::Kind::Sane) {
+            Q_EMIT encoderReady(spec.zoo, spec.output + "/encoder.pt");
+        } else {
+            try {
+                SampleOptions options = SampleOptions::fromJson(readTextFile(spec.config.toStdString()), spec.config.toStdString(), {});
+                options.output = spec.output.toStdString();
+                Q_EMIT samplesReady(options, entry->resultText());
+            } catch (const std::exception &) {
+                // the configuration went missing after the job: nothing to show
+            }
+        }
     });
     connect(entry, &JobEntry::stateChanged, this, &JobCentre::remember);
     return entry;
@@ -309,6 +340,18 @@ JobEntry *JobCentre::startSaneTraining(const QString &zooPath, const SaneConfig 
     spec.device = device;
     spec.precision = precision;
     writeTextFile(spec.config.toStdString(), config.toJson());
+    return start(spec);
+}
+
+JobEntry *JobCentre::startSampling(const SampleOptions &options)
+{
+    JobSpec spec;
+    spec.kind = JobSpec::Kind::Sample;
+    spec.output = QString::fromStdString(options.output);
+    spec.config = spec.output + ".config.json";
+    spec.device = QString::fromStdString(options.embed.device);
+    spec.precision = QString::fromStdString(options.embed.precision);
+    writeTextFile(spec.config.toStdString(), options.toJson());
     return start(spec);
 }
 

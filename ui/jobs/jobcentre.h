@@ -2,12 +2,15 @@
 // The job centre dock: every training job started from the explorer, running or finished, with
 // progress, ETA, device, Cancel / Resume / Open, and the exact `wse` command that reproduces it.
 // Jobs still unfinished when the explorer closes are offered for resume at the next start.
+#include "sane/sampler.h"
 #include "sane/saneconfig.h"
 #include "training/zootrainoptions.h"
 
 #include <QDockWidget>
 #include <QString>
 
+#include <memory>
+#include <string>
 #include <vector>
 
 class QChartView;
@@ -21,11 +24,12 @@ namespace wse {
 class BackgroundTask;
 class JobEntry;
 
-// What a job runs: a zoo training (config = the zoo options' JSON) or a SANE training (config = the
-// encoder configuration's JSON, on `zoo`). Everything `wse` needs to run it again.
+// What a job runs: a zoo training (config = the zoo options' JSON), a SANE training (config = the
+// encoder configuration's JSON, on `zoo`) or sampling networks (config = the sampling options'
+// JSON). Everything `wse` needs to run it again.
 struct JobSpec
 {
-    enum class Kind { Zoo, Sane };
+    enum class Kind { Zoo, Sane, Sample };
     Kind kind = Kind::Zoo;
     QString config, output, zoo, device = "auto", precision = "fp32";
 
@@ -48,12 +52,16 @@ public:
     // Writes the configuration next to the run folder (RUN_DIR.config.json) and trains the encoder.
     JobEntry *startSaneTraining(const QString &zooPath, const SaneConfig &config, const QString &device,
                                 const QString &precision, const QString &runDir);
+    // Writes the options next to their output (OUTPUT.config.json) and samples networks.
+    JobEntry *startSampling(const SampleOptions &options);
     const std::vector<JobEntry *> &jobs() const { return mJobs; }
 
 Q_SIGNALS:
     void zooReady(const QString &path); // a zoo job finished: the explorer opens it
     // A SANE job finished: the explorer opens the zoo with the encoder (embeds it, SANE map).
     void encoderReady(const QString &zooPath, const QString &encoderPath);
+    // A sampling job finished: the explorer shows the networks on the map. `report`: SampleReport's text.
+    void samplesReady(const SampleOptions &options, const QString &report);
 
 private:
     JobEntry *addEntry(const JobSpec &spec);
@@ -83,6 +91,7 @@ public:
     QString outputPath() const { return mSpec.output; }
     QString statusText() const;
     int percent() const;
+    QString resultText() const { return mResult; } // a finished sampling job: its report
 
 Q_SIGNALS:
     void stateChanged();
@@ -99,6 +108,8 @@ private:
     QLabel *mStatus = nullptr;
     QPushButton *mCancel = nullptr, *mResume = nullptr, *mOpen = nullptr;
     QChartView *mCurves = nullptr;
+    QString mResult;
+    std::shared_ptr<std::string> mReport; // written by a sampling job's thread, read when it finished
 };
 
 } // namespace wse

@@ -4,7 +4,9 @@
 #include "mainwindow.h"
 #include "document/zoodocument.h"
 #include "wizards/newzoowizard.h"
+#include "wizards/samplewizard.h"
 #include "wizards/trainsanewizard.h"
+#include "generate/generationcontroller.h"
 
 #include <QMenuBar>
 
@@ -37,6 +39,22 @@ TrainSaneWizard *openTrainSaneWizard(MainWindow &window)
     return wizard;
 }
 
+SampleWizard *openSampleWizard(MainWindow &window)
+{
+    SampleContext context;
+    context.zoo = &window.document()->zoo();
+    context.zooPath = window.document()->path();
+    context.encoderPath = window.document()->encoderPath();
+    context.filter = window.filter();
+    context.selected = window.selectedCheckpoints();
+    context.defaultOutput = window.generation()->freeOutputPath(window.workspacePath(), "samples");
+    auto *wizard = new SampleWizard(context, &window);
+    wizard->setAttribute(Qt::WA_DeleteOnClose);
+    QObject::connect(wizard, &QWizard::accepted, &window, [&window, wizard] { jobCentre(window)->startSampling(wizard->options()); });
+    wizard->open();
+    return wizard;
+}
+
 void addTrainMenu(MainWindow &window)
 {
     auto *jobs = new JobCentre(&window);
@@ -52,6 +70,14 @@ void addTrainMenu(MainWindow &window)
             window.setMapSource(MapSource::SaneEmbeddings);
         });
         window.openZoo(zoo, encoder);
+    });
+
+    QObject::connect(jobs, &JobCentre::samplesReady, &window, [&window](const SampleOptions &options, const QString &report) {
+        if (!window.document() || window.document()->path().toStdString() != options.zooPath)
+            return; // another zoo is open now: the networks stay in their file
+        window.generation()->adoptSamples(options, report);
+        if (window.mapSource() != MapSource::SaneEmbeddings && window.document()->hasMap(MapSource::SaneEmbeddings))
+            window.setMapSource(MapSource::SaneEmbeddings); // where generated networks are placed
     });
 
     QMenu *menu = window.menuBar()->addMenu(QObject::tr("&Train"));

@@ -1,0 +1,246 @@
+// A new user's first session, all from the start page and the wizards, under Xvfb: grow a zoo on
+// the UCI digits, train a SANE encoder on it (the zoo is then embedded and its SANE map shown),
+// project it with t-SNE, colour by accuracy, select the best cluster with a box, and sample 10
+// networks from it that appear on the map. The sampling job's command, run from a shell, gives the
+// same networks. Screenshots of every step go to $WSE_SCREENSHOT_DIR (docs/images/walkthrough-*).
+#include "scriptedwindow.h"
+
+#include "document/zoodocument.h"
+#include "generate/generationcontroller.h"
+#include "glcheck.h"
+#include "jobs/jobcentre.h"
+#include "mainwindow.h"
+#include "map/layoutcontroller.h"
+#include "map/mapview.h"
+#include "startpage.h"
+#include "viewport/vtkopenglwidget.h"
+#include "wizards/newzoowizard.h"
+#include "wizards/samplewizard.h"
+#include "wizards/trainmenu.h"
+#include "wizards/trainsanewizard.h"
+#include "zoo/zoostore.h"
+
+#include <QAbstractButton>
+#include <QApplication>
+#include <QComboBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QProcess>
+#include <QPushButton>
+#include <QRadioButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace wse;
+using test::showScripted;
+
+namespace {
+
+const char *DigitsFile = "/usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz";
+
+void check(QListWidget *list, const QStringList &names)
+{
+    for (int i = 0; i < list->count(); ++i)
+        list->item(i)->setCheckState(names.contains(list->item(i)->text()) ? Qt::Checked : Qt::Unchecked);
+}
+
+QAction *menuAction(MainWindow &window, const QString &menuTitle, const QString &prefix)
+{
+    for (QAction *menu : window.menuBar()->actions())
+        if (menu->text().remove('&') == menuTitle)
+            for (QAction *action : menu->menu()->actions())
+                if (action->text().remove('&').startsWith(prefix))
+                    return action;
+    return nullptr;
+}
+
+template <typename Wizard>
+Wizard *openedWizard(MainWindow &window)
+{
+    Wizard *wizard = nullptr;
+    [&] { QTRY_VERIFY((wizard = window.findChild<Wizard *>()) && wizard->isVisible()); }();
+    return wizard;
+}
+
+} // namespace
+
+class TestWalkthrough : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir mDir;
+    QString mImages = qEnvironmentVariable("WSE_SCREENSHOT_DIR");
+
+    void shoot(QWidget *widget, const QString &name)
+    {
+        if (!mImages.isEmpty())
+            widget->grab().save(mImages + "/walkthrough-" + name + ".png");
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        const QString problem = checkOpenGl();
+        if (!problem.isEmpty())
+            QSKIP(qPrintable("no OpenGL 3.2 (run under xvfb-run): " + problem));
+        if (!QFile::exists(DigitsFile))
+            QSKIP("python3-sklearn (the UCI digits) is not installed");
+        QStandardPaths::setTestModeEnabled(true); // recent files and jobs stay out of the user's settings
+        QSettings().clear();
+    }
+
+    void fromTheStartPageToSampledNetworks()
+    {
+        MainWindow window;
+        QVERIFY(showScripted(window));
+        QVERIFY(window.startPage()->isVisible());
+        shoot(&window, "1-start-page");
+
+        // 1. Grow a zoo on the digits: 3 inits x 4 seeds, 5 epochs.
+        window.startPage()->findChild<QPushButton *>("startNewZoo")->click();
+        auto *zooWizard = openedWizard<NewZooWizard>(window);
+        QVERIFY(zooWizard);
+        auto *dataset = zooWizard->findChild<QComboBox *>("dataset");
+        dataset->setCurrentIndex(dataset->findData("digits"));
+        shoot(zooWizard, "2-new-zoo-dataset");
+        zooWizard->next();
+        QCOMPARE(zooWizard->currentId(), 1);
+        check(zooWizard->findChild<QListWidget *>("inits"), {"kaiming_uniform", "xavier_normal", "uniform"});
+        check(zooWizard->findChild<QListWidget *>("activations"), {"relu"});
+        zooWizard->findChild<QLineEdit *>("learningRates")->setText("1e-3");
+        zooWizard->findChild<QLineEdit *>("seeds")->setText("1 2 3 4");
+        QVERIFY2(zooWizard->findChild<QLabel *>("modelsCount")->text().startsWith("12 models"),
+                 qPrintable(zooWizard->findChild<QLabel *>("modelsCount")->text()));
+        shoot(zooWizard, "3-new-zoo-models");
+        zooWizard->next();
+        QCOMPARE(zooWizard->currentId(), 2);
+        zooWizard->findChild<QSpinBox *>("epochs")->setValue(5);
+        const QString zooPath = mDir.filePath("digits-zoo.h5");
+        zooWizard->findChild<QLineEdit *>("output")->setText(zooPath);
+        shoot(zooWizard, "4-new-zoo-run");
+        QSignalSpy loaded(&window, &MainWindow::documentLoaded);
+        zooWizard->button(QWizard::FinishButton)->click();
+        QTRY_VERIFY_WITH_TIMEOUT(window.document() && window.document()->path() == zooPath, 180000);
+        QCOMPARE(window.document()->zoo().checkpointCount(), int64_t(12 * 6));
+        shoot(&window, "5-zoo-opened");
+
+        // 2. Train a SANE encoder on it (Train menu); the zoo is embedded and its SANE map shown.
+        QAction *trainSane = menuAction(window, "Train", "Train SANE");
+        QVERIFY(trainSane);
+        trainSane->trigger();
+        auto *saneWizard = openedWizard<TrainSaneWizard>(window);
+        QVERIFY(saneWizard);
+        QCOMPARE(saneWizard->zooPath(), zooPath);
+        saneWizard->findChild<QComboBox *>("preset")->setCurrentText("tiny");
+        saneWizard->findChild<QLineEdit *>("epochs")->setText("8");
+        shoot(saneWizard, "6-train-sane-encoder");
+        saneWizard->next();
+        QVERIFY2(saneWizard->currentId() == 1, qPrintable(saneWizard->pageError()));
+        saneWizard->findChild<QComboBox *>("device")->setCurrentText("cpu");
+        shoot(saneWizard, "7-train-sane-run");
+        saneWizard->button(QWizard::FinishButton)->click();
+        QTRY_VERIFY_WITH_TIMEOUT(window.document() && window.document()->hasMap(MapSource::SaneEmbeddings), 180000);
+        QTRY_VERIFY_WITH_TIMEOUT(window.mapSource() == MapSource::SaneEmbeddings, 30000);
+
+        // 3. Project with t-SNE and colour by accuracy.
+        QSignalSpy layoutReady(window.layouts(), &LayoutController::layoutReady);
+        window.setLayoutMethod(ProjectionMethod::Tsne);
+        QTRY_VERIFY_WITH_TIMEOUT(window.layouts()->has(MapSource::SaneEmbeddings, ProjectionMethod::Tsne), 120000);
+        QVERIFY(window.colourBy("test_acc"));
+        QTest::qWait(200);
+        shoot(&window, "8-sane-map-tsne-by-accuracy");
+
+        // 4. Select the best cluster: a box around the most accurate checkpoint.
+        const ZooDocument *document = window.document();
+        const WeightMap &map = document->map(MapSource::SaneEmbeddings);
+        int best = 0;
+        for (int i = 0; i < int(map.checkpoints.size()); ++i)
+            if (document->zoo().checkpoints.get("test_acc").number(map.checkpoints[size_t(i)]) >
+                document->zoo().checkpoints.get("test_acc").number(map.checkpoints[size_t(best)]))
+                best = i;
+        MapView *mapView = window.mapView();
+        const QPoint centre = mapView->widgetPositionOf(best);
+        const QPoint corner(std::max(1, centre.x() - 70), std::max(1, centre.y() - 70));
+        QTest::mousePress(mapView->viewport(), Qt::LeftButton, Qt::ShiftModifier, corner);
+        QTest::mouseMove(mapView->viewport(), centre);
+        QTest::mouseRelease(mapView->viewport(), Qt::LeftButton, Qt::ShiftModifier, centre + (centre - corner));
+        QVERIFY(!mapView->selection().empty());
+        QVERIFY(std::find(mapView->selection().begin(), mapView->selection().end(), best) != mapView->selection().end());
+        QTest::qWait(100);
+        shoot(&window, "9-best-cluster-selected");
+        const std::vector<int64_t> cluster = window.selectedCheckpoints();
+
+        // 5. Sample 10 networks from it (Generate menu): bad input is refused on the pages.
+        QAction *sample = menuAction(window, "Generate", "Sample Networks");
+        QVERIFY(sample);
+        sample->trigger();
+        auto *sampleWizard = openedWizard<SampleWizard>(window);
+        QVERIFY(sampleWizard);
+        QVERIFY(sampleWizard->findChild<QRadioButton *>("fromSelection")->isChecked());
+        QVERIFY2(sampleWizard->findChild<QLabel *>("anchorSummary")->text().startsWith(QString("%1 anchor").arg(cluster.size())),
+                 qPrintable(sampleWizard->findChild<QLabel *>("anchorSummary")->text()));
+        sampleWizard->findChild<QLineEdit *>("anchorFilter")->setText("activation == \"tanh\"");
+        sampleWizard->next();
+        QCOMPARE(sampleWizard->currentId(), 0);
+        QVERIFY2(sampleWizard->pageError().contains("No checkpoint matches"), qPrintable(sampleWizard->pageError()));
+        shoot(sampleWizard, "10-sample-anchors-refused");
+        sampleWizard->findChild<QRadioButton *>("fromSelection")->setChecked(true);
+        shoot(sampleWizard, "11-sample-anchors");
+        sampleWizard->next();
+        QCOMPARE(sampleWizard->currentId(), 1);
+        sampleWizard->findChild<QSpinBox *>("count")->setValue(10);
+        sampleWizard->findChild<QSpinBox *>("keep")->setValue(12);
+        sampleWizard->next();
+        QCOMPARE(sampleWizard->currentId(), 1);
+        QVERIFY2(sampleWizard->pageError().contains("at most as many"), qPrintable(sampleWizard->pageError()));
+        sampleWizard->findChild<QSpinBox *>("keep")->setValue(10);
+        QVERIFY(sampleWizard->findChild<QLabel *>("evaluation")->text().contains("digits"));
+        shoot(sampleWizard, "12-sample-settings");
+        sampleWizard->next();
+        QCOMPARE(sampleWizard->currentId(), 2);
+        sampleWizard->findChild<QComboBox *>("device")->setCurrentText("cpu");
+        QVERIFY(sampleWizard->findChild<QLabel *>("command")->text().startsWith("wse sample --sane"));
+        shoot(sampleWizard, "13-sample-run");
+        const SampleOptions options = sampleWizard->options();
+        QCOMPARE(options.count, int64_t(10));
+        sampleWizard->button(QWizard::FinishButton)->click();
+
+        // The job runs in the job centre; the 10 networks appear on the map.
+        JobEntry *job = nullptr;
+        for (JobEntry *entry : jobCentre(window)->jobs())
+            if (entry->spec().kind == JobSpec::Kind::Sample)
+                job = entry;
+        QVERIFY(job);
+        QTRY_VERIFY_WITH_TIMEOUT(job->state() == JobEntry::State::Finished, 180000);
+        QVERIFY2(job->resultText().contains("freshly initialised"), qPrintable(job->resultText()));
+        QTRY_VERIFY_WITH_TIMEOUT(mapView->overlayPointCount() == 10, 60000);
+        QTest::qWait(200);
+        shoot(&window, "14-sampled-networks-on-the-map");
+        QCOMPARE(window.generation()->networkLabels().size(), 10);
+
+        // The job's command, run from a shell, makes the same networks.
+        QString command = job->command();
+        const QString again = mDir.filePath("again.h5");
+        command.replace(QString("-o '%1'").arg(QString::fromStdString(options.output)), QString("-o '%1'").arg(again));
+        QCOMPARE(QProcess::execute("/bin/sh", {"-c", command.replace("wse ", QString(WSE_CLI_PATH) + " ") + " >/dev/null 2>&1"}), 0);
+        const Zoo gui = ZooStore::read(options.output), cli = ZooStore::read(again.toStdString());
+        QCOMPARE(cli.checkpointCount(), gui.checkpointCount());
+        for (int64_t c = 0; c < gui.checkpointCount(); ++c)
+            QCOMPARE(cli.checkpoints.get("test_acc").number(c), gui.checkpoints.get("test_acc").number(c));
+    }
+};
+
+int main(int argc, char **argv)
+{
+    setDefaultSurfaceFormat();
+    QApplication app(argc, argv);
+    TestWalkthrough test;
+    return QTest::qExec(&test, argc, argv);
+}
+#include "test_walkthrough.moc"
