@@ -17,6 +17,7 @@
 #include "panels/metricchart.h"
 #include "panels/legendwidget.h"
 #include "panels/mapcontrols.h"
+#include "panels/tabledock.h"
 #include "viewport/vtkopenglwidget.h"
 
 #include "common/error.h"
@@ -37,6 +38,7 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QVBoxLayout>
@@ -147,6 +149,7 @@ MainWindow::MainWindow(QWidget *parent)
             mGeneration->place(mMapSource, mLayoutMethod);
     });
 
+    addCheckpointTableDock(*this);
     buildMenus();
     connect(mColourBox, &QComboBox::currentTextChanged, this, [this](const QString &name) {
         if (!name.isEmpty())
@@ -198,6 +201,26 @@ void MainWindow::buildMenus()
     trajectories->setChecked(true);
     trajectories->setShortcut(QKeySequence(tr("Ctrl+T")));
     connect(trajectories, &QAction::toggled, mMapView, &MapView::setTrajectoriesVisible);
+    view->addSeparator();
+    for (QDockWidget *dock : findChildren<QDockWidget *>())
+        view->addAction(dock->toggleViewAction());
+}
+
+void MainWindow::restoreLayout()
+{
+    const QSettings settings;
+    restoreGeometry(settings.value("window/geometry").toByteArray());
+    restoreState(settings.value("window/state").toByteArray());
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    if (mInteractive) { // docks, their sizes and the window, for the next start
+        QSettings settings;
+        settings.setValue("window/geometry", saveGeometry());
+        settings.setValue("window/state", saveState());
+    }
+    QMainWindow::closeEvent(event);
 }
 
 void MainWindow::openZoo(const QString &path, const QString &sane, const QString &zooOverride)
@@ -343,6 +366,7 @@ void MainWindow::showMap()
     updateStatus();
     mLayouts->show(mMapSource, mLayoutMethod);
     mGeneration->place(mMapSource, mLayoutMethod);
+    Q_EMIT mapShown();
 }
 
 void MainWindow::updateStatus()
@@ -417,6 +441,7 @@ bool MainWindow::setFilter(const QString &expression)
     mFilterMessage->setStyleSheet({});
     if (mDocument) {
         colourBy(colouringColumn());
+        Q_EMIT filterChanged();
         mFilterMessage->setText(trimmed.isEmpty() ? QString()
                                                   : tr("%1 of %2 points match").arg(matchingPoints()).arg(mMapView->pointCount()));
     }
@@ -432,17 +457,28 @@ int MainWindow::matchingPoints() const
 {
     if (!mDocument)
         return 0;
-    const WeightMap &map = mDocument->map(mMapSource);
     if (mFilter.isEmpty())
-        return int(map.checkpoints.size());
-    const std::vector<bool> matches = filterMask(mDocument->zoo(), map.checkpoints, mFilter.toStdString());
+        return int(mDocument->map(mMapSource).checkpoints.size());
+    const std::vector<bool> matches = filterMatches();
     return int(std::count(matches.begin(), matches.end(), true));
+}
+
+std::vector<bool> MainWindow::filterMatches() const
+{
+    if (!mDocument || mFilter.isEmpty())
+        return {};
+    try {
+        return filterMask(mDocument->zoo(), mDocument->map(mMapSource).checkpoints, mFilter.toStdString());
+    } catch (const Error &) { // a filter naming a column this zoo lacks: colourBy drops it
+        return {};
+    }
 }
 
 void MainWindow::selectPoint(int point)
 {
     if (mMapView->selectedPoint() != point)
         mMapView->setSelectedPoint(point);
+    Q_EMIT currentPointChanged(point);
     if (!mDocument || point < 0) {
         mDetails->clearDetails();
         mCurve->clearChart();

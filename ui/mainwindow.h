@@ -93,9 +93,21 @@ public:
     DetailsPanel *detailsPanel() const { return mDetails; }
     MetricChart *trainingCurve() const { return mCurve; }
 
+    // The docks and window geometry as the user left them (saved when an interactive window closes).
+    void restoreLayout();
+
+    // Filter answers for the shown map's points; empty when no filter is set.
+    std::vector<bool> filterMatches() const;
+
 Q_SIGNALS:
     void documentLoaded();
     void loadFailed(const QString &message);
+    void mapShown();          // other points (another map, zoo or layout input)
+    void filterChanged();
+    void currentPointChanged(int point); // the clicked point (-1: none)
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
 
 private:
     void buildMenus();

@@ -73,6 +73,8 @@ int main(int argc, char **argv)
 
     wse::MainWindow window;
     window.setInteractive(!scripted);
+    if (!scripted)
+        window.restoreLayout();
     if (!options.map.isEmpty())
         window.setMapSource(wse::mapSourceFromName(options.map.toStdString()));
     if (!options.layout.isEmpty())

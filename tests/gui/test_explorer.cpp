@@ -13,6 +13,7 @@
 #include "map/layoutcontroller.h"
 #include "map/colouring.h"
 #include "map/mapview.h"
+#include "panels/checkpointtable.h"
 #include "panels/detailspanel.h"
 #include "panels/legendwidget.h"
 #include "panels/metricchart.h"
@@ -25,7 +26,10 @@
 #include "workspace/workspace.h"
 #include "zoo/zoostore.h"
 
+#include <QCheckBox>
 #include <QDockWidget>
+#include <QLineEdit>
+#include <QTableView>
 #include <QLabel>
 #include <QStatusBar>
 #include <QUndoStack>
@@ -454,6 +458,55 @@ private Q_SLOTS:
         window.setMapSource(MapSource::WeightStatistics);
         QVERIFY(map->selection().empty());
         QCOMPARE(undo->count(), 0);
+    }
+
+    void tableIsLinkedToTheMap()
+    {
+        MainWindow window;
+        QVERIFY(showScripted(window));
+        QSignalSpy loaded(&window, &MainWindow::documentLoaded);
+        window.openZoo(mZooPath);
+        QVERIFY(loaded.wait(20000));
+        auto *table = window.findChild<CheckpointTable *>("checkpointTable");
+        QVERIFY(table);
+        QCOMPARE(table->visibleRows(), 48);
+        const Zoo &zoo = window.document()->zoo();
+        auto accuracyOf = [&](int point) {
+            return zoo.checkpoints.get("test_acc").number(window.document()->checkpointOf(window.mapSource(), point));
+        };
+        // Sorted by accuracy (as numbers), best first; the top five rows selected in the table
+        // are the map's selection.
+        table->sortByColumn("test_acc", false);
+        QTableView *view = table->view();
+        for (int row = 0; row < 5; ++row)
+            view->selectionModel()->select(view->model()->index(row, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        std::vector<int> best = window.mapView()->selection();
+        QCOMPARE(best.size(), size_t(5));
+        double worstOfBest = 1e9, bestOfRest = -1e9;
+        for (int point = 0; point < 48; ++point)
+            if (std::find(best.begin(), best.end(), point) != best.end())
+                worstOfBest = std::min(worstOfBest, accuracyOf(point));
+            else
+                bestOfRest = std::max(bestOfRest, accuracyOf(point));
+        QVERIFY(worstOfBest >= bestOfRest);
+        // ...and back: a selection made elsewhere shows in the table; undo reaches the table too.
+        window.selection()->select({1, 2, 3, 40}, "test");
+        QCOMPARE(table->selectedPoints(), (std::vector<int>{1, 2, 3, 40}));
+        window.selection()->undoStack()->undo();
+        QCOMPARE(table->selectedPoints(), best);
+        // The filter expression limits the rows when asked; the search box searches every column.
+        QVERIFY(window.setFilter("init == \"init_1\""));
+        table->findChild<QCheckBox *>("matchingOnly")->setChecked(true);
+        QCOMPARE(table->visibleRows(), 16);
+        table->findChild<QCheckBox *>("matchingOnly")->setChecked(false);
+        table->findChild<QLineEdit *>("tableSearch")->setText("init_2");
+        QCOMPARE(table->visibleRows(), 16);
+        // Activating a row shows its checkpoint.
+        const QModelIndex first = view->model()->index(0, 0);
+        Q_EMIT view->activated(first);
+        const int point = window.mapView()->selectedPoint();
+        QVERIFY(point >= 0);
+        QCOMPARE(window.detailsPanel()->value("init"), QString("init_2"));
     }
 
     void clickingAPointShowsItsModel()

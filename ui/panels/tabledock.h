@@ -1,0 +1,11 @@
+#pragma once
+// The Table dock: the checkpoint table linked to the window's map (rows follow the shown map and
+// the filter; selections go both ways, undoably; activating a row shows that checkpoint).
+namespace wse {
+
+class CheckpointTable;
+class MainWindow;
+
+CheckpointTable *addCheckpointTableDock(MainWindow &window);
+
+} // namespace wse
