@@ -3,6 +3,7 @@
 #include "document/workspacesession.h"
 #include "document/zoodocument.h"
 #include "filemenu.h"
+#include "selection/bookmarkactions.h"
 #include "selection/selectionactions.h"
 #include "startpage.h"
 #include "viewstate.h"
@@ -38,6 +39,7 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -78,9 +80,14 @@ MainWindow::MainWindow(QWidget *parent)
     mMapView = new MapView(this);
     mStartPage = new StartPage(*this);
     mCentre = new QStackedWidget(this);
-    mCentre->addWidget(mStartPage);
+    auto *startScroll = new QScrollArea; // the page's height never sets the window's minimum
+    startScroll->setWidgetResizable(true);
+    startScroll->setFrameShape(QFrame::NoFrame);
+    startScroll->setWidget(mStartPage);
+    mCentre->addWidget(startScroll);
     mCentre->addWidget(mMapView);
     setCentralWidget(mCentre);
+    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea); // the table and jobs sit under the map only
 
     auto *colourPanel = new MapControls(this);
     mMapBox = colourPanel->mapBox;
@@ -187,8 +194,12 @@ void MainWindow::buildMenus()
     addFileMenu(*this);
     mSelection = new SelectionActions(*this, mMapView);
     connect(mMapView, &MapView::selectionChanged, this, [this] {
-        if (mDocument)
-            updateStatus();
+        mSelectedCheckpoints.clear();
+        if (!mDocument)
+            return;
+        for (int point : mMapView->selection())
+            mSelectedCheckpoints.push_back(mDocument->checkpointOf(mMapSource, point));
+        updateStatus();
     });
     addGenerateMenu(*this);
     addTrainMenu(*this);
@@ -201,6 +212,8 @@ void MainWindow::buildMenus()
     trajectories->setChecked(true);
     trajectories->setShortcut(QKeySequence(tr("Ctrl+T")));
     connect(trajectories, &QAction::toggled, mMapView, &MapView::setTrajectoriesVisible);
+    mBookmarks = new BookmarkActions(*this, mSelection->undoStack(), view);
+    mSession->setSavedViews(mSelection, mBookmarks);
     view->addSeparator();
     for (QDockWidget *dock : findChildren<QDockWidget *>())
         view->addAction(dock->toggleViewAction());
@@ -269,6 +282,10 @@ void MainWindow::openZoo(const QString &path, const QString &sane, const QString
 void MainWindow::setDocument(std::shared_ptr<ZooDocument> document)
 {
     mDocument = std::move(document);
+    mSelectedCheckpoints.clear();
+    const Workspace *opened = mDocument->openedWorkspace();
+    mSelection->setSavedSelections(opened ? opened->selections : std::vector<WorkspaceSelection>{});
+    mBookmarks->setBookmarks(opened ? opened->bookmarks : std::vector<WorkspaceBookmark>{});
     mCentre->setCurrentWidget(mMapView);
     mLayouts->setDocument(mDocument);
     mSession->setDocument(mDocument);
@@ -359,8 +376,9 @@ void MainWindow::showMap()
 {
     const WeightMap &map = mDocument->map(mMapSource);
     const int selected = mMapView->selectedPoint();
-    mMapView->setPoints(map.pca.coordinates); // other points: the selection and its undo steps go
-    mSelection->forgetHistory();
+    const std::vector<int64_t> kept = mSelectedCheckpoints; // other points: the same checkpoints stay selected
+    mMapView->setPoints(map.pca.coordinates);
+    selectCheckpoints(kept);
     mMapView->setTrajectories(map.trajectories(mDocument->zoo()));
     mMapView->setSelectedPoint(selected);
     updateStatus();
@@ -495,11 +513,23 @@ void MainWindow::selectPoint(int point)
 
 std::vector<int64_t> MainWindow::selectedCheckpoints() const
 {
-    std::vector<int64_t> checkpoints;
-    if (mDocument)
-        for (int point : mMapView->selection())
-            checkpoints.push_back(mDocument->checkpointOf(mMapSource, point));
-    return checkpoints;
+    return mSelectedCheckpoints;
+}
+
+void MainWindow::selectCheckpoints(const std::vector<int64_t> &checkpoints)
+{
+    if (!mDocument)
+        return;
+    std::vector<bool> wanted(size_t(mDocument->zoo().checkpointCount()), false);
+    for (int64_t c : checkpoints)
+        if (c >= 0 && size_t(c) < wanted.size())
+            wanted[size_t(c)] = true;
+    const std::vector<int64_t> &onMap = mDocument->map(mMapSource).checkpoints;
+    std::vector<int> points;
+    for (size_t i = 0; i < onMap.size(); ++i)
+        if (wanted[size_t(onMap[i])])
+            points.push_back(int(i));
+    mMapView->setSelection(points);
 }
 
 QString MainWindow::hoverCard(int point) const
@@ -574,7 +604,14 @@ bool MainWindow::saveWorkspace(const QString &path, QString *error)
 
 bool MainWindow::showBookmark(const QString &name)
 {
-    const Workspace *workspace = mDocument ? mDocument->openedWorkspace() : nullptr;
+    if (!mDocument)
+        return false;
+    for (const WorkspaceBookmark &bookmark : mBookmarks->bookmarks())
+        if (bookmark.name == name.toStdString()) {
+            applyViewState(*this, QString::fromStdString(bookmark.stateJson));
+            return true;
+        }
+    const Workspace *workspace = mDocument->openedWorkspace();
     if (!workspace)
         return false;
     for (const WorkspaceBookmark &bookmark : workspace->bookmarks)

@@ -24,6 +24,7 @@ class GenerationController;
 class LegendWidget;
 class MetricChart;
 class MapView;
+class BookmarkActions;
 class SelectionActions;
 class StartPage;
 class ZooDocument;
@@ -47,7 +48,7 @@ public:
     QString workspacePath() const;
     // .png: the window as shown; .svg / .pdf: the map as a vector figure with its legend.
     bool exportFigure(const QString &path, QString *error = nullptr);
-    // Applies a view saved in the opened workspace; false when it has no bookmark of that name.
+    // Applies a bookmarked view (or the workspace's "last view"); false when there is none of that name.
     bool showBookmark(const QString &name);
     QString filter() const { return mFilter; }
 
@@ -86,7 +87,10 @@ public:
     void selectPoint(int point); // -1 clears (the current point, whose details are shown)
     // The checkpoints selected on the map (box, lasso, Edit menu), in map order.
     std::vector<int64_t> selectedCheckpoints() const;
+    // Selects these checkpoints on the shown map (those it has); not an undo step by itself.
+    void selectCheckpoints(const std::vector<int64_t> &checkpoints);
     SelectionActions *selection() const { return mSelection; }
+    BookmarkActions *bookmarks() const { return mBookmarks; }
     StartPage *startPage() const { return mStartPage; }
     const ZooDocument *document() const { return mDocument.get(); }
     MapView *mapView() const { return mMapView; }
@@ -124,6 +128,8 @@ private:
     QStackedWidget *mCentre = nullptr; // the start page until a zoo is open, then the map
     StartPage *mStartPage = nullptr;
     SelectionActions *mSelection = nullptr;
+    BookmarkActions *mBookmarks = nullptr;
+    std::vector<int64_t> mSelectedCheckpoints; // the selection, kept when the map changes
     DetailsPanel *mDetails = nullptr;
     MetricChart *mCurve = nullptr;
     LegendWidget *mLegend = nullptr;

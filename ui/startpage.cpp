@@ -16,7 +16,7 @@
 
 namespace wse {
 
-StartPage::StartPage(MainWindow &window) : QWidget(&window), mWindow(window)
+StartPage::StartPage(MainWindow &window) : mWindow(window)
 {
     setObjectName("startPage");
     auto *title = new QLabel(tr("<h1>Weight Space Explorer</h1>"

@@ -6,6 +6,7 @@
 
 #include "common/error.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -23,6 +24,11 @@ QString viewStateOf(const MainWindow &window)
     const int selected = window.mapView()->selectedPoint();
     if (window.document() && selected >= 0)
         state["selected_checkpoint"] = qint64(window.document()->checkpointOf(window.mapSource(), selected));
+    QJsonArray selection;
+    for (int64_t checkpoint : window.selectedCheckpoints())
+        selection.append(qint64(checkpoint));
+    if (!selection.isEmpty())
+        state["selection"] = selection;
     return QString::fromUtf8(QJsonDocument(state).toJson(QJsonDocument::Compact));
 }
 
@@ -41,6 +47,10 @@ void applyViewState(MainWindow &window, const QString &json)
         window.colourBy(state["colour_by"].toString());
     if (state.contains("filter"))
         window.setFilter(state["filter"].toString());
+    std::vector<int64_t> selection;
+    for (const QJsonValue &checkpoint : state["selection"].toArray())
+        selection.push_back(checkpoint.toInteger());
+    window.selectCheckpoints(selection); // a view without a selection clears it
     if (state.contains("selected_checkpoint") && window.document()) {
         const std::vector<int64_t> &points = window.document()->map(window.mapSource()).checkpoints;
         const auto it = std::find(points.begin(), points.end(), int64_t(state["selected_checkpoint"].toInteger()));

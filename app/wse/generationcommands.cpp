@@ -75,11 +75,15 @@ void addDecodeCommand(CLI::App &app)
 {
     auto options = std::make_shared<DecodeOptions>();
     CLI::App *command = app.add_subcommand("decode", "Decode zoo checkpoints through a SANE encoder: the reconstruction of "
-                                                     "one, or networks along the latent path between two (writes a zoo file)");
+                                                     "one, networks along the latent path between two, or a blend of several (writes a zoo file)");
     command->add_option("--sane", options->encoderPath, "Encoder file")->required();
     command->add_option("--zoo", options->zooPath, "Zoo file (.h5)")->required();
-    command->add_option("--from", options->from, "Checkpoint MODEL:EPOCH")->required();
+    auto blend = std::make_shared<std::vector<std::string>>();
+    CLI::Option *from = command->add_option("--from", options->from, "Checkpoint MODEL:EPOCH");
     command->add_option("--to", options->to, "Second checkpoint MODEL:EPOCH: decode the path between them");
+    CLI::Option *blendOption = command->add_option(
+        "--blend", *blend, "MODEL:EPOCH=WEIGHT ...: one network from the weighted mean of these checkpoints' latents");
+    from->excludes(blendOption);
     command->add_option("--steps", options->steps, "Networks on the path, endpoints included")->capture_default_str();
     command->add_option("--mode", options->embed.mode, "Encoding/decoding: full or windowed (halo)")->capture_default_str();
     command->add_option("--device", options->embed.device, "auto, cpu or cuda")->capture_default_str();
@@ -88,7 +92,19 @@ void addDecodeCommand(CLI::App &app)
                         "BatchNorm re-estimation passes (batch 32, validation data) for networks with BN")
         ->capture_default_str();
     command->add_option("-o,--output", options->output, "Zoo file (.h5) of the decoded networks")->required();
-    command->callback([options] {
+    command->callback([options, blend] {
+        if (options->from.empty() && blend->empty())
+            throw UsageError("wse decode needs --from MODEL:EPOCH (with --to for a path) or --blend MODEL:EPOCH=WEIGHT ...");
+        for (const std::string &part : *blend) {
+            const size_t equals = part.rfind('=');
+            try {
+                if (equals == std::string::npos)
+                    throw std::invalid_argument(part);
+                options->blend.emplace_back(part.substr(0, equals), std::stod(part.substr(equals + 1)));
+            } catch (const std::logic_error &) {
+                throw UsageError("--blend takes MODEL:EPOCH=WEIGHT (got '" + part + "')");
+            }
+        }
         DecodeReport report;
         {
             TerminalProgress terminal;

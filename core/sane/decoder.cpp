@@ -38,16 +38,39 @@ std::string DecodeReport::toText() const
 DecodeReport decodeCheckpoints(const DecodeOptions &options, ProgressReporter *progress)
 {
     const GenerationSource source = GenerationSource::open(options.encoderPath, options.zooPath);
-    std::vector<int64_t> ends = {source.checkpoint(options.from)};
-    if (!options.to.empty())
-        ends.push_back(source.checkpoint(options.to));
-    const int steps = options.to.empty() ? 1 : options.steps;
+    const bool blending = !options.blend.empty();
+    std::vector<int64_t> ends;
+    std::vector<double> weights;
+    size_t heaviest = 0; // the blend's untokenised values and recipe come from its heaviest part
+    if (blending) {
+        double total = 0;
+        for (const auto &[checkpoint, weight] : options.blend) {
+            if (!(weight >= 0))
+                throw UsageError("blend weights must be >= 0 (got " + std::to_string(weight) + " for " + checkpoint + ")");
+            ends.push_back(source.checkpoint(checkpoint));
+            weights.push_back(weight);
+            total += weight;
+            if (weight > weights[heaviest])
+                heaviest = weights.size() - 1;
+        }
+        if (!(total > 0))
+            throw UsageError("a blend needs a positive weight");
+        for (double &weight : weights)
+            weight /= total;
+    } else {
+        ends.push_back(source.checkpoint(options.from));
+        if (!options.to.empty())
+            ends.push_back(source.checkpoint(options.to));
+    }
+    const int steps = blending || options.to.empty() ? 1 : options.steps;
     if (steps < 2 && !options.to.empty())
         throw UsageError("a path needs at least 2 steps");
     const std::string dataset = source.sharedValue(ends, "dataset");
     source.sharedValue(ends, "activation");
+    const std::string what = blending ? "a blend of " + std::to_string(ends.size()) + " checkpoints"
+                                      : options.from + (options.to.empty() ? "" : " and " + options.to);
     if (progress)
-        progress->report(0.1, "encoding", options.from + (options.to.empty() ? "" : " and " + options.to));
+        progress->report(0.1, "encoding", what);
 
     const std::vector<float> endRows = source.rows(ends);
     SaneEmbedder embedder(source.encoder, source.arch(), options.embed);
@@ -60,14 +83,25 @@ DecodeReport decodeCheckpoints(const DecodeOptions &options, ProgressReporter *p
     const Column testAccuracy = source.zoo.checkpointColumn("test_acc");
     for (int s = 0; s < steps; ++s) {
         const double t = steps == 1 ? 0.0 : double(s) / double(steps - 1);
-        for (size_t i = 0; i < latentSize; ++i)
-            latents[size_t(s) * latentSize + i] =
-                ends.size() == 1 ? endLatents[i] : float((1 - t) * endLatents[i] + t * endLatents[latentSize + i]);
+        if (blending) {
+            for (size_t i = 0; i < latentSize; ++i) {
+                double sum = 0;
+                for (size_t e = 0; e < ends.size(); ++e)
+                    sum += weights[e] * endLatents[e * latentSize + i];
+                latents[i] = float(sum);
+            }
+        } else {
+            for (size_t i = 0; i < latentSize; ++i)
+                latents[size_t(s) * latentSize + i] =
+                    ends.size() == 1 ? endLatents[i] : float((1 - t) * endLatents[i] + t * endLatents[latentSize + i]);
+        }
         // Untokenised values (none for our architectures) come from the nearer endpoint.
-        std::copy_n(endRows.begin() + (t > 0.5 ? rowSize : 0), rowSize, rows.begin() + s * rowSize);
+        const size_t donor = blending ? heaviest : t > 0.5 ? 1 : 0;
+        std::copy_n(endRows.begin() + int64_t(donor) * rowSize, rowSize, rows.begin() + s * rowSize);
         DecodedPoint point;
         point.t = t;
-        point.originalTestAccuracy = s == 0 ? testAccuracy.number(ends[0])
+        point.originalTestAccuracy = blending                             ? NAN
+                                     : s == 0                             ? testAccuracy.number(ends[0])
                                      : s == steps - 1 && ends.size() == 2 ? testAccuracy.number(ends[1])
                                                                           : NAN;
         report.points.push_back(point);
@@ -75,7 +109,7 @@ DecodeReport decodeCheckpoints(const DecodeOptions &options, ProgressReporter *p
     if (progress)
         progress->report(0.3, "decoding", std::to_string(steps) + " networks");
     embedder.decode(latents, steps, rows.data());
-    if (options.to.empty()) { // how well the encoder reproduces this checkpoint, layer by layer
+    if (options.to.empty() && !blending) { // how well the encoder reproduces this checkpoint, layer by layer
         const TokenLayout &layout = embedder.layout();
         std::vector<float> original(size_t(layout.length() * layout.tokenSize())), decoded(original.size());
         layout.tokens(endRows.data(), original.data());
@@ -104,13 +138,14 @@ DecodeReport decodeCheckpoints(const DecodeOptions &options, ProgressReporter *p
     for (int s = 0; s < steps; ++s) {
         char id[32];
         std::snprintf(id, sizeof id, "decoded-%03d", s);
-        configs.push_back(source.configOf(ends[report.points[size_t(s)].t > 0.5 ? 1 : 0], id, s));
+        configs.push_back(source.configOf(ends[blending ? heaviest : report.points[size_t(s)].t > 0.5 ? 1 : 0], id, s));
         configs.back().batchSize = configs.front().batchSize;
     }
     const NetworkEvaluation evaluation = evaluateNetworks(setup, configs, rows, resolveDevice(options.embed.device), options.bnConditionIterations);
     GeneratedZoo out(source, "SANE decodings from " + source.zoo.name,
                      nlohmann::json{{"decoded_from", options.zooPath}, {"encoder", options.encoderPath},
                                     {"encoder_id", source.encoder.id()}, {"from", options.from}, {"to", options.to},
+                                    {"blend", options.blend},
                                     {"steps", steps}, {"recipe", nlohmann::json::parse(source.zoo.provenance)}}
                          .dump());
     for (int s = 0; s < steps; ++s) {
@@ -118,7 +153,7 @@ DecodeReport decodeCheckpoints(const DecodeOptions &options, ProgressReporter *p
         const ModelConfig &config = configs[size_t(s)];
         out.addModel({{zoocol::ModelId, config.id}, {zoocol::Architecture, source.arch().name}, {"dataset", config.dataset},
                       {"init", "sane-decoded"}, {"activation", config.activation}, {"optimizer", config.optimizer},
-                      {"origin", "decoded"}, {"from", options.from}, {"to", options.to}, {"t", report.points[size_t(s)].t},
+                      {"origin", "decoded"}, {"from", blending ? what : options.from}, {"to", options.to}, {"t", report.points[size_t(s)].t},
                       {"encoder_id", source.encoder.id()}});
         out.addCheckpoint(s, 0, rows.data() + int64_t(s) * rowSize, evaluation.metrics[size_t(s)],
                           evaluation.validationAccuracy[size_t(s)]);

@@ -1,11 +1,13 @@
 #pragma once
 // Decoding zoo checkpoints through a SANE encoder: the reconstruction of one checkpoint (how
-// much of a network survives the round trip), or networks along the straight line between two
-// checkpoints' per-token latents — each evaluated on the zoo's data and written as a zoo file.
+// much of a network survives the round trip), networks along the straight line between two
+// checkpoints' per-token latents, or the weighted mean of several checkpoints' latents (a spot of
+// a map between them) — each evaluated on the zoo's data and written as a zoo file.
 #include "sane/saneembedder.h"
 
 #include <cmath>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace wse {
@@ -19,6 +21,9 @@ struct DecodeOptions
     std::string from;  // MODEL:EPOCH
     std::string to;    // MODEL:EPOCH for a path; empty for the reconstruction of `from`
     int steps = 5;     // points on the path, endpoints included
+    // Instead of from/to: MODEL:EPOCH and weight of each checkpoint whose per-token latents are
+    // averaged (weights need not sum to 1) into one network.
+    std::vector<std::pair<std::string, double>> blend;
     std::string output; // zoo file (.h5)
     int64_t bnConditionIterations = 200; // BatchNorm re-estimation passes for networks with BN (official example: 200)
     EmbedOptions embed;

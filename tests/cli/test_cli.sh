@@ -178,6 +178,15 @@ last=$(/usr/bin/python3 -c "import h5py,sys; f=h5py.File(sys.argv[1]); a=[x.deco
     -o "$work/path.h5" > "$work/path.txt" 2> /dev/null || fail "decode path"
 [[ $(grep -c "^ *[01]\.[0-9]* " "$work/path.txt") -eq 3 ]] || fail "decode report: $(cat "$work/path.txt")"
 "$wse" zoo info "$work/path.h5" | grep -q "models: 3, checkpoints: 3" || fail "decoded zoo counts"
+# An equal blend of the two endpoints is the path's midpoint: the same network, the same accuracy.
+"$wse" decode --sane "$work/sane/encoder.pt" --zoo "$work/axes.h5" --blend "$first:3=1" "$last:3=1" --device cpu \
+    -o "$work/blend.h5" > "$work/blend.txt" 2> /dev/null || fail "decode blend"
+midpoint=$(awk '$1 == "0.500" { print $2 }' "$work/path.txt")
+blended=$(awk '$1 == "0.000" { print $2 }' "$work/blend.txt")
+[[ -n "$midpoint" && "$midpoint" == "$blended" ]] || fail "blend ($blended) is not the path's midpoint ($midpoint)"
+if "$wse" decode --sane "$work/sane/encoder.pt" --zoo "$work/axes.h5" --blend "$first:3" -o "$work/x.h5" 2> "$work/err.txt"; then
+    fail "a blend without weights was accepted"; fi
+grep -q "MODEL:EPOCH=WEIGHT" "$work/err.txt" || fail "blend message: $(cat "$work/err.txt")"
 if "$wse" sample --sane "$work/sane/encoder.pt" --zoo "$work/axes.h5" --anchors 'test_acc >> 1' -o "$work/x.h5" 2> "$work/err.txt"; then
     fail "bad filter accepted"; fi
 grep -q "filter: .* at column 11" "$work/err.txt" || fail "filter error message: $(cat "$work/err.txt")"

@@ -8,6 +8,7 @@
 #include "glcheck.h"
 #include "filemenu.h"
 #include "mainwindow.h"
+#include "selection/bookmarkactions.h"
 #include "selection/selectionactions.h"
 #include "startpage.h"
 #include "map/layoutcontroller.h"
@@ -20,6 +21,7 @@
 #include "viewport/vtkopenglwidget.h"
 #include "common/error.h"
 #include "common/pythonoracle.h"
+#include "generate/generatemenu.h"
 #include "generate/generationcontroller.h"
 #include "sane/sanetrainer.h"
 #include "training/zootrainer.h"
@@ -341,6 +343,22 @@ private Q_SLOTS:
         QFile decodedSidecar(mDir.filePath("decoded.pt.json"));
         QVERIFY(decodedSidecar.open(QIODevice::ReadOnly));
         QVERIFY(decodedSidecar.readAll().contains("\"origin\": \"decoded\""));
+        // The path between two selected checkpoints: 5 networks, accuracy along the way.
+        QVERIFY(!decodeSelectedPath(window, 5, &error));
+        QVERIFY2(error.contains("exactly two"), qPrintable(error));
+        window.selection()->select({0, 5}, "two");
+        QVERIFY2(decodeSelectedPath(window, 5, &error), qPrintable(error));
+        QVERIFY2(sampled.wait(120000), failed.isEmpty() ? "timeout" : qPrintable(failed.first().first().toString()));
+        QVERIFY2(sampled.last().first().toString().contains("0.500"), qPrintable(sampled.last().first().toString()));
+        QCOMPARE(window.mapView()->overlayPointCount(), 10);
+        // An empty spot between two points: the nearest checkpoints' latents, blended; it says so.
+        const QPoint between = (window.mapView()->widgetPositionOf(0) + window.mapView()->widgetPositionOf(1)) / 2;
+        QString how;
+        QVERIFY2(decodeSpot(window, between, &error, &how), qPrintable(error));
+        QVERIFY2(how.contains("nearest checkpoints"), qPrintable(how));
+        QVERIFY2(sampled.wait(120000), failed.isEmpty() ? "timeout" : qPrintable(failed.first().first().toString()));
+        QCOMPARE(window.mapView()->overlayPointCount(), 11);
+        QVERIFY(window.generation()->generatedSets().back().from.rfind("blend of ", 0) == 0);
         window.setMapSource(MapSource::Weights);
         QCOMPARE(window.mapView()->overlayPointCount(), 0); // another space: not placed
 
@@ -360,7 +378,7 @@ private Q_SLOTS:
         const QString workspace = mDir.filePath("sampled-workspace.h5");
         QVERIFY(window.saveWorkspace(workspace));
         const Workspace saved = Workspace::read(workspace.toStdString());
-        QCOMPARE(saved.generated.size(), size_t(2));
+        QCOMPARE(saved.generated.size(), size_t(4));
         QCOMPARE(saved.generated[0].evaluations.rowCount(), int64_t(4));
         QCOMPARE(saved.generated[1].kind, std::string("decoded"));
         QVERIFY(saved.generated[0].evaluations.find("test_acc"));
@@ -372,7 +390,7 @@ private Q_SLOTS:
         QVERIFY(reloaded.wait(60000));
         reopened.setMapSource(MapSource::SaneEmbeddings);
         reopened.setLayoutMethod(ProjectionMethod::Pca);
-        QCOMPARE(reopened.mapView()->overlayPointCount(), 5);
+        QCOMPARE(reopened.mapView()->overlayPointCount(), 11);
         reopened.generation()->exportNetwork("sample-0001", mDir.filePath("again.pt"));
         QVERIFY(QFile::exists(mDir.filePath("again.pt.json")));
     }
@@ -452,12 +470,46 @@ private Q_SLOTS:
         window.selection()->filterToSelection();
         QVERIFY2(window.filterError().isEmpty(), qPrintable(window.filterError()));
         QCOMPARE(window.matchingPoints(), int(lasso.size()));
-        // A new layout moves the same points: the selection stays; another map clears it.
-        window.setLayoutMethod(ProjectionMethod::Pca);
-        QCOMPARE(map->selection(), lasso);
+        // Another map shows the same checkpoints selected (wherever they are there); a selection
+        // made there is undone on the first map.
+        const std::vector<int64_t> selectedCheckpoints = window.selectedCheckpoints();
         window.setMapSource(MapSource::WeightStatistics);
-        QVERIFY(map->selection().empty());
-        QCOMPARE(undo->count(), 0);
+        QCOMPARE(map->selection().size(), lasso.size());
+        QCOMPARE(window.selectedCheckpoints(), selectedCheckpoints);
+        window.selection()->select({0, 1}, "two");
+        window.setMapSource(MapSource::Weights);
+        QCOMPARE(map->selection().size(), size_t(2));
+        undo->undo();
+        QCOMPARE(window.selectedCheckpoints(), selectedCheckpoints);
+        QCOMPARE(map->selection(), lasso);
+
+        // Named selections and bookmarks are undoable and saved with the workspace.
+        QVERIFY(window.selection()->saveSelection("lasso"));
+        window.setMapSource(MapSource::WeightStatistics);
+        window.selection()->select({}, "none");
+        QVERIFY(window.bookmarks()->addBookmark("statistics, nothing selected"));
+        undo->undo();
+        QVERIFY(window.bookmarks()->bookmarks().empty());
+        undo->redo();
+        QVERIFY(window.selection()->restoreSelection("lasso"));
+        QCOMPARE(window.selectedCheckpoints(), selectedCheckpoints);
+        window.setMapSource(MapSource::Weights);
+        const QString workspace = mDir.filePath("selections-workspace.h5");
+        QString error;
+        QVERIFY2(window.saveWorkspace(workspace, &error), qPrintable(error));
+
+        MainWindow reopened;
+        QVERIFY(showScripted(reopened));
+        QSignalSpy reloaded(&reopened, &MainWindow::documentLoaded);
+        reopened.openZoo(workspace);
+        QVERIFY(reloaded.wait(20000));
+        QCOMPARE(reopened.selectedCheckpoints(), selectedCheckpoints); // the last view's selection
+        QCOMPARE(reopened.selection()->savedSelections().size(), size_t(1));
+        QVERIFY(reopened.showBookmark("statistics, nothing selected"));
+        QCOMPARE(reopened.mapSource(), MapSource::WeightStatistics);
+        QVERIFY(reopened.selectedCheckpoints().empty());
+        QVERIFY(reopened.selection()->restoreSelection("lasso"));
+        QCOMPARE(reopened.selectedCheckpoints(), selectedCheckpoints);
     }
 
     void tableIsLinkedToTheMap()

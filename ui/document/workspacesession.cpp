@@ -3,6 +3,8 @@
 #include "document/zoodocument.h"
 #include "generate/generationcontroller.h"
 #include "map/layoutcontroller.h"
+#include "selection/bookmarkactions.h"
+#include "selection/selectionactions.h"
 
 #include "common/error.h"
 #include "common/log.h"
@@ -19,12 +21,24 @@ namespace {
 
 const char *const RecoverySuffix = ".recovery";
 
-Workspace buildWorkspace(const ZooDocument &document, const LayoutController &layouts, const GenerationController *generation,
+struct SessionParts
+{
+    const GenerationController *generation = nullptr;
+    const SelectionActions *selections = nullptr;
+    const BookmarkActions *bookmarks = nullptr;
+};
+
+Workspace buildWorkspace(const ZooDocument &document, const LayoutController &layouts, const SessionParts &parts,
                          const QString &viewState)
 {
     Workspace workspace = document.toWorkspace();
-    if (generation) // the current sets replace the ones the workspace was opened with
-        workspace.generated = generation->toWorkspace();
+    // The explorer's current sets replace the ones the workspace was opened with.
+    if (parts.generation)
+        workspace.generated = parts.generation->toWorkspace();
+    if (parts.selections)
+        workspace.selections = parts.selections->savedSelections();
+    if (parts.bookmarks)
+        workspace.bookmarks = parts.bookmarks->bookmarks();
     for (const auto &[source, projection] : layouts.finishedLayouts()) {
         WorkspaceMap map;
         map.name = methodName(projection.settings.method) + " of " + mapSourceName(source);
@@ -69,7 +83,7 @@ void WorkspaceSession::save(const QString &path)
 {
     if (!mDocument)
         throw UsageError("no zoo is open");
-    Workspace workspace = buildWorkspace(*mDocument, *mLayouts, mGeneration, mViewState());
+    Workspace workspace = buildWorkspace(*mDocument, *mLayouts, {mGeneration, mSelections, mBookmarks}, mViewState());
     workspace.write(path.toStdString());
     QFile::remove(path + RecoverySuffix);
     mPath = path;
@@ -81,7 +95,7 @@ void WorkspaceSession::autosave()
     if (!mDocument || mPath.isEmpty())
         return;
     try {
-        buildWorkspace(*mDocument, *mLayouts, mGeneration, mViewState()).writeRecoveryCopy(mPath.toStdString());
+        buildWorkspace(*mDocument, *mLayouts, {mGeneration, mSelections, mBookmarks}, mViewState()).writeRecoveryCopy(mPath.toStdString());
     } catch (const std::exception &error) {
         logWarning(std::string("autosave failed: ") + error.what());
     }

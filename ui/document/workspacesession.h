@@ -10,7 +10,9 @@
 
 namespace wse {
 
+class BookmarkActions;
 class GenerationController;
+class SelectionActions;
 class LayoutController;
 class ZooDocument;
 
@@ -22,6 +24,12 @@ public:
     // `viewState` gives the current view as JSON (map, layout, colouring, filter, selection).
     WorkspaceSession(LayoutController *layouts, std::function<QString()> viewState, QObject *parent = nullptr);
     void setGeneration(const GenerationController *generation) { mGeneration = generation; }
+    // Named selections and bookmarks are written from these (else as the workspace had them).
+    void setSavedViews(const SelectionActions *selections, const BookmarkActions *bookmarks)
+    {
+        mSelections = selections;
+        mBookmarks = bookmarks;
+    }
 
     void setDocument(std::shared_ptr<const ZooDocument> document); // takes its workspace path
     QString path() const { return mPath; }
@@ -38,6 +46,8 @@ private:
 
     LayoutController *mLayouts;
     const GenerationController *mGeneration = nullptr;
+    const SelectionActions *mSelections = nullptr;
+    const BookmarkActions *mBookmarks = nullptr;
     std::function<QString()> mViewState;
     std::shared_ptr<const ZooDocument> mDocument;
     QString mPath;

@@ -3,6 +3,8 @@
 #include "document/zoodocument.h"
 #include "generate/generationcontroller.h"
 #include "mainwindow.h"
+#include "map/mapview.h"
+#include "selection/selectionactions.h"
 #include "wizards/trainmenu.h"
 
 #include <QFileDialog>
@@ -10,6 +12,9 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QStatusBar>
+
+#include <algorithm>
+#include <cmath>
 
 namespace wse {
 
@@ -41,10 +46,93 @@ void exportNetwork(MainWindow &window)
     }
 }
 
+void warnIfFailed(MainWindow &window, bool started, const QString &error)
+{
+    if (!started)
+        QMessageBox::warning(&window, QObject::tr("Decode"), error);
+}
+
+void showMapMenu(MainWindow &window, const QPoint &position)
+{
+    QMenu menu(&window);
+    const bool saneMap = window.document() && window.mapSource() == MapSource::SaneEmbeddings;
+    QAction *spot = menu.addAction(QObject::tr("Decode This Spot"), &window, [&window, position] {
+        QString error, how;
+        const bool started = decodeSpot(window, position, &error, &how);
+        if (started)
+            window.statusBar()->showMessage(how, 15000);
+        warnIfFailed(window, started, error);
+    });
+    spot->setEnabled(saneMap);
+    QAction *path = menu.addAction(QObject::tr("Decode the Path Between the Two Selected"), &window, [&window] {
+        QString error;
+        warnIfFailed(window, decodeSelectedPath(window, 7, &error), error);
+    });
+    path->setEnabled(window.selectedCheckpoints().size() == 2);
+    const int point = window.mapView()->pointAt(position);
+    QAction *decode = menu.addAction(QObject::tr("Decode This Checkpoint"), &window, [&window, point] {
+        window.selectPoint(point);
+        QString error;
+        warnIfFailed(window, window.decodeSelected(&error), error);
+    });
+    decode->setEnabled(point >= 0);
+    menu.addSeparator();
+    menu.addAction(QObject::tr("Sample Networks..."), &window, [&window] { openSampleWizard(window); })->setEnabled(window.document());
+    menu.addAction(QObject::tr("Select None"), &window, [&window] { window.selection()->select({}, QObject::tr("Select None")); });
+    menu.exec(window.mapView()->mapToGlobal(position));
+}
+
 } // namespace
+
+bool decodeSelectedPath(MainWindow &window, int steps, QString *error)
+{
+    const std::vector<int64_t> selected = window.selectedCheckpoints();
+    if (!window.document() || selected.size() != 2) {
+        *error = QObject::tr("Select exactly two checkpoints (Shift+click them) to decode the path between them.");
+        return false;
+    }
+    return window.generation()->decodePath(selected[0], selected[1], steps, window.workspacePath(), error);
+}
+
+bool decodeSpot(MainWindow &window, const QPoint &spot, QString *error, QString *how)
+{
+    if (!window.document() || window.mapSource() != MapSource::SaneEmbeddings) {
+        *error = QObject::tr("Decoding a spot needs the SANE map (the latent space the decoder reads).");
+        return false;
+    }
+    const std::vector<MapView::ProjectedPoint> points = window.mapView()->projectedPoints();
+    std::vector<std::pair<double, int>> distances;
+    for (size_t i = 0; i < points.size(); ++i)
+        if (!window.mapView()->isHidden(int(i)))
+            distances.emplace_back(std::hypot(points[i].position.x() - spot.x(), points[i].position.y() - spot.y()), int(i));
+    const size_t nearest = std::min<size_t>(4, distances.size());
+    if (nearest == 0) {
+        *error = QObject::tr("No checkpoint is shown to decode from.");
+        return false;
+    }
+    std::partial_sort(distances.begin(), distances.begin() + nearest, distances.end());
+    std::vector<std::pair<int64_t, double>> parts;
+    QStringList described;
+    for (size_t i = 0; i < nearest; ++i) {
+        const double weight = 1.0 / (distances[i].first + 1.0); // pixels; +1: a spot on a point is that point
+        const int64_t checkpoint = window.document()->checkpointOf(MapSource::SaneEmbeddings, distances[i].second);
+        parts.emplace_back(checkpoint, weight);
+        described << QStringLiteral("%1:%2")
+                         .arg(QString::fromStdString(window.document()->zoo().checkpointValue(checkpoint, zoocol::ModelId)),
+                              QString::fromStdString(window.document()->zoo().checkpointValue(checkpoint, zoocol::Epoch)));
+    }
+    if (how)
+        *how = QObject::tr("Decoding the mean latents of the %1 nearest checkpoints, weighted by closeness (%2): "
+                           "a map position alone does not determine SANE's per-token latents")
+                   .arg(nearest)
+                   .arg(described.join(", "));
+    return window.generation()->decodeBlend(parts, window.workspacePath(), error);
+}
 
 void addGenerateMenu(MainWindow &window)
 {
+    QObject::connect(window.mapView(), &MapView::contextMenuRequested, &window,
+                     [&window](const QPoint &position) { showMapMenu(window, position); });
     QMenu *menu = window.menuBar()->addMenu(QObject::tr("&Generate"));
     QAction *sampleAction = menu->addAction(QObject::tr("&Sample Networks..."), &window, [&window] {
         if (window.document())
@@ -58,6 +146,12 @@ void addGenerateMenu(MainWindow &window)
             QMessageBox::warning(&window, QObject::tr("Decode"), error);
     });
     decode->setShortcut(QKeySequence(QObject::tr("Ctrl+D")));
+    QAction *path = menu->addAction(QObject::tr("Decode the &Path Between Two Selected Checkpoints"), &window, [&window] {
+        QString error;
+        warnIfFailed(window, decodeSelectedPath(window, 7, &error), error);
+    });
+    path->setShortcut(QKeySequence(QObject::tr("Ctrl+Shift+D")));
+    menu->addAction(QObject::tr("(Right-click the SANE map to decode any spot of it)"))->setEnabled(false);
     QAction *exportAction = menu->addAction(QObject::tr("E&xport Generated Network..."), &window,
                                             [&window] { exportNetwork(window); });
     exportAction->setShortcut(QKeySequence(QObject::tr("Ctrl+Shift+E")));

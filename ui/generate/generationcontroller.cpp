@@ -156,6 +156,8 @@ void GenerationController::decode(const DecodeOptions &options)
     pending->options.embed = options.embed;
     pending->from = options.from;
     pending->to = options.to;
+    for (const auto &[checkpoint, weight] : options.blend) // a spot between checkpoints
+        pending->from += (pending->from.empty() ? "blend of " : ", ") + checkpoint + "=" + std::to_string(weight).substr(0, 5);
     run(pending, [options](ProgressReporter &progress) { return decodeCheckpoints(options, &progress).toText(); });
 }
 
@@ -190,19 +192,47 @@ bool GenerationController::sampleAround(const QString &filter, SampleOptions opt
     return true;
 }
 
-bool GenerationController::decodeCheckpoint(int64_t checkpoint, const QString &workspace, QString *error)
+std::string GenerationController::checkpointName(int64_t checkpoint) const
+{
+    return mDocument->zoo().checkpointValue(checkpoint, zoocol::ModelId) + ":" +
+           mDocument->zoo().checkpointValue(checkpoint, zoocol::Epoch);
+}
+
+bool GenerationController::startDecode(DecodeOptions options, const QString &workspace, QString *error)
 {
     const QString encoderPath = encoder(error);
     if (encoderPath.isEmpty())
         return false;
-    DecodeOptions options;
     options.encoderPath = encoderPath.toStdString();
     options.zooPath = mDocument->path().toStdString();
-    options.from = mDocument->zoo().checkpointValue(checkpoint, zoocol::ModelId) + ":" +
-                   mDocument->zoo().checkpointValue(checkpoint, zoocol::Epoch);
     options.output = freeOutputPath(workspace, "decoded").toStdString();
     decode(options);
     return true;
+}
+
+bool GenerationController::decodeCheckpoint(int64_t checkpoint, const QString &workspace, QString *error)
+{
+    DecodeOptions options;
+    options.from = checkpointName(checkpoint);
+    return startDecode(options, workspace, error);
+}
+
+bool GenerationController::decodePath(int64_t from, int64_t to, int steps, const QString &workspace, QString *error)
+{
+    DecodeOptions options;
+    options.from = checkpointName(from);
+    options.to = checkpointName(to);
+    options.steps = steps;
+    return startDecode(options, workspace, error);
+}
+
+bool GenerationController::decodeBlend(const std::vector<std::pair<int64_t, double>> &parts, const QString &workspace,
+                                       QString *error)
+{
+    DecodeOptions options;
+    for (const auto &[checkpoint, weight] : parts)
+        options.blend.emplace_back(checkpointName(checkpoint), weight);
+    return startDecode(options, workspace, error);
 }
 
 void GenerationController::run(std::shared_ptr<GeneratedNetworks> pending,

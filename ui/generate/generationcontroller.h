@@ -50,6 +50,10 @@ public:
     // False, with the reason, when the document has no SANE encoder file.
     bool sampleAround(const QString &filter, SampleOptions options, const QString &workspace, QString *error);
     bool decodeCheckpoint(int64_t checkpoint, const QString &workspace, QString *error);
+    // Networks along the latent path between two checkpoints (endpoints included).
+    bool decodePath(int64_t from, int64_t to, int steps, const QString &workspace, QString *error);
+    // One network from the weighted mean of checkpoints' per-token latents (a spot between them).
+    bool decodeBlend(const std::vector<std::pair<int64_t, double>> &parts, const QString &workspace, QString *error);
     // Networks sampled elsewhere (a sampling job): embeds options.output and places them.
     void adoptSamples(const SampleOptions &options, const QString &report);
     // A file beside `workspace` (or the zoo) for generated networks: <name>-<kind>-<n>.h5, never
@@ -81,6 +85,8 @@ Q_SIGNALS:
 
 private:
     QString encoder(QString *error) const;
+    bool startDecode(DecodeOptions options, const QString &workspace, QString *error);
+    std::string checkpointName(int64_t checkpoint) const; // MODEL:EPOCH
     void run(std::shared_ptr<GeneratedNetworks> pending, std::function<std::string(ProgressReporter &)> generate);
 
     MapView *mView;

@@ -489,6 +489,8 @@ bool MapView::eventFilter(QObject *watched, QEvent *event)
             mPressPosition = mouse->position().toPoint();
             mPressed = true;
         }
+        if (mouse->button() == Qt::RightButton)
+            mRightPressPosition = mouse->position().toPoint();
         break;
     }
     case QEvent::MouseButtonRelease: {
@@ -501,6 +503,8 @@ bool MapView::eventFilter(QObject *watched, QEvent *event)
             Q_EMIT pointClicked(index);
         }
         mPressed = false;
+        if (mouse->button() == Qt::RightButton && (mouse->position().toPoint() - mRightPressPosition).manhattanLength() <= 4)
+            Q_EMIT contextMenuRequested(mouse->position().toPoint());
         break;
     }
     case QEvent::MouseMove: {

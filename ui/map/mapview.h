@@ -90,6 +90,7 @@ Q_SIGNALS:
     void pointHovered(int index);
     void selectionChanged();
     void selectionDragged(const std::vector<int> &selection);
+    void contextMenuRequested(const QPoint &position); // a right click (not a zoom drag)
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
@@ -103,7 +104,7 @@ private:
     std::unique_ptr<Scene> d;
     std::function<QString(int)> mHoverText;
     int mSelected = -1;
-    QPoint mPressPosition;
+    QPoint mPressPosition, mRightPressPosition;
     bool mPressed = false;
     std::vector<int> mSelection;
     SelectionTool mTool = SelectionTool::Box;

@@ -119,6 +119,7 @@ CheckpointTable::CheckpointTable(QWidget *parent) : QWidget(parent)
     mView->setEditTriggers(QAbstractItemView::NoEditTriggers);
     mView->verticalHeader()->setDefaultSectionSize(mView->fontMetrics().height() + 6);
     mView->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    mView->setMinimumHeight(mView->verticalHeader()->defaultSectionSize() * 2); // small windows keep their size
     mSearch = new QLineEdit;
     mSearch->setObjectName("tableSearch");
     mSearch->setClearButtonEnabled(true);

@@ -8,6 +8,8 @@
 #include "analysis/selection.h"
 
 #include <QActionGroup>
+#include <QInputDialog>
+#include <QLineEdit>
 #include <QMenuBar>
 #include <QUndoCommand>
 #include <QUndoStack>
@@ -16,18 +18,19 @@ namespace wse {
 
 namespace {
 
+// Selections are kept as zoo checkpoints, so undo and redo work on any map of the zoo.
 class SelectionCommand : public QUndoCommand
 {
 public:
-    SelectionCommand(MapView *view, std::vector<int> after, const QString &text)
-        : QUndoCommand(text), mView(view), mBefore(view->selection()), mAfter(std::move(after))
+    SelectionCommand(MainWindow &window, std::vector<int64_t> after, const QString &text)
+        : QUndoCommand(text), mWindow(window), mBefore(window.selectedCheckpoints()), mAfter(std::move(after))
     {}
-    void redo() override { mView->setSelection(mAfter); }
-    void undo() override { mView->setSelection(mBefore); }
+    void redo() override { mWindow.selectCheckpoints(mAfter); }
+    void undo() override { mWindow.selectCheckpoints(mBefore); }
 
 private:
-    MapView *mView;
-    std::vector<int> mBefore, mAfter;
+    MainWindow &mWindow;
+    std::vector<int64_t> mBefore, mAfter;
 };
 
 template <typename Function>
@@ -41,6 +44,33 @@ QAction *action(QMenu *menu, const QString &text, const QKeySequence &shortcut, 
 
 } // namespace
 
+// Adds (or with `remove`, takes away) a named selection of the workspace.
+class SavedSelectionCommand : public QUndoCommand
+{
+public:
+    SavedSelectionCommand(SelectionActions &owner, WorkspaceSelection selection, bool remove)
+        : QUndoCommand(remove ? QObject::tr("Remove Selection \"%1\"").arg(QString::fromStdString(selection.name))
+                              : QObject::tr("Save Selection \"%1\"").arg(QString::fromStdString(selection.name))),
+          mOwner(owner), mSelection(std::move(selection)), mRemove(remove)
+    {}
+    void redo() override { apply(mRemove); }
+    void undo() override { apply(!mRemove); }
+
+private:
+    void apply(bool remove)
+    {
+        std::vector<WorkspaceSelection> &saved = mOwner.mSaved;
+        saved.erase(std::remove_if(saved.begin(), saved.end(), [&](const WorkspaceSelection &s) { return s.name == mSelection.name; }),
+                    saved.end());
+        if (!remove)
+            saved.push_back(mSelection);
+    }
+
+    SelectionActions &mOwner;
+    WorkspaceSelection mSelection;
+    bool mRemove;
+};
+
 SelectionActions::SelectionActions(MainWindow &window, MapView *view)
     : QObject(&window), mWindow(window), mView(view), mUndo(new QUndoStack(this))
 {
@@ -53,8 +83,47 @@ void SelectionActions::select(std::vector<int> points, const QString &what)
 {
     std::sort(points.begin(), points.end());
     points.erase(std::unique(points.begin(), points.end()), points.end());
-    if (points != mView->selection())
-        mUndo->push(new SelectionCommand(mView, std::move(points), what));
+    if (points == mView->selection() || !mWindow.document())
+        return;
+    std::vector<int64_t> checkpoints;
+    for (int point : points)
+        checkpoints.push_back(mWindow.document()->checkpointOf(mWindow.mapSource(), point));
+    mUndo->push(new SelectionCommand(mWindow, std::move(checkpoints), what));
+}
+
+void SelectionActions::setSavedSelections(std::vector<WorkspaceSelection> saved)
+{
+    mUndo->clear(); // another zoo: earlier steps do not apply
+    mSaved = std::move(saved);
+}
+
+bool SelectionActions::saveSelection(const QString &name)
+{
+    const std::vector<int64_t> checkpoints = mWindow.selectedCheckpoints();
+    if (name.trimmed().isEmpty() || checkpoints.empty())
+        return false;
+    mUndo->push(new SavedSelectionCommand(*this, WorkspaceSelection{name.trimmed().toStdString(), checkpoints}, false));
+    return true;
+}
+
+bool SelectionActions::restoreSelection(const QString &name)
+{
+    for (const WorkspaceSelection &saved : mSaved)
+        if (saved.name == name.toStdString()) {
+            mUndo->push(new SelectionCommand(mWindow, saved.checkpoints, tr("Select \"%1\"").arg(name)));
+            return true;
+        }
+    return false;
+}
+
+bool SelectionActions::removeSelection(const QString &name)
+{
+    for (const WorkspaceSelection &saved : mSaved)
+        if (saved.name == name.toStdString()) {
+            mUndo->push(new SavedSelectionCommand(*this, saved, true));
+            return true;
+        }
+    return false;
 }
 
 void SelectionActions::selectMatchingFilter()
@@ -90,11 +159,6 @@ void SelectionActions::isolateSelection()
     mView->setHiddenPoints(hidden);
 }
 
-void SelectionActions::forgetHistory()
-{
-    mUndo->clear();
-}
-
 void SelectionActions::addMenu()
 {
     QMenu *menu = mWindow.menuBar()->addMenu(tr("&Edit"));
@@ -122,6 +186,28 @@ void SelectionActions::addMenu()
     action(menu, tr("&Isolate Selection"), QKeySequence(tr("Ctrl+Shift+I")), [this] { isolateSelection(); });
     action(menu, tr("&Show All Points"), QKeySequence(tr("Ctrl+Shift+H")), [this] { mView->setHiddenPoints({}); });
     action(menu, tr("Use Selection as &Filter"), QKeySequence(tr("Ctrl+Shift+F")), [this] { filterToSelection(); });
+    menu->addSeparator();
+    action(menu, tr("Sa&ve Selection As..."), QKeySequence(tr("Ctrl+Alt+S")), [this] {
+        bool ok = false;
+        const QString name = QInputDialog::getText(&mWindow, tr("Save Selection"), tr("Name of the selection:"), QLineEdit::Normal,
+                                                   tr("selection %1").arg(mSaved.size() + 1), &ok);
+        if (ok)
+            saveSelection(name);
+    });
+    QMenu *savedMenu = menu->addMenu(tr("Saved Selec&tions"));
+    QMenu *removeMenu = menu->addMenu(tr("Remo&ve Saved Selection"));
+    connect(menu, &QMenu::aboutToShow, this, [this, savedMenu, removeMenu] {
+        savedMenu->clear();
+        removeMenu->clear();
+        for (const WorkspaceSelection &saved : mSaved) {
+            const QString name = QString::fromStdString(saved.name);
+            savedMenu->addAction(tr("%1 (%2 checkpoints)").arg(name).arg(saved.checkpoints.size()), this,
+                                 [this, name] { restoreSelection(name); });
+            removeMenu->addAction(name, this, [this, name] { removeSelection(name); });
+        }
+        savedMenu->setEnabled(!mSaved.empty());
+        removeMenu->setEnabled(!mSaved.empty());
+    });
     menu->addSeparator();
     auto *tools = new QActionGroup(this);
     QAction *box = action(menu, tr("&Box Selection (Shift+Drag)"), QKeySequence(tr("Ctrl+Shift+B")),
