@@ -2,8 +2,18 @@
 
 #include "document/zoodocument.h"
 #include "mainwindow.h"
+#include "map/mapview.h"
+#include "map/vectorfigure.h"
+#include "viewport/vtkopenglwidget.h"
 
 #include <QAction>
+#include <QCheckBox>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QSpinBox>
 #include <QApplication>
 #include <QDir>
 #include <QFileDialog>
@@ -20,16 +30,78 @@ namespace {
 const char *RecentKey = "files/recent";
 constexpr int MaxRecent = 10;
 
+// Size, resolution and background of a PNG figure; false when cancelled.
+bool askImageOptions(QWidget *parent, ImageOptions &options)
+{
+    QDialog dialog(parent);
+    dialog.setWindowTitle(QObject::tr("PNG Figure"));
+    auto *form = new QFormLayout(&dialog);
+    auto *width = new QSpinBox, *height = new QSpinBox, *dpi = new QSpinBox;
+    for (QSpinBox *box : {width, height})
+        box->setRange(64, 20000);
+    width->setValue(options.size.width());
+    height->setValue(options.size.height());
+    dpi->setRange(36, 2400);
+    dpi->setValue(options.dpi);
+    auto *transparent = new QCheckBox(QObject::tr("Transparent background"));
+    auto *sizes = new QHBoxLayout;
+    sizes->addWidget(width);
+    sizes->addWidget(new QLabel(QStringLiteral("×")));
+    sizes->addWidget(height);
+    sizes->addWidget(new QLabel(QObject::tr("pixels")));
+    form->addRow(QObject::tr("Size:"), sizes);
+    form->addRow(QObject::tr("Resolution (DPI):"), dpi);
+    form->addRow(transparent);
+    auto *physical = new QLabel;
+    auto describe = [=] {
+        physical->setText(QObject::tr("%1 × %2 cm when printed")
+                              .arg(width->value() * 2.54 / dpi->value(), 0, 'f', 1)
+                              .arg(height->value() * 2.54 / dpi->value(), 0, 'f', 1));
+    };
+    for (QSpinBox *box : {width, height, dpi})
+        QObject::connect(box, &QSpinBox::valueChanged, &dialog, describe);
+    describe();
+    form->addRow(physical);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
+    QObject::connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    QObject::connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    form->addRow(buttons);
+    if (dialog.exec() != QDialog::Accepted)
+        return false;
+    options.size = QSize(width->value(), height->value());
+    options.dpi = dpi->value();
+    options.transparent = transparent->isChecked();
+    return true;
+}
+
 void exportImage(MainWindow &window)
 {
+    const QString figure = QObject::tr("PNG figure of the map, any size and resolution (*.png)");
+    QString chosen;
     const QString path = QFileDialog::getSaveFileName(&window, QObject::tr("Export Figure"), QStringLiteral("map.png"),
-                                                      QObject::tr("PNG image of the window (*.png);;SVG vector figure of the map (*.svg);;"
-                                                                  "PDF vector figure of the map (*.pdf)"));
+                                                      figure + ";;" + QObject::tr("PNG screenshot of the window (*.png);;"
+                                                                                  "SVG vector figure of the map (*.svg);;"
+                                                                                  "PDF vector figure of the map (*.pdf)"),
+                                                      &chosen);
     if (path.isEmpty())
         return;
     QString error;
-    if (!window.exportFigure(path, &error))
-        QMessageBox::critical(&window, QObject::tr("Error Exporting Figure"), error);
+    if (chosen == figure) {
+        ImageOptions options;
+        options.size = window.mapView()->viewport()->size() * 2; // twice the screen: crisp in print
+        options.dpi = 300;
+        if (!askImageOptions(&window, options))
+            return;
+        try {
+            writeMapImage(*window.mapView(), path, options);
+            return;
+        } catch (const std::exception &failure) {
+            error = QString::fromStdString(failure.what());
+        }
+    } else if (window.exportFigure(path, &error)) {
+        return;
+    }
+    QMessageBox::critical(&window, QObject::tr("Error Exporting Figure"), error);
 }
 
 } // namespace

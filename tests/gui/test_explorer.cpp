@@ -14,6 +14,7 @@
 #include "map/layoutcontroller.h"
 #include "map/colouring.h"
 #include "map/mapview.h"
+#include "map/vectorfigure.h"
 #include "panels/checkpointtable.h"
 #include "panels/detailspanel.h"
 #include "panels/legendwidget.h"
@@ -151,6 +152,20 @@ private Q_SLOTS:
         QFile pdfFile(pdf);
         QVERIFY(pdfFile.open(QIODevice::ReadOnly) && pdfFile.read(4) == "%PDF" && pdfFile.size() > 2000);
         QVERIFY(!window.exportFigure(mDir.filePath("no-such-dir/map.svg"), &error));
+        // A PNG figure at a chosen size and resolution, on a transparent background, with legend.
+        ImageOptions imageOptions;
+        imageOptions.size = QSize(1800, 1200);
+        imageOptions.dpi = 300;
+        imageOptions.transparent = true;
+        const QString png = mDir.filePath("figure.png");
+        writeMapImage(*window.mapView(), png, imageOptions);
+        const QImage figure(png);
+        QCOMPARE(figure.size(), QSize(1800, 1200));
+        QCOMPARE(figure.dotsPerMeterX(), 11811); // 300 DPI
+        QCOMPARE(qAlpha(figure.pixel(1, 1)), 0);
+        for (size_t category = 0; category < 3; ++category)
+            QVERIFY(countColour(figure.convertToFormat(QImage::Format_RGB32), categoricalColour(category)) > 100);
+        QVERIFY_THROWS_EXCEPTION(IoError, writeMapImage(*window.mapView(), mDir.filePath("no-such-dir/f.png"), imageOptions));
 
         QVERIFY(window.colourBy("test_acc"));
         QTest::qWait(100);

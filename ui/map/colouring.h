@@ -38,6 +38,11 @@ Rgb viridis(double t);
 Rgb categoricalColour(size_t index);
 // Colour of missing values (NaN, empty text).
 Rgb missingColour();
+// A point outside the selection: its colour faded towards the white background, hue kept.
+inline Rgb fadedColour(const Rgb &c)
+{
+    return Rgb{uint8_t(c.r / 4 + 191), uint8_t(c.g / 4 + 191), uint8_t(c.b / 4 + 191)};
+}
 
 Colouring colourBy(const Column &column);
 

@@ -245,8 +245,8 @@ void MapView::applyColours()
     colours->SetNumberOfTuples(vtkIdType(source.size()));
     for (size_t i = 0; i < source.size(); ++i) {
         Rgb c = source[i];
-        if (!selected[i]) // faded towards the background, hue kept
-            c = Rgb{uint8_t(c.r / 4 + 191), uint8_t(c.g / 4 + 191), uint8_t(c.b / 4 + 191)};
+        if (!selected[i])
+            c = fadedColour(c);
         const unsigned char rgb[3] = {c.r, c.g, c.b};
         colours->SetTypedTuple(vtkIdType(i), rgb);
     }

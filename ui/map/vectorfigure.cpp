@@ -9,6 +9,7 @@
 #include <QFileInfo>
 #include <QLinearGradient>
 #include <QPageSize>
+#include <QImage>
 #include <QPainter>
 #include <QPdfWriter>
 #include <QSvgGenerator>
@@ -62,13 +63,21 @@ void drawLegend(QPainter &painter, const Colouring &colouring, const QRectF &are
     painter.drawText(QPointF(bar.right() + 4, bar.bottom() + metrics.ascent() / 2), QString::number(colouring.minimum, 'g', 4));
 }
 
-void drawMap(QPainter &painter, const MapView &view, const QSize &size, const QString &title)
+void drawMap(QPainter &painter, const MapView &view, const QSize &size, const QString &title, bool background = true)
 {
     painter.setRenderHint(QPainter::Antialiasing);
-    painter.fillRect(QRectF(QPointF(0, 0), QSizeF(size)), Qt::white);
+    if (background)
+        painter.fillRect(QRectF(QPointF(0, 0), QSizeF(size)), Qt::white);
     const std::vector<MapView::ProjectedPoint> points = view.projectedPoints();
     const Colouring &colouring = view.colouring();
-    auto colourOf = [&](size_t i) { return i < colouring.colours.size() ? colouring.colours[i] : Rgb{120, 120, 120}; };
+    std::vector<bool> selected(points.size(), view.selection().empty());
+    for (int point : view.selection())
+        if (size_t(point) < selected.size())
+            selected[size_t(point)] = true;
+    auto colourOf = [&](size_t i) {
+        const Rgb colour = i < colouring.colours.size() ? colouring.colours[i] : Rgb{120, 120, 120};
+        return selected[i] ? colour : fadedColour(colour);
+    };
     if (view.trajectoriesVisible())
         for (const std::vector<int> &line : view.trajectories())
             for (size_t k = 1; k < line.size(); ++k) {
@@ -103,6 +112,30 @@ void drawMap(QPainter &painter, const MapView &view, const QSize &size, const QS
 }
 
 } // namespace
+
+void writeMapImage(const MapView &view, const QString &path, const ImageOptions &options, const QString &title)
+{
+    const QSize viewSize = view.viewport()->size();
+    const QSize size = options.size.isEmpty() ? viewSize : options.size;
+    QImage image(size, QImage::Format_ARGB32_Premultiplied);
+    image.fill(options.transparent ? Qt::transparent : Qt::white);
+    const double dotsPerMetre = options.dpi / 0.0254;
+    image.setDotsPerMeterX(int(dotsPerMetre + 0.5));
+    image.setDotsPerMeterY(int(dotsPerMetre + 0.5));
+    {
+        // The view's drawing scaled to fit, centred; the legend stays at the right edge.
+        const double scale = std::min(double(size.width()) / viewSize.width(), double(size.height()) / viewSize.height());
+        QPainter painter(&image);
+        painter.translate((size.width() - viewSize.width() * scale) / 2, (size.height() - viewSize.height() * scale) / 2);
+        painter.scale(scale, scale);
+        drawMap(painter, view, viewSize, title, false);
+    }
+    const QString temporary = path + ".part.png";
+    if (!image.save(temporary, "PNG") || (QFile::exists(path) && !QFile::remove(path)) || !QFile::rename(temporary, path)) {
+        QFile::remove(temporary);
+        throw IoError(path.toStdString(), "cannot write the image");
+    }
+}
 
 void writeVectorFigure(const MapView &view, const QString &path, const QString &title)
 {
