@@ -17,6 +17,7 @@
 #include "panels/detailspanel.h"
 #include "panels/metricchart.h"
 #include "panels/legendwidget.h"
+#include "panels/layerpanel.h"
 #include "panels/mapcontrols.h"
 #include "panels/tabledock.h"
 #include "viewport/vtkopenglwidget.h"
@@ -157,6 +158,7 @@ MainWindow::MainWindow(QWidget *parent)
     });
 
     addCheckpointTableDock(*this);
+    addLayersDock(*this);
     buildMenus();
     connect(mColourBox, &QComboBox::currentTextChanged, this, [this](const QString &name) {
         if (!name.isEmpty())

@@ -1,6 +1,7 @@
 // Weight statistics (known values, permutation invariance) and the two zoo maps.
 #include "common/fixtures.h"
 
+#include "analysis/layerstatistics.h"
 #include "analysis/weightmap.h"
 #include "analysis/weightstatistics.h"
 
@@ -33,6 +34,42 @@ private Q_SLOTS:
         for (int i = 0; i < 7; ++i)
             QVERIFY(std::fabs(f[size_t(7 + i)] - expectedBias[i]) < 1e-6);
         QCOMPARE(weightStatisticNames(arch)[8], std::string("a.bias:std"));
+    }
+
+    void layerSummariesAndDifferences()
+    {
+        Architecture arch;
+        arch.name = "tiny";
+        arch.tensors = {{"w", {2, 2}}, {"b", {2}}};
+        const float a[6] = {3, 4, 0, 0, 1, -1};
+        const std::vector<LayerSummary> layers = layerSummaries(arch, a);
+        QCOMPARE(layers.size(), size_t(2));
+        QCOMPARE(layers[0].shape, std::string("[2, 2]"));
+        QCOMPARE(layers[0].count, int64_t(4));
+        QCOMPARE(layers[0].mean, 1.75);
+        QVERIFY(std::fabs(layers[0].std - std::sqrt(25.0 / 4 - 1.75 * 1.75)) < 1e-12); // population std
+        QCOMPARE(layers[0].norm, 5.0);
+        QCOMPARE(layers[0].minimum, 0.0);
+        QCOMPARE(layers[0].maximum, 4.0);
+        QCOMPARE(layers[0].nearZero, 0.5);
+        QCOMPARE(layers[1].mean, 0.0);
+        QCOMPARE(layers[1].nearZero, 0.0);
+        // b = 2a in the first tensor (same direction), orthogonal in the second.
+        const float b[6] = {6, 8, 0, 0, 1, 1};
+        const std::vector<LayerDifference> differences = layerDifferences(arch, a, b);
+        QCOMPARE(differences[0].distance, 5.0);
+        QCOMPARE(differences[0].relative, 1.0);
+        QVERIFY(std::fabs(differences[0].cosine - 1.0) < 1e-12);
+        QCOMPARE(differences[0].normB, 10.0);
+        QCOMPARE(differences[1].cosine, 0.0);
+        QCOMPARE(differences[1].distance, 2.0);
+        // A network compared with itself: no distance, cosine 1, also for an all-zero tensor.
+        const float zeros[6] = {0, 0, 0, 0, 1, -1};
+        const std::vector<LayerDifference> same = layerDifferences(arch, zeros, zeros);
+        QCOMPARE(same[0].distance, 0.0);
+        QCOMPARE(same[0].cosine, 1.0);
+        QCOMPARE(same[0].relative, 0.0);
+        QCOMPARE(layerSummaries(arch, zeros)[0].nearZero, 1.0);
     }
 
     void statisticsIgnoreNeuronOrder()

@@ -17,6 +17,7 @@
 #include "map/vectorfigure.h"
 #include "panels/checkpointtable.h"
 #include "panels/detailspanel.h"
+#include "panels/layerpanel.h"
 #include "panels/legendwidget.h"
 #include "panels/metricchart.h"
 #include "viewport/vtkopenglwidget.h"
@@ -612,6 +613,29 @@ private Q_SLOTS:
                 epochs += document->zoo().checkpoints.get("model").number(c) == model;
             QCOMPARE(window.trainingCurve()->pointsOf("test_acc"), epochs);
         }
+        // The Layers panel shows the clicked checkpoint's tensors; two selected are compared.
+        auto *layers = window.findChild<LayerPanel *>("layerPanel");
+        QVERIFY(layers);
+        const int64_t shown = document->checkpointOf(window.mapSource(), map->selectedPoint());
+        const Architecture &arch = document->zoo().architectures[0];
+        QCOMPARE(layers->layerCount(), int(arch.tensors.size()));
+        const float *weights = document->zoo().weights[0].row(int64_t(document->zoo().checkpoints.get("weight_row").number(shown)));
+        double squares = 0;
+        for (int64_t i = 0; i < arch.tensors[0].numel(); ++i)
+            squares += double(weights[i]) * weights[i];
+        QCOMPARE(layers->value(QString::fromStdString(arch.tensors[0].key), "norm"), QString::number(std::sqrt(squares), 'g', 4));
+        window.selection()->select({0, 17}, "two");
+        QVERIFY(layers->heading().contains("compared with"));
+        const double cosine = layers->value(QString::fromStdString(arch.tensors[0].key), "cosine").toDouble();
+        QVERIFY(cosine >= -1 && cosine <= 1);
+        if (!qEnvironmentVariable("WSE_SCREENSHOT_DIR").isEmpty()) {
+            window.findChild<QDockWidget *>("layersDock")->raise();
+            QTest::qWait(100);
+            window.grab().save(qEnvironmentVariable("WSE_SCREENSHOT_DIR") + "/explorer-layers-compare.png");
+        }
+        window.selection()->select({5, 5}, "one");
+        QVERIFY(!layers->heading().contains("compared with"));
+
         // A click on empty space clears the selection.
         QTest::mouseClick(map->viewport(), Qt::LeftButton, {}, QPoint(3, 3));
         QCOMPARE(map->selectedPoint(), -1);

@@ -1,0 +1,172 @@
+#include "panels/layerpanel.h"
+
+#include "document/zoodocument.h"
+#include "mainwindow.h"
+#include "map/mapview.h"
+
+#include "analysis/layerstatistics.h"
+#include "zoo/zoostore.h"
+
+#include <QDockWidget>
+#include <QHeaderView>
+#include <QLabel>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace wse {
+
+namespace {
+
+// The checkpoint's flattened weights: from memory when the zoo was read with them, else the file.
+std::vector<float> weightsOf(const Zoo &zoo, const QString &zooPath, int64_t checkpoint)
+{
+    const int architecture = zoo.checkpointArchitecture(checkpoint);
+    const auto row = int64_t(zoo.checkpoints.get(zoocol::WeightRow).number(checkpoint));
+    const Architecture &arch = zoo.architectures.at(size_t(architecture));
+    std::vector<float> weights(size_t(arch.numel()));
+    if (size_t(architecture) < zoo.weights.size() && row < zoo.weights[size_t(architecture)].rows) {
+        const float *values = zoo.weights[size_t(architecture)].row(row);
+        std::copy(values, values + arch.numel(), weights.begin());
+    } else {
+        ZooWeightReader(zooPath.toStdString(), arch.name).read(row, 1, weights.data());
+    }
+    return weights;
+}
+
+QString number(double value) { return QString::number(value, 'g', 4); }
+
+QString nameOf(const Zoo &zoo, int64_t checkpoint)
+{
+    return QString::fromStdString(zoo.checkpointValue(checkpoint, zoocol::ModelId) + ":" +
+                                  zoo.checkpointValue(checkpoint, zoocol::Epoch));
+}
+
+} // namespace
+
+LayerPanel::LayerPanel(QWidget *parent) : QWidget(parent)
+{
+    setObjectName("layerPanel");
+    mHeading = new QLabel(tr("Click a checkpoint to see its layers; select two to compare them."));
+    mHeading->setWordWrap(true);
+    mTable = new QTableWidget;
+    mTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    mTable->verticalHeader()->hide();
+    mTable->horizontalHeader()->setStretchLastSection(true);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(2, 2, 2, 2);
+    layout->addWidget(mHeading);
+    layout->addWidget(mTable, 1);
+}
+
+void LayerPanel::fill(const QStringList &columns, const std::vector<QStringList> &rows)
+{
+    mTable->clear();
+    mTable->setColumnCount(int(columns.size()));
+    mTable->setHorizontalHeaderLabels(columns);
+    mTable->setRowCount(int(rows.size()));
+    for (int r = 0; r < int(rows.size()); ++r)
+        for (int c = 0; c < int(columns.size()); ++c) {
+            auto *item = new QTableWidgetItem(rows[size_t(r)][c]);
+            if (c > 1)
+                item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            mTable->setItem(r, c, item);
+        }
+    mTable->resizeColumnsToContents();
+}
+
+void LayerPanel::showCheckpoint(const Zoo &zoo, const QString &zooPath, int64_t checkpoint)
+{
+    const Architecture &arch = zoo.architectures.at(size_t(zoo.checkpointArchitecture(checkpoint)));
+    const std::vector<float> weights = weightsOf(zoo, zooPath, checkpoint);
+    std::vector<QStringList> rows;
+    for (const LayerSummary &layer : layerSummaries(arch, weights.data()))
+        rows.push_back({QString::fromStdString(layer.key), QString::fromStdString(layer.shape), number(layer.mean),
+                        number(layer.std), number(layer.minimum), number(layer.maximum), number(layer.norm),
+                        QString::number(layer.nearZero * 100, 'f', 1) + "%"});
+    mHeading->setText(tr("<b>%1</b> · %2 · %3 parameters").arg(nameOf(zoo, checkpoint), QString::fromStdString(arch.name)).arg(arch.numel()));
+    fill({tr("layer"), tr("shape"), tr("mean"), tr("std"), tr("min"), tr("max"), tr("norm"), tr("near zero")}, rows);
+}
+
+void LayerPanel::compare(const Zoo &zoo, const QString &zooPath, int64_t a, int64_t b)
+{
+    const int architecture = zoo.checkpointArchitecture(a);
+    if (zoo.checkpointArchitecture(b) != architecture) {
+        clearLayers();
+        mHeading->setText(tr("%1 and %2 have different architectures: nothing to compare layer by layer.")
+                              .arg(nameOf(zoo, a), nameOf(zoo, b)));
+        return;
+    }
+    const Architecture &arch = zoo.architectures.at(size_t(architecture));
+    const std::vector<float> first = weightsOf(zoo, zooPath, a), second = weightsOf(zoo, zooPath, b);
+    std::vector<QStringList> rows;
+    for (const LayerDifference &layer : layerDifferences(arch, first.data(), second.data()))
+        rows.push_back({QString::fromStdString(layer.key), QString::fromStdString(layer.shape), number(layer.normA),
+                        number(layer.normB), number(layer.distance), number(layer.relative), QString::number(layer.cosine, 'f', 4)});
+    mHeading->setText(tr("<b>%1</b> (A) compared with <b>%2</b> (B)").arg(nameOf(zoo, a), nameOf(zoo, b)));
+    fill({tr("layer"), tr("shape"), tr("norm A"), tr("norm B"), tr("distance"), tr("relative"), tr("cosine")}, rows);
+}
+
+void LayerPanel::clearLayers()
+{
+    mTable->clear();
+    mTable->setRowCount(0);
+    mTable->setColumnCount(0);
+    mHeading->setText(tr("Click a checkpoint to see its layers; select two to compare them."));
+}
+
+int LayerPanel::layerCount() const { return mTable->rowCount(); }
+
+QString LayerPanel::heading() const { return mHeading->text(); }
+
+QString LayerPanel::value(const QString &layer, const QString &column) const
+{
+    int col = -1;
+    for (int c = 0; c < mTable->columnCount(); ++c)
+        if (mTable->horizontalHeaderItem(c)->text() == column)
+            col = c;
+    for (int r = 0; r < mTable->rowCount() && col >= 0; ++r)
+        if (mTable->item(r, 0)->text() == layer)
+            return mTable->item(r, col)->text();
+    return {};
+}
+
+LayerPanel *addLayersDock(MainWindow &window)
+{
+    auto *panel = new LayerPanel;
+    auto *dock = new QDockWidget(QObject::tr("Layers"), &window);
+    dock->setObjectName("layersDock");
+    dock->setWidget(panel);
+    window.addDockWidget(Qt::RightDockWidgetArea, dock);
+    if (auto *details = window.findChild<QDockWidget *>("detailsDock")) {
+        window.tabifyDockWidget(details, dock);
+        details->raise();
+    }
+    auto refresh = [&window, panel] {
+        const ZooDocument *document = window.document();
+        if (!document) {
+            panel->clearLayers();
+            return;
+        }
+        try {
+            const std::vector<int> &selected = window.mapView()->selection(); // (the window's copy may lag)
+            const int current = window.mapView()->selectedPoint();
+            if (selected.size() == 2)
+                panel->compare(document->zoo(), document->path(), document->checkpointOf(window.mapSource(), selected[0]),
+                               document->checkpointOf(window.mapSource(), selected[1]));
+            else if (current >= 0)
+                panel->showCheckpoint(document->zoo(), document->path(), document->checkpointOf(window.mapSource(), current));
+            else
+                panel->clearLayers();
+        } catch (const std::exception &error) { // the zoo file went away
+            panel->clearLayers();
+            panel->setToolTip(QString::fromStdString(error.what()));
+        }
+    };
+    QObject::connect(&window, &MainWindow::currentPointChanged, panel, refresh);
+    QObject::connect(window.mapView(), &MapView::selectionChanged, panel, refresh);
+    return panel;
+}
+
+} // namespace wse
