@@ -98,13 +98,31 @@ void exportImage(MainWindow &window)
         } catch (const std::exception &failure) {
             error = QString::fromStdString(failure.what());
         }
-    } else if (window.exportFigure(path, &error)) {
+    } else if (exportFigure(window, path, &error)) {
         return;
     }
     QMessageBox::critical(&window, QObject::tr("Error Exporting Figure"), error);
 }
 
 } // namespace
+
+bool exportFigure(MainWindow &window, const QString &path, QString *error)
+{
+    try {
+        if (path.endsWith(".svg", Qt::CaseInsensitive) || path.endsWith(".pdf", Qt::CaseInsensitive)) {
+            writeVectorFigure(*window.mapView(), path, window.statusSummary());
+            return true;
+        }
+        if (window.grab().save(path))
+            return true;
+        if (error)
+            *error = QObject::tr("Could not write %1").arg(path);
+    } catch (const std::exception &failure) {
+        if (error)
+            *error = QString::fromStdString(failure.what());
+    }
+    return false;
+}
 
 QStringList recentFiles()
 {

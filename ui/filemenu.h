@@ -12,6 +12,10 @@ void addFileMenu(MainWindow &window);
 void chooseAndOpen(MainWindow &window);
 void saveWorkspaceInteractively(MainWindow &window, QString path);
 
+// .png: the window as shown; .svg / .pdf: the map as a vector figure with its legend. False with
+// the reason in `error`.
+bool exportFigure(MainWindow &window, const QString &path, QString *error = nullptr);
+
 // Most recent first, only files that still exist; at most ten.
 QStringList recentFiles();
 void rememberRecentFile(const QString &path);

@@ -6,11 +6,13 @@
 #include "selection/bookmarkactions.h"
 #include "selection/selectionactions.h"
 #include "startpage.h"
+#include "viewmenu.h"
 #include "viewstate.h"
 #include "generate/generationcontroller.h"
 #include "generate/generatemenu.h"
 #include "wizards/trainmenu.h"
 #include "map/layoutcontroller.h"
+#include "map/hovercard.h"
 #include "map/mapcolumns.h"
 #include "map/mapview.h"
 #include "map/vectorfigure.h"
@@ -185,7 +187,9 @@ MainWindow::MainWindow(QWidget *parent)
             mask[i] = column.isText() && hidden.contains(QString::fromStdString(column.text(int64_t(i))));
         mMapView->setHiddenPoints(mask);
     });
-    mMapView->setHoverText([this](int point) { return hoverCard(point); });
+    mMapView->setHoverText([this](int point) {
+        return mDocument ? hoverCard(mDocument->zoo(), mDocument->checkpointOf(mMapSource, point)) : QString();
+    });
     resize(1280, 800);
 }
 
@@ -206,23 +210,14 @@ void MainWindow::buildMenus()
     addGenerateMenu(*this);
     addTrainMenu(*this);
 
-    QMenu *view = menuBar()->addMenu(tr("&View"));
-    QAction *reset = view->addAction(tr("&Reset View"), mMapView, &MapView::resetCamera);
-    reset->setShortcut(QKeySequence(tr("Ctrl+R")));
-    QAction *trajectories = view->addAction(tr("Show &Trajectories"));
-    trajectories->setCheckable(true);
-    trajectories->setChecked(true);
-    trajectories->setShortcut(QKeySequence(tr("Ctrl+T")));
-    connect(trajectories, &QAction::toggled, mMapView, &MapView::setTrajectoriesVisible);
+    QMenu *view = addViewMenu(*this);
     mBookmarks = new BookmarkActions(*this, mSelection->undoStack(), view);
     mSession->setSavedViews(mSelection, mBookmarks);
-    view->addSeparator();
-    for (QDockWidget *dock : findChildren<QDockWidget *>())
-        view->addAction(dock->toggleViewAction());
 }
 
 void MainWindow::restoreLayout()
 {
+    applySavedTheme(*this);
     const QSettings settings;
     restoreGeometry(settings.value("window/geometry").toByteArray());
     restoreState(settings.value("window/state").toByteArray());
@@ -534,23 +529,6 @@ void MainWindow::selectCheckpoints(const std::vector<int64_t> &checkpoints)
     mMapView->setSelection(points);
 }
 
-QString MainWindow::hoverCard(int point) const
-{
-    if (!mDocument)
-        return {};
-    const Zoo &zoo = mDocument->zoo();
-    const int64_t checkpoint = mDocument->checkpointOf(mMapSource, point);
-    QString card = QStringLiteral("<b>%1</b> · epoch %2")
-                       .arg(QString::fromStdString(zoo.checkpointValue(checkpoint, zoocol::ModelId)),
-                            QString::fromStdString(zoo.checkpointValue(checkpoint, zoocol::Epoch)));
-    for (const char *name : {"test_acc", "init", "activation", "optimizer", "dataset"}) {
-        const std::string value = zoo.checkpointValue(checkpoint, name);
-        if (!value.empty())
-            card += QStringLiteral("<br>%1: %2").arg(name, QString::fromStdString(value));
-    }
-    return card;
-}
-
 void MainWindow::showBackgroundWork(bool running)
 {
     mBusy->setRange(0, 100);
@@ -569,26 +547,6 @@ void MainWindow::showBackgroundProgress(int percent, const QString &stage)
 GenerationController *MainWindow::generation() const
 {
     return mGeneration;
-}
-
-bool MainWindow::sampleNetworks(SampleOptions options, QString *error)
-{
-    if (!mDocument || !mGeneration->sampleAround(mFilter, options, mSession->path(), error))
-        return false;
-    if (mMapSource != MapSource::SaneEmbeddings && mDocument->hasMap(MapSource::SaneEmbeddings))
-        setMapSource(MapSource::SaneEmbeddings); // where generated networks can be placed
-    return true;
-}
-
-bool MainWindow::decodeSelected(QString *error)
-{
-    const int point = mMapView->selectedPoint();
-    if (mDocument && point < 0) {
-        if (error)
-            *error = tr("Click a checkpoint on the map first");
-        return false;
-    }
-    return mDocument && mGeneration->decodeCheckpoint(mDocument->checkpointOf(mMapSource, point), mSession->path(), error);
 }
 
 bool MainWindow::saveWorkspace(const QString &path, QString *error)
@@ -624,27 +582,12 @@ bool MainWindow::showBookmark(const QString &name)
     return false;
 }
 
+QString MainWindow::statusSummary() const { return mStatusCounts->text(); }
+
 QString MainWindow::workspacePath() const
 {
     return mSession->path();
 }
 
-bool MainWindow::exportFigure(const QString &path, QString *error)
-{
-    try {
-        if (path.endsWith(".svg", Qt::CaseInsensitive) || path.endsWith(".pdf", Qt::CaseInsensitive)) {
-            writeVectorFigure(*mMapView, path, mStatusCounts->text());
-            return true;
-        }
-        if (grab().save(path))
-            return true;
-        if (error)
-            *error = tr("Could not write %1").arg(path);
-    } catch (const std::exception &failure) {
-        if (error)
-            *error = QString::fromStdString(failure.what());
-    }
-    return false;
-}
 
 } // namespace wse

@@ -46,19 +46,12 @@ public:
     // message in `error` on failure. The window autosaves a recovery copy beside it.
     bool saveWorkspace(const QString &path, QString *error = nullptr);
     QString workspacePath() const;
-    // .png: the window as shown; .svg / .pdf: the map as a vector figure with its legend.
-    bool exportFigure(const QString &path, QString *error = nullptr);
+    // The status bar's summary: counts, the map and its layout (a figure's title).
+    QString statusSummary() const;
     // Applies a bookmarked view (or the workspace's "last view"); false when there is none of that name.
     bool showBookmark(const QString &name);
     QString filter() const { return mFilter; }
 
-    // Samples networks around the checkpoints matching the filter with the SANE encoder, in the
-    // background (written next to the workspace or zoo), and shows them on the SANE map. False
-    // (with the reason) when no encoder is available.
-    bool sampleNetworks(SampleOptions options, QString *error = nullptr);
-    // Decodes the selected checkpoint (its reconstruction through the encoder), evaluates it and
-    // shows it on the SANE map; false with the reason without an encoder or a selection.
-    bool decodeSelected(QString *error = nullptr);
     GenerationController *generation() const;
     // When set, load errors are not shown in a dialog (scripted use): only loadFailed is emitted.
     void setInteractive(bool interactive) { mInteractive = interactive; }
@@ -116,7 +109,6 @@ protected:
 private:
     void buildMenus();
     void setDocument(std::shared_ptr<ZooDocument> document);
-    QString hoverCard(int point) const;
     void showMap();
     void updateStatus();
     // The status bar's progress bar and Cancel button, shared by layouts and sampling.

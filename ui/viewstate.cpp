@@ -6,6 +6,7 @@
 
 #include "common/error.h"
 
+#include <QAction>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -21,6 +22,7 @@ QString viewStateOf(const MainWindow &window)
     state["layout"] = QString::fromStdString(methodName(window.layoutMethod()));
     state["colour_by"] = window.colouringColumn();
     state["filter"] = window.filter();
+    state["flat"] = window.mapView()->isTwoDimensional();
     const int selected = window.mapView()->selectedPoint();
     if (window.document() && selected >= 0)
         state["selected_checkpoint"] = qint64(window.document()->checkpointOf(window.mapSource(), selected));
@@ -42,6 +44,11 @@ void applyViewState(MainWindow &window, const QString &json)
             window.setLayoutMethod(methodFromName(state["layout"].toString().toStdString()));
     } catch (const Error &) {
         return; // a view from another version: keep the defaults
+    }
+    if (state.contains("flat") && window.mapView()->isTwoDimensional() != state["flat"].toBool()) {
+        for (QAction *action : window.findChildren<QAction *>("flatMap")) // keeps the menu's check mark true
+            action->setChecked(state["flat"].toBool());
+        window.mapView()->setTwoDimensional(state["flat"].toBool());
     }
     if (state.contains("colour_by"))
         window.colourBy(state["colour_by"].toString());

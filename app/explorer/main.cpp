@@ -1,6 +1,7 @@
 // wse-explorer: the desktop application.
 #include "commandlineoptions.h"
 
+#include "filemenu.h"
 #include "glcheck.h"
 #include "mainwindow.h"
 #include "map/layoutcontroller.h"
@@ -117,7 +118,7 @@ int main(int argc, char **argv)
         auto grab = [&] {
             QTimer::singleShot(300, &app, [&] {
                 QString error;
-                if (!window.exportFigure(options.screenshot, &error)) {
+                if (!exportFigure(window, options.screenshot, &error)) {
                     std::fprintf(stderr, "wse-explorer: error: %s: %s\n", qPrintable(options.screenshot), qPrintable(error));
                     status = 1;
                 } else {

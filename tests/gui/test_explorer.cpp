@@ -30,6 +30,7 @@
 #include "workspace/workspace.h"
 #include "zoo/zoostore.h"
 
+#include <QAction>
 #include <QCheckBox>
 #include <QDockWidget>
 #include <QLineEdit>
@@ -133,7 +134,7 @@ private Q_SLOTS:
         // The same view as vector figures: every point in its colour, with the legend.
         const QString svg = mDir.filePath("map.svg");
         QString error;
-        QVERIFY2(window.exportFigure(svg, &error), qPrintable(error));
+        QVERIFY2(exportFigure(window, svg, &error), qPrintable(error));
         QFile svgFile(svg);
         QVERIFY(svgFile.open(QIODevice::ReadOnly));
         const QByteArray svgText = svgFile.readAll();
@@ -149,10 +150,10 @@ private Q_SLOTS:
         for (size_t category = 0; category < 3; ++category)
             QVERIFY(countColour(rendered, categoricalColour(category)) > 40);
         const QString pdf = mDir.filePath("map.pdf");
-        QVERIFY2(window.exportFigure(pdf, &error), qPrintable(error));
+        QVERIFY2(exportFigure(window, pdf, &error), qPrintable(error));
         QFile pdfFile(pdf);
         QVERIFY(pdfFile.open(QIODevice::ReadOnly) && pdfFile.read(4) == "%PDF" && pdfFile.size() > 2000);
-        QVERIFY(!window.exportFigure(mDir.filePath("no-such-dir/map.svg"), &error));
+        QVERIFY(!exportFigure(window, mDir.filePath("no-such-dir/map.svg"), &error));
         // A PNG figure at a chosen size and resolution, on a transparent background, with legend.
         ImageOptions imageOptions;
         imageOptions.size = QSize(1800, 1200);
@@ -174,6 +175,39 @@ private Q_SLOTS:
         QVERIFY(countColour(byAccuracy, viridis(0.0)) > 20); // epoch-0 points, and the colour bar's end
         QVERIFY(countColour(byAccuracy, viridis(1.0)) > 20);
         QVERIFY(!window.colourBy("no_such_column"));
+
+        // 2D: every point at one depth, seen from above; back in 3D the points are where they were.
+        const std::vector<MapView::ProjectedPoint> inDepth = window.mapView()->projectedPoints();
+        window.mapView()->setTwoDimensional(true);
+        QTest::qWait(100);
+        const std::vector<MapView::ProjectedPoint> flat = window.mapView()->projectedPoints();
+        for (const MapView::ProjectedPoint &point : flat)
+            QVERIFY(std::fabs(point.depth - flat.front().depth) < 1e-6);
+        QVERIFY(countColour(window.mapView()->viewport()->grabFramebuffer(), viridis(1.0)) > 20);
+        window.mapView()->setTwoDimensional(false);
+        QTest::qWait(100);
+        const std::vector<MapView::ProjectedPoint> back = window.mapView()->projectedPoints();
+        for (size_t i = 0; i < back.size(); ++i)
+            QVERIFY(std::fabs(back[i].depth - inDepth[i].depth) < 1e-6);
+        // The dark theme darkens the map's background; light brings it back.
+        for (const char *theme : {"theme-dark", "theme-light"}) {
+            QAction *action = window.findChild<QAction *>(theme);
+            QVERIFY(action);
+            action->trigger();
+            QTest::qWait(100);
+            const QRgb corner = window.mapView()->viewport()->grabFramebuffer().pixel(2, 2);
+            QCOMPARE(qRed(corner) < 100, QString(theme) == "theme-dark");
+            if (QString(theme) == "theme-dark" && !qEnvironmentVariable("WSE_SCREENSHOT_DIR").isEmpty()) {
+                window.colourBy("init");
+                window.selection()->select({0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}, "cluster");
+                window.mapView()->setTwoDimensional(true);
+                QTest::qWait(200);
+                window.grab().save(qEnvironmentVariable("WSE_SCREENSHOT_DIR") + "/explorer-dark-2d.png");
+                window.mapView()->setTwoDimensional(false);
+                window.selection()->select({}, "none");
+                window.colourBy("test_acc");
+            }
+        }
 
         // The weight-statistics map places the same checkpoints elsewhere and keeps the colouring.
         const QPoint before = window.mapView()->widgetPositionOf(5);
@@ -334,7 +368,7 @@ private Q_SLOTS:
         options.count = 4;
         options.keep = 2;
         QString error;
-        QVERIFY2(window.sampleNetworks(options, &error), qPrintable(error));
+        QVERIFY2(sampleAroundFilter(window, options, &error), qPrintable(error));
         QCOMPARE(window.mapSource(), MapSource::SaneEmbeddings); // generated networks live in the SANE map
         QVERIFY2(sampled.wait(120000), failed.isEmpty() ? "timeout" : qPrintable(failed.first().first().toString()));
         QVERIFY(sampled.first().first().toString().contains("freshly initialised"));
@@ -348,10 +382,10 @@ private Q_SLOTS:
         QVERIFY(ready.wait(30000));
         QCOMPARE(window.mapView()->overlayPointCount(), 4);
         // The selected checkpoint decoded: its reconstruction joins the map.
-        QVERIFY(!window.decodeSelected(&error)); // nothing selected yet
+        QVERIFY(!decodeSelected(window, &error)); // nothing selected yet
         QVERIFY2(error.contains("Click a checkpoint"), qPrintable(error));
         window.selectPoint(3);
-        QVERIFY2(window.decodeSelected(&error), qPrintable(error));
+        QVERIFY2(decodeSelected(window, &error), qPrintable(error));
         QVERIFY2(sampled.wait(120000), failed.isEmpty() ? "timeout" : qPrintable(failed.first().first().toString()));
         QVERIFY2(sampled.last().first().toString().contains("R2"), qPrintable(sampled.last().first().toString()));
         QCOMPARE(window.mapView()->overlayPointCount(), 5);

@@ -73,7 +73,7 @@ void showMapMenu(MainWindow &window, const QPoint &position)
     QAction *decode = menu.addAction(QObject::tr("Decode This Checkpoint"), &window, [&window, point] {
         window.selectPoint(point);
         QString error;
-        warnIfFailed(window, window.decodeSelected(&error), error);
+        warnIfFailed(window, decodeSelected(window, &error), error);
     });
     decode->setEnabled(point >= 0);
     menu.addSeparator();
@@ -83,6 +83,28 @@ void showMapMenu(MainWindow &window, const QPoint &position)
 }
 
 } // namespace
+
+bool sampleAroundFilter(MainWindow &window, SampleOptions options, QString *error)
+{
+    if (!window.document() || !window.generation()->sampleAround(window.filter(), options, window.workspacePath(), error))
+        return false;
+    if (window.mapSource() != MapSource::SaneEmbeddings && window.document()->hasMap(MapSource::SaneEmbeddings))
+        window.setMapSource(MapSource::SaneEmbeddings); // where generated networks can be placed
+    return true;
+}
+
+bool decodeSelected(MainWindow &window, QString *error)
+{
+    const int point = window.mapView()->selectedPoint();
+    if (!window.document())
+        return false;
+    if (point < 0) {
+        *error = QObject::tr("Click a checkpoint on the map first");
+        return false;
+    }
+    return window.generation()->decodeCheckpoint(window.document()->checkpointOf(window.mapSource(), point),
+                                                 window.workspacePath(), error);
+}
 
 bool decodeSelectedPath(MainWindow &window, int steps, QString *error)
 {
@@ -142,7 +164,7 @@ void addGenerateMenu(MainWindow &window)
     sampleAction->setShortcut(QKeySequence(QObject::tr("Ctrl+G")));
     QAction *decode = menu->addAction(QObject::tr("&Decode Selected Checkpoint"), &window, [&window] {
         QString error;
-        if (!window.decodeSelected(&error))
+        if (!decodeSelected(window, &error))
             QMessageBox::warning(&window, QObject::tr("Decode"), error);
     });
     decode->setShortcut(QKeySequence(QObject::tr("Ctrl+D")));

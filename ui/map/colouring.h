@@ -38,10 +38,11 @@ Rgb viridis(double t);
 Rgb categoricalColour(size_t index);
 // Colour of missing values (NaN, empty text).
 Rgb missingColour();
-// A point outside the selection: its colour faded towards the white background, hue kept.
-inline Rgb fadedColour(const Rgb &c)
+// A point outside the selection: its colour faded towards the background, hue kept.
+inline Rgb fadedColour(const Rgb &c, const Rgb &background = Rgb{255, 255, 255})
 {
-    return Rgb{uint8_t(c.r / 4 + 191), uint8_t(c.g / 4 + 191), uint8_t(c.b / 4 + 191)};
+    auto mix = [](uint8_t colour, uint8_t towards) { return uint8_t((colour + 3 * towards) / 4); };
+    return Rgb{mix(c.r, background.r), mix(c.g, background.g), mix(c.b, background.b)};
 }
 
 Colouring colourBy(const Column &column);

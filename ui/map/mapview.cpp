@@ -48,8 +48,8 @@ struct MapView::Scene
     vtkNew<vtkLookupTable> lookupTable;
     vtkNew<vtkScalarBarActor> scalarBar;
     vtkNew<vtkPointPicker> picker;
-    std::vector<float> xyz;
-    std::vector<float> overlayXyz;
+    std::vector<float> xyz, layoutXyz;        // as drawn; as the layout placed them (3D)
+    std::vector<float> overlayXyz, layoutOverlay;
     std::vector<bool> hidden; // per point; empty = all shown
     Colouring colouring;
     std::vector<std::vector<int>> trajectories;
@@ -161,8 +161,45 @@ MapView::~MapView() = default;
 
 VtkOpenGLWidget *MapView::viewport() const { return d->widget; }
 
-void MapView::setPoints(const std::vector<float> &xyz)
+std::vector<float> MapView::shown(const std::vector<float> &xyz) const
 {
+    std::vector<float> flat = xyz;
+    if (mFlat)
+        for (size_t i = 2; i < flat.size(); i += 3)
+            flat[i] = 0.0f;
+    return flat;
+}
+
+void MapView::setDarkBackground(bool dark)
+{
+    mDark = dark;
+    if (dark)
+        d->widget->renderer()->SetBackground(38 / 255.0, 38 / 255.0, 42 / 255.0);
+    else
+        d->widget->renderer()->SetBackground(1.0, 1.0, 1.0);
+    const double text = dark ? 0.9 : 0.15;
+    for (vtkTextProperty *property : {d->scalarBar->GetLabelTextProperty(), d->scalarBar->GetTitleTextProperty()})
+        property->SetColor(text, text, text);
+    applyColours();
+    d->widget->requestRender();
+}
+
+void MapView::setTwoDimensional(bool flat)
+{
+    if (flat == mFlat)
+        return;
+    mFlat = flat;
+    d->widget->setRotationEnabled(!flat);
+    d->widget->renderer()->GetActiveCamera()->SetParallelProjection(flat);
+    movePoints(d->layoutXyz, false);
+    setOverlayPoints(d->layoutOverlay);
+    resetCamera();
+}
+
+void MapView::setPoints(const std::vector<float> &layout)
+{
+    d->layoutXyz = layout;
+    const std::vector<float> xyz = shown(layout);
     d->xyz = xyz;
     const vtkIdType count = vtkIdType(xyz.size() / 3);
     vtkSmartPointer<vtkPoints> points = pointsOf(xyz);
@@ -183,12 +220,14 @@ void MapView::setPoints(const std::vector<float> &xyz)
     resetCamera();
 }
 
-void MapView::movePoints(const std::vector<float> &xyz, bool fit)
+void MapView::movePoints(const std::vector<float> &layout, bool fit)
 {
-    if (xyz.size() != d->xyz.size()) {
-        setPoints(xyz);
+    if (layout.size() != d->xyz.size()) {
+        setPoints(layout);
         return;
     }
+    d->layoutXyz = layout;
+    const std::vector<float> xyz = shown(layout);
     d->xyz = xyz;
     vtkPoints *points = d->points->GetPoints();
     for (vtkIdType i = 0; i < vtkIdType(xyz.size() / 3); ++i)
@@ -202,8 +241,10 @@ void MapView::movePoints(const std::vector<float> &xyz, bool fit)
     d->widget->requestRender();
 }
 
-void MapView::setOverlayPoints(const std::vector<float> &xyz)
+void MapView::setOverlayPoints(const std::vector<float> &layout)
 {
+    d->layoutOverlay = layout;
+    const std::vector<float> xyz = shown(layout);
     const vtkIdType count = vtkIdType(xyz.size() / 3);
     d->overlayXyz = xyz;
     d->overlay->SetPoints(pointsOf(xyz));
@@ -246,7 +287,7 @@ void MapView::applyColours()
     for (size_t i = 0; i < source.size(); ++i) {
         Rgb c = source[i];
         if (!selected[i])
-            c = fadedColour(c);
+            c = mDark ? fadedColour(c, Rgb{38, 38, 42}) : fadedColour(c);
         const unsigned char rgb[3] = {c.r, c.g, c.b};
         colours->SetTypedTuple(vtkIdType(i), rgb);
     }
@@ -420,7 +461,10 @@ void MapView::resetCamera()
     vtkRenderer *renderer = d->widget->renderer();
     vtkCamera *camera = renderer->GetActiveCamera();
     camera->SetFocalPoint(0, 0, 0);
-    camera->SetPosition(0.0, -0.4, 1.0); // PC1 to the right, PC2 up, PC3 slightly towards the viewer
+    if (mFlat)
+        camera->SetPosition(0.0, 0.0, 1.0); // straight from above: axis 1 to the right, axis 2 up
+    else
+        camera->SetPosition(0.0, -0.4, 1.0); // PC1 to the right, PC2 up, PC3 slightly towards the viewer
     camera->SetViewUp(0, 1, 0);
     renderer->ResetCamera();
     d->widget->requestRender();

@@ -85,6 +85,13 @@ public:
     void resetCamera();
     VtkOpenGLWidget *viewport() const;
 
+    // A flat map: every point (and generated network) at depth 0 of its layout's first two axes,
+    // seen from above with a parallel projection; left-drag pans. Off: the 3D view.
+    void setTwoDimensional(bool flat);
+    // The dark theme's map: a dark background, light colour-bar text.
+    void setDarkBackground(bool dark);
+    bool isTwoDimensional() const { return mFlat; }
+
 Q_SIGNALS:
     void pointClicked(int index); // -1 for a click on empty space
     void pointHovered(int index);
@@ -98,6 +105,7 @@ protected:
 private:
     std::vector<ProjectedPoint> project(const std::vector<float> &xyz) const;
     void applyColours(); // the colouring, faded outside the selection
+    std::vector<float> shown(const std::vector<float> &xyz) const; // flattened in 2D
     bool dragSelection(QEvent *event); // Shift-drag: true when the event was a selection's
 
     struct Scene;
@@ -111,6 +119,8 @@ private:
     SelectionOverlay *mOverlay = nullptr;
     QPolygonF mOutline; // the selection being dragged
     bool mSelecting = false;
+    bool mFlat = false;
+    bool mDark = false;
 };
 
 } // namespace wse

@@ -5,15 +5,47 @@
 #include <QOpenGLExtraFunctions>
 #include <QWheelEvent>
 
+#include <vtkCallbackCommand.h>
 #include <vtkCommand.h>
 #include <vtkGenericOpenGLRenderWindow.h>
 #include <vtkGenericRenderWindowInteractor.h>
 #include <vtkInteractorStyleTrackballCamera.h>
+#include <vtkObjectFactory.h>
 #include <vtkOpenGLFramebufferObject.h>
 #include <vtkOpenGLState.h>
 #include <vtkRenderer.h>
 
 namespace wse {
+
+namespace {
+
+// Trackball camera whose left button pans: the interaction of a flat (2D) map.
+class PanningStyle : public vtkInteractorStyleTrackballCamera
+{
+public:
+    static PanningStyle *New();
+    vtkTypeMacro(PanningStyle, vtkInteractorStyleTrackballCamera)
+
+    void OnLeftButtonDown() override
+    {
+        FindPokedRenderer(Interactor->GetEventPosition()[0], Interactor->GetEventPosition()[1]);
+        if (!CurrentRenderer)
+            return;
+        GrabFocus(EventCallbackCommand);
+        StartPan();
+    }
+    void OnLeftButtonUp() override
+    {
+        if (State == VTKIS_PAN) {
+            EndPan();
+            if (Interactor)
+                ReleaseFocus();
+        }
+    }
+};
+vtkStandardNewMacro(PanningStyle);
+
+} // namespace
 
 VtkOpenGLWidget::VtkOpenGLWidget(QWidget *parent)
     : QOpenGLWidget(parent)
@@ -54,6 +86,17 @@ vtkGenericRenderWindowInteractor *VtkOpenGLWidget::interactor() const { return m
 vtkRenderer *VtkOpenGLWidget::renderer() const { return mRenderer.Get(); }
 
 void VtkOpenGLWidget::requestRender() { update(); }
+
+void VtkOpenGLWidget::setRotationEnabled(bool enabled)
+{
+    if (enabled) {
+        vtkNew<vtkInteractorStyleTrackballCamera> style;
+        mInteractor->SetInteractorStyle(style);
+    } else {
+        vtkNew<PanningStyle> style;
+        mInteractor->SetInteractorStyle(style);
+    }
+}
 
 void VtkOpenGLWidget::onRenderWindowEvent(vtkObject *, unsigned long eventId, void *callData)
 {

@@ -28,6 +28,8 @@ public:
 
     // Re-renders the scene on the next paint.
     void requestRender();
+    // Flat maps: left-drag pans instead of rotating (the wheel and right-drag still zoom).
+    void setRotationEnabled(bool enabled);
 
 protected:
     void initializeGL() override;

@@ -1,0 +1,95 @@
+#include "viewmenu.h"
+
+#include "mainwindow.h"
+#include "map/mapview.h"
+
+#include <QActionGroup>
+#include <QApplication>
+#include <QDockWidget>
+#include <QMenu>
+#include <QMenuBar>
+#include <QPalette>
+#include <QSettings>
+#include <QStyle>
+#include <QStyleFactory>
+
+namespace wse {
+
+namespace {
+
+const char *ThemeKey = "view/theme";
+
+void applyTheme(MainWindow &window, bool dark)
+{
+    static const QPalette light = QApplication::palette(); // the platform's, before any change
+    if (dark) {
+        QApplication::setStyle(QStyleFactory::create("Fusion"));
+        QPalette palette;
+        const QColor panel(45, 45, 48), base(30, 30, 32), text(225, 225, 225), highlight(64, 128, 210);
+        palette.setColor(QPalette::Window, panel);
+        palette.setColor(QPalette::WindowText, text);
+        palette.setColor(QPalette::Base, base);
+        palette.setColor(QPalette::AlternateBase, panel);
+        palette.setColor(QPalette::ToolTipBase, panel);
+        palette.setColor(QPalette::ToolTipText, text);
+        palette.setColor(QPalette::Text, text);
+        palette.setColor(QPalette::Button, panel);
+        palette.setColor(QPalette::ButtonText, text);
+        palette.setColor(QPalette::Highlight, highlight);
+        palette.setColor(QPalette::HighlightedText, Qt::white);
+        palette.setColor(QPalette::PlaceholderText, QColor(150, 150, 150));
+        palette.setColor(QPalette::Disabled, QPalette::Text, QColor(130, 130, 130));
+        palette.setColor(QPalette::Disabled, QPalette::WindowText, QColor(130, 130, 130));
+        palette.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(130, 130, 130));
+        QApplication::setPalette(palette);
+    } else {
+        QApplication::setPalette(light);
+    }
+    window.mapView()->setDarkBackground(dark);
+}
+
+} // namespace
+
+void applySavedTheme(MainWindow &window)
+{
+    applyTheme(window, QSettings().value(ThemeKey).toString() == "dark");
+}
+
+QMenu *addViewMenu(MainWindow &window)
+{
+    MapView *map = window.mapView();
+    QMenu *view = window.menuBar()->addMenu(QObject::tr("&View"));
+    QAction *reset = view->addAction(QObject::tr("&Reset View"), map, &MapView::resetCamera);
+    reset->setShortcut(QKeySequence(QObject::tr("Ctrl+R")));
+    QAction *trajectories = view->addAction(QObject::tr("Show &Trajectories"));
+    trajectories->setCheckable(true);
+    trajectories->setChecked(true);
+    trajectories->setShortcut(QKeySequence(QObject::tr("Ctrl+T")));
+    QObject::connect(trajectories, &QAction::toggled, map, &MapView::setTrajectoriesVisible);
+    QAction *flat = view->addAction(QObject::tr("&2D Map (Layout Axes 1 and 2, Pan with the Left Button)"));
+    flat->setObjectName("flatMap");
+    flat->setCheckable(true);
+    flat->setShortcut(QKeySequence(QObject::tr("Ctrl+2")));
+    QObject::connect(flat, &QAction::toggled, map, &MapView::setTwoDimensional);
+
+    QMenu *theme = view->addMenu(QObject::tr("T&heme"));
+    auto *themes = new QActionGroup(theme);
+    const bool dark = QSettings().value(ThemeKey).toString() == "dark";
+    for (const auto &[name, label] : {std::pair{"light", QObject::tr("&Light")}, {"dark", QObject::tr("&Dark")}}) {
+        QAction *choice = theme->addAction(label);
+        choice->setObjectName(QStringLiteral("theme-%1").arg(name));
+        choice->setCheckable(true);
+        choice->setChecked((QString(name) == "dark") == dark);
+        themes->addAction(choice);
+        QObject::connect(choice, &QAction::triggered, &window, [&window, key = QString(name)] {
+            QSettings().setValue(ThemeKey, key);
+            applyTheme(window, key == "dark");
+        });
+    }
+    view->addSeparator();
+    for (QDockWidget *dock : window.findChildren<QDockWidget *>())
+        view->addAction(dock->toggleViewAction());
+    return view;
+}
+
+} // namespace wse
