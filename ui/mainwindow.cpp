@@ -14,6 +14,7 @@
 #include "map/layoutcontroller.h"
 #include "map/hovercard.h"
 #include "map/mapcolumns.h"
+#include "map/mapmenu.h"
 #include "map/mapview.h"
 #include "map/vectorfigure.h"
 #include "panels/detailspanel.h"
@@ -207,6 +208,7 @@ void MainWindow::buildMenus()
             mSelectedCheckpoints.push_back(mDocument->checkpointOf(mMapSource, point));
         updateStatus();
     });
+    addMapMenu(*this);
     addGenerateMenu(*this);
     addTrainMenu(*this);
 

@@ -13,6 +13,7 @@
 #include "startpage.h"
 #include "map/layoutcontroller.h"
 #include "map/colouring.h"
+#include "map/mapmenu.h"
 #include "map/mapview.h"
 #include "map/vectorfigure.h"
 #include "panels/checkpointtable.h"
@@ -254,6 +255,18 @@ private Q_SLOTS:
         QVERIFY(!window.layouts()->isRunning());
         QTest::qWait(100);
         QCOMPARE(window.mapView()->widgetPositionOf(7), umapPosition);
+        // New UMAP parameters recompute it with them; a wrong key is refused with its name.
+        QString error;
+        QVERIFY(!setLayoutParameters(window, "n_neighbours=5", &error));
+        QVERIFY2(error.contains("n_neighbours"), qPrintable(error));
+        ready.clear();
+        QVERIFY2(setLayoutParameters(window, "n_neighbors=5 min_dist=0.5 random_state=7", &error), qPrintable(error));
+        QVERIFY(ready.wait(30000));
+        const Projection *tuned = window.layouts()->layout(MapSource::Weights, ProjectionMethod::Umap);
+        QVERIFY(tuned);
+        QCOMPARE(tuned->settings.neighbors, 5);
+        QCOMPARE(tuned->settings.minDist, 0.5);
+        QCOMPARE(tuned->settings.seed, uint64_t(7));
 
         // Another map source gets its own layout; a started layout can be cancelled.
         window.setLayoutMethod(ProjectionMethod::Tsne);

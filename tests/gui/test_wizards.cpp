@@ -7,6 +7,7 @@
 #include "glcheck.h"
 #include "jobs/jobcentre.h"
 #include "mainwindow.h"
+#include "map/mapmenu.h"
 #include "training/zootrainer.h"
 #include "wizards/newzoowizard.h"
 #include "wizards/trainmenu.h"
@@ -193,6 +194,18 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(window.document() && window.document()->encoderPath() == encoder &&
                                      window.document()->hasMap(MapSource::SaneEmbeddings), 60000);
         QTRY_VERIFY_WITH_TIMEOUT(window.mapSource() == MapSource::SaneEmbeddings, 30000); // shown at once
+        // Embedding again from the Map menu runs as a job on the chosen device; the SANE map reopens.
+        QString error;
+        QVERIFY(!embedOpenZoo(window, mDir.filePath("no-encoder.pt"), "cpu", "fp32", &error));
+        QVERIFY2(error.contains("No SANE encoder"), qPrintable(error));
+        QVERIFY2(embedOpenZoo(window, encoder, "cpu", "fp32", &error), qPrintable(error));
+        JobEntry *embedding = jobCentre(window)->jobs().back();
+        QCOMPARE(embedding->spec().kind, JobSpec::Kind::Embed);
+        QVERIFY(embedding->command().startsWith("wse embed --sane"));
+        QTRY_VERIFY_WITH_TIMEOUT(embedding->state() == JobEntry::State::Finished, 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(window.document() && window.document()->sanePath() == embedding->outputPath(), 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(window.mapSource() == MapSource::SaneEmbeddings, 30000);
+        QCOMPARE(window.document()->encoderPath(), encoder); // the embeddings remember their encoder
         if (!images.isEmpty()) {
             window.grab().save(images + "/wizard-train-sane-2-finished.png");
             job->resize(900, 420);

@@ -4,6 +4,7 @@
 #include "common/textfile.h"
 #include "document/backgroundtask.h"
 #include "sane/sanetrainer.h"
+#include "sane/zooembedding.h"
 #include "training/zootrainer.h"
 
 #include <QApplication>
@@ -35,7 +36,13 @@ QString quoted(const QString &text) { return "'" + QString(text).replace("'", "'
 namespace {
 const char *kindName(JobSpec::Kind kind)
 {
-    return kind == JobSpec::Kind::Zoo ? "zoo" : kind == JobSpec::Kind::Sane ? "sane" : "sample";
+    switch (kind) {
+    case JobSpec::Kind::Zoo: return "zoo";
+    case JobSpec::Kind::Sane: return "sane";
+    case JobSpec::Kind::Sample: return "sample";
+    case JobSpec::Kind::Embed: return "embed";
+    }
+    return "zoo";
 }
 } // namespace
 
@@ -45,6 +52,9 @@ QString JobSpec::command() const
         return QString("wse zoo train --config %1 -o %2").arg(quoted(config), quoted(output));
     if (kind == Kind::Sample)
         return QString("wse sample --config %1 -o %2").arg(quoted(config), quoted(output));
+    if (kind == Kind::Embed)
+        return QString("wse embed --sane %1 --zoo %2 --device %3 --precision %4 -o %5")
+            .arg(quoted(config), quoted(zoo), device, precision, quoted(output));
     return QString("wse sane train --zoo %1 --config %2 --device %3 --precision %4 -o %5")
         .arg(quoted(zoo), quoted(config), device, precision, quoted(output));
 }
@@ -65,7 +75,7 @@ JobSpec JobSpec::fromText(const QString &text)
     const QJsonObject o = QJsonDocument::fromJson(text.toUtf8()).object();
     JobSpec spec;
     spec.kind = Kind::Zoo;
-    for (Kind kind : {Kind::Sane, Kind::Sample})
+    for (Kind kind : {Kind::Sane, Kind::Sample, Kind::Embed})
         if (o["kind"].toString() == kindName(kind))
             spec.kind = kind;
     spec.config = o["config"].toString();
@@ -78,9 +88,10 @@ JobSpec JobSpec::fromText(const QString &text)
 
 JobEntry::JobEntry(const JobSpec &spec, QWidget *parent) : QWidget(parent), mSpec(spec)
 {
-    const QString what = spec.kind == JobSpec::Kind::Zoo    ? tr("zoo")
-                         : spec.kind == JobSpec::Kind::Sane ? tr("SANE encoder")
-                                                            : tr("sampled networks");
+    const QString what = spec.kind == JobSpec::Kind::Zoo      ? tr("zoo")
+                         : spec.kind == JobSpec::Kind::Sane   ? tr("SANE encoder")
+                         : spec.kind == JobSpec::Kind::Sample ? tr("sampled networks")
+                                                              : tr("SANE embeddings on %1").arg(spec.device);
     auto *title = new QLabel(QString("<b>%1</b> (%2)").arg(QFileInfo(spec.output).fileName().toHtmlEscaped(), what));
     title->setToolTip(spec.output);
     mBar = new QProgressBar;
@@ -189,9 +200,16 @@ void JobEntry::start()
         return;
     std::function<void(ProgressReporter &)> work;
     try {
-        const std::string config = readTextFile(mSpec.config.toStdString());
         const std::string output = mSpec.output.toStdString();
-        if (mSpec.kind == JobSpec::Kind::Zoo) {
+        const std::string config = mSpec.kind == JobSpec::Kind::Embed ? std::string() : readTextFile(mSpec.config.toStdString());
+        if (mSpec.kind == JobSpec::Kind::Embed) {
+            EmbedOptions options;
+            options.device = mSpec.device.toStdString();
+            options.precision = mSpec.precision.toStdString();
+            work = [options, output, encoder = mSpec.config.toStdString(), zoo = mSpec.zoo.toStdString()](ProgressReporter &progress) {
+                embedZoo(encoder, zoo, options, &progress).write(output);
+            };
+        } else if (mSpec.kind == JobSpec::Kind::Zoo) {
             const ZooTrainOptions options = ZooTrainOptions::fromJson(config, mSpec.config.toStdString(), {});
             work = [options, output](ProgressReporter &progress) {
                 trainZoo(options, output, [&progress](const ProgressInfo &info) {
@@ -288,15 +306,17 @@ JobEntry *JobCentre::addEntry(const JobSpec &spec)
     mList->insertWidget(0, entry);
     mJobs.push_back(entry);
     connect(entry, &JobEntry::finished, this, [this, entry] {
-        const JobSpec &spec = entry->spec();
-        if (spec.kind == JobSpec::Kind::Zoo) {
-            Q_EMIT zooReady(spec.output);
-        } else if (spec.kind == JobSpec::Kind::Sane) {
-            Q_EMIT encoderReady(spec.zoo, spec.output + "/encoder.pt");
+        const JobSpec &job = entry->spec();
+        if (job.kind == JobSpec::Kind::Zoo) {
+            Q_EMIT zooReady(job.output);
+        } else if (job.kind == JobSpec::Kind::Sane) {
+            Q_EMIT encoderReady(job.zoo, job.output + "/encoder.pt");
+        } else if (job.kind == JobSpec::Kind::Embed) {
+            Q_EMIT embeddingsReady(job.zoo, job.output);
         } else {
             try {
-                SampleOptions options = SampleOptions::fromJson(readTextFile(spec.config.toStdString()), spec.config.toStdString(), {});
-                options.output = spec.output.toStdString();
+                SampleOptions options = SampleOptions::fromJson(readTextFile(job.config.toStdString()), job.config.toStdString(), {});
+                options.output = job.output.toStdString();
                 Q_EMIT samplesReady(options, entry->resultText());
             } catch (const std::exception &) {
                 // the configuration went missing after the job: nothing to show
@@ -352,6 +372,19 @@ JobEntry *JobCentre::startSampling(const SampleOptions &options)
     spec.device = QString::fromStdString(options.embed.device);
     spec.precision = QString::fromStdString(options.embed.precision);
     writeTextFile(spec.config.toStdString(), options.toJson());
+    return start(spec);
+}
+
+JobEntry *JobCentre::startEmbedding(const QString &encoderPath, const QString &zooPath, const QString &device,
+                                    const QString &precision, const QString &outputPath)
+{
+    JobSpec spec;
+    spec.kind = JobSpec::Kind::Embed;
+    spec.config = encoderPath;
+    spec.zoo = zooPath;
+    spec.device = device;
+    spec.precision = precision;
+    spec.output = outputPath;
     return start(spec);
 }
 

@@ -25,11 +25,11 @@ class BackgroundTask;
 class JobEntry;
 
 // What a job runs: a zoo training (config = the zoo options' JSON), a SANE training (config = the
-// encoder configuration's JSON, on `zoo`) or sampling networks (config = the sampling options'
-// JSON). Everything `wse` needs to run it again.
+// encoder configuration's JSON, on `zoo`), sampling networks (config = the sampling options'
+// JSON) or embedding `zoo` (config = the encoder .pt). Everything `wse` needs to run it again.
 struct JobSpec
 {
-    enum class Kind { Zoo, Sane, Sample };
+    enum class Kind { Zoo, Sane, Sample, Embed };
     Kind kind = Kind::Zoo;
     QString config, output, zoo, device = "auto", precision = "fp32";
 
@@ -54,6 +54,9 @@ public:
                                 const QString &precision, const QString &runDir);
     // Writes the options next to their output (OUTPUT.config.json) and samples networks.
     JobEntry *startSampling(const SampleOptions &options);
+    // Embeds every checkpoint of the zoo with the encoder into `outputPath` (embeddings .h5).
+    JobEntry *startEmbedding(const QString &encoderPath, const QString &zooPath, const QString &device,
+                             const QString &precision, const QString &outputPath);
     const std::vector<JobEntry *> &jobs() const { return mJobs; }
 
 Q_SIGNALS:
@@ -62,6 +65,7 @@ Q_SIGNALS:
     void encoderReady(const QString &zooPath, const QString &encoderPath);
     // A sampling job finished: the explorer shows the networks on the map. `report`: SampleReport's text.
     void samplesReady(const SampleOptions &options, const QString &report);
+    void embeddingsReady(const QString &zooPath, const QString &embeddingsPath); // the explorer shows the SANE map
 
 private:
     JobEntry *addEntry(const JobSpec &spec);

@@ -49,6 +49,24 @@ std::vector<std::pair<MapSource, Projection>> LayoutController::finishedLayouts(
     return layouts;
 }
 
+ProjectionSettings LayoutController::settings(ProjectionMethod method) const
+{
+    const auto it = mSettings.find(int(method));
+    ProjectionSettings settings = it == mSettings.end() ? ProjectionSettings() : it->second;
+    settings.method = method;
+    settings.dims = 3; // the view is 3D; its 2D mode looks at the first two axes
+    return settings;
+}
+
+void LayoutController::setSettings(const ProjectionSettings &settings)
+{
+    mSettings[int(settings.method)] = settings;
+    for (auto it = mDone.begin(); it != mDone.end();)
+        it = it->first.second == int(settings.method) ? mDone.erase(it) : std::next(it);
+    if (mDocument && mMethod == settings.method)
+        show(mSource, mMethod);
+}
+
 bool LayoutController::isRunning() const
 {
     return mRunning;
@@ -105,9 +123,7 @@ void LayoutController::startJob()
     const WeightMap &map = mDocument->map(mSource);
     int64_t dims = 0;
     std::vector<float> rows = map.inputRows(mDocument->zoo(), dims);
-    ProjectionSettings settings;
-    settings.method = mMethod;
-    settings.dims = 3;
+    const ProjectionSettings settings = this->settings(mMethod);
     mJob = std::make_unique<ProjectionJob>(std::move(rows), dims, settings);
     const std::pair<int, int> key{int(mSource), int(mMethod)};
     connect(mJob.get(), &ProjectionJob::layoutChanged, this, [this](const std::vector<float> &xyz, int, int) {

@@ -43,6 +43,10 @@ public:
     std::vector<std::pair<MapSource, Projection>> finishedLayouts() const;
     bool isRunning() const;
     void cancel();
+    // The parameters each method runs with (seed, perplexity, n_neighbors, ...). Setting them
+    // forgets that method's layouts and recomputes the shown one when it is of that method.
+    ProjectionSettings settings(ProjectionMethod method) const;
+    void setSettings(const ProjectionSettings &settings);
     // "trustworthiness 0.981 · continuity 0.975 (k = 10)", "measuring ...", or the error.
     QString qualityText() const { return mQualityText; }
 
@@ -62,6 +66,7 @@ private:
     MapSource mSource = MapSource::Weights;
     ProjectionMethod mMethod = ProjectionMethod::Pca;
     std::map<std::pair<int, int>, Projection> mDone;
+    std::map<int, ProjectionSettings> mSettings; // by method; absent: the defaults
     std::unique_ptr<ProjectionJob> mJob;
     QString mQualityText;
     bool mRunning = false; // until the job's result has been handled

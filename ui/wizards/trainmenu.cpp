@@ -72,6 +72,16 @@ void addTrainMenu(MainWindow &window)
         window.openZoo(zoo, encoder);
     });
 
+    QObject::connect(jobs, &JobCentre::embeddingsReady, &window, [&window](const QString &zoo, const QString &embeddings) {
+        auto connection = std::make_shared<QMetaObject::Connection>();
+        *connection = QObject::connect(&window, &MainWindow::documentLoaded, &window, [&window, connection] {
+            QObject::disconnect(*connection);
+            window.setMapSource(MapSource::SaneEmbeddings);
+        });
+        const ZooDocument *open = window.document();
+        const bool sameZoo = open && open->path() == zoo;
+        window.openZoo(sameZoo && !open->workspacePath().isEmpty() ? open->workspacePath() : zoo, embeddings); // layouts kept
+    });
     QObject::connect(jobs, &JobCentre::samplesReady, &window, [&window](const SampleOptions &options, const QString &report) {
         if (!window.document() || window.document()->path().toStdString() != options.zooPath)
             return; // another zoo is open now: the networks stay in their file
