@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "document/filedrop.h"
 #include "document/workspacesession.h"
 #include "document/zoodocument.h"
 #include "filemenu.h"
@@ -162,6 +163,7 @@ MainWindow::MainWindow(QWidget *parent)
 
     addCheckpointTableDock(*this);
     addLayersDock(*this);
+    acceptFileDrops(*this);
     buildMenus();
     connect(mColourBox, &QComboBox::currentTextChanged, this, [this](const QString &name) {
         if (!name.isEmpty())

@@ -4,6 +4,7 @@
 #include "common/fixtures.h"
 #include "scriptedwindow.h"
 
+#include "document/filedrop.h"
 #include "document/zoodocument.h"
 #include "glcheck.h"
 #include "filemenu.h"
@@ -437,11 +438,20 @@ private Q_SLOTS:
         QVERIFY(provenance.contains("\"anchors\": \"epoch == 2\"") && provenance.contains("\"test_acc\""));
         QVERIFY_THROWS_EXCEPTION(UsageError, window.generation()->exportNetwork("sample-9999", pt));
 
+        // A checkpoint file dropped on the window is embedded and placed on the SANE map.
+        QVERIFY(!openDroppedFiles(window, {mDir.filePath("notes.txt")}, &error));
+        QVERIFY2(error.contains(".pt"), qPrintable(error));
+        QVERIFY2(openDroppedFiles(window, {pt}, &error), qPrintable(error));
+        QCOMPARE(window.mapSource(), MapSource::SaneEmbeddings);
+        QVERIFY2(sampled.wait(60000), failed.isEmpty() ? "timeout" : qPrintable(failed.first().first().toString()));
+        QCOMPARE(window.mapView()->overlayPointCount(), 12);
+        QVERIFY(window.generation()->networkLabels().last().endsWith("dropped file"));
+
         // The workspace keeps them: reopened, they are on the map again and can be exported.
         const QString workspace = mDir.filePath("sampled-workspace.h5");
         QVERIFY(window.saveWorkspace(workspace));
         const Workspace saved = Workspace::read(workspace.toStdString());
-        QCOMPARE(saved.generated.size(), size_t(4));
+        QCOMPARE(saved.generated.size(), size_t(5));
         QCOMPARE(saved.generated[0].evaluations.rowCount(), int64_t(4));
         QCOMPARE(saved.generated[1].kind, std::string("decoded"));
         QVERIFY(saved.generated[0].evaluations.find("test_acc"));
@@ -453,7 +463,7 @@ private Q_SLOTS:
         QVERIFY(reloaded.wait(60000));
         reopened.setMapSource(MapSource::SaneEmbeddings);
         reopened.setLayoutMethod(ProjectionMethod::Pca);
-        QCOMPARE(reopened.mapView()->overlayPointCount(), 11);
+        QCOMPARE(reopened.mapView()->overlayPointCount(), 12);
         reopened.generation()->exportNetwork("sample-0001", mDir.filePath("again.pt"));
         QVERIFY(QFile::exists(mDir.filePath("again.pt.json")));
     }

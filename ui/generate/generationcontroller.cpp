@@ -92,7 +92,7 @@ std::vector<WorkspaceGenerated> GenerationController::toWorkspace() const
 void GenerationController::restore(const std::vector<WorkspaceGenerated> &generated)
 {
     for (const WorkspaceGenerated &g : generated) {
-        if ((g.kind != "sampled" && g.kind != "decoded") || g.latentDims <= 0)
+        if ((g.kind != "sampled" && g.kind != "decoded" && g.kind != "dropped") || g.latentDims <= 0)
             continue;
         GeneratedNetworks set;
         set.kind = g.kind;
@@ -137,6 +137,29 @@ void GenerationController::sample(const SampleOptions &options)
     auto pending = std::make_shared<GeneratedNetworks>();
     pending->options = options;
     run(pending, [options](ProgressReporter &progress) { return sampleModels(options, &progress).toText(); });
+}
+
+bool GenerationController::placeCheckpointFiles(const QStringList &files, QString *error)
+{
+    const QString encoderPath = encoder(error);
+    if (encoderPath.isEmpty())
+        return false;
+    auto pending = std::make_shared<GeneratedNetworks>();
+    pending->kind = "dropped";
+    pending->options.encoderPath = encoderPath.toStdString();
+    pending->options.zooPath = mDocument->path().toStdString();
+    std::vector<std::string> paths;
+    for (const QString &file : files)
+        paths.push_back(file.toStdString());
+    pending->from = std::to_string(paths.size()) + " checkpoint files";
+    mTask.reset();
+    mTask = std::make_unique<BackgroundTask>([pending, paths](ProgressReporter &progress) {
+        progress.report(0.1, "embedding", std::to_string(paths.size()) + " checkpoint files");
+        pending->embeddings = embedCheckpointFiles(pending->options.encoderPath, paths, pending->options.embed);
+        pending->report = QString::fromStdString("placed " + std::to_string(paths.size()) + " checkpoint files on the SANE map");
+    });
+    startTask(pending);
+    return true;
 }
 
 void GenerationController::adoptSamples(const SampleOptions &options, const QString &report)
@@ -245,6 +268,11 @@ void GenerationController::run(std::shared_ptr<GeneratedNetworks> pending,
         ProgressReporter embedding = partOf(&progress, 0.9, 1.0);
         pending->embeddings = embedZoo(pending->options.encoderPath, pending->options.output, pending->options.embed, &embedding);
     });
+    startTask(pending);
+}
+
+void GenerationController::startTask(std::shared_ptr<GeneratedNetworks> pending)
+{
     connect(mTask.get(), &BackgroundTask::progressed, this, &GenerationController::progressed);
     connect(mTask.get(), &BackgroundTask::finished, this, [this, pending] {
         mSets.push_back(std::move(*pending));
@@ -291,6 +319,11 @@ QStringList GenerationController::networkLabels() const
 {
     QStringList labels;
     for (const GeneratedNetworks &set : mSets) {
+        if (set.kind == "dropped") { // no zoo file: the files themselves
+            for (int64_t r = 0; r < set.embeddings.rows.rowCount(); ++r)
+                labels << QString::fromStdString(set.embeddings.rows.get(zoocol::ModelId).text(r)) + QStringLiteral(" · dropped file");
+            continue;
+        }
         const Zoo zoo = ZooStore::read(set.options.output, false);
         for (int64_t c = 0; c < zoo.checkpointCount(); ++c)
             labels << QStringLiteral("%1 · test_acc %2%3")
@@ -305,6 +338,8 @@ void GenerationController::exportNetwork(const QString &modelId, const QString &
 {
     for (auto it = mSets.rbegin(); it != mSets.rend(); ++it) {
         const GeneratedNetworks &set = *it;
+        if (set.kind == "dropped")
+            continue; // the files are checkpoints already
         const Zoo zoo = ZooStore::read(set.options.output, false);
         for (int64_t c = 0; c < zoo.checkpointCount(); ++c) {
             if (zoo.checkpointValue(c, zoocol::ModelId) != modelId.toStdString())

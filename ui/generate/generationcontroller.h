@@ -26,7 +26,7 @@ class ZooDocument;
 
 struct GeneratedNetworks
 {
-    std::string kind = "sampled"; // or "decoded"
+    std::string kind = "sampled"; // "decoded", or "dropped" (.pt files placed on the map; no zoo file)
     SampleOptions options;   // encoder, zoo, output (the zoo file of the networks); sampling settings
     std::string from, to;    // decoded: the checkpoint(s) MODEL:EPOCH
     QString report;          // SampleReport / DecodeReport text
@@ -54,6 +54,8 @@ public:
     bool decodePath(int64_t from, int64_t to, int steps, const QString &workspace, QString *error);
     // One network from the weighted mean of checkpoints' per-token latents (a spot between them).
     bool decodeBlend(const std::vector<std::pair<int64_t, double>> &parts, const QString &workspace, QString *error);
+    // Checkpoint files (.pt) embedded with the document's encoder and placed on the SANE map.
+    bool placeCheckpointFiles(const QStringList &files, QString *error);
     // Networks sampled elsewhere (a sampling job): embeds options.output and places them.
     void adoptSamples(const SampleOptions &options, const QString &report);
     // A file beside `workspace` (or the zoo) for generated networks: <name>-<kind>-<n>.h5, never
@@ -88,6 +90,7 @@ private:
     bool startDecode(DecodeOptions options, const QString &workspace, QString *error);
     std::string checkpointName(int64_t checkpoint) const; // MODEL:EPOCH
     void run(std::shared_ptr<GeneratedNetworks> pending, std::function<std::string(ProgressReporter &)> generate);
+    void startTask(std::shared_ptr<GeneratedNetworks> pending); // mTask, reporting; the set joins when it ends
 
     MapView *mView;
     LayoutController *mLayouts;
