@@ -1,7 +1,9 @@
 #include "filemenu.h"
 
 #include "document/zoodocument.h"
+#include "jobs/jobcentre.h"
 #include "mainwindow.h"
+#include "wizards/trainmenu.h"
 #include "map/mapview.h"
 #include "map/vectorfigure.h"
 #include "viewport/vtkopenglwidget.h"
@@ -165,6 +167,23 @@ void chooseAndOpen(MainWindow &window)
         window.openZoo(path);
 }
 
+void importOfficialFolder(MainWindow &window, const QString &folder, const QString &output)
+{
+    jobCentre(window)->startImport(folder, output);
+}
+
+void chooseAndImport(MainWindow &window)
+{
+    const QString folder =
+        QFileDialog::getExistingDirectory(&window, QObject::tr("Official Model Zoos folder (one sub-folder per model)"));
+    if (folder.isEmpty())
+        return;
+    const QString output = QFileDialog::getSaveFileName(&window, QObject::tr("Zoo file to write"),
+                                                        QDir(folder).absolutePath() + ".h5", QObject::tr("Zoos (*.h5)"));
+    if (!output.isEmpty())
+        importOfficialFolder(window, folder, output);
+}
+
 void saveWorkspaceInteractively(MainWindow &window, QString path)
 {
     if (!window.document())
@@ -198,6 +217,8 @@ void addFileMenu(MainWindow &window)
         if (files.isEmpty())
             recent->addAction(QObject::tr("(none yet)"))->setEnabled(false);
     });
+    QAction *import = file->addAction(QObject::tr("&Import Official Zoo Folder..."), &window, [&window] { chooseAndImport(window); });
+    import->setShortcut(QKeySequence(QObject::tr("Ctrl+Shift+O")));
     file->addSeparator();
     QAction *save = file->addAction(QObject::tr("&Save Workspace"), &window,
                                     [&window] { saveWorkspaceInteractively(window, window.workspacePath()); });

@@ -10,6 +10,10 @@ class MainWindow;
 
 void addFileMenu(MainWindow &window);
 void chooseAndOpen(MainWindow &window);
+// Imports an official Model Zoos folder into `output` as a job (progress, the skipped models
+// reported); the zoo opens when it is done.
+void importOfficialFolder(MainWindow &window, const QString &folder, const QString &output);
+void chooseAndImport(MainWindow &window); // asks for the folder and the zoo file
 void saveWorkspaceInteractively(MainWindow &window, QString path);
 
 // .png: the window as shown; .svg / .pdf: the map as a vector figure with its legend. False with

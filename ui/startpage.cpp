@@ -27,10 +27,12 @@ StartPage::StartPage(MainWindow &window) : mWindow(window)
     mDemo->setObjectName("startDemo");
     auto *open = new QPushButton(tr("Open a Zoo or Workspace..."));
     open->setObjectName("startOpen");
+    auto *import = new QPushButton(tr("Import an Official Model Zoos Folder..."));
+    import->setObjectName("startImport");
     auto *grow = new QPushButton(tr("Grow a New Zoo..."));
     grow->setObjectName("startNewZoo");
     grow->setToolTip(tr("Train a population of networks on Fashion-MNIST, digits, tabular sets or your own data"));
-    for (QPushButton *button : {mDemo, open, grow})
+    for (QPushButton *button : {mDemo, open, import, grow})
         button->setMinimumHeight(36);
     mRecent = new QListWidget;
     mRecent->setObjectName("startRecent");
@@ -44,6 +46,7 @@ StartPage::StartPage(MainWindow &window) : mWindow(window)
         jobCentre(mWindow)->startZooTraining(ZooTrainOptions::demo(), demo); // opens when finished
     });
     connect(open, &QPushButton::clicked, this, [this] { chooseAndOpen(mWindow); });
+    connect(import, &QPushButton::clicked, this, [this] { chooseAndImport(mWindow); });
     connect(grow, &QPushButton::clicked, this, [this] { openNewZooWizard(mWindow); });
     connect(mRecent, &QListWidget::itemActivated, this,
             [this](QListWidgetItem *item) {
@@ -56,6 +59,7 @@ StartPage::StartPage(MainWindow &window) : mWindow(window)
     column->addSpacing(12);
     column->addWidget(mDemo);
     column->addWidget(open);
+    column->addWidget(import);
     column->addWidget(grow);
     column->addSpacing(12);
     column->addWidget(new QLabel(tr("<b>Recent</b>")));

@@ -6,6 +6,8 @@
 #include "document/zoodocument.h"
 #include "glcheck.h"
 #include "jobs/jobcentre.h"
+#include "common/pythonoracle.h"
+#include "filemenu.h"
 #include "mainwindow.h"
 #include "map/mapmenu.h"
 #include "training/zootrainer.h"
@@ -211,6 +213,25 @@ private Q_SLOTS:
             job->resize(900, 420);
             job->grab().save(images + "/wizard-train-sane-3-loss-curves.png");
         }
+    }
+
+    void officialZooFolderIsImportedAsAJob()
+    {
+        const QString folder = mDir.filePath("official");
+        test::runPython(QString("import runpy, sys; sys.argv = ['', '%1']; runpy.run_path('%2', run_name='__main__')")
+                            .arg(folder, QString(WSE_TEST_DATA) + "/make_official_zoo.py"));
+        MainWindow window;
+        QVERIFY(showScripted(window));
+        const QString output = mDir.filePath("imported.h5");
+        importOfficialFolder(window, folder, output);
+        JobEntry *job = jobCentre(window)->jobs().back();
+        QCOMPARE(job->spec().kind, JobSpec::Kind::Import);
+        QVERIFY(job->command().startsWith("wse zoo import"));
+        QTRY_VERIFY_WITH_TIMEOUT(job->state() == JobEntry::State::Finished, 60000);
+        // The skipped models are reported with their reasons; the zoo opens.
+        QVERIFY2(job->statusText().contains("skipped 3") && job->statusText().contains("NaN in weights"), qPrintable(job->statusText()));
+        QTRY_VERIFY_WITH_TIMEOUT(window.document() && window.document()->path() == output, 30000);
+        QVERIFY(window.document()->zoo().modelCount() > 0);
     }
 
     void jobIsCancelledAndResumed()

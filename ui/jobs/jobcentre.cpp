@@ -6,6 +6,8 @@
 #include "sane/sanetrainer.h"
 #include "sane/zooembedding.h"
 #include "training/zootrainer.h"
+#include "zoo/officialimport.h"
+#include "zoo/zoostore.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -41,6 +43,7 @@ const char *kindName(JobSpec::Kind kind)
     case JobSpec::Kind::Sane: return "sane";
     case JobSpec::Kind::Sample: return "sample";
     case JobSpec::Kind::Embed: return "embed";
+    case JobSpec::Kind::Import: return "import";
     }
     return "zoo";
 }
@@ -52,6 +55,8 @@ QString JobSpec::command() const
         return QString("wse zoo train --config %1 -o %2").arg(quoted(config), quoted(output));
     if (kind == Kind::Sample)
         return QString("wse sample --config %1 -o %2").arg(quoted(config), quoted(output));
+    if (kind == Kind::Import)
+        return QString("wse zoo import %1 -o %2").arg(quoted(config), quoted(output));
     if (kind == Kind::Embed)
         return QString("wse embed --sane %1 --zoo %2 --device %3 --precision %4 -o %5")
             .arg(quoted(config), quoted(zoo), device, precision, quoted(output));
@@ -75,7 +80,7 @@ JobSpec JobSpec::fromText(const QString &text)
     const QJsonObject o = QJsonDocument::fromJson(text.toUtf8()).object();
     JobSpec spec;
     spec.kind = Kind::Zoo;
-    for (Kind kind : {Kind::Sane, Kind::Sample, Kind::Embed})
+    for (Kind kind : {Kind::Sane, Kind::Sample, Kind::Embed, Kind::Import})
         if (o["kind"].toString() == kindName(kind))
             spec.kind = kind;
     spec.config = o["config"].toString();
@@ -91,6 +96,7 @@ JobEntry::JobEntry(const JobSpec &spec, QWidget *parent) : QWidget(parent), mSpe
     const QString what = spec.kind == JobSpec::Kind::Zoo      ? tr("zoo")
                          : spec.kind == JobSpec::Kind::Sane   ? tr("SANE encoder")
                          : spec.kind == JobSpec::Kind::Sample ? tr("sampled networks")
+                         : spec.kind == JobSpec::Kind::Import ? tr("zoo imported from %1").arg(QFileInfo(spec.config).fileName())
                                                               : tr("SANE embeddings on %1").arg(spec.device);
     auto *title = new QLabel(QString("<b>%1</b> (%2)").arg(QFileInfo(spec.output).fileName().toHtmlEscaped(), what));
     title->setToolTip(spec.output);
@@ -201,8 +207,25 @@ void JobEntry::start()
     std::function<void(ProgressReporter &)> work;
     try {
         const std::string output = mSpec.output.toStdString();
-        const std::string config = mSpec.kind == JobSpec::Kind::Embed ? std::string() : readTextFile(mSpec.config.toStdString());
-        if (mSpec.kind == JobSpec::Kind::Embed) {
+        const bool configIsFile = mSpec.kind != JobSpec::Kind::Embed && mSpec.kind != JobSpec::Kind::Import;
+        const std::string config = configIsFile ? readTextFile(mSpec.config.toStdString()) : std::string();
+        if (mSpec.kind == JobSpec::Kind::Import) {
+            auto report = mReport = std::make_shared<std::string>();
+            work = [folder = mSpec.config.toStdString(), output, report](ProgressReporter &progress) {
+                ImportReport imported;
+                const Zoo zoo = importOfficialZoo(folder, imported, [&progress](const ProgressInfo &info) {
+                    progress.report(info.fraction, info.stage + (info.detail.empty() ? "" : ": " + info.detail));
+                    return true;
+                });
+                ZooStore::write(zoo, output);
+                *report = "imported " + std::to_string(imported.modelsImported) + " of " + std::to_string(imported.modelsFound) +
+                          " models (" + std::to_string(imported.checkpointsImported) + " checkpoints)";
+                if (!imported.skipped.empty())
+                    *report += "; skipped " + std::to_string(imported.skipped.size()) + ":";
+                for (const auto &[model, reason] : imported.skipped)
+                    *report += "\n  " + model + ": " + reason;
+            };
+        } else if (mSpec.kind == JobSpec::Kind::Embed) {
             EmbedOptions options;
             options.device = mSpec.device.toStdString();
             options.precision = mSpec.precision.toStdString();
@@ -307,7 +330,7 @@ JobEntry *JobCentre::addEntry(const JobSpec &spec)
     mJobs.push_back(entry);
     connect(entry, &JobEntry::finished, this, [this, entry] {
         const JobSpec &job = entry->spec();
-        if (job.kind == JobSpec::Kind::Zoo) {
+        if (job.kind == JobSpec::Kind::Zoo || job.kind == JobSpec::Kind::Import) {
             Q_EMIT zooReady(job.output);
         } else if (job.kind == JobSpec::Kind::Sane) {
             Q_EMIT encoderReady(job.zoo, job.output + "/encoder.pt");
@@ -372,6 +395,15 @@ JobEntry *JobCentre::startSampling(const SampleOptions &options)
     spec.device = QString::fromStdString(options.embed.device);
     spec.precision = QString::fromStdString(options.embed.precision);
     writeTextFile(spec.config.toStdString(), options.toJson());
+    return start(spec);
+}
+
+JobEntry *JobCentre::startImport(const QString &folder, const QString &outputPath)
+{
+    JobSpec spec;
+    spec.kind = JobSpec::Kind::Import;
+    spec.config = folder;
+    spec.output = outputPath;
     return start(spec);
 }
 

@@ -26,10 +26,11 @@ class JobEntry;
 
 // What a job runs: a zoo training (config = the zoo options' JSON), a SANE training (config = the
 // encoder configuration's JSON, on `zoo`), sampling networks (config = the sampling options'
-// JSON) or embedding `zoo` (config = the encoder .pt). Everything `wse` needs to run it again.
+// JSON), embedding `zoo` (config = the encoder .pt) or importing an official zoo folder (config =
+// the folder). Everything `wse` needs to run it again.
 struct JobSpec
 {
-    enum class Kind { Zoo, Sane, Sample, Embed };
+    enum class Kind { Zoo, Sane, Sample, Embed, Import };
     Kind kind = Kind::Zoo;
     QString config, output, zoo, device = "auto", precision = "fp32";
 
@@ -57,6 +58,8 @@ public:
     // Embeds every checkpoint of the zoo with the encoder into `outputPath` (embeddings .h5).
     JobEntry *startEmbedding(const QString &encoderPath, const QString &zooPath, const QString &device,
                              const QString &precision, const QString &outputPath);
+    // Imports an official Model Zoos folder into a zoo file; the skipped models are reported.
+    JobEntry *startImport(const QString &folder, const QString &outputPath);
     const std::vector<JobEntry *> &jobs() const { return mJobs; }
 
 Q_SIGNALS:
