@@ -403,6 +403,10 @@ private Q_SLOTS:
         QVERIFY2(sampled.wait(120000), failed.isEmpty() ? "timeout" : qPrintable(failed.first().first().toString()));
         QVERIFY2(sampled.last().first().toString().contains("R2"), qPrintable(sampled.last().first().toString()));
         QCOMPARE(window.mapView()->overlayPointCount(), 5);
+        // Decoded and sampled networks are marked apart.
+        QVERIFY(window.mapView()->overlayColours().front() == generatedColour("sampled"));
+        QVERIFY(window.mapView()->overlayColours().back() == generatedColour("decoded"));
+        QVERIFY(!(generatedColour("decoded") == generatedColour("sampled")));
         window.generation()->exportNetwork("decoded-000", mDir.filePath("decoded.pt"));
         QFile decodedSidecar(mDir.filePath("decoded.pt.json"));
         QVERIFY(decodedSidecar.open(QIODevice::ReadOnly));

@@ -45,6 +45,15 @@ nlohmann::ordered_json provenanceOf(const GeneratedNetworks &set)
 
 } // namespace
 
+Rgb generatedColour(const std::string &kind)
+{
+    if (kind == "decoded")
+        return Rgb{140, 20, 40}; // dark crimson
+    if (kind == "dropped")
+        return Rgb{30, 50, 120}; // dark navy
+    return Rgb{25, 25, 25};      // sampled: near-black
+}
+
 GenerationController::GenerationController(MapView *view, LayoutController *layouts, QObject *parent)
     : QObject(parent), mView(view), mLayouts(layouts)
 {}
@@ -302,14 +311,17 @@ void GenerationController::place(MapSource source, ProjectionMethod method)
     }
     const WeightMap &map = mDocument->map(source);
     std::vector<float> latents;
+    std::vector<Rgb> colours;
     for (const GeneratedNetworks &set : mSets)
-        if (set.embeddings.dims == map.featureDims)
+        if (set.embeddings.dims == map.featureDims) {
             latents.insert(latents.end(), set.embeddings.values.begin(), set.embeddings.values.end());
+            colours.resize(latents.size() / size_t(map.featureDims), generatedColour(set.kind));
+        }
     const int64_t count = map.featureDims > 0 ? int64_t(latents.size()) / map.featureDims : 0;
     if (method == ProjectionMethod::Pca) {
-        mView->setOverlayPoints(map.pca.project(latents.data(), count));
+        mView->setOverlayPoints(map.pca.project(latents.data(), count), colours);
     } else if (const Projection *layout = mLayouts->layout(source, method)) {
-        mView->setOverlayPoints(placeNewPoints(*layout, map.features.data(), latents.data(), count));
+        mView->setOverlayPoints(placeNewPoints(*layout, map.features.data(), latents.data(), count), colours);
     } else {
         mView->setOverlayPoints({}); // placed when the layout is ready
     }

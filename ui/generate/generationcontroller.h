@@ -4,6 +4,7 @@
 // into the shown SANE map as dark points, and exported as a .pt with a provenance sidecar.
 #include "analysis/projection.h"
 #include "analysis/weightmap.h"
+#include "map/colouring.h"
 #include "sane/embeddings.h"
 #include "sane/decoder.h"
 #include "sane/sampler.h"
@@ -32,6 +33,10 @@ struct GeneratedNetworks
     QString report;          // SampleReport / DecodeReport text
     Embeddings embeddings;   // one row per network (model_id = its id in the output zoo)
 };
+
+// How the map marks a generated network of this kind: sampled near-black, decoded dark crimson,
+// dropped files dark navy (all apart from the palettes of the colourings).
+Rgb generatedColour(const std::string &kind);
 
 class GenerationController : public QObject
 {

@@ -50,6 +50,7 @@ struct MapView::Scene
     vtkNew<vtkPointPicker> picker;
     std::vector<float> xyz, layoutXyz;        // as drawn; as the layout placed them (3D)
     std::vector<float> overlayXyz, layoutOverlay;
+    std::vector<Rgb> overlayColours;
     std::vector<bool> hidden; // per point; empty = all shown
     Colouring colouring;
     std::vector<std::vector<int>> trajectories;
@@ -120,9 +121,9 @@ MapView::MapView(QWidget *parent)
     renderer->AddActor(d->highlightActor);
 
     d->overlayMapper->SetInputData(d->overlay);
-    d->overlayMapper->ScalarVisibilityOff();
+    d->overlayMapper->SetScalarModeToUsePointData();
+    d->overlayMapper->SetColorModeToDirectScalars();
     d->overlayActor->SetMapper(d->overlayMapper);
-    d->overlayActor->GetProperty()->SetColor(0.1, 0.1, 0.1); // near-black: apart from every palette colour
     d->overlayActor->GetProperty()->SetPointSize(13.0f);
     d->overlayActor->GetProperty()->SetRenderPointsAsSpheres(true);
     d->overlayActor->PickableOff();
@@ -192,7 +193,7 @@ void MapView::setTwoDimensional(bool flat)
     d->widget->setRotationEnabled(!flat);
     d->widget->renderer()->GetActiveCamera()->SetParallelProjection(flat);
     movePoints(d->layoutXyz, false);
-    setOverlayPoints(d->layoutOverlay);
+    setOverlayPoints(d->layoutOverlay, d->overlayColours);
     resetCamera();
 }
 
@@ -241,9 +242,18 @@ void MapView::movePoints(const std::vector<float> &layout, bool fit)
     d->widget->requestRender();
 }
 
-void MapView::setOverlayPoints(const std::vector<float> &layout)
+void MapView::setOverlayPoints(const std::vector<float> &layout, const std::vector<Rgb> &colours)
 {
     d->layoutOverlay = layout;
+    d->overlayColours = colours;
+    d->overlayColours.resize(layout.size() / 3, Rgb{25, 25, 25}); // near-black: apart from every palette colour
+    vtkNew<vtkUnsignedCharArray> scalars;
+    scalars->SetNumberOfComponents(3);
+    for (const Rgb &c : d->overlayColours) {
+        const unsigned char rgb[3] = {c.r, c.g, c.b};
+        scalars->InsertNextTypedTuple(rgb);
+    }
+    d->overlay->GetPointData()->SetScalars(scalars);
     const std::vector<float> xyz = shown(layout);
     const vtkIdType count = vtkIdType(xyz.size() / 3);
     d->overlayXyz = xyz;
@@ -440,6 +450,7 @@ std::vector<MapView::ProjectedPoint> MapView::project(const std::vector<float> &
 
 std::vector<MapView::ProjectedPoint> MapView::projectedPoints() const { return project(d->xyz); }
 std::vector<MapView::ProjectedPoint> MapView::projectedOverlay() const { return project(d->overlayXyz); }
+const std::vector<Rgb> &MapView::overlayColours() const { return d->overlayColours; }
 const Colouring &MapView::colouring() const { return d->colouring; }
 const std::vector<std::vector<int>> &MapView::trajectories() const { return d->trajectories; }
 bool MapView::trajectoriesVisible() const { return d->linesActor->GetVisibility(); }

@@ -35,9 +35,11 @@ public:
     // `fit` refits the camera. A different point count falls back to setPoints.
     void movePoints(const std::vector<float> &xyz, bool fit);
     int pointCount() const;
-    // Generated networks (sampled or decoded) placed into the map, drawn as larger dark points;
-    // empty clears. They are not pickable and survive colouring changes.
-    void setOverlayPoints(const std::vector<float> &xyz);
+    // Generated networks (sampled or decoded) placed into the map, drawn as larger dark points
+    // (a colour per point: its kind; default near-black); empty clears. They are not pickable and
+    // survive colouring changes.
+    void setOverlayPoints(const std::vector<float> &xyz, const std::vector<Rgb> &colours = {});
+    const std::vector<Rgb> &overlayColours() const;
     int overlayPointCount() const;
     // Points not drawn and not pickable (categories hidden in the legend); empty shows all.
     void setHiddenPoints(const std::vector<bool> &hidden);

@@ -96,9 +96,11 @@ void drawMap(QPainter &painter, const MapView &view, const QSize &size, const QS
         painter.setBrush(toQColor(colourOf(i)));
         painter.drawEllipse(points[i].position, 4.5, 4.5);
     }
-    painter.setBrush(QColor(25, 25, 25));
-    for (const MapView::ProjectedPoint &generated : view.projectedOverlay())
-        painter.drawEllipse(generated.position, 6.5, 6.5);
+    const std::vector<MapView::ProjectedPoint> generated = view.projectedOverlay();
+    for (size_t i = 0; i < generated.size(); ++i) {
+        painter.setBrush(i < view.overlayColours().size() ? toQColor(view.overlayColours()[i]) : QColor(25, 25, 25));
+        painter.drawEllipse(generated[i].position, 6.5, 6.5);
+    }
     if (view.selectedPoint() >= 0 && size_t(view.selectedPoint()) < points.size()) {
         painter.setBrush(Qt::NoBrush);
         painter.setPen(QPen(QColor(217, 26, 89), 2.0));
