@@ -2,6 +2,9 @@
 
 #include "document/zoodocument.h"
 #include "jobs/jobcentre.h"
+#include "analysis/pointscsv.h"
+#include "common/error.h"
+#include "common/textfile.h"
 #include "mainwindow.h"
 #include "wizards/trainmenu.h"
 #include "map/mapview.h"
@@ -107,6 +110,28 @@ void exportImage(MainWindow &window)
 }
 
 } // namespace
+
+bool exportPointsCsv(MainWindow &window, const QString &path, bool selectedOnly, QString *error)
+{
+    const ZooDocument *document = window.document();
+    if (!document) {
+        *error = QObject::tr("Open a zoo first.");
+        return false;
+    }
+    try {
+        const WeightMap &map = document->map(window.mapSource());
+        const std::vector<int> points = selectedOnly ? window.mapView()->selection() : std::vector<int>{};
+        if (selectedOnly && points.empty())
+            throw UsageError("nothing is selected");
+        writeTextFile(path.toStdString(), pointsCsv(document->zoo(), map, window.mapView()->layoutCoordinates(),
+                                                    methodName(window.layoutMethod()), points,
+                                                    window.mapSource() == MapSource::SaneEmbeddings));
+        return true;
+    } catch (const std::exception &failure) {
+        *error = QString::fromStdString(failure.what());
+        return false;
+    }
+}
 
 bool exportFigure(MainWindow &window, const QString &path, QString *error)
 {
@@ -229,6 +254,22 @@ void addFileMenu(MainWindow &window)
     QAction *exportPng = file->addAction(QObject::tr("&Export Figure (PNG, SVG, PDF)..."), &window,
                                          [&window] { exportImage(window); });
     exportPng->setShortcut(QKeySequence(QObject::tr("Ctrl+E")));
+    QAction *csv = file->addAction(QObject::tr("Export &Points as CSV..."), &window, [&window] {
+        if (!window.document())
+            return;
+        const QString path = QFileDialog::getSaveFileName(&window, QObject::tr("Export Points"), QStringLiteral("points.csv"),
+                                                          QObject::tr("CSV (*.csv)"));
+        if (path.isEmpty())
+            return;
+        const bool selected = !window.mapView()->selection().empty() &&
+                              QMessageBox::question(&window, QObject::tr("Export Points"),
+                                                    QObject::tr("Only the %1 selected points?").arg(window.mapView()->selection().size())) ==
+                                  QMessageBox::Yes;
+        QString error;
+        if (!exportPointsCsv(window, path, selected, &error))
+            QMessageBox::critical(&window, QObject::tr("Export Points"), error);
+    });
+    csv->setShortcut(QKeySequence(QObject::tr("Ctrl+Shift+C")));
     file->addSeparator();
     QAction *quit = file->addAction(QObject::tr("&Quit"), qApp, &QApplication::closeAllWindows);
     quit->setShortcut(QKeySequence::Quit);

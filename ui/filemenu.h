@@ -20,6 +20,10 @@ void saveWorkspaceInteractively(MainWindow &window, QString path);
 // the reason in `error`.
 bool exportFigure(MainWindow &window, const QString &path, QString *error = nullptr);
 
+// The shown map's points as CSV (columns, layout position, SANE features on the SANE map); only
+// the selected ones with `selectedOnly`. False with the reason in `error`.
+bool exportPointsCsv(MainWindow &window, const QString &path, bool selectedOnly, QString *error);
+
 // Most recent first, only files that still exist; at most ten.
 QStringList recentFiles();
 void rememberRecentFile(const QString &path);

@@ -28,6 +28,7 @@
 
 #include "common/error.h"
 #include "jobs/progress.h"
+#include "torchutil/device.h"
 #include "zoo/zoo.h"
 
 #include <QAction>
@@ -94,7 +95,7 @@ MainWindow::MainWindow(QWidget *parent)
     setCentralWidget(mCentre);
     setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea); // the table and jobs sit under the map only
 
-    auto *colourPanel = new MapControls(this);
+    auto *colourPanel = mControls = new MapControls(this);
     mMapBox = colourPanel->mapBox;
     mLayoutBox = colourPanel->layoutBox;
     mQualityLabel = colourPanel->quality;
@@ -130,6 +131,9 @@ MainWindow::MainWindow(QWidget *parent)
     mBusy->setTextVisible(true);
     mBusy->hide();
     statusBar()->addPermanentWidget(mBusy);
+    auto *device = new QLabel(tr("torch: %1").arg(QString::fromStdString(describeDevice(resolveDevice("auto")))), this);
+    device->setToolTip(tr("Where embedding, sampling and training run when their device is \"auto\""));
+    statusBar()->addPermanentWidget(device);
     mCancelLayout = new QPushButton(tr("Cancel"), this);
     mCancelLayout->setObjectName("cancelLayout");
     mCancelLayout->hide();
@@ -165,6 +169,7 @@ MainWindow::MainWindow(QWidget *parent)
     addLayersDock(*this);
     acceptFileDrops(*this);
     buildMenus();
+    connect(mControls, &MapControls::colourOptionsChanged, this, [this] { colourBy(colouringColumn()); });
     connect(mColourBox, &QComboBox::currentTextChanged, this, [this](const QString &name) {
         if (!name.isEmpty())
             colourBy(name);
@@ -337,23 +342,11 @@ void MainWindow::setMapSource(MapSource source)
 
 void MainWindow::setLayoutMethod(ProjectionMethod method)
 {
-    if (mDocument && mInteractive && method != mLayoutMethod && !mLayouts->has(mMapSource, method)) {
-        // Say how long a big layout takes before starting it (every point is mapped, never a subset).
-        ProjectionSettings settings;
-        settings.method = method;
-        const int64_t points = int64_t(mDocument->map(mMapSource).checkpoints.size());
-        const double seconds = estimatedSeconds(settings, points);
-        if (seconds > 60 &&
-            QMessageBox::question(this, tr("Long Layout"),
-                                  tr("%1 of %2 points takes about %3 on this machine. It runs in the background and can be "
-                                     "cancelled from the status bar. Compute it?")
-                                      .arg(mLayoutBox->itemText(mLayoutBox->findData(int(method))))
-                                      .arg(points)
-                                      .arg(QString::fromStdString(formatDuration(seconds)))) != QMessageBox::Yes) {
-            const QSignalBlocker blocker(mLayoutBox);
-            mLayoutBox->setCurrentIndex(mLayoutBox->findData(int(mLayoutMethod)));
-            return;
-        }
+    if (mDocument && mInteractive && method != mLayoutMethod && !mLayouts->has(mMapSource, method) &&
+        !confirmLayoutCost(this, mLayouts->settings(method), int64_t(mDocument->map(mMapSource).checkpoints.size()))) {
+        const QSignalBlocker blocker(mLayoutBox);
+        mLayoutBox->setCurrentIndex(mLayoutBox->findData(int(mLayoutMethod)));
+        return;
     }
     mLayoutMethod = method;
     const QSignalBlocker blocker(mLayoutBox);
@@ -416,7 +409,7 @@ bool MainWindow::colourBy(const QString &column)
     if (!mDocument || !mDocument->colourableColumns().contains(column))
         return false;
     const WeightMap &map = mDocument->map(mMapSource);
-    Colouring colouring = wse::colourBy(columnOnMap(mDocument->zoo(), map.checkpoints, column.toStdString()));
+    Colouring colouring = wse::colourBy(columnOnMap(mDocument->zoo(), map.checkpoints, column.toStdString()), mControls->colourOptions());
     if (!mFilter.isEmpty()) {
         try {
             const std::vector<bool> matches = filterMask(mDocument->zoo(), map.checkpoints, mFilter.toStdString());
@@ -498,6 +491,7 @@ void MainWindow::selectPoint(int point)
     if (mMapView->selectedPoint() != point)
         mMapView->setSelectedPoint(point);
     Q_EMIT currentPointChanged(point);
+    mMapView->setNeighbourPoints({});
     if (!mDocument || point < 0) {
         mDetails->clearDetails();
         mCurve->clearChart();
@@ -507,8 +501,12 @@ void MainWindow::selectPoint(int point)
     mCurve->showModelOf(mDocument->zoo(), mDocument->checkpointOf(mMapSource, point));
     const WeightMap &map = mDocument->map(mMapSource);
     std::vector<std::pair<int64_t, double>> neighbours;
-    for (const auto &[other, distance] : map.nearestPoints(mDocument->zoo(), point, 5))
+    std::vector<int> neighbourPoints;
+    for (const auto &[other, distance] : map.nearestPoints(mDocument->zoo(), point, 5)) {
         neighbours.emplace_back(map.checkpoints[size_t(other)], distance);
+        neighbourPoints.push_back(other);
+    }
+    mMapView->setNeighbourPoints(neighbourPoints);
     mDetails->showNeighbours(mDocument->zoo(), neighbours, QString::fromStdString(mapSourceDescription(mMapSource)).toLower());
 }
 

@@ -22,6 +22,7 @@ class LayoutController;
 class WorkspaceSession;
 class GenerationController;
 class LegendWidget;
+class MapControls;
 class MetricChart;
 class MapView;
 class BookmarkActions;
@@ -125,6 +126,7 @@ private:
     DetailsPanel *mDetails = nullptr;
     MetricChart *mCurve = nullptr;
     LegendWidget *mLegend = nullptr;
+    MapControls *mControls = nullptr;
     QComboBox *mColourBox = nullptr;
     QLineEdit *mFilterEdit = nullptr;
     QLabel *mFilterMessage = nullptr;

@@ -2,9 +2,12 @@
 #include "common/fixtures.h"
 
 #include "analysis/layerstatistics.h"
+#include "analysis/pointscsv.h"
+#include "common/textfile.h"
 #include "analysis/weightmap.h"
 #include "analysis/weightstatistics.h"
 
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include <algorithm>
@@ -70,6 +73,46 @@ private Q_SLOTS:
         QCOMPARE(same[0].cosine, 1.0);
         QCOMPARE(same[0].relative, 0.0);
         QCOMPARE(layerSummaries(arch, zeros)[0].nearZero, 1.0);
+    }
+
+    void pointsAsCsv()
+    {
+        QCOMPARE(csvField("plain"), std::string("plain"));
+        QCOMPARE(csvField("a,b"), std::string("\"a,b\""));
+        QCOMPARE(csvField("say \"hi\""), std::string("\"say \"\"hi\"\"\""));
+        const Zoo zoo = test::makeSyntheticZoo(3, 2, 2);
+        const WeightMap map = computeWeightMap(zoo, MapSource::WeightStatistics);
+        const std::vector<float> &layout = map.pca.coordinates;
+        // Every point with its columns, layout position and features, as Python's csv reads it.
+        QTemporaryDir dir;
+        const QString all = dir.filePath("all.csv"), some = dir.filePath("some.csv");
+        writeTextFile(all.toStdString(), pointsCsv(zoo, map, layout, "pca", {}, true));
+        writeTextFile(some.toStdString(), pointsCsv(zoo, map, layout, "tsne", {5, 2}, false));
+        const QString report = test::runPython(R"(
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1])))
+head = rows[0]
+assert head[:2] == ['model_id', 'epoch'], head
+x = head.index('pca_x')
+z0 = head.index('z0')
+assert all(len(r) == len(head) for r in rows), 'ragged'
+print(len(rows) - 1, len(head) - z0, rows[3][x], rows[3][z0], rows[3][0])
+some = list(csv.reader(open(sys.argv[2])))
+assert 'z0' not in some[0] and some[0][-1] == 'tsne_z'
+print(len(some) - 1, some[1][0], some[1][1], some[2][0], some[2][1])
+)", {all, some});
+        const QStringList lines = report.trimmed().split('\n');
+        const QStringList first = lines[0].split(' ');
+        QCOMPARE(first[0].toInt(), int(map.checkpoints.size()));
+        QCOMPARE(first[1].toLongLong(), qlonglong(map.featureDims));
+        QVERIFY(std::fabs(first[2].toDouble() - layout[2 * 3]) < 1e-6);
+        QVERIFY(std::fabs(first[3].toDouble() - map.features[size_t(2 * map.featureDims)]) < 1e-6);
+        QCOMPARE(first[4].toStdString(), zoo.checkpointValue(map.checkpoints[2], "model_id"));
+        const QStringList second = lines[1].split(' ');
+        QCOMPARE(second[0], QString("2"));
+        QCOMPARE(second[1].toStdString(), zoo.checkpointValue(map.checkpoints[5], "model_id"));
+        QCOMPARE(second[2].toStdString(), zoo.checkpointValue(map.checkpoints[5], "epoch"));
+        QCOMPARE(second[3].toStdString(), zoo.checkpointValue(map.checkpoints[2], "model_id"));
     }
 
     void statisticsIgnoreNeuronOrder()

@@ -34,6 +34,7 @@
 
 #include <QAction>
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDockWidget>
 #include <QLineEdit>
 #include <QTableView>
@@ -177,6 +178,39 @@ private Q_SLOTS:
         QVERIFY(countColour(byAccuracy, viridis(0.0)) > 20); // epoch-0 points, and the colour bar's end
         QVERIFY(countColour(byAccuracy, viridis(1.0)) > 20);
         QVERIFY(!window.colourBy("no_such_column"));
+        // A diverging scale and a chosen range (values beyond it clamped); the colour bar follows.
+        auto *scale = window.findChild<QComboBox *>("colourScale");
+        scale->setCurrentIndex(scale->findData(int(ColourScale::Diverging)));
+        QCOMPARE(window.mapView()->colouring().scale, ColourScale::Diverging);
+        auto *low = window.findChild<QLineEdit *>("rangeMinimum");
+        auto *high = window.findChild<QLineEdit *>("rangeMaximum");
+        low->setText("0.5");
+        high->setText("0.6");
+        Q_EMIT high->editingFinished();
+        QCOMPARE(window.mapView()->colouring().minimum, 0.5);
+        QCOMPARE(window.mapView()->colouring().maximum, 0.6);
+        const Column accuracy = window.document()->zoo().checkpoints.get("test_acc");
+        for (int point = 0; point < window.mapView()->pointCount(); ++point) {
+            const double value = accuracy.number(window.document()->checkpointOf(window.mapSource(), point));
+            if (value >= 0.6)
+                QVERIFY(window.mapView()->colouring().colours[size_t(point)] == diverging(1.0));
+            if (value <= 0.5)
+                QVERIFY(window.mapView()->colouring().colours[size_t(point)] == diverging(0.0));
+        }
+        QTest::qWait(100);
+        QVERIFY(countColour(window.mapView()->viewport()->grabFramebuffer(), diverging(1.0)) > 20);
+        low->clear();
+        high->clear();
+        scale->setCurrentIndex(scale->findData(int(ColourScale::Viridis)));
+        QCOMPARE(window.mapView()->colouring().maximum, 0.9);
+        // Signed values on a diverging scale are centred on zero: 0 is the neutral middle.
+        ColourOptions signedOptions;
+        signedOptions.scale = ColourScale::Diverging;
+        const Colouring gap = colourBy(Column::numbers("ggap", {-1.0, 0.0, 3.0}), signedOptions);
+        QCOMPARE(gap.minimum, -3.0);
+        QCOMPARE(gap.maximum, 3.0);
+        QVERIFY(gap.colours[1] == diverging(0.5));
+        QVERIFY(gap.colours[2] == diverging(1.0));
 
         // 2D: every point at one depth, seen from above; back in 3D the points are where they were.
         const std::vector<MapView::ProjectedPoint> inDepth = window.mapView()->projectedPoints();
@@ -666,6 +700,12 @@ private Q_SLOTS:
                      QString::fromStdString(document->zoo().checkpointValue(checkpoint, "init")));
             QVERIFY2(window.detailsPanel()->value("nearest 1").contains(QRegularExpression("^\\S+:\\d+  \\(")),
                      qPrintable(window.detailsPanel()->value("nearest 1")));
+            // Its five nearest neighbours are marked on the map, the nearest first as listed.
+            QCOMPARE(map->neighbourPoints().size(), size_t(5));
+            const int64_t nearest = document->checkpointOf(window.mapSource(), map->neighbourPoints().front());
+            QVERIFY(window.detailsPanel()->value("nearest 1").startsWith(
+                QString::fromStdString(document->zoo().checkpointValue(nearest, "model_id") + ":" +
+                                       document->zoo().checkpointValue(nearest, "epoch"))));
             // The model's training curve, one point per stored epoch.
             QVERIFY(window.trainingCurve()->metrics().contains("test_acc"));
             const double model = document->zoo().checkpoints.get("model").number(checkpoint);
@@ -697,10 +737,28 @@ private Q_SLOTS:
         window.selection()->select({5, 5}, "one");
         QVERIFY(!layers->heading().contains("compared with"));
 
+        // The points as CSV: all of them, or the selected ones.
+        const QString csv = mDir.filePath("points.csv");
+        QString error;
+        QVERIFY2(exportPointsCsv(window, csv, false, &error), qPrintable(error));
+        QFile all(csv);
+        QVERIFY(all.open(QIODevice::ReadOnly));
+        QCOMPARE(QString(all.readAll()).count('\n'), 49);
+        all.close();
+        window.selection()->select({3, 9, 11}, "three");
+        QVERIFY2(exportPointsCsv(window, csv, true, &error), qPrintable(error));
+        QVERIFY(all.open(QIODevice::ReadOnly));
+        const QString three = all.readAll();
+        QCOMPARE(three.count('\n'), 4);
+        QVERIFY(three.startsWith("model_id,epoch,") && three.section('\n', 0, 0).endsWith("pca_x,pca_y,pca_z"));
+        window.selection()->select({}, "none");
+        QVERIFY(!exportPointsCsv(window, csv, true, &error));
+
         // A click on empty space clears the selection.
         QTest::mouseClick(map->viewport(), Qt::LeftButton, {}, QPoint(3, 3));
         QCOMPARE(map->selectedPoint(), -1);
         QCOMPARE(window.detailsPanel()->rowCount(), 0);
+        QVERIFY(map->neighbourPoints().empty());
     }
 
     void saneMapFromAnEncoder()

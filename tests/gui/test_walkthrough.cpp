@@ -6,12 +6,16 @@
 #include "scriptedwindow.h"
 
 #include "document/zoodocument.h"
+#include "generate/generatemenu.h"
 #include "generate/generationcontroller.h"
 #include "glcheck.h"
 #include "jobs/jobcentre.h"
 #include "mainwindow.h"
 #include "map/layoutcontroller.h"
+#include "map/mapmenu.h"
 #include "map/mapview.h"
+#include "map/vectorfigure.h"
+#include "selection/selectionactions.h"
 #include "startpage.h"
 #include "viewport/vtkopenglwidget.h"
 #include "wizards/newzoowizard.h"
@@ -23,6 +27,7 @@
 #include <QAbstractButton>
 #include <QApplication>
 #include <QComboBox>
+#include <QDockWidget>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -233,6 +238,103 @@ private Q_SLOTS:
         QCOMPARE(cli.checkpointCount(), gui.checkpointCount());
         for (int64_t c = 0; c < gui.checkpointCount(); ++c)
             QCOMPARE(cli.checkpoints.get("test_acc").number(c), gui.checkpoints.get("test_acc").number(c));
+    }
+
+    // The tour of the README's screenshots on the real demo zoo (run.sh makes it; minutes to train,
+    // so not in CI): WSE_DEMO_ZOO=build/demo/demo-zoo.h5 WSE_DEMO_SANE=build/demo/sane/encoder.pt.
+    void demoZooTour()
+    {
+        const QString zoo = qEnvironmentVariable("WSE_DEMO_ZOO"), encoder = qEnvironmentVariable("WSE_DEMO_SANE");
+        if (zoo.isEmpty() || encoder.isEmpty())
+            QSKIP("set WSE_DEMO_ZOO and WSE_DEMO_SANE to take the tour of the demo zoo");
+        MainWindow window;
+        QVERIFY(showScripted(window));
+        window.resize(1400, 900);
+        QSignalSpy loaded(&window, &MainWindow::documentLoaded);
+        window.openZoo(zoo);
+        QVERIFY(loaded.wait(120000));
+        shoot(&window, "tour-1-opened");
+
+        // Embed with the encoder (a job), then UMAP, coloured by accuracy and by init.
+        QString error;
+        QVERIFY2(embedOpenZoo(window, encoder, "auto", "fp32", &error), qPrintable(error));
+        QTRY_VERIFY_WITH_TIMEOUT(window.document() && window.document()->hasMap(MapSource::SaneEmbeddings), 600000);
+        QTRY_VERIFY_WITH_TIMEOUT(window.mapSource() == MapSource::SaneEmbeddings, 30000);
+        jobCentre(window)->hide();
+        window.setLayoutMethod(ProjectionMethod::Umap);
+        QTRY_VERIFY_WITH_TIMEOUT(window.layouts()->has(MapSource::SaneEmbeddings, ProjectionMethod::Umap), 300000);
+        QVERIFY(window.colourBy("test_acc"));
+        QTest::qWait(300);
+        shoot(&window, "tour-2-sane-umap-accuracy");
+        QVERIFY(window.colourBy("init"));
+        QTest::qWait(300);
+        shoot(&window, "tour-3-sane-umap-init");
+
+        // The best checkpoint's cluster: a box around it, narrowed to its dataset and activation.
+        const ZooDocument *document = window.document();
+        const WeightMap &map = document->map(MapSource::SaneEmbeddings);
+        const Column accuracy = document->zoo().checkpointColumn("test_acc");
+        int best = 0;
+        for (int i = 0; i < int(map.checkpoints.size()); ++i)
+            if (accuracy.number(map.checkpoints[size_t(i)]) > accuracy.number(map.checkpoints[size_t(best)]))
+                best = i;
+        MapView *mapView = window.mapView();
+        const QPoint centre = mapView->widgetPositionOf(best);
+        const QPoint corner(std::max(1, centre.x() - 50), std::max(1, centre.y() - 50));
+        QTest::mousePress(mapView->viewport(), Qt::LeftButton, Qt::ShiftModifier, corner);
+        QTest::mouseMove(mapView->viewport(), centre);
+        QTest::mouseRelease(mapView->viewport(), Qt::LeftButton, Qt::ShiftModifier, centre + (centre - corner));
+        const int64_t bestCheckpoint = map.checkpoints[size_t(best)];
+        std::vector<int> cluster;
+        for (int point : mapView->selection()) {
+            const int64_t c = map.checkpoints[size_t(point)];
+            if (document->zoo().checkpointValue(c, "dataset") == document->zoo().checkpointValue(bestCheckpoint, "dataset") &&
+                document->zoo().checkpointValue(c, "activation") == document->zoo().checkpointValue(bestCheckpoint, "activation"))
+                cluster.push_back(point);
+        }
+        window.selection()->select(cluster, "cluster");
+        QVERIFY(!cluster.empty());
+        QVERIFY(window.colourBy("test_acc"));
+        window.selectPoint(best);
+        QTest::qWait(300);
+        shoot(&window, "tour-4-cluster-selected-best-inspected");
+        window.findChild<QDockWidget *>("layersDock")->raise();
+        QTest::qWait(100);
+        shoot(&window, "tour-5-layers");
+        window.findChild<QDockWidget *>("detailsDock")->raise();
+
+        // Decode the best checkpoint and an empty spot beside it.
+        QSignalSpy generated(window.generation(), &GenerationController::generated);
+        QVERIFY2(decodeSelected(window, &error), qPrintable(error));
+        QVERIFY(generated.wait(300000));
+        QString how;
+        QVERIFY2(decodeSpot(window, centre + QPoint(30, 30), &error, &how), qPrintable(error));
+        QVERIFY(generated.wait(300000));
+        QTest::qWait(300);
+        shoot(&window, "tour-6-decoded-point-and-spot");
+
+        // Sample 10 networks from the cluster with the wizard.
+        QAction *sample = menuAction(window, "Generate", "Sample Networks");
+        sample->trigger();
+        auto *wizard = openedWizard<SampleWizard>(window);
+        QVERIFY(wizard);
+        wizard->next();
+        wizard->findChild<QSpinBox *>("count")->setValue(10);
+        wizard->findChild<QSpinBox *>("keep")->setValue(10);
+        wizard->next();
+        wizard->button(QWizard::FinishButton)->click();
+        QTRY_VERIFY_WITH_TIMEOUT(mapView->overlayPointCount() == 12, 600000);
+        jobCentre(window)->hide();
+        QTest::qWait(300);
+        shoot(&window, "tour-7-sampled-from-the-cluster");
+
+        // A PNG figure of the map for a paper.
+        if (!mImages.isEmpty()) {
+            ImageOptions options;
+            options.size = QSize(1600, 1000);
+            options.dpi = 200;
+            writeMapImage(*mapView, mImages + "/tour-8-exported-figure.png", options, window.statusSummary());
+        }
     }
 };
 

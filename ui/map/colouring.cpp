@@ -28,6 +28,22 @@ Rgb viridis(double t)
             uint8_t(std::lround(channel[2] * 255))};
 }
 
+Rgb diverging(double t)
+{
+    // Moreland (2009) cool-warm, interpolated in sRGB between five of its control points.
+    static const double points[5][3] = {{59, 76, 192}, {141, 176, 254}, {221, 221, 221}, {244, 154, 123}, {180, 4, 38}};
+    t = std::clamp(std::isfinite(t) ? t : 0.5, 0.0, 1.0) * 4.0;
+    const int i = std::min(3, int(t));
+    const double f = t - i;
+    auto channel = [&](int k) { return uint8_t(std::lround(points[i][k] + f * (points[i + 1][k] - points[i][k]))); };
+    return {channel(0), channel(1), channel(2)};
+}
+
+Rgb scaleColour(ColourScale scale, double t)
+{
+    return scale == ColourScale::Diverging ? diverging(t) : viridis(t);
+}
+
 Rgb categoricalColour(size_t index)
 {
     static const Rgb palette[] = {
@@ -42,7 +58,7 @@ Rgb categoricalColour(size_t index)
 
 Rgb missingColour() { return {0xBB, 0xBB, 0xBB}; }
 
-Colouring colourBy(const Column &column)
+Colouring colourBy(const Column &column, const ColourOptions &options)
 {
     Colouring colouring;
     colouring.title = column.name();
@@ -73,13 +89,21 @@ Colouring colourBy(const Column &column)
         low = 0.0;
         high = 1.0;
     }
+    colouring.scale = options.scale;
+    if (options.fixedRange && options.minimum < options.maximum) {
+        low = options.minimum;
+        high = options.maximum;
+    } else if (options.scale == ColourScale::Diverging && low < 0 && high > 0) {
+        high = std::max(-low, high); // centred on zero: the sign reads as the hue
+        low = -high;
+    }
     colouring.minimum = low;
     colouring.maximum = high;
     const double span = high > low ? high - low : 1.0;
     for (size_t i = 0; i < rows; ++i) {
         const double value = column.number(int64_t(i));
         if (std::isfinite(value))
-            colouring.colours[i] = viridis((value - low) / span);
+            colouring.colours[i] = scaleColour(options.scale, (value - low) / span);
     }
     return colouring;
 }

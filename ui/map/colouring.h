@@ -1,7 +1,8 @@
 #pragma once
 // Turns a metadata column into one colour per point: numeric columns through a perceptually
-// uniform colour map (viridis), text columns through a colour-blind-safe categorical palette
-// (Okabe-Ito, then Paul Tol's muted set) with a legend. No Qt, no VTK: unit-testable.
+// uniform colour map (viridis) or a diverging one (for signed values such as the generalisation
+// gap), over their range or a chosen one; text columns through a colour-blind-safe categorical
+// palette (Okabe-Ito, then Paul Tol's muted set) with a legend. No Qt, no VTK: unit-testable.
 #include "zoo/table.h"
 
 #include <cstdint>
@@ -23,17 +24,25 @@ struct LegendEntry
     int64_t count = 0;
 };
 
+enum class ColourScale { Viridis, Diverging };
+
 struct Colouring
 {
     std::string title;
     bool categorical = false;
+    ColourScale scale = ColourScale::Viridis;
     std::vector<Rgb> colours;         // one per point
     std::vector<LegendEntry> legend;  // categorical only
-    double minimum = 0.0, maximum = 1.0; // continuous only (finite values)
+    double minimum = 0.0, maximum = 1.0; // continuous only: the range mapped (values beyond are clamped)
 };
+
+// A number of the colouring's scale at t in [0, 1] (clamped).
+Rgb scaleColour(ColourScale scale, double t);
 
 // viridis at t in [0, 1] (clamped).
 Rgb viridis(double t);
+// Blue - light grey - red (Moreland's "cool to warm"), t in [0, 1] (clamped); 0.5 is the centre.
+Rgb diverging(double t);
 // The i-th categorical colour (cycles after the palette's 18 colours).
 Rgb categoricalColour(size_t index);
 // Colour of missing values (NaN, empty text).
@@ -45,6 +54,15 @@ inline Rgb fadedColour(const Rgb &c, const Rgb &background = Rgb{255, 255, 255})
     return Rgb{mix(c.r, background.r), mix(c.g, background.g), mix(c.b, background.b)};
 }
 
-Colouring colourBy(const Column &column);
+// Numbers go through `scale` over [minimum, maximum] of the finite values, or over `range` when it
+// is given (minimum < maximum). A diverging scale over the values' own range centres on 0 when
+// the values have both signs.
+struct ColourOptions
+{
+    ColourScale scale = ColourScale::Viridis;
+    bool fixedRange = false;
+    double minimum = 0.0, maximum = 1.0;
+};
+Colouring colourBy(const Column &column, const ColourOptions &options = {});
 
 } // namespace wse

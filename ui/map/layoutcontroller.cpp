@@ -4,6 +4,10 @@
 #include "document/zoodocument.h"
 #include "map/mapview.h"
 
+#include "jobs/progress.h"
+
+#include <QMessageBox>
+
 namespace wse {
 
 namespace {
@@ -22,6 +26,19 @@ QString describeQuality(const MapQuality &q)
 }
 
 } // namespace
+
+bool confirmLayoutCost(QWidget *parent, const ProjectionSettings &settings, int64_t points)
+{
+    const double seconds = estimatedSeconds(settings, points);
+    const char *names[] = {"PCA", "t-SNE", "UMAP"};
+    return seconds <= 60 ||
+           QMessageBox::question(parent, QObject::tr("Long Layout"),
+                                 QObject::tr("%1 of %2 points takes about %3 on this machine. It runs in the background and "
+                                             "can be cancelled from the status bar. Compute it?")
+                                     .arg(names[int(settings.method)])
+                                     .arg(points)
+                                     .arg(QString::fromStdString(formatDuration(seconds)))) == QMessageBox::Yes;
+}
 
 LayoutController::LayoutController(MapView *view, QObject *parent) : QObject(parent), mView(view) {}
 

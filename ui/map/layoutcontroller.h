@@ -6,6 +6,7 @@
 #include "analysis/weightmap.h"
 
 #include <QObject>
+#include <QWidget>
 #include <QString>
 
 #include <map>
@@ -15,6 +16,10 @@ namespace wse {
 
 class MapView;
 class ProjectionJob;
+
+// Before a layout that takes over a minute on this machine (every point is mapped, never a
+// subset): asks whether to compute it. True when it is quick or the user says yes.
+bool confirmLayoutCost(QWidget *parent, const ProjectionSettings &settings, int64_t points);
 class ZooDocument;
 
 class LayoutController : public QObject

@@ -41,6 +41,9 @@ struct MapView::Scene
     vtkNew<vtkPolyData> highlight;
     vtkNew<vtkPolyDataMapper> highlightMapper;
     vtkNew<vtkActor> highlightActor;
+    vtkNew<vtkPolyData> neighbours; // of the current point
+    vtkNew<vtkPolyDataMapper> neighboursMapper;
+    vtkNew<vtkActor> neighboursActor;
     vtkNew<vtkPolyData> overlay; // generated networks (sampled, decoded), drawn on top
     vtkNew<vtkPolyDataMapper> overlayMapper;
     vtkNew<vtkActor> overlayActor;
@@ -119,6 +122,17 @@ MapView::MapView(QWidget *parent)
     d->highlightActor->PickableOff();
     d->highlightActor->VisibilityOff();
     renderer->AddActor(d->highlightActor);
+
+    d->neighboursMapper->SetInputData(d->neighbours);
+    d->neighboursMapper->ScalarVisibilityOff();
+    d->neighboursActor->SetMapper(d->neighboursMapper);
+    d->neighboursActor->GetProperty()->SetColor(0.95, 0.55, 0.0);
+    d->neighboursActor->GetProperty()->SetPointSize(13.0f);
+    d->neighboursActor->GetProperty()->SetRenderPointsAsSpheres(true);
+    d->neighboursActor->GetProperty()->SetOpacity(0.8);
+    d->neighboursActor->PickableOff();
+    d->neighboursActor->VisibilityOff();
+    renderer->AddActor(d->neighboursActor);
 
     d->overlayMapper->SetInputData(d->overlay);
     d->overlayMapper->SetScalarModeToUsePointData();
@@ -214,6 +228,7 @@ void MapView::setPoints(const std::vector<float> &layout)
     d->lines->GetPointData()->SetScalars(nullptr);
     mSelected = -1;
     d->highlightActor->VisibilityOff();
+    setNeighbourPoints({});
     if (!mSelection.empty()) { // other points: the selection does not carry over
         mSelection.clear();
         Q_EMIT selectionChanged();
@@ -237,6 +252,7 @@ void MapView::movePoints(const std::vector<float> &layout, bool fit)
     d->points->Modified();
     d->lines->Modified();
     setSelectedPoint(mSelected); // moves the highlight; renders
+    setNeighbourPoints(std::vector<int>(mNeighbours));
     if (fit)
         d->widget->renderer()->ResetCamera();
     d->widget->requestRender();
@@ -268,6 +284,7 @@ void MapView::setOverlayPoints(const std::vector<float> &layout, const std::vect
 int MapView::overlayPointCount() const { return d->overlayCount; }
 
 int MapView::pointCount() const { return int(d->xyz.size() / 3); }
+const std::vector<float> &MapView::layoutCoordinates() const { return d->layoutXyz; }
 
 void MapView::setColouring(const Colouring &colouring)
 {
@@ -276,7 +293,12 @@ void MapView::setColouring(const Colouring &colouring)
     if (colouring.categorical) {
         d->scalarBar->VisibilityOff();
     } else {
+        for (int i = 0; i < 256; ++i) {
+            const Rgb c = scaleColour(colouring.scale, i / 255.0);
+            d->lookupTable->SetTableValue(i, c.r / 255.0, c.g / 255.0, c.b / 255.0, 1.0);
+        }
         d->lookupTable->SetTableRange(colouring.minimum, colouring.maximum);
+        d->lookupTable->Modified();
         d->scalarBar->SetTitle(colouring.title.c_str());
         d->scalarBar->VisibilityOn();
     }
@@ -365,6 +387,22 @@ void MapView::setTrajectoriesVisible(bool visible)
 }
 
 void MapView::setHoverText(std::function<QString(int)> provider) { mHoverText = std::move(provider); }
+
+void MapView::setNeighbourPoints(const std::vector<int> &points)
+{
+    mNeighbours.clear();
+    std::vector<float> xyz;
+    for (int point : points)
+        if (point >= 0 && point < pointCount()) {
+            mNeighbours.push_back(point);
+            xyz.insert(xyz.end(), d->xyz.begin() + 3 * point, d->xyz.begin() + 3 * point + 3);
+        }
+    d->neighbours->SetPoints(pointsOf(xyz));
+    d->neighbours->SetVerts(vertexCells(vtkIdType(mNeighbours.size())));
+    d->neighbours->Modified();
+    d->neighboursActor->SetVisibility(!mNeighbours.empty());
+    d->widget->requestRender();
+}
 
 void MapView::setSelectedPoint(int index)
 {

@@ -35,6 +35,7 @@ public:
     // `fit` refits the camera. A different point count falls back to setPoints.
     void movePoints(const std::vector<float> &xyz, bool fit);
     int pointCount() const;
+    const std::vector<float> &layoutCoordinates() const; // as given (3D, also in 2D mode)
     // Generated networks (sampled or decoded) placed into the map, drawn as larger dark points
     // (a colour per point: its kind; default near-black); empty clears. They are not pickable and
     // survive colouring changes.
@@ -54,6 +55,9 @@ public:
     void setHoverText(std::function<QString(int)> provider);
 
     int selectedPoint() const { return mSelected; }
+    // The current point's nearest neighbours, marked in orange (empty clears).
+    void setNeighbourPoints(const std::vector<int> &points);
+    const std::vector<int> &neighbourPoints() const { return mNeighbours; }
     void setSelectedPoint(int index); // -1 clears
 
     // The selection: sorted point indices. setSelection applies and emits selectionChanged; a
@@ -117,6 +121,7 @@ private:
     QPoint mPressPosition, mRightPressPosition;
     bool mPressed = false;
     std::vector<int> mSelection;
+    std::vector<int> mNeighbours;
     SelectionTool mTool = SelectionTool::Box;
     SelectionOverlay *mOverlay = nullptr;
     QPolygonF mOutline; // the selection being dragged

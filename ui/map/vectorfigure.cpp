@@ -52,7 +52,7 @@ void drawLegend(QPainter &painter, const Colouring &colouring, const QRectF &are
     const QRectF bar(area.left(), area.top() + metrics.height() * 1.6, 14, area.height() * 0.6);
     QLinearGradient gradient(bar.bottomLeft(), bar.topLeft());
     for (int i = 0; i <= 10; ++i)
-        gradient.setColorAt(i / 10.0, toQColor(viridis(i / 10.0)));
+        gradient.setColorAt(i / 10.0, toQColor(scaleColour(colouring.scale, i / 10.0)));
     painter.setPen(Qt::NoPen);
     painter.fillRect(bar, gradient);
     painter.setPen(QColor(40, 40, 40));

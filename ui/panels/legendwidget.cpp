@@ -74,7 +74,8 @@ void LegendWidget::showColouring(const Colouring &colouring)
         addItem(tr("%1 from %2 to %3").arg(QString::fromStdString(colouring.title))
                     .arg(colouring.minimum, 0, 'g', 4)
                     .arg(colouring.maximum, 0, 'g', 4));
-        addItem(tr("viridis colour map; see the colour bar in the map"));
+        addItem(colouring.scale == ColourScale::Diverging ? tr("diverging (blue to red) colour map; see the colour bar in the map")
+                                                          : tr("viridis colour map; see the colour bar in the map"));
         return;
     }
     const QSignalBlocker blocker(this);

@@ -5,6 +5,7 @@
 #include "panels/legendwidget.h"
 
 #include <QComboBox>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QVBoxLayout>
@@ -46,6 +47,28 @@ MapControls::MapControls(QWidget *parent) : QWidget(parent)
     colourBox = new QComboBox(this);
     colourBox->setObjectName("colourBy");
     layout->addWidget(colourBox);
+    auto *scaleRow = new QHBoxLayout;
+    scaleBox = new QComboBox(this);
+    scaleBox->setObjectName("colourScale");
+    scaleBox->addItem(tr("viridis"), int(ColourScale::Viridis));
+    scaleBox->addItem(tr("diverging"), int(ColourScale::Diverging));
+    scaleBox->setToolTip(tr("For numbers: viridis (perceptually uniform) or diverging blue-grey-red, centred on 0 for "
+                            "signed values such as the generalisation gap"));
+    rangeMinimum = new QLineEdit(this);
+    rangeMinimum->setObjectName("rangeMinimum");
+    rangeMaximum = new QLineEdit(this);
+    rangeMaximum->setObjectName("rangeMaximum");
+    for (QLineEdit *edit : {rangeMinimum, rangeMaximum}) {
+        edit->setPlaceholderText(tr("auto"));
+        edit->setToolTip(tr("The range the colour map spans (values beyond it are clamped); empty: the data's range"));
+        connect(edit, &QLineEdit::editingFinished, this, &MapControls::colourOptionsChanged);
+    }
+    connect(scaleBox, qOverload<int>(&QComboBox::currentIndexChanged), this, &MapControls::colourOptionsChanged);
+    scaleRow->addWidget(scaleBox, 2);
+    scaleRow->addWidget(rangeMinimum, 1);
+    scaleRow->addWidget(new QLabel(QStringLiteral("–"), this));
+    scaleRow->addWidget(rangeMaximum, 1);
+    layout->addLayout(scaleRow);
     layout->addWidget(new QLabel(tr("Filter:"), this));
     filterEdit = new QLineEdit(this);
     filterEdit->setObjectName("filter");
@@ -61,6 +84,17 @@ MapControls::MapControls(QWidget *parent) : QWidget(parent)
     layout->addWidget(filterMessage);
     legend = new LegendWidget(this);
     layout->addWidget(legend);
+}
+
+ColourOptions MapControls::colourOptions() const
+{
+    ColourOptions options;
+    options.scale = ColourScale(scaleBox->currentData().toInt());
+    bool lowOk = false, highOk = false;
+    options.minimum = rangeMinimum->text().trimmed().toDouble(&lowOk);
+    options.maximum = rangeMaximum->text().trimmed().toDouble(&highOk);
+    options.fixedRange = lowOk && highOk && options.minimum < options.maximum;
+    return options;
 }
 
 } // namespace wse

@@ -1,6 +1,8 @@
 #pragma once
 // The panel beside the map: what is mapped, its layout and that layout's quality, the colouring
 // column, the filter and the legend. The main window wires the widgets to the document.
+#include "map/colouring.h"
+
 #include <QWidget>
 
 class QComboBox;
@@ -22,6 +24,16 @@ public:
     QComboBox *layoutBox = nullptr; // "layoutMethod": PCA, t-SNE, UMAP
     QLabel *quality = nullptr;      // "mapQuality": trustworthiness and continuity
     QComboBox *colourBox = nullptr; // "colourBy"
+    QComboBox *scaleBox = nullptr;  // "colourScale": viridis or diverging (numbers only)
+    QLineEdit *rangeMinimum = nullptr, *rangeMaximum = nullptr; // "rangeMinimum"/"rangeMaximum": empty = the data's
+
+    // The scale and range chosen for numeric columns (a range only when both ends parse, min < max).
+    ColourOptions colourOptions() const;
+
+Q_SIGNALS:
+    void colourOptionsChanged();
+
+public:
     QLineEdit *filterEdit = nullptr; // "filter"
     QLabel *filterMessage = nullptr; // "filterMessage": matches or the parse error
     LegendWidget *legend = nullptr;  // "legend"
