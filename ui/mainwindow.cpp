@@ -131,6 +131,7 @@ MainWindow::MainWindow(QWidget *parent)
     mBusy->setTextVisible(true);
     mBusy->hide();
     statusBar()->addPermanentWidget(mBusy);
+    useAllCores(); // as every torch job does: the label tells the threads they get
     auto *device = new QLabel(tr("torch: %1").arg(QString::fromStdString(describeDevice(resolveDevice("auto")))), this);
     device->setToolTip(tr("Where embedding, sampling and training run when their device is \"auto\""));
     statusBar()->addPermanentWidget(device);

@@ -4,6 +4,7 @@
 #include "jobs/jobcentre.h"
 #include "mainwindow.h"
 #include "map/layoutcontroller.h"
+#include "wizards/runfields.h"
 #include "wizards/trainmenu.h"
 
 #include "common/error.h"
@@ -65,14 +66,8 @@ void askEmbedding(MainWindow &window)
         if (!path.isEmpty())
             encoder->setText(path);
     });
-    auto *row = new QHBoxLayout;
-    row->addWidget(encoder, 1);
-    row->addWidget(browse);
-    auto *device = new QComboBox;
-    device->addItems({"auto", "cpu", "cuda"});
-    auto *precision = new QComboBox;
-    precision->addItems({"fp32", "bf16"});
-    form->addRow(QObject::tr("Encoder:"), row);
+    QComboBox *device = deviceBox(), *precision = precisionBox();
+    form->addRow(QObject::tr("Encoder:"), pathRow(encoder, browse));
     form->addRow(QObject::tr("Device:"), device);
     form->addRow(QObject::tr("Precision:"), precision);
     form->addRow(new QLabel(QObject::tr("On this machine \"auto\" is %1.").arg(QString::fromStdString(describeDevice(resolveDevice("auto"))))));

@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "wizards/pageerror.h"
+#include "wizards/runfields.h"
 #include "data/datasets.h"
 #include "training/zooestimate.h"
 #include "zoo/architecture.h"
@@ -100,16 +101,13 @@ public:
             if (!folder.isEmpty())
                 w->mDataRoot->setText(folder);
         });
-        auto *rootRow = new QHBoxLayout;
-        rootRow->addWidget(w->mDataRoot, 1);
-        rootRow->addWidget(browse);
         w->mTrainLimit = spinBox(0, 10000000, 0, "trainLimit");
         w->mTrainLimit->setSpecialValueText(tr("all"));
         w->mTestLimit = spinBox(0, 10000000, 0, "testLimit");
         w->mTestLimit->setSpecialValueText(tr("all"));
         auto *form = new QFormLayout(this);
         form->addRow(tr("Dataset:"), w->mDataset);
-        form->addRow(tr("Folder:"), rootRow);
+        form->addRow(tr("Folder:"), pathRow(w->mDataRoot, browse));
         form->addRow(tr("Training images (subset):"), w->mTrainLimit);
         form->addRow(tr("Test images (subset):"), w->mTestLimit);
         w->mDatasetError = pageErrorLabel();
@@ -243,10 +241,7 @@ public:
         w->mCheckpointEpochs->setPlaceholderText(tr("every epoch"));
         w->mPopulation = spinBox(1, 100000, 64, "population");
         w->mPopulation->setToolTip(tr("Models advanced together per step"));
-        w->mDevice = new QComboBox;
-        w->mDevice->setObjectName("device");
-        for (const char *device : {"auto", "cpu", "cuda"})
-            w->mDevice->addItem(device);
+        w->mDevice = deviceBox();
         w->mOutput = lineEdit({}, "output", tr("The zoo file to write (HDF5)"));
         auto *browse = new QPushButton(tr("Browse..."));
         connect(browse, &QPushButton::clicked, this, [w] {
@@ -254,9 +249,6 @@ public:
             if (!path.isEmpty())
                 w->mOutput->setText(path.endsWith(".h5") ? path : path + ".h5");
         });
-        auto *outputRow = new QHBoxLayout;
-        outputRow->addWidget(w->mOutput, 1);
-        outputRow->addWidget(browse);
         w->mRunSummary = new QLabel;
         w->mRunSummary->setObjectName("runSummary");
         w->mRunSummary->setWordWrap(true);
@@ -271,7 +263,7 @@ public:
         form->addRow(tr("Checkpoints at epochs:"), w->mCheckpointEpochs);
         form->addRow(tr("Population size:"), w->mPopulation);
         form->addRow(tr("Device:"), w->mDevice);
-        form->addRow(tr("Output:"), outputRow);
+        form->addRow(tr("Output:"), pathRow(w->mOutput, browse));
         form->addRow(w->mRunSummary);
         form->addRow(w->mEstimate);
         form->addRow(tr("Same job from a shell:"), w->mCommand);

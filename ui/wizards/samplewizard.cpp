@@ -2,6 +2,7 @@
 
 #include "map/mapcolumns.h"
 #include "wizards/pageerror.h"
+#include "wizards/runfields.h"
 
 #include "analysis/selection.h"
 #include "common/error.h"
@@ -174,13 +175,8 @@ public:
         setTitle(tr("Run"));
         setSubTitle(tr("The networks are written as a zoo file (explore, compare, export any as a PyTorch checkpoint) "
                        "and shown on the SANE map."));
-        w->mDevice = new QComboBox;
-        w->mDevice->setObjectName("device");
-        for (const char *device : {"auto", "cpu", "cuda"})
-            w->mDevice->addItem(device);
-        w->mPrecision = new QComboBox;
-        w->mPrecision->setObjectName("precision");
-        w->mPrecision->addItems({"fp32", "bf16"});
+        w->mDevice = deviceBox();
+        w->mPrecision = precisionBox();
         w->mOutput = new QLineEdit(w->mContext.defaultOutput);
         w->mOutput->setObjectName("output");
         auto *browse = new QPushButton(tr("Browse..."));
@@ -189,9 +185,6 @@ public:
             if (!path.isEmpty())
                 w->mOutput->setText(path);
         });
-        auto *outputRow = new QHBoxLayout;
-        outputRow->addWidget(w->mOutput, 1);
-        outputRow->addWidget(browse);
         w->mCommand = new QLabel;
         w->mCommand->setObjectName("command");
         w->mCommand->setWordWrap(true);
@@ -199,7 +192,7 @@ public:
         auto *form = new QFormLayout(this);
         form->addRow(tr("Device:"), w->mDevice);
         form->addRow(tr("Precision:"), w->mPrecision);
-        form->addRow(tr("Output zoo:"), outputRow);
+        form->addRow(tr("Output zoo:"), pathRow(w->mOutput, browse));
         form->addRow(tr("Same from a shell:"), w->mCommand);
         mError = pageErrorLabel();
         form->addRow(mError);

@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "wizards/pageerror.h"
+#include "wizards/runfields.h"
 #include "common/numbertext.h"
 #include "sane/sanedata.h"
 
@@ -21,14 +22,6 @@
 namespace wse {
 
 namespace {
-
-QHBoxLayout *pathRow(QLineEdit *edit, QPushButton *browse)
-{
-    auto *row = new QHBoxLayout;
-    row->addWidget(edit, 1);
-    row->addWidget(browse);
-    return row;
-}
 
 // The settings a user tunes, in the order the issue lists them; the rest stay as the preset has them.
 const char *const Tuned[] = {"token_size", "d_model", "layers", "heads", "latent", "window_size", "gamma", "temperature",
@@ -110,14 +103,8 @@ public:
         setTitle(tr("Training run"));
         setSubTitle(tr("Models are split into train/validation/test by model. Checkpoints and the loss log are written "
                        "to the run folder; a cancelled run resumes from its last finished epoch."));
-        w->mDevice = new QComboBox;
-        w->mDevice->setObjectName("device");
-        for (const char *device : {"auto", "cpu", "cuda"})
-            w->mDevice->addItem(device);
-        w->mPrecision = new QComboBox;
-        w->mPrecision->setObjectName("precision");
-        w->mPrecision->addItem("fp32");
-        w->mPrecision->addItem("bf16");
+        w->mDevice = deviceBox();
+        w->mPrecision = precisionBox();
         w->mRunDir = new QLineEdit;
         w->mRunDir->setObjectName("runDir");
         auto *browse = new QPushButton(tr("Browse..."));

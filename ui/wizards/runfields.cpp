@@ -1,0 +1,36 @@
+#include "wizards/runfields.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLineEdit>
+#include <QPushButton>
+
+namespace wse {
+
+QComboBox *deviceBox()
+{
+    auto *box = new QComboBox;
+    box->setObjectName("device");
+    box->addItems({"auto", "cpu", "cuda"});
+    box->setToolTip(QObject::tr("auto: CUDA when this machine has it, else the CPU"));
+    return box;
+}
+
+QComboBox *precisionBox()
+{
+    auto *box = new QComboBox;
+    box->setObjectName("precision");
+    box->addItems({"fp32", "bf16"});
+    box->setToolTip(QObject::tr("bf16: mixed precision, about twice as fast on CUDA (and CPUs with bf16 units)"));
+    return box;
+}
+
+QHBoxLayout *pathRow(QLineEdit *edit, QPushButton *browse)
+{
+    auto *row = new QHBoxLayout;
+    row->addWidget(edit, 1);
+    row->addWidget(browse);
+    return row;
+}
+
+} // namespace wse
