@@ -69,15 +69,6 @@ template <typename T> std::vector<T> numbers(const QLineEdit *edit, const QStrin
     return values;
 }
 
-QSpinBox *spinBox(int minimum, int maximum, int value, const QString &objectName)
-{
-    auto *box = new QSpinBox;
-    box->setRange(minimum, maximum);
-    box->setValue(value);
-    box->setObjectName(objectName);
-    return box;
-}
-
 } // namespace
 
 // Page 1: the data. A dataset whose files are missing or malformed is refused here, with the

@@ -4,6 +4,7 @@
 #include <QHBoxLayout>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSpinBox>
 
 namespace wse {
 
@@ -31,6 +32,15 @@ QHBoxLayout *pathRow(QLineEdit *edit, QPushButton *browse)
     row->addWidget(edit, 1);
     row->addWidget(browse);
     return row;
+}
+
+QSpinBox *spinBox(int minimum, int maximum, int value, const QString &objectName)
+{
+    auto *box = new QSpinBox;
+    box->setRange(minimum, maximum);
+    box->setValue(value);
+    box->setObjectName(objectName);
+    return box;
 }
 
 } // namespace wse

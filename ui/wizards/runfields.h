@@ -1,15 +1,18 @@
 #pragma once
-// The fields every job's run settings share: where torch runs, at which precision, and a path
-// with its Browse button.
+// The fields the job dialogs share: where torch runs, at which precision, a path with its Browse
+// button, a named spin box.
 class QComboBox;
 class QHBoxLayout;
 class QLineEdit;
 class QPushButton;
+class QSpinBox;
+class QString;
 
 namespace wse {
 
 QComboBox *deviceBox();    // "device": auto, cpu, cuda
 QComboBox *precisionBox(); // "precision": fp32, bf16
 QHBoxLayout *pathRow(QLineEdit *edit, QPushButton *browse);
+QSpinBox *spinBox(int minimum, int maximum, int value, const QString &objectName);
 
 } // namespace wse

@@ -28,15 +28,6 @@ namespace wse {
 
 namespace {
 
-QSpinBox *spinBox(const char *name, int minimum, int maximum, int value)
-{
-    auto *box = new QSpinBox;
-    box->setObjectName(name);
-    box->setRange(minimum, maximum);
-    box->setValue(value);
-    return box;
-}
-
 QString quoted(const QString &text) { return "'" + QString(text).replace("'", "'\\''") + "'"; }
 
 } // namespace
@@ -116,18 +107,18 @@ public:
         setSubTitle(tr("Each sample is an anchor's latent tokens plus Gaussian noise of the given bandwidth, decoded into "
                        "a network; all are evaluated and the best on validation data are kept."));
         const SampleOptions defaults;
-        w->mCount = spinBox("count", 1, 100000, int(defaults.count));
-        w->mKeep = spinBox("keep", 1, 100000, int(defaults.keep));
+        w->mCount = spinBox(1, 100000, int(defaults.count), "count");
+        w->mKeep = spinBox(1, 100000, int(defaults.keep), "keep");
         w->mBandwidth = new QDoubleSpinBox;
         w->mBandwidth->setObjectName("bandwidth");
         w->mBandwidth->setRange(0.0, 10.0);
         w->mBandwidth->setDecimals(3);
         w->mBandwidth->setSingleStep(0.05);
         w->mBandwidth->setValue(defaults.bandwidth);
-        w->mSeed = spinBox("seed", 0, 1 << 30, int(defaults.seed));
-        w->mFinetune = spinBox("finetune", 0, 1000, defaults.finetuneEpochs);
+        w->mSeed = spinBox(0, 1 << 30, int(defaults.seed), "seed");
+        w->mFinetune = spinBox(0, 1000, defaults.finetuneEpochs, "finetune");
         w->mFinetune->setToolTip(tr("Epochs of training for the kept samples, with their anchors' optimizer settings"));
-        w->mBnCondition = spinBox("bnCondition", 0, 100000, int(defaults.bnConditionIterations));
+        w->mBnCondition = spinBox(0, 100000, int(defaults.bnConditionIterations), "bnCondition");
         w->mBnCondition->setToolTip(tr("Batches that re-estimate BatchNorm statistics (networks with BatchNorm only)"));
         w->mEvaluation = new QLabel;
         w->mEvaluation->setObjectName("evaluation");
