@@ -85,7 +85,7 @@ class TestWalkthrough : public QObject
     void shoot(QWidget *widget, const QString &name)
     {
         if (!mImages.isEmpty())
-            widget->grab().save(mImages + "/walkthrough-" + name + ".png");
+            widget->grab().save(mImages + "/" + name + ".png");
     }
 
 private Q_SLOTS:
@@ -105,7 +105,7 @@ private Q_SLOTS:
         MainWindow window;
         QVERIFY(showScripted(window));
         QVERIFY(window.startPage()->isVisible());
-        shoot(&window, "1-start-page");
+        shoot(&window, "walkthrough-1-start-page");
 
         // 1. Grow a zoo on the digits: 3 inits x 4 seeds, 5 epochs.
         window.startPage()->findChild<QPushButton *>("startNewZoo")->click();
@@ -113,7 +113,7 @@ private Q_SLOTS:
         QVERIFY(zooWizard);
         auto *dataset = zooWizard->findChild<QComboBox *>("dataset");
         dataset->setCurrentIndex(dataset->findData("digits"));
-        shoot(zooWizard, "2-new-zoo-dataset");
+        shoot(zooWizard, "walkthrough-2-new-zoo-dataset");
         zooWizard->next();
         QCOMPARE(zooWizard->currentId(), 1);
         check(zooWizard->findChild<QListWidget *>("inits"), {"kaiming_uniform", "xavier_normal", "uniform"});
@@ -122,18 +122,18 @@ private Q_SLOTS:
         zooWizard->findChild<QLineEdit *>("seeds")->setText("1 2 3 4");
         QVERIFY2(zooWizard->findChild<QLabel *>("modelsCount")->text().startsWith("12 models"),
                  qPrintable(zooWizard->findChild<QLabel *>("modelsCount")->text()));
-        shoot(zooWizard, "3-new-zoo-models");
+        shoot(zooWizard, "walkthrough-3-new-zoo-models");
         zooWizard->next();
         QCOMPARE(zooWizard->currentId(), 2);
         zooWizard->findChild<QSpinBox *>("epochs")->setValue(5);
         const QString zooPath = mDir.filePath("digits-zoo.h5");
         zooWizard->findChild<QLineEdit *>("output")->setText(zooPath);
-        shoot(zooWizard, "4-new-zoo-run");
+        shoot(zooWizard, "walkthrough-4-new-zoo-run");
         QSignalSpy loaded(&window, &MainWindow::documentLoaded);
         zooWizard->button(QWizard::FinishButton)->click();
         QTRY_VERIFY_WITH_TIMEOUT(window.document() && window.document()->path() == zooPath, 180000);
         QCOMPARE(window.document()->zoo().checkpointCount(), int64_t(12 * 6));
-        shoot(&window, "5-zoo-opened");
+        shoot(&window, "walkthrough-5-zoo-opened");
 
         // 2. Train a SANE encoder on it (Train menu); the zoo is embedded and its SANE map shown.
         QAction *trainSane = menuAction(window, "Train", "Train SANE");
@@ -144,11 +144,11 @@ private Q_SLOTS:
         QCOMPARE(saneWizard->zooPath(), zooPath);
         saneWizard->findChild<QComboBox *>("preset")->setCurrentText("tiny");
         saneWizard->findChild<QLineEdit *>("epochs")->setText("8");
-        shoot(saneWizard, "6-train-sane-encoder");
+        shoot(saneWizard, "walkthrough-6-train-sane-encoder");
         saneWizard->next();
         QVERIFY2(saneWizard->currentId() == 1, qPrintable(saneWizard->pageError()));
         saneWizard->findChild<QComboBox *>("device")->setCurrentText("cpu");
-        shoot(saneWizard, "7-train-sane-run");
+        shoot(saneWizard, "walkthrough-7-train-sane-run");
         saneWizard->button(QWizard::FinishButton)->click();
         QTRY_VERIFY_WITH_TIMEOUT(window.document() && window.document()->hasMap(MapSource::SaneEmbeddings), 180000);
         QTRY_VERIFY_WITH_TIMEOUT(window.mapSource() == MapSource::SaneEmbeddings, 30000);
@@ -159,7 +159,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(window.layouts()->has(MapSource::SaneEmbeddings, ProjectionMethod::Tsne), 120000);
         QVERIFY(window.colourBy("test_acc"));
         QTest::qWait(200);
-        shoot(&window, "8-sane-map-tsne-by-accuracy");
+        shoot(&window, "walkthrough-8-sane-map-tsne-by-accuracy");
 
         // 4. Select the best cluster: a box around the most accurate checkpoint.
         const ZooDocument *document = window.document();
@@ -178,7 +178,7 @@ private Q_SLOTS:
         QVERIFY(!mapView->selection().empty());
         QVERIFY(std::find(mapView->selection().begin(), mapView->selection().end(), best) != mapView->selection().end());
         QTest::qWait(100);
-        shoot(&window, "9-best-cluster-selected");
+        shoot(&window, "walkthrough-9-best-cluster-selected");
         const std::vector<int64_t> cluster = window.selectedCheckpoints();
 
         // 5. Sample 10 networks from it (Generate menu): bad input is refused on the pages.
@@ -194,9 +194,9 @@ private Q_SLOTS:
         sampleWizard->next();
         QCOMPARE(sampleWizard->currentId(), 0);
         QVERIFY2(sampleWizard->pageError().contains("No checkpoint matches"), qPrintable(sampleWizard->pageError()));
-        shoot(sampleWizard, "10-sample-anchors-refused");
+        shoot(sampleWizard, "walkthrough-10-sample-anchors-refused");
         sampleWizard->findChild<QRadioButton *>("fromSelection")->setChecked(true);
-        shoot(sampleWizard, "11-sample-anchors");
+        shoot(sampleWizard, "walkthrough-11-sample-anchors");
         sampleWizard->next();
         QCOMPARE(sampleWizard->currentId(), 1);
         sampleWizard->findChild<QSpinBox *>("count")->setValue(10);
@@ -206,12 +206,12 @@ private Q_SLOTS:
         QVERIFY2(sampleWizard->pageError().contains("at most as many"), qPrintable(sampleWizard->pageError()));
         sampleWizard->findChild<QSpinBox *>("keep")->setValue(10);
         QVERIFY(sampleWizard->findChild<QLabel *>("evaluation")->text().contains("digits"));
-        shoot(sampleWizard, "12-sample-settings");
+        shoot(sampleWizard, "walkthrough-12-sample-settings");
         sampleWizard->next();
         QCOMPARE(sampleWizard->currentId(), 2);
         sampleWizard->findChild<QComboBox *>("device")->setCurrentText("cpu");
         QVERIFY(sampleWizard->findChild<QLabel *>("command")->text().startsWith("wse sample --sane"));
-        shoot(sampleWizard, "13-sample-run");
+        shoot(sampleWizard, "walkthrough-13-sample-run");
         const SampleOptions options = sampleWizard->options();
         QCOMPARE(options.count, int64_t(10));
         sampleWizard->button(QWizard::FinishButton)->click();
@@ -226,7 +226,7 @@ private Q_SLOTS:
         QVERIFY2(job->resultText().contains("freshly initialised"), qPrintable(job->resultText()));
         QTRY_VERIFY_WITH_TIMEOUT(mapView->overlayPointCount() == 10, 60000);
         QTest::qWait(200);
-        shoot(&window, "14-sampled-networks-on-the-map");
+        shoot(&window, "walkthrough-14-sampled-networks-on-the-map");
         QCOMPARE(window.generation()->networkLabels().size(), 10);
 
         // The job's command, run from a shell, makes the same networks.
@@ -305,11 +305,13 @@ private Q_SLOTS:
 
         // Decode the best checkpoint and an empty spot beside it.
         QSignalSpy generated(window.generation(), &GenerationController::generated);
+        QSignalSpy failed(window.generation(), &GenerationController::failed);
+        auto why = [&] { return failed.isEmpty() ? QByteArray("timeout") : failed.last().first().toString().toUtf8(); };
         QVERIFY2(decodeSelected(window, &error), qPrintable(error));
-        QVERIFY(generated.wait(300000));
+        QVERIFY2(generated.wait(300000), why().constData());
         QString how;
         QVERIFY2(decodeSpot(window, centre + QPoint(30, 30), &error, &how), qPrintable(error));
-        QVERIFY(generated.wait(300000));
+        QVERIFY2(generated.wait(300000), why().constData());
         QTest::qWait(300);
         shoot(&window, "tour-6-decoded-point-and-spot");
 

@@ -127,25 +127,35 @@ bool decodeSpot(MainWindow &window, const QPoint &spot, QString *error, QString 
     for (size_t i = 0; i < points.size(); ++i)
         if (!window.mapView()->isHidden(int(i)))
             distances.emplace_back(std::hypot(points[i].position.x() - spot.x(), points[i].position.y() - spot.y()), int(i));
-    const size_t nearest = std::min<size_t>(4, distances.size());
-    if (nearest == 0) {
+    if (distances.empty()) {
         *error = QObject::tr("No checkpoint is shown to decode from.");
         return false;
     }
-    std::partial_sort(distances.begin(), distances.begin() + nearest, distances.end());
+    // A decoded network has one dataset and one activation: those of the nearest checkpoint.
+    std::sort(distances.begin(), distances.end());
+    const Zoo &zoo = window.document()->zoo();
+    const int64_t first = window.document()->checkpointOf(MapSource::SaneEmbeddings, distances.front().second);
+    distances.erase(std::remove_if(distances.begin(), distances.end(),
+                                   [&](const std::pair<double, int> &candidate) {
+                                       const int64_t c = window.document()->checkpointOf(MapSource::SaneEmbeddings, candidate.second);
+                                       return zoo.checkpointValue(c, "dataset") != zoo.checkpointValue(first, "dataset") ||
+                                              zoo.checkpointValue(c, "activation") != zoo.checkpointValue(first, "activation");
+                                   }),
+                    distances.end());
+    const size_t nearest = std::min<size_t>(4, distances.size());
     std::vector<std::pair<int64_t, double>> parts;
     QStringList described;
     for (size_t i = 0; i < nearest; ++i) {
         const double weight = 1.0 / (distances[i].first + 1.0); // pixels; +1: a spot on a point is that point
         const int64_t checkpoint = window.document()->checkpointOf(MapSource::SaneEmbeddings, distances[i].second);
         parts.emplace_back(checkpoint, weight);
-        described << QStringLiteral("%1:%2")
-                         .arg(QString::fromStdString(window.document()->zoo().checkpointValue(checkpoint, zoocol::ModelId)),
-                              QString::fromStdString(window.document()->zoo().checkpointValue(checkpoint, zoocol::Epoch)));
+        described << QStringLiteral("%1:%2").arg(QString::fromStdString(zoo.checkpointValue(checkpoint, zoocol::ModelId)),
+                                                 QString::fromStdString(zoo.checkpointValue(checkpoint, zoocol::Epoch)));
     }
     if (how)
-        *how = QObject::tr("Decoding the mean latents of the %1 nearest checkpoints, weighted by closeness (%2): "
-                           "a map position alone does not determine SANE's per-token latents")
+        *how = QObject::tr("Decoding the mean latents of the %1 nearest checkpoints of the nearest one's dataset and "
+                           "activation, weighted by closeness (%2): a map position alone does not determine SANE's "
+                           "per-token latents")
                    .arg(nearest)
                    .arg(described.join(", "));
     return window.generation()->decodeBlend(parts, window.workspacePath(), error);

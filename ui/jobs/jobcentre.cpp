@@ -359,6 +359,7 @@ JobEntry *JobCentre::start(const JobSpec &spec)
     if (!entry)
         entry = addEntry(spec);
     show();
+    raise(); // the tab in front
     entry->start();
     return entry;
 }

@@ -107,9 +107,10 @@ void drawMap(QPainter &painter, const MapView &view, const QSize &size, const QS
         painter.drawEllipse(points[size_t(view.selectedPoint())].position, 8.0, 8.0);
     }
     drawLegend(painter, colouring, QRectF(size.width() - 170, 10, 160, size.height() - 20));
-    if (!title.isEmpty()) {
+    if (!title.isEmpty()) { // kept clear of the legend or colour bar at the right
         painter.setPen(QColor(40, 40, 40));
-        painter.drawText(QPointF(10, 18), title);
+        const QString shown = painter.fontMetrics().elidedText(title, Qt::ElideRight, std::max(40, size.width() - 190));
+        painter.drawText(QPointF(10, 18), shown);
     }
 }
 

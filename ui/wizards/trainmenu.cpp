@@ -8,6 +8,7 @@
 #include "wizards/trainsanewizard.h"
 #include "generate/generationcontroller.h"
 
+#include <QDockWidget>
 #include <QMenuBar>
 
 #include <memory>
@@ -59,6 +60,8 @@ void addTrainMenu(MainWindow &window)
 {
     auto *jobs = new JobCentre(&window);
     window.addDockWidget(Qt::BottomDockWidgetArea, jobs);
+    if (auto *table = window.findChild<QDockWidget *>("tableDock")) // a tab beside the table: both want the width
+        window.tabifyDockWidget(table, jobs);
     if (jobs->jobs().empty())
         jobs->hide();
     QObject::connect(jobs, &JobCentre::zooReady, &window, [&window](const QString &path) { window.openZoo(path); });
