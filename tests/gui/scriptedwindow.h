@@ -1,9 +1,18 @@
 #pragma once
 // Shared by the GUI tests: an explorer window for scripted use (errors are signals, not dialogs),
 // shown and exposed.
+#include "glcheck.h"
 #include "mainwindow.h"
 
 #include <QtTest>
+
+// In initTestCase: skips the suite where there is no OpenGL 3.2 (outside xvfb-run).
+#define WSE_REQUIRE_OPENGL()                                                                         \
+    do {                                                                                             \
+        const QString problem = wse::checkOpenGl();                                                  \
+        if (!problem.isEmpty())                                                                      \
+            QSKIP(qPrintable("no OpenGL 3.2 (run under xvfb-run): " + problem));                    \
+    } while (false)
 
 namespace wse::test {
 

@@ -1,31 +1,25 @@
 // The explorer as a person uses it, under Xvfb: open a zoo, see the points in the expected
-// colours, click a point and read its model in the details panel, survive re-parenting, and
-// render a screenshot from the command line.
+// colours (scales, ranges, 2D, themes, figures), layouts in the background, workspaces, the SANE
+// map, surviving re-parenting, and a screenshot from the command line. Selecting and inspecting
+// are in test_inspect, generated networks in test_generate.
 #include "common/fixtures.h"
 #include "scriptedwindow.h"
 
-#include "document/filedrop.h"
 #include "document/zoodocument.h"
-#include "glcheck.h"
 #include "filemenu.h"
 #include "mainwindow.h"
-#include "selection/bookmarkactions.h"
 #include "selection/selectionactions.h"
-#include "startpage.h"
 #include "map/layoutcontroller.h"
 #include "map/colouring.h"
 #include "map/mapmenu.h"
 #include "map/mapview.h"
 #include "map/vectorfigure.h"
-#include "panels/checkpointtable.h"
 #include "panels/detailspanel.h"
-#include "panels/layerpanel.h"
 #include "panels/legendwidget.h"
 #include "panels/metricchart.h"
 #include "viewport/vtkopenglwidget.h"
 #include "common/error.h"
 #include "common/pythonoracle.h"
-#include "generate/generatemenu.h"
 #include "generate/generationcontroller.h"
 #include "sane/sanetrainer.h"
 #include "training/zootrainer.h"
@@ -33,14 +27,10 @@
 #include "zoo/zoostore.h"
 
 #include <QAction>
-#include <QCheckBox>
 #include <QComboBox>
 #include <QDockWidget>
 #include <QLineEdit>
-#include <QTableView>
 #include <QLabel>
-#include <QStatusBar>
-#include <QUndoStack>
 #include <QPainter>
 #include <QSvgRenderer>
 #include <QProcess>
@@ -96,9 +86,7 @@ class TestExplorer : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        const QString problem = checkOpenGl();
-        if (!problem.isEmpty())
-            QSKIP(qPrintable("no OpenGL 3.2 (run under xvfb-run): " + problem));
+        WSE_REQUIRE_OPENGL();
         mZooPath = mDir.filePath("clusters.h5");
         ZooStore::write(test::makeSyntheticZoo(3, 4, 3), mZooPath.toStdString());
         QStandardPaths::setTestModeEnabled(true); // the job centre's settings stay out of the user's
@@ -377,388 +365,6 @@ private Q_SLOTS:
         QCOMPARE(window.document()->path(), moved);
         window.openZoo(workspace, {}, mDir.filePath("clusters.h5.other"));
         QVERIFY(failed.wait(20000));
-    }
-
-    void samplesNetworksOntoTheMapAndExportsThem()
-    {
-        if (!QFile::exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"))
-            QSKIP("dataset-fashion-mnist is not installed");
-        // A small real zoo (sampling evaluates networks on its dataset) and a tiny SANE encoder.
-        ZooTrainOptions training;
-        training.inits = {"kaiming_uniform", "uniform"};
-        training.activations = {"tanh"};
-        training.learningRates = {1e-3};
-        training.seeds = {1, 2};
-        training.epochs = 2;
-        training.trainLimit = 300;
-        training.testLimit = 100;
-        training.device = "cpu";
-        const QString zoo = mDir.filePath("trained.h5");
-        trainZoo(training, zoo.toStdString(), {});
-        SaneTrainOptions sane;
-        sane.zooPath = zoo.toStdString();
-        sane.runDir = mDir.filePath("sane-trained").toStdString();
-        sane.device = "cpu";
-        sane.config = SaneConfig::preset("tiny");
-        sane.config.tokenSize = 64;
-        sane.config.epochs = 1;
-        trainSane(sane, nullptr);
-
-        MainWindow window;
-        QVERIFY(showScripted(window));
-        QSignalSpy loaded(&window, &MainWindow::documentLoaded);
-        window.openZoo(zoo, mDir.filePath("sane-trained/encoder.pt"));
-        QVERIFY(loaded.wait(60000));
-        QVERIFY(window.setFilter("epoch == 2"));
-        QSignalSpy sampled(window.generation(), &GenerationController::generated);
-        QSignalSpy failed(window.generation(), &GenerationController::failed);
-        SampleOptions options;
-        options.count = 4;
-        options.keep = 2;
-        QString error;
-        QVERIFY2(sampleAroundFilter(window, options, &error), qPrintable(error));
-        QCOMPARE(window.mapSource(), MapSource::SaneEmbeddings); // generated networks live in the SANE map
-        QVERIFY2(sampled.wait(120000), failed.isEmpty() ? "timeout" : qPrintable(failed.first().first().toString()));
-        QVERIFY(sampled.first().first().toString().contains("freshly initialised"));
-        QCOMPARE(window.mapView()->overlayPointCount(), 4);
-        QCOMPARE(window.generation()->networkLabels().size(), 4);
-        QVERIFY(window.generation()->networkLabels().join('\n').contains(" · kept"));
-
-        // They follow the map into another layout.
-        QSignalSpy ready(window.layouts(), &LayoutController::layoutReady);
-        window.setLayoutMethod(ProjectionMethod::Umap);
-        QVERIFY(ready.wait(30000));
-        QCOMPARE(window.mapView()->overlayPointCount(), 4);
-        // The selected checkpoint decoded: its reconstruction joins the map.
-        QVERIFY(!decodeSelected(window, &error)); // nothing selected yet
-        QVERIFY2(error.contains("Click a checkpoint"), qPrintable(error));
-        window.selectPoint(3);
-        QVERIFY2(decodeSelected(window, &error), qPrintable(error));
-        QVERIFY2(sampled.wait(120000), failed.isEmpty() ? "timeout" : qPrintable(failed.first().first().toString()));
-        QVERIFY2(sampled.last().first().toString().contains("R2"), qPrintable(sampled.last().first().toString()));
-        QCOMPARE(window.mapView()->overlayPointCount(), 5);
-        // Decoded and sampled networks are marked apart.
-        QVERIFY(window.mapView()->overlayColours().front() == generatedColour("sampled"));
-        QVERIFY(window.mapView()->overlayColours().back() == generatedColour("decoded"));
-        QVERIFY(!(generatedColour("decoded") == generatedColour("sampled")));
-        window.generation()->exportNetwork("decoded-000", mDir.filePath("decoded.pt"));
-        QFile decodedSidecar(mDir.filePath("decoded.pt.json"));
-        QVERIFY(decodedSidecar.open(QIODevice::ReadOnly));
-        QVERIFY(decodedSidecar.readAll().contains("\"origin\": \"decoded\""));
-        // The path between two selected checkpoints: 5 networks, accuracy along the way.
-        QVERIFY(!decodeSelectedPath(window, 5, &error));
-        QVERIFY2(error.contains("exactly two"), qPrintable(error));
-        window.selection()->select({0, 5}, "two");
-        QVERIFY2(decodeSelectedPath(window, 5, &error), qPrintable(error));
-        QVERIFY2(sampled.wait(120000), failed.isEmpty() ? "timeout" : qPrintable(failed.first().first().toString()));
-        QVERIFY2(sampled.last().first().toString().contains("0.500"), qPrintable(sampled.last().first().toString()));
-        QCOMPARE(window.mapView()->overlayPointCount(), 10);
-        // An empty spot between two points: the nearest checkpoints' latents, blended; it says so.
-        const QPoint between = (window.mapView()->widgetPositionOf(0) + window.mapView()->widgetPositionOf(1)) / 2;
-        QString how;
-        QVERIFY2(decodeSpot(window, between, &error, &how), qPrintable(error));
-        QVERIFY2(how.contains("nearest checkpoints"), qPrintable(how));
-        QVERIFY2(sampled.wait(120000), failed.isEmpty() ? "timeout" : qPrintable(failed.first().first().toString()));
-        QCOMPARE(window.mapView()->overlayPointCount(), 11);
-        QVERIFY(window.generation()->generatedSets().back().from.rfind("blend of ", 0) == 0);
-        window.setMapSource(MapSource::Weights);
-        QCOMPARE(window.mapView()->overlayPointCount(), 0); // another space: not placed
-
-        // Exported as a checkpoint PyTorch loads, with its provenance beside it.
-        const QString pt = mDir.filePath("sample.pt");
-        window.generation()->exportNetwork("sample-0000", pt);
-        test::runPython("import runpy, sys, torch\n"
-                        "runpy.run_path(sys.argv[1])['cnn_s'](0.0).load_state_dict(torch.load(sys.argv[2]))\n",
-                        {QString(WSE_TEST_DATA) + "/make_official_zoo.py", pt});
-        QFile sidecar(pt + ".json");
-        QVERIFY(sidecar.open(QIODevice::ReadOnly));
-        const QByteArray provenance = sidecar.readAll();
-        QVERIFY(provenance.contains("\"anchors\": \"epoch == 2\"") && provenance.contains("\"test_acc\""));
-        QVERIFY_THROWS_EXCEPTION(UsageError, window.generation()->exportNetwork("sample-9999", pt));
-
-        // A checkpoint file dropped on the window is embedded and placed on the SANE map.
-        QVERIFY(!openDroppedFiles(window, {mDir.filePath("notes.txt")}, &error));
-        QVERIFY2(error.contains(".pt"), qPrintable(error));
-        QVERIFY2(openDroppedFiles(window, {pt}, &error), qPrintable(error));
-        QCOMPARE(window.mapSource(), MapSource::SaneEmbeddings);
-        QVERIFY2(sampled.wait(60000), failed.isEmpty() ? "timeout" : qPrintable(failed.first().first().toString()));
-        QCOMPARE(window.mapView()->overlayPointCount(), 12);
-        QVERIFY(window.generation()->networkLabels().last().endsWith("dropped file"));
-
-        // The workspace keeps them: reopened, they are on the map again and can be exported.
-        const QString workspace = mDir.filePath("sampled-workspace.h5");
-        QVERIFY(window.saveWorkspace(workspace));
-        const Workspace saved = Workspace::read(workspace.toStdString());
-        QCOMPARE(saved.generated.size(), size_t(5));
-        QCOMPARE(saved.generated[0].evaluations.rowCount(), int64_t(4));
-        QCOMPARE(saved.generated[1].kind, std::string("decoded"));
-        QVERIFY(saved.generated[0].evaluations.find("test_acc"));
-        MainWindow reopened;
-        reopened.setInteractive(false);
-        reopened.show();
-        QSignalSpy reloaded(&reopened, &MainWindow::documentLoaded);
-        reopened.openZoo(workspace);
-        QVERIFY(reloaded.wait(60000));
-        reopened.setMapSource(MapSource::SaneEmbeddings);
-        reopened.setLayoutMethod(ProjectionMethod::Pca);
-        QCOMPARE(reopened.mapView()->overlayPointCount(), 12);
-        reopened.generation()->exportNetwork("sample-0001", mDir.filePath("again.pt"));
-        QVERIFY(QFile::exists(mDir.filePath("again.pt.json")));
-    }
-
-    void selectingOnTheMapIsUndoableAndBecomesAFilter()
-    {
-        MainWindow window;
-        QVERIFY(showScripted(window));
-        // Before a zoo is open the start page shows; opening puts the zoo among the recent files.
-        QVERIFY(window.startPage()->isVisible());
-        QSignalSpy loaded(&window, &MainWindow::documentLoaded);
-        window.openZoo(mZooPath);
-        QVERIFY(loaded.wait(20000));
-        QVERIFY(!window.startPage()->isVisible());
-        QVERIFY(recentFiles().contains(QFileInfo(mZooPath).absoluteFilePath()));
-        QTest::qWait(100);
-        MapView *map = window.mapView();
-        QWidget *viewport = map->viewport();
-        auto inside = [&](const QPolygonF &outline) {
-            std::vector<int> points;
-            for (int i = 0; i < map->pointCount(); ++i)
-                if (outline.containsPoint(map->widgetPositionOf(i), Qt::OddEvenFill))
-                    points.push_back(i);
-            return points;
-        };
-        // (QTest reads QPoint(0, 0) as "the widget's centre": paths start at (1, 1).)
-        auto drag = [&](const QVector<QPoint> &path, Qt::KeyboardModifiers modifiers) {
-            QTest::mousePress(viewport, Qt::LeftButton, modifiers, path.front());
-            for (const QPoint &point : path.mid(1))
-                QTest::mouseMove(viewport, point);
-            QTest::mouseRelease(viewport, Qt::LeftButton, modifiers, path.back());
-        };
-        // Shift-drag a box over the left part (its edge in the widest gap between points): exactly
-        // the points drawn inside are selected.
-        std::vector<int> xs;
-        for (int i = 0; i < map->pointCount(); ++i)
-            xs.push_back(map->widgetPositionOf(i).x());
-        std::sort(xs.begin(), xs.end());
-        size_t gap = 1;
-        for (size_t i = 1; i < xs.size(); ++i)
-            if (xs[i] - xs[i - 1] > xs[gap] - xs[gap - 1])
-                gap = i;
-        const QRect left(QPoint(1, 1), QPoint((xs[gap] + xs[gap - 1]) / 2, viewport->height() - 1));
-        drag({left.topLeft(), left.center(), left.bottomRight()}, Qt::ShiftModifier);
-        const std::vector<int> leftPoints = inside(QPolygonF(QRectF(left)));
-        QVERIFY(!leftPoints.empty() && int(leftPoints.size()) < map->pointCount());
-        QCOMPARE(map->selection(), leftPoints);
-        QVERIFY(window.statusBar()->findChildren<QLabel *>().front()->text().contains(
-            QString("%1 selected").arg(leftPoints.size())));
-        // Ctrl adds a box over the top half; Alt removes it again.
-        const QRect top(QPoint(1, 1), QPoint(viewport->width() - 1, viewport->height() / 2));
-        drag({top.topLeft(), top.bottomRight()}, Qt::ShiftModifier | Qt::ControlModifier);
-        std::vector<int> both = leftPoints, topPoints = inside(QPolygonF(QRectF(top)));
-        both.insert(both.end(), topPoints.begin(), topPoints.end());
-        std::sort(both.begin(), both.end());
-        both.erase(std::unique(both.begin(), both.end()), both.end());
-        QCOMPARE(map->selection(), both);
-        drag({top.topLeft(), top.bottomRight()}, Qt::ShiftModifier | Qt::AltModifier);
-        for (int point : map->selection())
-            QVERIFY(std::find(topPoints.begin(), topPoints.end(), point) == topPoints.end());
-        // Every step undoes and redoes.
-        QUndoStack *undo = window.selection()->undoStack();
-        undo->undo();
-        QCOMPARE(map->selection(), both);
-        undo->undo();
-        QCOMPARE(map->selection(), leftPoints);
-        undo->redo();
-        QCOMPARE(map->selection(), both);
-        // A lasso (a triangle around the left half's points).
-        map->setSelectionTool(SelectionTool::Lasso);
-        const QPolygon triangle({QPoint(1, 1), QPoint(viewport->width() - 1, viewport->height() / 2), QPoint(1, viewport->height() - 1)});
-        drag({triangle[0], triangle[1], triangle[2], triangle[0]}, Qt::ShiftModifier);
-        QCOMPARE(map->selection(), inside(QPolygonF(triangle)));
-
-        // The selection as a filter matches exactly the selected checkpoints.
-        const std::vector<int> lasso = map->selection();
-        window.selection()->filterToSelection();
-        QVERIFY2(window.filterError().isEmpty(), qPrintable(window.filterError()));
-        QCOMPARE(window.matchingPoints(), int(lasso.size()));
-        // Another map shows the same checkpoints selected (wherever they are there); a selection
-        // made there is undone on the first map.
-        const std::vector<int64_t> selectedCheckpoints = window.selectedCheckpoints();
-        window.setMapSource(MapSource::WeightStatistics);
-        QCOMPARE(map->selection().size(), lasso.size());
-        QCOMPARE(window.selectedCheckpoints(), selectedCheckpoints);
-        window.selection()->select({0, 1}, "two");
-        window.setMapSource(MapSource::Weights);
-        QCOMPARE(map->selection().size(), size_t(2));
-        undo->undo();
-        QCOMPARE(window.selectedCheckpoints(), selectedCheckpoints);
-        QCOMPARE(map->selection(), lasso);
-
-        // Named selections and bookmarks are undoable and saved with the workspace.
-        QVERIFY(window.selection()->saveSelection("lasso"));
-        window.setMapSource(MapSource::WeightStatistics);
-        window.selection()->select({}, "none");
-        QVERIFY(window.bookmarks()->addBookmark("statistics, nothing selected"));
-        undo->undo();
-        QVERIFY(window.bookmarks()->bookmarks().empty());
-        undo->redo();
-        QVERIFY(window.selection()->restoreSelection("lasso"));
-        QCOMPARE(window.selectedCheckpoints(), selectedCheckpoints);
-        window.setMapSource(MapSource::Weights);
-        const QString workspace = mDir.filePath("selections-workspace.h5");
-        QString error;
-        QVERIFY2(window.saveWorkspace(workspace, &error), qPrintable(error));
-
-        MainWindow reopened;
-        QVERIFY(showScripted(reopened));
-        QSignalSpy reloaded(&reopened, &MainWindow::documentLoaded);
-        reopened.openZoo(workspace);
-        QVERIFY(reloaded.wait(20000));
-        QCOMPARE(reopened.selectedCheckpoints(), selectedCheckpoints); // the last view's selection
-        QCOMPARE(reopened.selection()->savedSelections().size(), size_t(1));
-        QVERIFY(reopened.showBookmark("statistics, nothing selected"));
-        QCOMPARE(reopened.mapSource(), MapSource::WeightStatistics);
-        QVERIFY(reopened.selectedCheckpoints().empty());
-        QVERIFY(reopened.selection()->restoreSelection("lasso"));
-        QCOMPARE(reopened.selectedCheckpoints(), selectedCheckpoints);
-    }
-
-    void tableIsLinkedToTheMap()
-    {
-        MainWindow window;
-        QVERIFY(showScripted(window));
-        QSignalSpy loaded(&window, &MainWindow::documentLoaded);
-        window.openZoo(mZooPath);
-        QVERIFY(loaded.wait(20000));
-        auto *table = window.findChild<CheckpointTable *>("checkpointTable");
-        QVERIFY(table);
-        QCOMPARE(table->visibleRows(), 48);
-        const Zoo &zoo = window.document()->zoo();
-        auto accuracyOf = [&](int point) {
-            return zoo.checkpoints.get("test_acc").number(window.document()->checkpointOf(window.mapSource(), point));
-        };
-        // Sorted by accuracy (as numbers), best first; the top five rows selected in the table
-        // are the map's selection.
-        table->sortByColumn("test_acc", false);
-        QTableView *view = table->view();
-        for (int row = 0; row < 5; ++row)
-            view->selectionModel()->select(view->model()->index(row, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
-        std::vector<int> best = window.mapView()->selection();
-        QCOMPARE(best.size(), size_t(5));
-        double worstOfBest = 1e9, bestOfRest = -1e9;
-        for (int point = 0; point < 48; ++point)
-            if (std::find(best.begin(), best.end(), point) != best.end())
-                worstOfBest = std::min(worstOfBest, accuracyOf(point));
-            else
-                bestOfRest = std::max(bestOfRest, accuracyOf(point));
-        QVERIFY(worstOfBest >= bestOfRest);
-        // ...and back: a selection made elsewhere shows in the table; undo reaches the table too.
-        window.selection()->select({1, 2, 3, 40}, "test");
-        QCOMPARE(table->selectedPoints(), (std::vector<int>{1, 2, 3, 40}));
-        window.selection()->undoStack()->undo();
-        QCOMPARE(table->selectedPoints(), best);
-        // The filter expression limits the rows when asked; the search box searches every column.
-        QVERIFY(window.setFilter("init == \"init_1\""));
-        table->findChild<QCheckBox *>("matchingOnly")->setChecked(true);
-        QCOMPARE(table->visibleRows(), 16);
-        table->findChild<QCheckBox *>("matchingOnly")->setChecked(false);
-        table->findChild<QLineEdit *>("tableSearch")->setText("init_2");
-        QCOMPARE(table->visibleRows(), 16);
-        // Activating a row shows its checkpoint.
-        const QModelIndex first = view->model()->index(0, 0);
-        Q_EMIT view->activated(first);
-        const int point = window.mapView()->selectedPoint();
-        QVERIFY(point >= 0);
-        QCOMPARE(window.detailsPanel()->value("init"), QString("init_2"));
-    }
-
-    void clickingAPointShowsItsModel()
-    {
-        MainWindow window;
-        QVERIFY(showScripted(window));
-        QSignalSpy loaded(&window, &MainWindow::documentLoaded);
-        window.openZoo(mZooPath);
-        QVERIFY(loaded.wait(20000));
-        QTest::qWait(100);
-
-        const ZooDocument *document = window.document();
-        MapView *map = window.mapView();
-        for (int target : {0, 17, 46}) {
-            const QPoint position = map->widgetPositionOf(target);
-            QVERIFY(map->viewport()->rect().contains(position));
-            QTest::mouseClick(map->viewport(), Qt::LeftButton, {}, position);
-            const int picked = map->selectedPoint();
-            QVERIFY2(picked >= 0, "a click on a point must select a point");
-            // Points can overlap; the picked one must be drawn within a few pixels of the click.
-            QVERIFY((map->widgetPositionOf(picked) - position).manhattanLength() <= 6);
-            const int64_t checkpoint = document->checkpointOf(window.mapSource(), picked);
-            QCOMPARE(window.detailsPanel()->value("model_id"),
-                     QString::fromStdString(document->zoo().checkpointValue(checkpoint, "model_id")));
-            QCOMPARE(window.detailsPanel()->value("epoch"),
-                     QString::fromStdString(document->zoo().checkpointValue(checkpoint, "epoch")));
-            QCOMPARE(window.detailsPanel()->value("init"),
-                     QString::fromStdString(document->zoo().checkpointValue(checkpoint, "init")));
-            QVERIFY2(window.detailsPanel()->value("nearest 1").contains(QRegularExpression("^\\S+:\\d+  \\(")),
-                     qPrintable(window.detailsPanel()->value("nearest 1")));
-            // Its five nearest neighbours are marked on the map, the nearest first as listed.
-            QCOMPARE(map->neighbourPoints().size(), size_t(5));
-            const int64_t nearest = document->checkpointOf(window.mapSource(), map->neighbourPoints().front());
-            QVERIFY(window.detailsPanel()->value("nearest 1").startsWith(
-                QString::fromStdString(document->zoo().checkpointValue(nearest, "model_id") + ":" +
-                                       document->zoo().checkpointValue(nearest, "epoch"))));
-            // The model's training curve, one point per stored epoch.
-            QVERIFY(window.trainingCurve()->metrics().contains("test_acc"));
-            const double model = document->zoo().checkpoints.get("model").number(checkpoint);
-            int epochs = 0;
-            for (int64_t c = 0; c < document->zoo().checkpointCount(); ++c)
-                epochs += document->zoo().checkpoints.get("model").number(c) == model;
-            QCOMPARE(window.trainingCurve()->pointsOf("test_acc"), epochs);
-        }
-        // The Layers panel shows the clicked checkpoint's tensors; two selected are compared.
-        auto *layers = window.findChild<LayerPanel *>("layerPanel");
-        QVERIFY(layers);
-        const int64_t shown = document->checkpointOf(window.mapSource(), map->selectedPoint());
-        const Architecture &arch = document->zoo().architectures[0];
-        QCOMPARE(layers->layerCount(), int(arch.tensors.size()));
-        const float *weights = document->zoo().weights[0].row(int64_t(document->zoo().checkpoints.get("weight_row").number(shown)));
-        double squares = 0;
-        for (int64_t i = 0; i < arch.tensors[0].numel(); ++i)
-            squares += double(weights[i]) * weights[i];
-        QCOMPARE(layers->value(QString::fromStdString(arch.tensors[0].key), "norm"), QString::number(std::sqrt(squares), 'g', 4));
-        window.selection()->select({0, 17}, "two");
-        QVERIFY(layers->heading().contains("compared with"));
-        const double cosine = layers->value(QString::fromStdString(arch.tensors[0].key), "cosine").toDouble();
-        QVERIFY(cosine >= -1 && cosine <= 1);
-        if (!qEnvironmentVariable("WSE_SCREENSHOT_DIR").isEmpty()) {
-            window.findChild<QDockWidget *>("layersDock")->raise();
-            QTest::qWait(100);
-            window.grab().save(qEnvironmentVariable("WSE_SCREENSHOT_DIR") + "/explorer-layers-compare.png");
-        }
-        window.selection()->select({5, 5}, "one");
-        QVERIFY(!layers->heading().contains("compared with"));
-
-        // The points as CSV: all of them, or the selected ones.
-        const QString csv = mDir.filePath("points.csv");
-        QString error;
-        QVERIFY2(exportPointsCsv(window, csv, false, &error), qPrintable(error));
-        QFile all(csv);
-        QVERIFY(all.open(QIODevice::ReadOnly));
-        QCOMPARE(QString(all.readAll()).count('\n'), 49);
-        all.close();
-        window.selection()->select({3, 9, 11}, "three");
-        QVERIFY2(exportPointsCsv(window, csv, true, &error), qPrintable(error));
-        QVERIFY(all.open(QIODevice::ReadOnly));
-        const QString three = all.readAll();
-        QCOMPARE(three.count('\n'), 4);
-        QVERIFY(three.startsWith("model_id,epoch,") && three.section('\n', 0, 0).endsWith("pca_x,pca_y,pca_z"));
-        window.selection()->select({}, "none");
-        QVERIFY(!exportPointsCsv(window, csv, true, &error));
-
-        // A click on empty space clears the selection.
-        QTest::mouseClick(map->viewport(), Qt::LeftButton, {}, QPoint(3, 3));
-        QCOMPARE(map->selectedPoint(), -1);
-        QCOMPARE(window.detailsPanel()->rowCount(), 0);
-        QVERIFY(map->neighbourPoints().empty());
     }
 
     void saneMapFromAnEncoder()

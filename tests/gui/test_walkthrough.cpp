@@ -91,9 +91,7 @@ class TestWalkthrough : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        const QString problem = checkOpenGl();
-        if (!problem.isEmpty())
-            QSKIP(qPrintable("no OpenGL 3.2 (run under xvfb-run): " + problem));
+        WSE_REQUIRE_OPENGL();
         if (!QFile::exists(DigitsFile))
             QSKIP("python3-sklearn (the UCI digits) is not installed");
         QStandardPaths::setTestModeEnabled(true); // recent files and jobs stay out of the user's settings

@@ -44,9 +44,7 @@ class TestWizards : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        const QString problem = checkOpenGl();
-        if (!problem.isEmpty())
-            QSKIP(qPrintable("no OpenGL 3.2 (run under xvfb-run): " + problem));
+        WSE_REQUIRE_OPENGL();
         QStandardPaths::setTestModeEnabled(true); // the job centre's settings stay out of the user's
         QSettings().remove("jobs");
     }
