@@ -14,8 +14,10 @@
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QEventLoop>
+#include <QMouseEvent>
 #include <QTimer>
 
+#include <algorithm>
 #include <cstdio>
 #include <functional>
 #include <random>
@@ -82,6 +84,31 @@ int main(int argc, char **argv)
     int hits = 0;
     const double hover = millisecondsOf([&] { hits += view.pointAt(positions[next++ % positions.size()]) >= 0; }, hovers);
     std::printf("  hover pick           %8.2f ms per event (%d of %d over a point)\n", hover, hits, hovers);
+    {
+        QWidget *target = view.viewport();
+        const QPointF centre(target->width() / 2.0, target->height() / 2.0);
+        auto send = [&](QEvent::Type type, QPointF at, Qt::MouseButtons buttons) {
+            QMouseEvent event(type, at, target->mapToGlobal(at), Qt::LeftButton, buttons, Qt::NoModifier);
+            QApplication::sendEvent(target, &event);
+        };
+        send(QEvent::MouseButtonPress, centre, Qt::LeftButton);
+        QApplication::processEvents();
+        double longest = 0, total = 0;
+        for (int step = 1; step <= 10; ++step) {
+            const double move = millisecondsOf([&] {
+                send(QEvent::MouseMove, centre + QPointF(4.0 * step, 2.0 * step), Qt::LeftButton);
+                QApplication::processEvents();
+            });
+            longest = std::max(longest, move);
+            total += move;
+        }
+        const double release = millisecondsOf([&] {
+            send(QEvent::MouseButtonRelease, centre + QPointF(40.0, 20.0), Qt::NoButton);
+            QApplication::processEvents();
+        });
+        std::printf("  rotate (drag)        %8.1f ms per mouse move, repaint included (longest %.1f)\n", total / 10, longest);
+        std::printf("  end of drag          %8.1f ms (every point drawn again)\n", release);
+    }
     std::printf("  vector figure data   %8.1f ms (projecting every point)\n", millisecondsOf([&] { view.projectedPoints(); }));
     bench::printFooter();
     return 0;

@@ -17,6 +17,7 @@
 #include "map/mapcolumns.h"
 #include "map/mapmenu.h"
 #include "map/mapview.h"
+#include "map/sizeby.h"
 #include "map/vectorfigure.h"
 #include "panels/detailspanel.h"
 #include "panels/metricchart.h"
@@ -167,6 +168,7 @@ MainWindow::MainWindow(QWidget *parent)
     });
 
     addCheckpointTableDock(*this);
+    installSizeBy(*this, mControls->sizeBox);
     addLayersDock(*this);
     acceptFileDrops(*this);
     buildMenus();

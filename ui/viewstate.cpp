@@ -2,6 +2,7 @@
 
 #include "document/zoodocument.h"
 #include "mainwindow.h"
+#include "map/sizeby.h"
 #include "map/mapview.h"
 
 #include "common/error.h"
@@ -21,6 +22,7 @@ QString viewStateOf(const MainWindow &window)
     state["map"] = QString::fromStdString(mapSourceName(window.mapSource()));
     state["layout"] = QString::fromStdString(methodName(window.layoutMethod()));
     state["colour_by"] = window.colouringColumn();
+    state["size_by"] = sizeByColumn(window);
     state["filter"] = window.filter();
     state["flat"] = window.mapView()->isTwoDimensional();
     const int selected = window.mapView()->selectedPoint();
@@ -52,6 +54,8 @@ void applyViewState(MainWindow &window, const QString &json)
     }
     if (state.contains("colour_by"))
         window.colourBy(state["colour_by"].toString());
+    if (state.contains("size_by"))
+        sizeBy(window, state["size_by"].toString());
     if (state.contains("filter"))
         window.setFilter(state["filter"].toString());
     std::vector<int64_t> selection;

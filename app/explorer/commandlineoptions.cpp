@@ -19,6 +19,7 @@ ExplorerOptions parseExplorerOptions(const QCoreApplication &app)
     parser.addVersionOption();
     parser.addPositionalArgument("file", "Zoo file (.h5), or a workspace (.h5) with its zoo, maps and last view.");
     const QCommandLineOption colourBy({"c", "color-by"}, "Colour the map by this column (e.g. test_acc, init).", "column");
+    const QCommandLineOption sizeBy("size-by", "Size the points by this numeric column (e.g. test_acc).", "column");
     const QCommandLineOption screenshot({"s", "screenshot"}, "Render the window to this PNG file and exit.", "png");
     const QCommandLineOption size("size", "Window size, e.g. 1280x800.", "WxH");
     const QCommandLineOption map({"m", "map"}, "Map to show: weights (default), weight-statistics or sane.", "source");
@@ -28,7 +29,7 @@ ExplorerOptions parseExplorerOptions(const QCoreApplication &app)
                                                      "'activation == \"tanh\" && test_acc > 0.7'.", "expression");
     const QCommandLineOption layout({"l", "layout"}, "Layout of the map: pca (default), tsne or umap.", "method");
     const QCommandLineOption bookmark({"b", "bookmark"}, "Open the workspace at this saved view (e.g. \"last view\").", "name");
-    parser.addOptions({colourBy, map, layout, bookmark, sane, filter, screenshot, size});
+    parser.addOptions({colourBy, sizeBy, map, layout, bookmark, sane, filter, screenshot, size});
     parser.process(app);
 
     ExplorerOptions options;
@@ -40,6 +41,7 @@ ExplorerOptions parseExplorerOptions(const QCoreApplication &app)
     if (!positional.isEmpty())
         options.file = positional.first();
     options.colourBy = parser.value(colourBy);
+    options.sizeBy = parser.value(sizeBy);
     options.screenshot = parser.value(screenshot);
     options.map = parser.value(map);
     options.layout = parser.value(layout);

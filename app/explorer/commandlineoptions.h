@@ -10,6 +10,7 @@ struct ExplorerOptions
 {
     QString file;
     QString colourBy;
+    QString sizeBy; // a numeric column the points' areas follow
     QString map; // weights | weight-statistics | sane; empty = default
     QString layout; // pca | tsne | umap; empty = pca
     QString bookmark; // a view saved in the workspace being opened

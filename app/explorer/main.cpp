@@ -4,6 +4,7 @@
 #include "filemenu.h"
 #include "glcheck.h"
 #include "mainwindow.h"
+#include "map/sizeby.h"
 #include "map/layoutcontroller.h"
 #include "map/mapview.h"
 
@@ -110,6 +111,12 @@ int main(int argc, char **argv)
     QObject::connect(&window, &wse::MainWindow::documentLoaded, &app, [&] {
         if (!options.colourBy.isEmpty() && !window.colourBy(options.colourBy)) {
             std::fprintf(stderr, "wse-explorer: error: no column '%s' to colour by\n", qPrintable(options.colourBy));
+            status = 1;
+            app.quit();
+            return;
+        }
+        if (!options.sizeBy.isEmpty() && !wse::sizeBy(window, options.sizeBy)) {
+            std::fprintf(stderr, "wse-explorer: error: no numeric column '%s' to size by\n", qPrintable(options.sizeBy));
             status = 1;
             app.quit();
             return;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "map/interactivedetail.h"
+#include "map/pointsizes.h"
 #include "map/selectionoverlay.h"
 #include "viewport/vtkopenglwidget.h"
 
@@ -14,6 +16,7 @@
 #include <vtkCellArray.h>
 #include <vtkGenericOpenGLRenderWindow.h>
 #include <vtkLookupTable.h>
+#include <vtkOpenGLPolyDataMapper.h>
 #include <vtkNew.h>
 #include <vtkPointData.h>
 #include <vtkPointPicker.h>
@@ -56,6 +59,10 @@ struct MapView::Scene
     std::vector<bool> hidden; // per point; empty = all shown
     Colouring colouring;
     std::vector<std::vector<int>> trajectories;
+    std::vector<double> sizeValues; // per point; empty: all points one size
+    std::vector<float> diameters;   // per point, pixels, as drawn
+    bool spheres = true;
+    std::unique_ptr<InteractiveDetail> detail; // thins many points while the map is turned
 };
 
 static vtkSmartPointer<vtkCellArray> vertexCells(vtkIdType count)
@@ -92,13 +99,14 @@ MapView::MapView(QWidget *parent)
 
     vtkRenderer *renderer = d->widget->renderer();
     renderer->SetBackground(1.0, 1.0, 1.0);
+    d->detail = std::make_unique<InteractiveDetail>(renderer, d->points);
 
     d->mapper->SetInputData(d->points);
     d->mapper->SetScalarModeToUsePointData();
     d->mapper->SetColorModeToDirectScalars();
     d->actor->SetMapper(d->mapper);
-    d->actor->GetProperty()->SetPointSize(9.0f);
     d->actor->GetProperty()->SetRenderPointsAsSpheres(true);
+    usePerPointSizes(d->actor, vtkOpenGLPolyDataMapper::SafeDownCast(d->mapper));
     renderer->AddActor(d->actor);
 
     d->linesMapper->SetInputData(d->lines);
@@ -115,7 +123,7 @@ MapView::MapView(QWidget *parent)
     d->highlightMapper->ScalarVisibilityOff();
     d->highlightActor->SetMapper(d->highlightMapper);
     d->highlightActor->GetProperty()->SetColor(0.85, 0.1, 0.35);
-    d->highlightActor->GetProperty()->SetPointSize(15.0f);
+    useUniformPointSize(d->highlightActor, 15.0f);
     d->highlightActor->GetProperty()->SetRenderPointsAsSpheres(true);
     d->highlightActor->GetProperty()->SetOpacity(0.85);
     d->highlightActor->PickableOff();
@@ -126,7 +134,7 @@ MapView::MapView(QWidget *parent)
     d->neighboursMapper->ScalarVisibilityOff();
     d->neighboursActor->SetMapper(d->neighboursMapper);
     d->neighboursActor->GetProperty()->SetColor(0.95, 0.55, 0.0);
-    d->neighboursActor->GetProperty()->SetPointSize(13.0f);
+    useUniformPointSize(d->neighboursActor, 13.0f);
     d->neighboursActor->GetProperty()->SetRenderPointsAsSpheres(true);
     d->neighboursActor->GetProperty()->SetOpacity(0.8);
     d->neighboursActor->PickableOff();
@@ -137,7 +145,7 @@ MapView::MapView(QWidget *parent)
     d->overlayMapper->SetScalarModeToUsePointData();
     d->overlayMapper->SetColorModeToDirectScalars();
     d->overlayActor->SetMapper(d->overlayMapper);
-    d->overlayActor->GetProperty()->SetPointSize(13.0f);
+    useUniformPointSize(d->overlayActor, 13.0f);
     d->overlayActor->GetProperty()->SetRenderPointsAsSpheres(true);
     d->overlayActor->PickableOff();
     d->overlayActor->VisibilityOff();
@@ -166,6 +174,7 @@ MapView::MapView(QWidget *parent)
     d->scalarBar->VisibilityOff();
     renderer->AddActor2D(d->scalarBar);
 
+    connect(d->widget, &VtkOpenGLWidget::graphicsReady, this, &MapView::updatePointStyle);
     d->picker->SetTolerance(0.01);
     d->picker->PickFromListOn();
     d->picker->AddPickList(d->actor);
@@ -218,9 +227,11 @@ void MapView::setPoints(const std::vector<float> &layout)
     const vtkIdType count = vtkIdType(xyz.size() / 3);
     vtkSmartPointer<vtkPoints> points = pointsOf(xyz);
     d->points->SetPoints(points);
-    d->points->SetVerts(vertexCells(count));
+    d->detail->setVertices(vertexCells(count));
     d->hidden.clear();
+    d->sizeValues.clear();
     d->points->GetPointData()->SetScalars(nullptr);
+    updatePointStyle();
     d->lines->SetPoints(points);
     vtkNew<vtkCellArray> noLines;
     d->lines->SetLines(noLines);
@@ -277,6 +288,31 @@ void MapView::setOverlayPoints(const std::vector<float> &layout, const std::vect
     d->overlay->Modified();
     d->overlayCount = int(count);
     d->overlayActor->SetVisibility(count > 0);
+    d->widget->requestRender();
+}
+
+void MapView::setPointSizeValues(const std::vector<double> &values)
+{
+    d->sizeValues = values;
+    updatePointStyle();
+}
+
+const std::vector<double> &MapView::pointSizeValues() const { return d->sizeValues; }
+const std::vector<float> &MapView::pointDiameters() const { return d->diameters; }
+bool MapView::pointsAsSpheres() const { return d->spheres; }
+bool MapView::isShowingSubset() const { return d->detail->isReduced(); }
+
+void MapView::updatePointStyle()
+{
+    // llvmpipe (Xvfb, remote desktops) takes ~190 ms to shade 100,000 spheres of 9 pixels and
+    // ~80 ms for flat squares of 4: many points there are drawn flat and small so that turning the
+    // map stays under 100 ms a frame. A GPU draws spheres at any count.
+    const bool crowded = d->widget->isSoftwareRenderer() && visiblePointCount() > kFlatPointsAbove;
+    d->spheres = !crowded;
+    d->detail->setReducible(d->widget->isSoftwareRenderer());
+    d->actor->GetProperty()->SetRenderPointsAsSpheres(d->spheres);
+    d->diameters = diametersFor(d->sizeValues, crowded ? 4.0f : 9.0f, size_t(pointCount()));
+    setPointDiameters(d->points, d->diameters);
     d->widget->requestRender();
 }
 
@@ -402,7 +438,7 @@ void MapView::setHiddenPoints(const std::vector<bool> &hidden)
     for (vtkIdType i = 0; i < count; ++i)
         if (size_t(i) >= hidden.size() || !hidden[size_t(i)])
             cells->InsertNextCell(1, &i);
-    d->points->SetVerts(cells);
+    d->detail->setVertices(cells);
     d->points->Modified();
     vtkNew<vtkCellArray> lines; // trajectories through hidden points go too
     for (const std::vector<int> &line : d->trajectories) {
@@ -417,6 +453,7 @@ void MapView::setHiddenPoints(const std::vector<bool> &hidden)
     d->lines->Modified();
     if (mSelected >= 0 && size_t(mSelected) < hidden.size() && hidden[size_t(mSelected)])
         setSelectedPoint(-1);
+    updatePointStyle();
     d->widget->requestRender();
 }
 

@@ -47,6 +47,18 @@ public:
     int visiblePointCount() const;
     bool isHidden(int index) const;
     void setColouring(const Colouring &colouring);
+    // Sizes the points by a value each (a column; NaN: the smallest size), point areas growing
+    // with the value (map/pointsizes.h); empty: every point one size. Reset by setPoints.
+    void setPointSizeValues(const std::vector<double> &values);
+    const std::vector<double> &pointSizeValues() const;
+    const std::vector<float> &pointDiameters() const; // per point, pixels, as drawn
+    // Shaded spheres, or flat squares where a software renderer shows more than
+    // kFlatPointsAbove points (so that a frame stays fast).
+    bool pointsAsSpheres() const;
+    static constexpr int kFlatPointsAbove = 30000;
+    // The last frame drew an even subset of the points (a drag on a software renderer; see
+    // map/interactivedetail.h).
+    bool isShowingSubset() const;
     // Polylines through point indices (each model's checkpoints in epoch order), drawn in the
     // points' colours so a colour gradient along a line shows change over training.
     void setTrajectories(const std::vector<std::vector<int>> &lines);
@@ -111,6 +123,7 @@ protected:
 private:
     std::vector<ProjectedPoint> project(const std::vector<float> &xyz) const;
     void applyColours(); // the colouring, faded outside the selection
+    void updatePointStyle(); // spheres or flat squares, and every point's diameter
     std::vector<float> shown(const std::vector<float> &xyz) const; // flattened in 2D
     bool dragSelection(QEvent *event); // Shift-drag: true when the event was a selection's
 

@@ -1,6 +1,7 @@
 #include "map/vectorfigure.h"
 
 #include "map/mapview.h"
+#include "map/pointsizes.h"
 #include "viewport/vtkopenglwidget.h"
 
 #include "common/error.h"
@@ -90,11 +91,13 @@ void drawMap(QPainter &painter, const MapView &view, const QSize &size, const QS
     std::iota(order.begin(), order.end(), 0);
     std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return points[a].depth > points[b].depth; });
     painter.setPen(QPen(QColor(50, 50, 50), 0.4));
+    // As a GPU draws them (9 pixels, or sized by a column), whatever this display's renderer does.
+    const std::vector<float> diameters = diametersFor(view.pointSizeValues(), 9.0f, points.size());
     for (size_t i : order) {
         if (view.isHidden(int(i)))
             continue;
         painter.setBrush(toQColor(colourOf(i)));
-        painter.drawEllipse(points[i].position, 4.5, 4.5);
+        painter.drawEllipse(points[i].position, diameters[i] / 2.0, diameters[i] / 2.0);
     }
     const std::vector<MapView::ProjectedPoint> generated = view.projectedOverlay();
     for (size_t i = 0; i < generated.size(); ++i) {

@@ -69,14 +69,24 @@ MapControls::MapControls(QWidget *parent) : QWidget(parent)
     scaleRow->addWidget(new QLabel(QStringLiteral("–"), this));
     scaleRow->addWidget(rangeMaximum, 1);
     layout->addLayout(scaleRow);
-    layout->addWidget(new QLabel(tr("Filter:"), this));
+    auto *sizeRow = new QHBoxLayout; // label and box on one line: the panel must fit a 600-pixel window
+    sizeRow->addWidget(new QLabel(tr("Size by:"), this));
+    sizeBox = new QComboBox(this);
+    sizeBox->setObjectName("sizeBy");
+    sizeBox->setToolTip(tr("Point areas grow with a numeric column, from its smallest to its largest value "
+                           "(missing values: the smallest size)"));
+    sizeRow->addWidget(sizeBox, 1);
+    layout->addLayout(sizeRow);
+    auto *filterRow = new QHBoxLayout;
+    filterRow->addWidget(new QLabel(tr("Filter:"), this));
     filterEdit = new QLineEdit(this);
     filterEdit->setObjectName("filter");
     filterEdit->setClearButtonEnabled(true);
     filterEdit->setPlaceholderText(tr("e.g. activation == \"tanh\" && test_acc > 0.7"));
     filterEdit->setToolTip(tr("Points that do not match are drawn grey. Operators: == != < <= > >=, "
                               "epoch in [5, 10], && || !, parentheses; text in quotes; bare words are columns."));
-    layout->addWidget(filterEdit);
+    filterRow->addWidget(filterEdit, 1);
+    layout->addLayout(filterRow);
     filterMessage = new QLabel(this);
     filterMessage->setObjectName("filterMessage");
     filterMessage->setWordWrap(true);

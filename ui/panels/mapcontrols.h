@@ -26,6 +26,7 @@ public:
     QComboBox *colourBox = nullptr; // "colourBy"
     QComboBox *scaleBox = nullptr;  // "colourScale": viridis or diverging (numbers only)
     QLineEdit *rangeMinimum = nullptr, *rangeMaximum = nullptr; // "rangeMinimum"/"rangeMaximum": empty = the data's
+    QComboBox *sizeBox = nullptr;   // "sizeBy": "uniform" or a numeric column (map/sizeby.h)
 
     // The scale and range chosen for numeric columns (a range only when both ends parse, min < max).
     ColourOptions colourOptions() const;

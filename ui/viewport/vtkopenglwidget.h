@@ -28,8 +28,14 @@ public:
 
     // Re-renders the scene on the next paint.
     void requestRender();
+    // Whether the GL renderer is a software rasteriser (llvmpipe on Xvfb or a remote desktop);
+    // known once graphicsReady was emitted.
+    bool isSoftwareRenderer() const { return mSoftwareRenderer; }
     // Flat maps: left-drag pans instead of rotating (the wheel and right-drag still zoom).
     void setRotationEnabled(bool enabled);
+
+Q_SIGNALS:
+    void graphicsReady(); // the GL context exists (isSoftwareRenderer is known)
 
 protected:
     void initializeGL() override;
@@ -52,6 +58,7 @@ private Q_SLOTS:
     void releaseGraphicsResources();
 
 private:
+    void onRenderRequested();
     void onRenderWindowEvent(vtkObject *caller, unsigned long eventId, void *callData);
     void setEventPosition(const QPointF &position, Qt::KeyboardModifiers modifiers, bool repeat = false);
 
@@ -60,6 +67,7 @@ private:
     vtkNew<vtkRenderer> mRenderer;
     QSurface *mSurface = nullptr;
     bool mInPaint = false;
+    bool mSoftwareRenderer = false;
 };
 
 } // namespace wse

@@ -1,0 +1,202 @@
+// The map widget on its own, under Xvfb: turning it by dragging draws each frame once, points
+// sized by a column, and how a software renderer keeps a map of many points responsive (flat
+// points, a thinned drawing while turning, every point back when the drag ends).
+#include "scriptedwindow.h"
+
+#include "map/colouring.h"
+#include "map/mapview.h"
+#include "map/vectorfigure.h"
+#include "viewport/vtkopenglwidget.h"
+
+#include <QMouseEvent>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <vtkCallbackCommand.h>
+#include <vtkCamera.h>
+#include <vtkCommand.h>
+#include <vtkRenderer.h>
+
+#include <random>
+#include <set>
+
+using namespace wse;
+
+namespace {
+
+std::vector<float> randomPoints(int count, unsigned seed = 3)
+{
+    std::mt19937 random(seed);
+    std::normal_distribution<float> normal;
+    std::vector<float> xyz(size_t(count) * 3);
+    for (float &v : xyz)
+        v = normal(random);
+    return xyz;
+}
+
+// Non-white pixels in a square around a point of the map.
+int inkAround(const QImage &image, QPoint centre, int half = 14)
+{
+    int count = 0;
+    for (int y = centre.y() - half; y <= centre.y() + half; ++y)
+        for (int x = centre.x() - half; x <= centre.x() + half; ++x)
+            if (image.valid(x, y) && image.pixel(x, y) != qRgb(255, 255, 255))
+                ++count;
+    return count;
+}
+
+// Counts the renderer's frames.
+struct FrameCounter
+{
+    explicit FrameCounter(vtkRenderer *renderer)
+    {
+        callback->SetClientData(&frames);
+        callback->SetCallback([](vtkObject *, unsigned long, void *frames, void *) { ++*static_cast<int *>(frames); });
+        renderer->AddObserver(vtkCommand::EndEvent, callback);
+    }
+    int frames = 0;
+    vtkNew<vtkCallbackCommand> callback;
+};
+
+class Drag
+{
+public:
+    explicit Drag(QWidget *target) : mTarget(target), mAt(target->width() / 2.0, target->height() / 2.0)
+    {
+        send(QEvent::MouseButtonPress, Qt::LeftButton);
+    }
+    void moveBy(QPointF step)
+    {
+        mAt += step;
+        send(QEvent::MouseMove, Qt::LeftButton);
+    }
+    void release() { send(QEvent::MouseButtonRelease, Qt::NoButton); }
+
+private:
+    void send(QEvent::Type type, Qt::MouseButtons buttons)
+    {
+        QMouseEvent event(type, mAt, mTarget->mapToGlobal(mAt), Qt::LeftButton, buttons, Qt::NoModifier);
+        QApplication::sendEvent(mTarget, &event);
+        QApplication::processEvents();
+    }
+    QWidget *mTarget;
+    QPointF mAt;
+};
+
+bool showView(MapView &view)
+{
+    view.resize(700, 500);
+    view.show();
+    return QTest::qWaitForWindowExposed(&view);
+}
+
+} // namespace
+
+class TestMapView : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir mDir;
+
+private Q_SLOTS:
+    void initTestCase() { WSE_REQUIRE_OPENGL(); }
+
+    void draggingTurnsTheMapDrawingEachMoveOnce()
+    {
+        MapView view;
+        QVERIFY(showView(view));
+        view.setPoints(randomPoints(300));
+        view.setColouring(colourBy(Column::numbers("x", std::vector<double>(300, 0.5))));
+        QTest::qWait(100);
+        const QImage before = view.viewport()->grabFramebuffer();
+        double position[3];
+        view.viewport()->renderer()->GetActiveCamera()->GetPosition(position);
+
+        FrameCounter counter(view.viewport()->renderer());
+        Drag drag(view.viewport());
+        for (int i = 0; i < 5; ++i)
+            drag.moveBy({12, 4});
+        drag.release();
+        // A frame per move at most (VTK's interaction and paintGL used to draw every frame twice).
+        QVERIFY2(counter.frames >= 1 && counter.frames <= 6, qPrintable(QString::number(counter.frames)));
+        double after[3];
+        view.viewport()->renderer()->GetActiveCamera()->GetPosition(after);
+        QVERIFY(std::abs(after[0] - position[0]) + std::abs(after[1] - position[1]) + std::abs(after[2] - position[2]) > 1e-3);
+        QVERIFY(view.viewport()->grabFramebuffer() != before);
+    }
+
+    void pointsAreSizedByAColumn()
+    {
+        MapView view;
+        QVERIFY(showView(view));
+        view.setPoints({-1, 0, 0, 1, 0, 0, 0, 1, 0}); // left, right, top
+        view.setTwoDimensional(true);
+        view.setColouring(colourBy(Column::texts("kind", {"a", "a", "a"})));
+        QTest::qWait(100);
+        auto inks = [&] {
+            const QImage image = view.viewport()->grabFramebuffer();
+            std::vector<int> ink;
+            for (int i = 0; i < 3; ++i)
+                ink.push_back(inkAround(image, view.widgetPositionOf(i) * image.devicePixelRatio()));
+            return ink;
+        };
+        const std::vector<int> uniform = inks();
+        QVERIFY(uniform[0] > 20);
+        QVERIFY(std::abs(uniform[0] - uniform[1]) <= uniform[0] / 5);
+
+        view.setPointSizeValues({0.1, 0.9, std::nan("")}); // smallest, largest, missing
+        QTest::qWait(50);
+        const std::vector<int> sized = inks();
+        QVERIFY2(sized[1] > 4 * sized[0], qPrintable(QString("%1 vs %2").arg(sized[1]).arg(sized[0])));
+        QVERIFY(sized[1] > uniform[1]);
+        QVERIFY(sized[0] < uniform[0]);
+        QVERIFY(std::abs(sized[2] - sized[0]) <= sized[0] / 5 + 2); // missing: the smallest size
+        QCOMPARE(view.pointDiameters().size(), size_t(3));
+
+        // The vector figure draws the same sizes.
+        const QString svg = mDir.filePath("sized.svg");
+        writeVectorFigure(view, svg);
+        QFile file(svg);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        std::set<QString> radii;
+        const QRegularExpression ellipse(QStringLiteral("<circle[^>]* r=\"([0-9.]+)\""));
+        for (auto match = ellipse.globalMatch(QString::fromUtf8(file.readAll())); match.hasNext();)
+            radii.insert(match.next().captured(1));
+        QVERIFY2(radii.size() >= 2, qPrintable(QString::number(radii.size())));
+
+        view.setPointSizeValues({}); // uniform again
+        QTest::qWait(50);
+        const std::vector<int> again = inks();
+        QVERIFY(std::abs(again[1] - uniform[1]) <= uniform[1] / 5);
+    }
+
+    void manyPointsStayResponsiveOnASoftwareRenderer()
+    {
+        MapView view;
+        QVERIFY(showView(view));
+        const int count = MapView::kFlatPointsAbove + 10000;
+        view.setPoints(randomPoints(count));
+        view.setColouring(colourBy(Column::numbers("x", std::vector<double>(size_t(count), 1.0))));
+        QTest::qWait(100);
+        if (!view.viewport()->isSoftwareRenderer())
+            QSKIP("a GPU renderer draws every point as a sphere at any count");
+        QVERIFY(!view.pointsAsSpheres());
+        QCOMPARE(view.pointDiameters().front(), 4.0f);
+
+        Drag drag(view.viewport());
+        drag.moveBy({10, 0});
+        drag.moveBy({10, 0});
+        QVERIFY(view.isShowingSubset()); // thinned while turning
+        drag.release();
+        QVERIFY(!view.isShowingSubset()); // every point once the drag ends
+        const QPoint somewhere = view.widgetPositionOf(17);
+        QVERIFY(view.pointAt(somewhere) >= 0); // picking sees every point
+
+        view.setHiddenPoints(std::vector<bool>(size_t(count), true)); // few visible: spheres again
+        QVERIFY(view.pointsAsSpheres());
+    }
+};
+
+QTEST_MAIN(TestMapView)
+#include "test_mapview.moc"

@@ -1,0 +1,43 @@
+#pragma once
+// Level of detail while the map is being turned: on a software renderer (llvmpipe draws ~1.3
+// million points a second) a map of more than kReducedAbove points shows an even subset of about
+// kReducedPoints of them during a drag, and all of them again when the drag ends, so that each
+// frame of the drag stays well under 100 ms. ParaView does the same with its LOD threshold.
+#include <vtkSmartPointer.h>
+
+class vtkCellArray;
+class vtkPolyData;
+class vtkRenderWindow;
+class vtkRenderer;
+
+namespace wse {
+
+class InteractiveDetail
+{
+public:
+    static constexpr long long kReducedAbove = 30000;
+    static constexpr long long kReducedPoints = 20000;
+
+    InteractiveDetail(vtkRenderer *renderer, vtkPolyData *points);
+    ~InteractiveDetail();
+    InteractiveDetail(const InteractiveDetail &) = delete;
+    InteractiveDetail &operator=(const InteractiveDetail &) = delete;
+
+    // The vertices to draw when still (the visible points).
+    void setVertices(vtkSmartPointer<vtkCellArray> vertices);
+    // Whether drags may thin them (a software renderer).
+    void setReducible(bool reducible);
+    bool isReduced() const { return mReduced; } // the last frame showed the subset
+
+private:
+    void beforeRender(); // the renderer's StartEvent: subset while interacting, else all
+    void update(); // the subset for the vertices, all of them shown
+
+    vtkRenderer *mRenderer;
+    vtkPolyData *mPoints;
+    vtkSmartPointer<vtkCellArray> mAll, mSubset;
+    bool mReducible = false, mReduced = false;
+    unsigned long mObserver = 0;
+};
+
+} // namespace wse
