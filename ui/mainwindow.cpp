@@ -5,6 +5,7 @@
 #include "document/zoodocument.h"
 #include "filemenu.h"
 #include "selection/bookmarkactions.h"
+#include "selection/labelactions.h"
 #include "selection/selectionactions.h"
 #include "startpage.h"
 #include "viewmenu.h"
@@ -224,6 +225,7 @@ void MainWindow::buildMenus()
 
     QMenu *view = addViewMenu(*this);
     mBookmarks = new BookmarkActions(*this, mSelection->undoStack(), view);
+    new LabelActions(*this, mSelection->undoStack());
     mSession->setSavedViews(mSelection, mBookmarks);
 }
 

@@ -87,6 +87,7 @@ public:
     BookmarkActions *bookmarks() const { return mBookmarks; }
     StartPage *startPage() const { return mStartPage; }
     const ZooDocument *document() const { return mDocument.get(); }
+    ZooDocument *editableDocument() const { return mDocument.get(); } // for undo commands (labels)
     MapView *mapView() const { return mMapView; }
     DetailsPanel *detailsPanel() const { return mDetails; }
     MetricChart *trainingCurve() const { return mCurve; }
@@ -102,6 +103,7 @@ Q_SIGNALS:
     void loadFailed(const QString &message);
     void mapShown();          // other points (another map, zoo or layout input)
     void filterChanged();
+    void labelsChanged(); // the user's checkpoint labels (selection/labelactions.h)
     void currentPointChanged(int point); // the clicked point (-1: none)
 
 protected:

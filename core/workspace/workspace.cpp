@@ -206,6 +206,10 @@ void writeFile(const Workspace &w, const std::string &target, const std::string 
             writeStringAttribute(g, "state", b.stateJson);
         });
         writeItems(file, "generated", w.generated, writeGenerated);
+        writeItems(file, "labels", w.labels, [](H5::Group &g, const WorkspaceLabel &l) {
+            writeStringAttribute(g, "name", l.name);
+            writeInt64Vector(g, "checkpoints", l.checkpoints);
+        });
     } catch (const H5::Exception &error) {
         throw IoError(target, "HDF5 write failed: " + error.getDetailMsg());
     }
@@ -267,6 +271,9 @@ Workspace Workspace::read(const std::string &path)
             return WorkspaceBookmark{readStringAttribute(g, "name"), readStringAttribute(g, "state")};
         });
         w.generated = readItems<WorkspaceGenerated>(file, "generated", path, [&](const H5::Group &g) { return readGenerated(g, path); });
+        w.labels = readItems<WorkspaceLabel>(file, "labels", path, [&](const H5::Group &g) {
+            return WorkspaceLabel{readStringAttribute(g, "name"), readInt64Vector(g, "checkpoints", path)};
+        });
         return w;
     } catch (const H5::Exception &error) {
         throw FormatError(path, "HDF5 read failed: " + error.getDetailMsg());
@@ -337,6 +344,9 @@ std::string Workspace::describe() const
     out << "bookmarks: " << bookmarks.size() << "\n";
     for (const WorkspaceBookmark &b : bookmarks)
         out << "  " << b.name << "\n";
+    out << "labels: " << labels.size() << "\n";
+    for (const WorkspaceLabel &l : labels)
+        out << "  " << l.name << ": " << l.checkpoints.size() << " checkpoints\n";
     out << "generated: " << generated.size() << "\n";
     for (const WorkspaceGenerated &g : generated)
         out << "  " << g.name << ": " << g.evaluations.rowCount() << " " << g.kind << " networks in " << g.zooPath << "\n";

@@ -29,6 +29,14 @@ struct WorkspaceSelection
     std::vector<int64_t> checkpoints;
 };
 
+// A user's label ("good cluster", "diverged") and the checkpoints that carry it; a checkpoint
+// carries at most one label (core/workspace/checkpointlabels.h).
+struct WorkspaceLabel
+{
+    std::string name;
+    std::vector<int64_t> checkpoints;
+};
+
 // A saved view: camera, colouring, selection and filter, as the explorer's JSON state.
 struct WorkspaceBookmark
 {
@@ -74,6 +82,7 @@ struct Workspace
     std::vector<WorkspaceSelection> selections;
     std::vector<WorkspaceBookmark> bookmarks;
     std::vector<WorkspaceGenerated> generated;
+    std::vector<WorkspaceLabel> labels;
 
     // True for an HDF5 file whose format attribute says workspace (any version).
     static bool isWorkspaceFile(const std::string &path);

@@ -100,6 +100,19 @@ const Column &Table::get(const std::string &name) const
     throw UsageError("no column '" + name + "' (known: " + known + ")");
 }
 
+void Table::replaceColumn(Column column)
+{
+    for (Column &existing : mColumns)
+        if (existing.name() == column.name()) {
+            if (column.size() != mRowCount)
+                throw UsageError("column '" + column.name() + "' has " + std::to_string(column.size()) + " rows, the table " +
+                                 std::to_string(mRowCount));
+            existing = std::move(column);
+            return;
+        }
+    throw UsageError("no column '" + column.name() + "' to replace");
+}
+
 void Table::set(const std::string &name, int64_t row, const Value &value)
 {
     for (Column &column : mColumns) {

@@ -68,6 +68,8 @@ public:
     void appendRow(const std::vector<std::pair<std::string, Value>> &row);
     // Changes one value of an existing column (numeric or text as the column is).
     void set(const std::string &name, int64_t row, const Value &value);
+    // Replaces the column of the same name (same length). Throws UsageError otherwise.
+    void replaceColumn(Column column);
     // Turns a numeric column into text (values as displayed), e.g. when a later row brings text.
     void convertToText(const std::string &name);
 

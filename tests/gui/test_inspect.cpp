@@ -13,7 +13,9 @@
 #include "panels/detailspanel.h"
 #include "panels/layerpanel.h"
 #include "panels/metricchart.h"
+#include "map/vectorfigure.h"
 #include "selection/bookmarkactions.h"
+#include "selection/labelactions.h"
 #include "selection/selectionactions.h"
 #include "startpage.h"
 #include "viewport/vtkopenglwidget.h"
@@ -32,6 +34,7 @@
 #include <QtTest>
 
 #include <cmath>
+#include <numeric>
 
 using namespace wse;
 using wse::test::showScripted;
@@ -167,6 +170,89 @@ private Q_SLOTS:
         QVERIFY(reopened.selectedCheckpoints().empty());
         QVERIFY(reopened.selection()->restoreSelection("lasso"));
         QCOMPARE(reopened.selectedCheckpoints(), selectedCheckpoints);
+    }
+
+    void labelsAreUndoableColourableFilterableAndSaved()
+    {
+        MainWindow window;
+        QVERIFY(showScripted(window));
+        QSignalSpy loaded(&window, &MainWindow::documentLoaded);
+        window.openZoo(mZooPath);
+        QVERIFY(loaded.wait(20000));
+        QTest::qWait(100);
+        MapView *map = window.mapView();
+        auto *labels = window.findChild<LabelActions *>();
+        QVERIFY(labels);
+        QVERIFY(!labels->labelSelection("good")); // nothing selected
+        QVERIFY(window.colourBy("label"));        // every zoo can be coloured by its labels
+        std::vector<int> first10(10);
+        std::iota(first10.begin(), first10.end(), 0);
+        window.selection()->select(first10, "ten");
+        const QImage before = map->viewport()->grabFramebuffer();
+        QVERIFY(labels->labelSelection("good"));
+        QVERIFY(window.setFilter("label == \"good\""));
+        QCOMPARE(window.matchingPoints(), 10);
+        QCOMPARE(map->pointGroups().size(), size_t(1));
+        QCOMPARE(map->pointGroups().front().name, QString("good"));
+        QCOMPARE(map->pointGroups().front().points, first10);
+        // The name is drawn at the middle of its points.
+        QTest::qWait(50);
+        QPointF centre;
+        for (int point : first10)
+            centre += QPointF(map->widgetPositionOf(point));
+        centre /= 10.0;
+        auto changedAround = [&](const QImage &a, const QImage &b) {
+            int changed = 0;
+            const qreal ratio = a.devicePixelRatio();
+            for (int y = int((centre.y() - 32) * ratio); y <= int((centre.y() + 4) * ratio); ++y)
+                for (int x = int((centre.x() - 30) * ratio); x <= int((centre.x() + 30) * ratio); ++x)
+                    if (a.valid(x, y) && a.pixel(x, y) != b.pixel(x, y))
+                        ++changed;
+            return changed;
+        };
+        const QImage labelled = map->viewport()->grabFramebuffer();
+        QVERIFY2(changedAround(before, labelled) > 100, qPrintable(QString::number(changedAround(before, labelled))));
+
+        // Undo takes the label away (filter, map and all), redo gives it back.
+        QUndoStack *undo = window.selection()->undoStack();
+        undo->undo();
+        QCOMPARE(window.matchingPoints(), 0);
+        QVERIFY(map->pointGroups().empty());
+        undo->redo();
+        QCOMPARE(window.matchingPoints(), 10);
+
+        // Relabelling half of them; removing labels of a selection.
+        window.selection()->select({0, 1, 2, 3, 4}, "five");
+        QVERIFY(labels->labelSelection("bad"));
+        QCOMPARE(labels->labelNames(), QStringList({"bad", "good"}));
+        QCOMPARE(window.matchingPoints(), 5);
+        window.selection()->select({3, 4, 20}, "three");
+        QVERIFY(labels->removeSelectionLabels());
+        window.selection()->select({20, 21}, "unlabelled");
+        QVERIFY(!labels->removeSelectionLabels()); // nothing selected carries a label
+        QVERIFY(window.setFilter("label == \"bad\""));
+        QCOMPARE(window.matchingPoints(), 3);
+
+        // Figures carry the names; the workspace keeps the labels.
+        const QString svg = mDir.filePath("labels.svg");
+        writeVectorFigure(*map, svg);
+        QFile figure(svg);
+        QVERIFY(figure.open(QIODevice::ReadOnly));
+        const QByteArray drawn = figure.readAll();
+        QVERIFY(drawn.contains(">good<") && drawn.contains(">bad<"));
+        const QString workspace = mDir.filePath("labels-workspace.h5");
+        QString error;
+        QVERIFY2(window.saveWorkspace(workspace, &error), qPrintable(error));
+        MainWindow reopened;
+        QVERIFY(showScripted(reopened));
+        QSignalSpy reloaded(&reopened, &MainWindow::documentLoaded);
+        reopened.openZoo(workspace);
+        QVERIFY(reloaded.wait(20000));
+        QCOMPARE(reopened.filter(), QString("label == \"bad\"")); // the last view
+        QCOMPARE(reopened.matchingPoints(), 3);
+        QVERIFY(reopened.setFilter("label == \"good\""));
+        QCOMPARE(reopened.matchingPoints(), 5);
+        QCOMPARE(reopened.mapView()->pointGroups().size(), size_t(2));
     }
 
     void tableIsLinkedToTheMap()

@@ -1,5 +1,7 @@
 #include "document/zoodocument.h"
 
+#include "workspace/checkpointlabels.h"
+
 #include "common/error.h"
 #include "sane/embeddingmap.h"
 #include "sane/zooembedding.h"
@@ -37,6 +39,8 @@ std::shared_ptr<ZooDocument> ZooDocument::load(const QString &path, const QStrin
     }
     document->mPath = zooPath;
     document->mZoo = ZooStore::read(zooPath.toStdString());
+    document->mLabelColumn = addLabelColumn(document->mZoo, document->mWorkspace ? document->mWorkspace->labels : std::vector<WorkspaceLabel>{},
+                                            path.toStdString());
     for (MapSource source : {MapSource::Weights, MapSource::WeightStatistics})
         document->mMaps[source] = computeWeightMap(document->mZoo, source);
     if (!sane.isEmpty())
@@ -46,6 +50,23 @@ std::shared_ptr<ZooDocument> ZooDocument::load(const QString &path, const QStrin
     if (document->mEmbeddings)
         document->mMaps[MapSource::SaneEmbeddings] = computeEmbeddingMap(document->mZoo, *document->mEmbeddings);
     return document;
+}
+
+std::vector<std::string> ZooDocument::labelsOf(const std::vector<int64_t> &checkpoints) const
+{
+    const Column &column = mZoo.checkpoints.get(mLabelColumn);
+    std::vector<std::string> texts;
+    for (int64_t checkpoint : checkpoints)
+        texts.push_back(column.text(checkpoint));
+    return texts;
+}
+
+void ZooDocument::setLabels(const std::vector<int64_t> &checkpoints, const std::vector<std::string> &texts)
+{
+    std::vector<std::string> labels = mZoo.checkpoints.get(mLabelColumn).texts();
+    for (size_t i = 0; i < checkpoints.size(); ++i)
+        labels.at(size_t(checkpoints[i])) = texts.at(i);
+    mZoo.checkpoints.replaceColumn(Column::texts(mLabelColumn, std::move(labels)));
 }
 
 QString ZooDocument::encoderPath() const
@@ -97,6 +118,7 @@ Workspace ZooDocument::toWorkspace() const
                                                                             : workspace.zoo;
     if (mEmbeddings)
         workspace.putEmbeddings(*mEmbeddings);
+    workspace.labels = labelsIn(mZoo, mLabelColumn);
     return workspace;
 }
 

@@ -48,6 +48,12 @@ public:
     // Columns the map can be coloured by (metrics and hyper-parameters, not bookkeeping).
     QStringList colourableColumns() const;
 
+    // The checkpoint column of the user's labels (core/workspace/checkpointlabels.h), and
+    // relabelling: checkpoints[i] gets texts[i] (empty: no label). On the GUI thread only.
+    const std::string &labelColumn() const { return mLabelColumn; }
+    std::vector<std::string> labelsOf(const std::vector<int64_t> &checkpoints) const;
+    void setLabels(const std::vector<int64_t> &checkpoints, const std::vector<std::string> &texts);
+
     // Workspace keys of the maps' inputs: "weights:<arch>", "weight-statistics:<arch>", "sane:<id>".
     std::string inputKey(MapSource source) const;
     // Layouts saved in the workspace this document was opened from, for a source (same points).
@@ -62,6 +68,7 @@ private:
     std::map<MapSource, WeightMap> mMaps;
     std::optional<Embeddings> mEmbeddings;
     std::optional<Workspace> mWorkspace; // as opened (zoo reference, maps, selections, bookmarks)
+    std::string mLabelColumn;
 };
 
 } // namespace wse

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "map/interactivedetail.h"
+#include "map/maplabels.h"
 #include "map/pointsizes.h"
 #include "map/selectionoverlay.h"
 #include "viewport/vtkopenglwidget.h"
@@ -63,6 +64,7 @@ struct MapView::Scene
     std::vector<float> diameters;   // per point, pixels, as drawn
     bool spheres = true;
     std::unique_ptr<InteractiveDetail> detail; // thins many points while the map is turned
+    std::unique_ptr<MapLabels> labels;         // the point groups' names
 };
 
 static vtkSmartPointer<vtkCellArray> vertexCells(vtkIdType count)
@@ -100,6 +102,7 @@ MapView::MapView(QWidget *parent)
     vtkRenderer *renderer = d->widget->renderer();
     renderer->SetBackground(1.0, 1.0, 1.0);
     d->detail = std::make_unique<InteractiveDetail>(renderer, d->points);
+    d->labels = std::make_unique<MapLabels>(renderer);
 
     d->mapper->SetInputData(d->points);
     d->mapper->SetScalarModeToUsePointData();
@@ -230,6 +233,8 @@ void MapView::setPoints(const std::vector<float> &layout)
     d->detail->setVertices(vertexCells(count));
     d->hidden.clear();
     d->sizeValues.clear();
+    mGroups.clear();
+    placeGroupNames();
     d->points->GetPointData()->SetScalars(nullptr);
     updatePointStyle();
     d->lines->SetPoints(points);
@@ -263,6 +268,7 @@ void MapView::movePoints(const std::vector<float> &layout, bool fit)
     d->lines->Modified();
     setSelectedPoint(mSelected); // moves the highlight; renders
     setNeighbourPoints(std::vector<int>(mNeighbours));
+    placeGroupNames();
     if (fit)
         d->widget->renderer()->ResetCamera();
     d->widget->requestRender();
@@ -289,6 +295,31 @@ void MapView::setOverlayPoints(const std::vector<float> &layout, const std::vect
     d->overlayCount = int(count);
     d->overlayActor->SetVisibility(count > 0);
     d->widget->requestRender();
+}
+
+void MapView::setPointGroups(std::vector<PointGroup> groups)
+{
+    mGroups = std::move(groups);
+    placeGroupNames();
+    d->widget->requestRender();
+}
+
+void MapView::placeGroupNames()
+{
+    std::vector<MapLabels::Placed> placed;
+    for (const PointGroup &group : mGroups) {
+        std::array<double, 3> sum{0, 0, 0};
+        int count = 0;
+        for (int point : group.points)
+            if (point >= 0 && point < pointCount() && !isHidden(point)) {
+                for (size_t k = 0; k < 3; ++k)
+                    sum[k] += d->xyz[size_t(3 * point) + k];
+                ++count;
+            }
+        if (count > 0)
+            placed.push_back({group.name.toStdString(), {sum[0] / count, sum[1] / count, sum[2] / count}});
+    }
+    d->labels->show(placed);
 }
 
 void MapView::setPointSizeValues(const std::vector<double> &values)
@@ -453,6 +484,7 @@ void MapView::setHiddenPoints(const std::vector<bool> &hidden)
     d->lines->Modified();
     if (mSelected >= 0 && size_t(mSelected) < hidden.size() && hidden[size_t(mSelected)])
         setSelectedPoint(-1);
+    placeGroupNames();
     updatePointStyle();
     d->widget->requestRender();
 }

@@ -63,6 +63,15 @@ public:
     // points' colours so a colour gradient along a line shows change over training.
     void setTrajectories(const std::vector<std::vector<int>> &lines);
     void setTrajectoriesVisible(bool visible);
+    // Names drawn on the map, each at the mean of its visible points as shown (the user's
+    // checkpoint labels); cleared by setPoints.
+    struct PointGroup
+    {
+        QString name;
+        std::vector<int> points;
+    };
+    void setPointGroups(std::vector<PointGroup> groups);
+    const std::vector<PointGroup> &pointGroups() const { return mGroups; }
     // Returns the HTML shown when hovering point i.
     void setHoverText(std::function<QString(int)> provider);
 
@@ -124,6 +133,7 @@ private:
     std::vector<ProjectedPoint> project(const std::vector<float> &xyz) const;
     void applyColours(); // the colouring, faded outside the selection
     void updatePointStyle(); // spheres or flat squares, and every point's diameter
+    void placeGroupNames();  // after the points moved, were hidden or the groups changed
     std::vector<float> shown(const std::vector<float> &xyz) const; // flattened in 2D
     bool dragSelection(QEvent *event); // Shift-drag: true when the event was a selection's
 
@@ -135,6 +145,7 @@ private:
     bool mPressed = false;
     std::vector<int> mSelection;
     std::vector<int> mNeighbours;
+    std::vector<PointGroup> mGroups;
     SelectionTool mTool = SelectionTool::Box;
     SelectionOverlay *mOverlay = nullptr;
     QPolygonF mOutline; // the selection being dragged

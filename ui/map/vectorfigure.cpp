@@ -1,6 +1,7 @@
 #include "map/vectorfigure.h"
 
 #include "map/mapview.h"
+#include "map/maplabels.h"
 #include "map/pointsizes.h"
 #include "viewport/vtkopenglwidget.h"
 
@@ -22,6 +23,36 @@
 namespace wse {
 
 namespace {
+
+// The user's labels, each at the middle of its visible points as projected, dark on a light box.
+void drawGroupNames(QPainter &painter, const MapView &view, const std::vector<MapView::ProjectedPoint> &points)
+{
+    QFont font = painter.font();
+    font.setBold(true);
+    painter.setFont(font);
+    for (const MapView::PointGroup &group : view.pointGroups()) {
+        QPointF sum;
+        int count = 0;
+        for (int point : group.points)
+            if (size_t(point) < points.size() && !view.isHidden(point)) {
+                sum += points[size_t(point)].position;
+                ++count;
+            }
+        if (count == 0)
+            continue;
+        const QPointF centre = sum / count - QPointF(0, MapLabels::kRaisedPixels);
+        QRectF box = painter.fontMetrics().boundingRect(group.name);
+        box.adjust(-4, -2, 4, 2);
+        box.moveCenter(centre);
+        painter.setPen(QPen(QColor(90, 90, 102), 0.8));
+        painter.setBrush(QColor(255, 255, 255, 204));
+        painter.drawRect(box);
+        painter.setPen(QColor(31, 31, 36));
+        painter.drawText(box, Qt::AlignCenter, group.name);
+    }
+    font.setBold(false);
+    painter.setFont(font);
+}
 
 QColor toQColor(const Rgb &c, int alpha = 255)
 {
@@ -109,6 +140,7 @@ void drawMap(QPainter &painter, const MapView &view, const QSize &size, const QS
         painter.setPen(QPen(QColor(217, 26, 89), 2.0));
         painter.drawEllipse(points[size_t(view.selectedPoint())].position, 8.0, 8.0);
     }
+    drawGroupNames(painter, view, points);
     drawLegend(painter, colouring, QRectF(size.width() - 170, 10, 160, size.height() - 20));
     if (!title.isEmpty()) { // kept clear of the legend or colour bar at the right
         painter.setPen(QColor(40, 40, 40));

@@ -18,13 +18,15 @@ CheckpointTable *addCheckpointTableDock(MainWindow &window)
     dock->setWidget(table);
     window.addDockWidget(Qt::BottomDockWidgetArea, dock);
     MapView *map = window.mapView();
-    QObject::connect(&window, &MainWindow::mapShown, table, [&window, table, map] {
+    auto showRows = [&window, table, map] {
         const ZooDocument *document = window.document();
         table->showCheckpoints(document ? &document->zoo() : nullptr,
                                document ? document->map(window.mapSource()).checkpoints : std::vector<int64_t>{});
         table->setFilterMatches(window.filterMatches());
         table->setSelectedPoints(map->selection()); // kept across maps
-    });
+    };
+    QObject::connect(&window, &MainWindow::mapShown, table, showRows);
+    QObject::connect(&window, &MainWindow::labelsChanged, table, showRows);
     QObject::connect(&window, &MainWindow::filterChanged, table, [&window, table] { table->setFilterMatches(window.filterMatches()); });
     QObject::connect(map, &MapView::selectionChanged, table, [map, table] { table->setSelectedPoints(map->selection()); });
     QObject::connect(&window, &MainWindow::currentPointChanged, table, &CheckpointTable::setCurrentPoint);
