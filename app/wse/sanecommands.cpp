@@ -66,13 +66,26 @@ void addImportCommand(CLI::App &sane)
     auto output = std::make_shared<std::string>();
     CLI::App *command = sane.add_subcommand("import", "Convert an official SANE checkpoint (state.pt + params.json) into an encoder file");
     command->add_option("state", arguments->state, "Official state.pt (or a bare SANE state_dict)")->required();
-    command->add_option("--params", arguments->params, "params.json of the official run (ae:* keys, training::windowsize)")->required();
+    command->add_option("--params", arguments->params,
+                        "params.json of the official run (ae:* keys, training::windowsize); default: found beside the "
+                        "checkpoint or up to two folders above, with dataset_normalization_train.json");
     command->add_option("--normalization", arguments->normalization,
                         "dataset_normalization_train.json of the run (needed to embed real checkpoints)");
     command->add_option("--reference", arguments->reference, "A checkpoint of the zoo architecture (keys and shapes)");
     command->add_flag("--include-bn", arguments->includeBatchNorm, "The zoo was tokenised with batch-norm tensors (ignore_bn=False)");
     command->add_option("-o,--output", *output, "Encoder file (.pt)")->required();
     command->callback([arguments, output] {
+        if (arguments->params.empty()) {
+            const std::optional<SaneImportOptions> found = locateOfficialSane(arguments->state);
+            if (!found)
+                throw UsageError(arguments->state + ": no params.json with ae:* keys beside it or up to two folders above; "
+                                                    "give --params");
+            arguments->params = found->params;
+            if (arguments->normalization.empty())
+                arguments->normalization = found->normalization;
+            std::cerr << "wse: using " << arguments->params
+                      << (arguments->normalization.empty() ? std::string() : " and " + arguments->normalization) << "\n";
+        }
         const SaneEncoder encoder = importOfficialSane(*arguments);
         encoder.write(*output);
         std::cerr << "wse: wrote " << *output << " (" << encoder.weights.numel() << " parameters, id " << encoder.id() << ")\n";

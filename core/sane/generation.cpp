@@ -4,6 +4,7 @@
 #include "analysis/selection.h"
 #include "common/error.h"
 #include "sane/saneembedder.h"
+#include "sane/saneimport.h"
 #include "zoo/zoocheckpoints.h"
 #include "zoo/zoostore.h"
 
@@ -17,7 +18,7 @@ namespace wse {
 GenerationSource GenerationSource::open(const std::string &encoderPath, const std::string &zooPath)
 {
     GenerationSource source;
-    source.encoder = SaneEncoder::read(encoderPath);
+    source.encoder = openEncoder(encoderPath);
     source.zoo = ZooStore::read(zooPath, /*withWeights=*/false);
     source.zooPath = zooPath;
     if (source.zoo.provenance.find("\"datasets\"") == std::string::npos)

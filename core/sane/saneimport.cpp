@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -55,6 +56,61 @@ SaneEncoder importOfficialSane(const SaneImportOptions &options)
         provenance["reference"] = options.reference;
     encoder.provenance = provenance.dump();
     return encoder;
+}
+
+namespace {
+
+bool hasSaneKeys(const std::filesystem::path &params)
+{
+    try {
+        const nlohmann::json json = nlohmann::json::parse(readTextFile(params.string()));
+        return json.is_object() && json.contains("ae:max_positions");
+    } catch (const std::exception &) {
+        return false; // unreadable or not JSON: not a SANE run's configuration
+    }
+}
+
+} // namespace
+
+std::optional<SaneImportOptions> locateOfficialSane(const std::string &state)
+{
+    namespace fs = std::filesystem;
+    std::error_code error;
+    if (!fs::is_regular_file(state, error))
+        return std::nullopt;
+    SaneImportOptions options;
+    options.state = state;
+    fs::path folder = fs::absolute(state, error).parent_path();
+    bool searching = true; // the nearest run configuration decides: a zoo's ends the search
+    for (int up = 0; up < 3 && !folder.empty(); ++up, folder = folder.parent_path()) {
+        for (const char *name : {"params.json", "config_ae.json"})
+            if (searching && fs::is_regular_file(folder / name, error)) {
+                searching = false;
+                if (hasSaneKeys(folder / name))
+                    options.params = (folder / name).string();
+            }
+        if (options.normalization.empty() && fs::is_regular_file(folder / "dataset_normalization_train.json", error))
+            options.normalization = (folder / "dataset_normalization_train.json").string();
+        if (folder == folder.parent_path())
+            break;
+    }
+    if (options.params.empty())
+        return std::nullopt;
+    return options;
+}
+
+SaneEncoder openEncoder(const std::string &path)
+{
+    try {
+        return SaneEncoder::read(path);
+    } catch (const FormatError &notOurs) {
+        const std::optional<SaneImportOptions> official = locateOfficialSane(path);
+        if (!official)
+            throw FormatError(path, std::string(notOurs.what()) +
+                                        "; an official SANE checkpoint is read when its run's params.json (with ae:* keys) "
+                                        "is in its folder or up to two folders above");
+        return importOfficialSane(*official);
+    }
 }
 
 } // namespace wse

@@ -2,6 +2,7 @@
 // Official SANE artefacts -> an encoder file of ours (sane-spec §10.3).
 #include "sane/encoderfile.h"
 
+#include <optional>
 #include <string>
 
 namespace wse {
@@ -18,5 +19,15 @@ struct SaneImportOptions
 // Reads, checks that the weights load into the configured network, and returns the encoder.
 // Throws FormatError / IoError naming the file at fault.
 SaneEncoder importOfficialSane(const SaneImportOptions &options);
+
+// The files of the official run around a SANE checkpoint (state.pt in checkpoint_NNNNNN/, or a
+// bare state_dict): the nearest params.json (or config_ae.json) in its folder or up to two
+// folders above, when it has ae:* keys, and dataset_normalization_train.json the same way.
+// nullopt otherwise (e.g. a network checkpoint: a zoo's params.json has no ae:* keys).
+std::optional<SaneImportOptions> locateOfficialSane(const std::string &state);
+
+// An encoder file of ours, or an official SANE checkpoint imported as it is read (its run's
+// files found by locateOfficialSane). Throws FormatError naming the file and what was looked for.
+SaneEncoder openEncoder(const std::string &path);
 
 } // namespace wse

@@ -3,6 +3,7 @@
 #include "checkpoint/checkpointfile.h"
 #include "common/error.h"
 #include "jobs/progress.h"
+#include "sane/saneimport.h"
 #include "zoo/zoostore.h"
 
 #include <nlohmann/json.hpp>
@@ -56,7 +57,7 @@ std::string splitOfModel(const SaneEncoder &encoder, const std::string &modelId)
 Embeddings embedZoo(const std::string &encoderPath, const std::string &zooPath, const EmbedOptions &options,
                     ProgressReporter *progress, std::vector<std::string> *notes)
 {
-    const SaneEncoder encoder = SaneEncoder::read(encoderPath);
+    const SaneEncoder encoder = openEncoder(encoderPath);
     const Zoo zoo = ZooStore::read(zooPath, /*withWeights=*/false);
     const int architecture = pickArchitecture(zoo, encoder, zooPath);
     const Architecture &arch = zoo.architectures[size_t(architecture)];
@@ -121,7 +122,7 @@ Embeddings embedZoo(const std::string &encoderPath, const std::string &zooPath, 
 Embeddings embedCheckpointFiles(const std::string &encoderPath, const std::vector<std::string> &files,
                                 const EmbedOptions &options)
 {
-    const SaneEncoder encoder = SaneEncoder::read(encoderPath);
+    const SaneEncoder encoder = openEncoder(encoderPath);
     if (files.empty())
         throw UsageError("no checkpoint files to embed");
     std::vector<float> rows;

@@ -4,6 +4,7 @@
 #include "sane/embeddings.h"
 #include "sane/encoderfile.h"
 #include "sane/sanedata.h"
+#include "sane/saneimport.h"
 #include "sane/tokenlayout.h"
 #include "zoo/zoostore.h"
 
@@ -32,7 +33,7 @@ ZooProbeReport probeZoo(const ZooProbeOptions &options)
 {
     const Embeddings embeddings = Embeddings::read(options.embeddingsPath);
     const std::string encoderPath = options.encoderPath.empty() ? embeddings.encoderPath : options.encoderPath;
-    const SaneEncoder encoder = SaneEncoder::read(encoderPath);
+    const SaneEncoder encoder = openEncoder(encoderPath);
     const Zoo zoo = ZooStore::read(options.zooPath, /*withWeights=*/false);
     const Column &checkpointColumn = embeddings.rows.get("checkpoint");
     const int64_t n = embeddings.count();

@@ -10,10 +10,13 @@
 #include "sane/saneimport.h"
 #include "sane/sanemodel.h"
 
+#include <QDir>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include <cmath>
+#include <optional>
 
 using namespace wse;
 
@@ -148,6 +151,45 @@ private Q_SLOTS:
         QCOMPARE(back.config.toJson(), encoder.config.toJson());
         const double error = test::runPython(LoadOurs, {WSE_TEST_DATA, QString::fromStdString(path), out + "/io.pt"}).toDouble();
         QVERIFY2(error < 1e-5, QByteArray::number(error));
+    }
+
+    void officialRunIsFoundAroundItsCheckpoint()
+    {
+        if (!test::pythonHas("torch"))
+            QSKIP("python3-torch is not installed");
+        const QString out = mDir.path();
+        if (!QFile::exists(out + "/state.pt"))
+            test::runPython(OfficialSane, {WSE_TEST_DATA, out});
+        // The official layout: <trial>/params.json, <trial>/checkpoint_000100/state.pt.
+        QVERIFY(QDir(out).mkpath("run/checkpoint_000100"));
+        QVERIFY(QFile::copy(out + "/params.json", out + "/run/params.json"));
+        QVERIFY(QFile::copy(out + "/state.pt", out + "/run/checkpoint_000100/state.pt"));
+        const std::string state = (out + "/run/checkpoint_000100/state.pt").toStdString();
+        const std::optional<SaneImportOptions> found = locateOfficialSane(state);
+        QVERIFY(found.has_value());
+        QCOMPARE(QFileInfo(QString::fromStdString(found->params)).absoluteFilePath(), QFileInfo(out + "/run/params.json").absoluteFilePath());
+        QVERIFY(found->normalization.empty());
+        // Embedding commands read it as they read an encoder of ours: the same network.
+        SaneImportOptions given;
+        given.state = (out + "/state.pt").toStdString();
+        given.params = (out + "/params.json").toStdString();
+        QCOMPARE(openEncoder(state).id(), importOfficialSane(given).id());
+
+        // A zoo's params.json (no ae:* keys) is not a SANE run's: a network checkpoint stays refused.
+        QVERIFY(QDir(out).mkpath("zoo/checkpoint_000005"));
+        QFile zooParams(out + "/zoo/params.json");
+        QVERIFY(zooParams.open(QIODevice::WriteOnly));
+        zooParams.write(R"({"model::type": "CNN", "optim::lr": 0.0003})");
+        zooParams.close();
+        QVERIFY(QFile::copy(out + "/state.pt", out + "/zoo/checkpoint_000005/checkpoints.pt"));
+        const std::string network = (out + "/zoo/checkpoint_000005/checkpoints.pt").toStdString();
+        QVERIFY(!locateOfficialSane(network).has_value());
+        try {
+            openEncoder(network);
+            QFAIL("a checkpoint without a SANE run around it was read as an encoder");
+        } catch (const FormatError &error) {
+            QVERIFY2(QString(error.what()).contains("params.json") && QString(error.what()).contains("checkpoints.pt"), error.what());
+        }
     }
 
     void importErrorsNameTheProblem()

@@ -6,6 +6,7 @@
 #include "map/mapmenu.h"
 
 #include "sane/encoderfile.h"
+#include "sane/saneimport.h"
 
 #include <QDragEnterEvent>
 #include <QDropEvent>
@@ -27,13 +28,14 @@ QStringList localFiles(const QMimeData *data)
     return files;
 }
 
+// Ours, or an official SANE checkpoint with its run's params.json nearby (imported when embedding).
 bool isEncoder(const QString &file)
 {
     try {
         SaneEncoder::read(file.toStdString());
         return true;
     } catch (const std::exception &) {
-        return false;
+        return locateOfficialSane(file.toStdString()).has_value();
     }
 }
 
