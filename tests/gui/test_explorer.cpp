@@ -290,6 +290,17 @@ private Q_SLOTS:
         QCOMPARE(tuned->settings.neighbors, 5);
         QCOMPARE(tuned->settings.minDist, 0.5);
         QCOMPARE(tuned->settings.seed, uint64_t(7));
+        // Both UMAPs are kept (Map > Computed Layouts): back to the first, instantly.
+        const std::vector<Projection> computed = window.layouts()->finishedLayouts(MapSource::Weights);
+        QCOMPARE(computed.size(), size_t(3)); // PCA, UMAP, UMAP with n_neighbors 5
+        const auto first = std::find_if(computed.begin(), computed.end(), [](const Projection &p) {
+            return p.settings.method == ProjectionMethod::Umap && p.settings.neighbors != 5;
+        });
+        QVERIFY(first != computed.end());
+        showLayoutVariant(window, first->settings);
+        QVERIFY(!window.layouts()->isRunning());
+        QTest::qWait(100);
+        QCOMPARE(window.mapView()->widgetPositionOf(7), umapPosition);
 
         // Another map source gets its own layout; a started layout can be cancelled.
         window.setLayoutMethod(ProjectionMethod::Tsne);

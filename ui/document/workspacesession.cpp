@@ -41,7 +41,8 @@ Workspace buildWorkspace(const ZooDocument &document, const LayoutController &la
         workspace.bookmarks = parts.bookmarks->bookmarks();
     for (const auto &[source, projection] : layouts.finishedLayouts()) {
         WorkspaceMap map;
-        map.name = methodName(projection.settings.method) + " of " + mapSourceName(source);
+        // One per source and parameters: "umap of weights, UMAP 3D, n_neighbors 15, ...".
+        map.name = methodName(projection.settings.method) + " of " + mapSourceName(source) + ", " + projection.settings.describe();
         map.input = document.inputKey(source);
         map.checkpoints = document.map(source).checkpoints;
         map.projection = projection;

@@ -55,7 +55,15 @@ void LayoutController::setDocument(std::shared_ptr<const ZooDocument> document)
 
 void LayoutController::preload(MapSource source, const Projection &projection)
 {
-    mDone[{int(source), int(projection.settings.method)}] = projection;
+    mDone[{int(source), projection.settings.toJson()}] = projection;
+    // The parameters the workspace was left with (the last of a method's layouts) are current.
+    mSettings[int(projection.settings.method)] = projection.settings;
+}
+
+const Projection *LayoutController::layout(MapSource source, ProjectionMethod method) const
+{
+    const auto it = mDone.find({int(source), settings(method).toJson()});
+    return it == mDone.end() ? nullptr : &it->second;
 }
 
 std::vector<std::pair<MapSource, Projection>> LayoutController::finishedLayouts() const
@@ -63,6 +71,15 @@ std::vector<std::pair<MapSource, Projection>> LayoutController::finishedLayouts(
     std::vector<std::pair<MapSource, Projection>> layouts;
     for (const auto &[key, projection] : mDone)
         layouts.emplace_back(MapSource(key.first), projection);
+    return layouts;
+}
+
+std::vector<Projection> LayoutController::finishedLayouts(MapSource source) const
+{
+    std::vector<Projection> layouts;
+    for (const auto &[key, projection] : mDone)
+        if (key.first == int(source))
+            layouts.push_back(projection);
     return layouts;
 }
 
@@ -78,8 +95,6 @@ ProjectionSettings LayoutController::settings(ProjectionMethod method) const
 void LayoutController::setSettings(const ProjectionSettings &settings)
 {
     mSettings[int(settings.method)] = settings;
-    for (auto it = mDone.begin(); it != mDone.end();)
-        it = it->first.second == int(settings.method) ? mDone.erase(it) : std::next(it);
     if (mDocument && mMethod == settings.method)
         show(mSource, mMethod);
 }
@@ -113,8 +128,7 @@ void LayoutController::show(MapSource source, ProjectionMethod method)
     mMethod = method;
     if (!mDocument)
         return;
-    const auto done = mDone.find({int(source), int(method)});
-    if (done != mDone.end()) {
+    if (const Projection *done = layout(source, method)) {
         if (mJob) { // a layout of something else is no longer wanted
             mJob->cancel();
             mJob.reset();
@@ -122,8 +136,8 @@ void LayoutController::show(MapSource source, ProjectionMethod method)
                 setRunning(false);
         }
         if (method != ProjectionMethod::Pca)
-            mView->movePoints(done->second.coordinates, true);
-        setQualityText(describeQuality(done->second.quality));
+            mView->movePoints(done->coordinates, true);
+        setQualityText(describeQuality(done->quality));
         Q_EMIT layoutReady();
         return;
     }
@@ -142,7 +156,7 @@ void LayoutController::startJob()
     std::vector<float> rows = map.inputRows(mDocument->zoo(), dims);
     const ProjectionSettings settings = this->settings(mMethod);
     mJob = std::make_unique<ProjectionJob>(std::move(rows), dims, settings);
-    const std::pair<int, int> key{int(mSource), int(mMethod)};
+    const Key key{int(mSource), settings.toJson()};
     connect(mJob.get(), &ProjectionJob::layoutChanged, this, [this](const std::vector<float> &xyz, int, int) {
         mView->movePoints(xyz, true);
     });

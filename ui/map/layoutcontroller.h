@@ -1,7 +1,7 @@
 #pragma once
 // Which layout of a map the view shows (PCA, t-SNE, UMAP) and its quality: layouts are computed
 // off the GUI thread, animate in the view while they converge, can be cancelled, and are kept
-// per map source so switching back is instant.
+// per map source and parameters, so switching back (also to other parameters) is instant.
 #include "analysis/projection.h"
 #include "analysis/weightmap.h"
 
@@ -11,6 +11,8 @@
 
 #include <map>
 #include <memory>
+#include <string>
+#include <vector>
 
 namespace wse {
 
@@ -37,19 +39,17 @@ public:
     ProjectionMethod method() const { return mMethod; }
     // A layout computed before (e.g. saved in a workspace): shown without recomputing.
     void preload(MapSource source, const Projection &projection);
-    // A finished layout, or null.
-    const Projection *layout(MapSource source, ProjectionMethod method) const
-    {
-        const auto it = mDone.find({int(source), int(method)});
-        return it == mDone.end() ? nullptr : &it->second;
-    }
-    bool has(MapSource source, ProjectionMethod method) const { return mDone.count({int(source), int(method)}) > 0; }
-    // Every finished layout, for saving.
+    // The finished layout of a method with its current parameters, or null.
+    const Projection *layout(MapSource source, ProjectionMethod method) const;
+    bool has(MapSource source, ProjectionMethod method) const { return layout(source, method) != nullptr; }
+    // Every finished layout, for saving; those of one source (every method and parameters).
     std::vector<std::pair<MapSource, Projection>> finishedLayouts() const;
+    std::vector<Projection> finishedLayouts(MapSource source) const;
     bool isRunning() const;
     void cancel();
     // The parameters each method runs with (seed, perplexity, n_neighbors, ...). Setting them
-    // forgets that method's layouts and recomputes the shown one when it is of that method.
+    // shows that method's layout with them when it is the shown method: kept from before, or
+    // computed (the layouts with other parameters are kept too).
     ProjectionSettings settings(ProjectionMethod method) const;
     void setSettings(const ProjectionSettings &settings);
     // "trustworthiness 0.981 · continuity 0.975 (k = 10)", "measuring ...", or the error.
@@ -70,7 +70,8 @@ private:
     std::shared_ptr<const ZooDocument> mDocument;
     MapSource mSource = MapSource::Weights;
     ProjectionMethod mMethod = ProjectionMethod::Pca;
-    std::map<std::pair<int, int>, Projection> mDone;
+    using Key = std::pair<int, std::string>; // map source, settings as JSON
+    std::map<Key, Projection> mDone;
     std::map<int, ProjectionSettings> mSettings; // by method; absent: the defaults
     std::unique_ptr<ProjectionJob> mJob;
     QString mQualityText;

@@ -174,6 +174,29 @@ void addMapMenu(MainWindow &window)
             askLayoutParameters(window);
     });
     parameters->setShortcut(QKeySequence(QObject::tr("Ctrl+Shift+P")));
+    // Every layout of the shown map computed so far (each method and parameters), to go back to.
+    QMenu *computed = menu->addMenu(QObject::tr("&Computed Layouts"));
+    QObject::connect(menu, &QMenu::aboutToShow, computed, [&window, computed] {
+        computed->clear();
+        const ProjectionSettings current = window.layouts()->settings(window.layoutMethod());
+        for (const Projection &layout : window.layouts()->finishedLayouts(window.mapSource())) {
+            QString text = QString::fromStdString(layout.settings.describe());
+            if (layout.quality.queries > 0)
+                text += QObject::tr(" — trustworthiness %1").arg(layout.quality.trustworthiness, 0, 'f', 3);
+            QAction *action = computed->addAction(text, &window, [&window, settings = layout.settings] {
+                showLayoutVariant(window, settings);
+            });
+            action->setCheckable(true);
+            action->setChecked(layout.settings.toJson() == current.toJson());
+        }
+        computed->setEnabled(!computed->isEmpty());
+    });
+}
+
+void showLayoutVariant(MainWindow &window, const ProjectionSettings &settings)
+{
+    window.layouts()->setSettings(settings);
+    window.setLayoutMethod(settings.method);
 }
 
 } // namespace wse
