@@ -9,17 +9,21 @@
 #include "glcheck.h"
 #include "map/colouring.h"
 #include "map/mapview.h"
+#include "panels/checkpointtable.h"
+#include "zoo/zoo.h"
 #include "viewport/vtkopenglwidget.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QEventLoop>
+#include <QLineEdit>
 #include <QMouseEvent>
 #include <QTimer>
 
 #include <algorithm>
 #include <cstdio>
 #include <functional>
+#include <numeric>
 #include <random>
 
 using namespace wse;
@@ -33,6 +37,45 @@ double millisecondsOf(const std::function<void()> &work, int repetitions = 1)
     for (int i = 0; i < repetitions; ++i)
         work();
     return double(timer.nsecsElapsed()) / 1e6 / repetitions;
+}
+
+// A zoo's metadata only (no weights): what the Table dock shows, `points` checkpoints of 50 epochs.
+Zoo tableZoo(int points, std::mt19937 &random)
+{
+    Zoo zoo;
+    const int models = std::max(1, points / 50);
+    std::vector<std::string> ids, inits, activations;
+    std::vector<double> lrs, seeds;
+    const char *initNames[] = {"uniform", "normal", "kaiming_uniform", "kaiming_normal"};
+    const char *activationNames[] = {"tanh", "relu", "gelu"};
+    for (int m = 0; m < models; ++m) {
+        ids.push_back("m" + std::to_string(100000 + m));
+        inits.emplace_back(initNames[m % 4]);
+        activations.emplace_back(activationNames[m % 3]);
+        lrs.push_back(m % 2 ? 1e-3 : 3e-4);
+        seeds.push_back(m);
+    }
+    zoo.models.addColumn(Column::texts(zoocol::ModelId, ids));
+    zoo.models.addColumn(Column::texts("init", inits));
+    zoo.models.addColumn(Column::texts("activation", activations));
+    zoo.models.addColumn(Column::numbers("lr", lrs));
+    zoo.models.addColumn(Column::numbers("seed", seeds));
+    std::uniform_real_distribution<double> uniform(0.0, 1.0);
+    std::vector<double> model, epoch, testAcc, trainAcc, testLoss, trainLoss;
+    for (int i = 0; i < points; ++i) {
+        model.push_back(std::min(i / 50, models - 1));
+        epoch.push_back(i % 50);
+        testAcc.push_back(uniform(random));
+        trainAcc.push_back(uniform(random));
+        testLoss.push_back(uniform(random) * 2);
+        trainLoss.push_back(uniform(random) * 2);
+    }
+    zoo.checkpoints.addColumn(Column::numbers(zoocol::Model, model));
+    zoo.checkpoints.addColumn(Column::numbers(zoocol::Epoch, epoch));
+    for (auto [name, values] : {std::pair{"test_acc", &testAcc}, {"train_acc", &trainAcc}, {"test_loss", &testLoss},
+                                {"train_loss", &trainLoss}})
+        zoo.checkpoints.addColumn(Column::numbers(name, *values));
+    return zoo;
 }
 
 } // namespace
@@ -108,6 +151,30 @@ int main(int argc, char **argv)
         });
         std::printf("  rotate (drag)        %8.1f ms per mouse move, repaint included (longest %.1f)\n", total / 10, longest);
         std::printf("  end of drag          %8.1f ms (every point drawn again)\n", release);
+    }
+    {
+        const Zoo zoo = tableZoo(points, random);
+        std::vector<int64_t> checkpoints(static_cast<size_t>(points));
+        std::iota(checkpoints.begin(), checkpoints.end(), 0);
+        CheckpointTable table;
+        table.resize(1000, 300);
+        table.show();
+        auto settle = [] { QApplication::processEvents(); };
+        std::printf("  table: rows          %8.1f ms (%d rows, %zu columns)\n",
+                    millisecondsOf([&] { table.showCheckpoints(&zoo, checkpoints); settle(); }), points,
+                    zoo.checkpointColumnNames().size());
+        std::vector<int> half;
+        for (int i = 0; i < points; i += 2)
+            half.push_back(i);
+        std::printf("  table: select half   %8.1f ms (scattered rows, from the map)\n",
+                    millisecondsOf([&] { table.setSelectedPoints(half); settle(); }));
+        std::printf("  table: sort          %8.1f ms (by test_acc)\n",
+                    millisecondsOf([&] { table.sortByColumn("test_acc", false); settle(); }));
+        auto *search = table.findChild<QLineEdit *>("tableSearch");
+        std::printf("  table: search        %8.1f ms (every column; the first search also indexes the rows)\n",
+                    millisecondsOf([&] { search->setText("m1001"); settle(); }));
+        std::printf("  table: search again  %8.1f ms\n", millisecondsOf([&] { search->setText("m10012"); settle(); }));
+        std::printf("  table: clear search  %8.1f ms\n", millisecondsOf([&] { search->clear(); settle(); }));
     }
     std::printf("  vector figure data   %8.1f ms (projecting every point)\n", millisecondsOf([&] { view.projectedPoints(); }));
     bench::printFooter();

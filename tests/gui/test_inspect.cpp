@@ -296,6 +296,8 @@ private Q_SLOTS:
         table->findChild<QCheckBox *>("matchingOnly")->setChecked(false);
         table->findChild<QLineEdit *>("tableSearch")->setText("init_2");
         QCOMPARE(table->visibleRows(), 16);
+        QCOMPARE(window.mapView()->selection(), best); // searching the table leaves the map's selection
+        QCOMPARE(table->selectedPoints(), best);
         // Activating a row shows its checkpoint.
         const QModelIndex first = view->model()->index(0, 0);
         Q_EMIT view->activated(first);

@@ -6,6 +6,7 @@
 #include <QWidget>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -32,9 +33,10 @@ public:
     void showCheckpoints(const Zoo *zoo, const std::vector<int64_t> &checkpoints);
     // Which rows pass the filter expression (empty: all); hidden when "matching only" is on.
     void setFilterMatches(const std::vector<bool> &matches);
-    void setSelectedPoints(const std::vector<int> &points); // from the map: no signal back
+    // The map's selection, marked on its rows (from the map: no signal back).
+    void setSelectedPoints(const std::vector<int> &points);
     void setCurrentPoint(int point);                       // scrolls to its row
-    std::vector<int> selectedPoints() const;
+    std::vector<int> selectedPoints() const; // the marked rows' points
     QTableView *view() const { return mView; }
     int visibleRows() const;
     void sortByColumn(const QString &name, bool ascending);
@@ -45,6 +47,8 @@ Q_SIGNALS:
 
 private:
     void updateCount();
+    void changeRows(const std::function<void()> &change); // search or filter: rows come and go
+    std::vector<int> rowsSelectedHere() const;            // Qt's selection of rows, as points
 
     CheckpointTableModel *mModel = nullptr;
     CheckpointRowFilter *mProxy = nullptr;
@@ -53,6 +57,7 @@ private:
     QCheckBox *mMatchingOnly = nullptr;
     QLabel *mCount = nullptr;
     std::vector<bool> mMatches;
+    std::vector<int> mMapSelection; // as the map last set it
     bool mSyncing = false; // applying the map's selection: not a user's
 };
 
