@@ -118,6 +118,26 @@ int main(int argc, char **argv)
     std::printf("  colour (12 classes)  %8.1f ms\n", millisecondsOf([&] { view.setColouring(categorical); }));
     std::printf("  first frame          %8.1f ms\n", millisecondsOf(frame));
     std::printf("  frame                %8.1f ms (mean of 5)\n", millisecondsOf(frame, 5));
+    {
+        std::vector<double> values(static_cast<size_t>(points));
+        for (size_t i = 0; i < values.size(); ++i)
+            values[i] = double(i % 1000);
+        std::printf("  size by a column     %8.1f ms\n", millisecondsOf([&] { view.setPointSizeValues(values); }));
+        std::vector<bool> hidden(static_cast<size_t>(points), false);
+        for (size_t i = 0; i < hidden.size(); i += 12)
+            hidden[i] = true;
+        std::printf("  hide a category      %8.1f ms (legend)\n", millisecondsOf([&] { view.setHiddenPoints(hidden); }));
+        std::vector<int> half;
+        for (int i = 0; i < points; i += 2)
+            half.push_back(i);
+        std::printf("  select half          %8.1f ms (the rest fades)\n", millisecondsOf([&] { view.setSelection(half); }));
+        const QPolygonF box(QRectF(100, 100, 500, 400));
+        std::printf("  box selection        %8.1f ms (points inside a box)\n",
+                    millisecondsOf([&] { view.selectionInOutline(box, SelectionMode::Replace); }));
+        view.setSelection({});
+        view.setHiddenPoints({});
+        view.setPointSizeValues({});
+    }
     std::printf("  move points (layout) %8.1f ms (mean of 5)\n", millisecondsOf([&] { view.movePoints(moved, false); }, 5));
     std::uniform_int_distribution<int> x(0, view.viewport()->width() - 1), y(0, view.viewport()->height() - 1);
     std::vector<QPoint> positions;
