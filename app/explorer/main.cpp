@@ -96,6 +96,13 @@ int main(int argc, char **argv)
             if (!window.setFilter(options.filter))
                 std::fprintf(stderr, "wse-explorer: error: %s\n", qPrintable(window.filterError()));
         });
+    if (!scripted && !(options.colourBy.isEmpty() && options.sizeBy.isEmpty()))
+        QObject::connect(&window, &wse::MainWindow::documentLoaded, &window, [&] {
+            if (!options.colourBy.isEmpty() && !window.colourBy(options.colourBy))
+                std::fprintf(stderr, "wse-explorer: error: no column '%s' to colour by\n", qPrintable(options.colourBy));
+            if (!options.sizeBy.isEmpty() && !wse::sizeBy(window, options.sizeBy))
+                std::fprintf(stderr, "wse-explorer: error: no numeric column '%s' to size by\n", qPrintable(options.sizeBy));
+        });
     if (!options.file.isEmpty())
         window.openZoo(options.file, options.sane);
     if (!scripted)

@@ -14,7 +14,9 @@
 #include "map/layoutcontroller.h"
 #include "map/mapmenu.h"
 #include "map/mapview.h"
+#include "map/sizeby.h"
 #include "map/vectorfigure.h"
+#include "selection/labelactions.h"
 #include "selection/selectionactions.h"
 #include "startpage.h"
 #include "viewport/vtkopenglwidget.h"
@@ -327,6 +329,14 @@ private Q_SLOTS:
         jobCentre(window)->hide();
         QTest::qWait(300);
         shoot(&window, "tour-7-sampled-from-the-cluster");
+
+        // The cluster labelled, every point sized by its accuracy.
+        window.selection()->select(cluster, "cluster again");
+        QVERIFY(window.findChild<LabelActions *>()->labelSelection("best cluster"));
+        QVERIFY(sizeBy(window, "test_acc"));
+        QCOMPARE(mapView->pointGroups().size(), size_t(1));
+        QTest::qWait(300);
+        shoot(&window, "tour-9-labelled-and-sized-by-accuracy");
 
         // A PNG figure of the map for a paper.
         if (!mImages.isEmpty()) {
