@@ -4,6 +4,7 @@
 #include "glcheck.h"
 #include "mainwindow.h"
 
+#include <QSignalSpy>
 #include <QtTest>
 
 // In initTestCase: skips the suite where there is no OpenGL 3.2 (outside xvfb-run).
@@ -22,6 +23,16 @@ inline bool showScripted(MainWindow &window)
     window.resize(1100, 750);
     window.show();
     return QTest::qWaitForWindowExposed(&window);
+}
+
+// Shows the window and opens a zoo or workspace in it; false when it did not load in time.
+inline bool openScripted(MainWindow &window, const QString &path, int milliseconds = 20000)
+{
+    if (!showScripted(window))
+        return false;
+    QSignalSpy loaded(&window, &MainWindow::documentLoaded);
+    window.openZoo(path);
+    return loaded.wait(milliseconds);
 }
 
 } // namespace wse::test

@@ -40,6 +40,7 @@
 #include <QtTest>
 
 using namespace wse;
+using wse::test::openScripted;
 using wse::test::showScripted;
 
 namespace {
@@ -95,10 +96,7 @@ private Q_SLOTS:
     void opensZooAndDrawsPointsInTheirColours()
     {
         MainWindow window;
-        QVERIFY(showScripted(window));
-        QSignalSpy loaded(&window, &MainWindow::documentLoaded);
-        window.openZoo(mZooPath);
-        QVERIFY(loaded.wait(20000));
+        QVERIFY(openScripted(window, mZooPath));
         QCOMPARE(window.mapView()->pointCount(), 48);
 
         QVERIFY(window.colourBy("init"));

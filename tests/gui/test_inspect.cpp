@@ -37,6 +37,7 @@
 #include <numeric>
 
 using namespace wse;
+using wse::test::openScripted;
 using wse::test::showScripted;
 
 class TestInspect : public QObject
@@ -159,10 +160,7 @@ private Q_SLOTS:
         QVERIFY2(window.saveWorkspace(workspace, &error), qPrintable(error));
 
         MainWindow reopened;
-        QVERIFY(showScripted(reopened));
-        QSignalSpy reloaded(&reopened, &MainWindow::documentLoaded);
-        reopened.openZoo(workspace);
-        QVERIFY(reloaded.wait(20000));
+        QVERIFY(openScripted(reopened, workspace));
         QCOMPARE(reopened.selectedCheckpoints(), selectedCheckpoints); // the last view's selection
         QCOMPARE(reopened.selection()->savedSelections().size(), size_t(1));
         QVERIFY(reopened.showBookmark("statistics, nothing selected"));
@@ -175,10 +173,7 @@ private Q_SLOTS:
     void labelsAreUndoableColourableFilterableAndSaved()
     {
         MainWindow window;
-        QVERIFY(showScripted(window));
-        QSignalSpy loaded(&window, &MainWindow::documentLoaded);
-        window.openZoo(mZooPath);
-        QVERIFY(loaded.wait(20000));
+        QVERIFY(openScripted(window, mZooPath));
         QTest::qWait(100);
         MapView *map = window.mapView();
         auto *labels = window.findChild<LabelActions *>();
@@ -244,10 +239,7 @@ private Q_SLOTS:
         QString error;
         QVERIFY2(window.saveWorkspace(workspace, &error), qPrintable(error));
         MainWindow reopened;
-        QVERIFY(showScripted(reopened));
-        QSignalSpy reloaded(&reopened, &MainWindow::documentLoaded);
-        reopened.openZoo(workspace);
-        QVERIFY(reloaded.wait(20000));
+        QVERIFY(openScripted(reopened, workspace));
         QCOMPARE(reopened.filter(), QString("label == \"bad\"")); // the last view
         QCOMPARE(reopened.matchingPoints(), 3);
         QVERIFY(reopened.setFilter("label == \"good\""));
@@ -258,10 +250,7 @@ private Q_SLOTS:
     void tableIsLinkedToTheMap()
     {
         MainWindow window;
-        QVERIFY(showScripted(window));
-        QSignalSpy loaded(&window, &MainWindow::documentLoaded);
-        window.openZoo(mZooPath);
-        QVERIFY(loaded.wait(20000));
+        QVERIFY(openScripted(window, mZooPath));
         auto *table = window.findChild<CheckpointTable *>("checkpointTable");
         QVERIFY(table);
         QCOMPARE(table->visibleRows(), 48);
@@ -309,10 +298,7 @@ private Q_SLOTS:
     void clickingAPointShowsItsModel()
     {
         MainWindow window;
-        QVERIFY(showScripted(window));
-        QSignalSpy loaded(&window, &MainWindow::documentLoaded);
-        window.openZoo(mZooPath);
-        QVERIFY(loaded.wait(20000));
+        QVERIFY(openScripted(window, mZooPath));
         QTest::qWait(100);
 
         const ZooDocument *document = window.document();
