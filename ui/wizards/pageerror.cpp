@@ -1,7 +1,13 @@
 #include "wizards/pageerror.h"
 
+#include <QApplication>
+#include <QEventLoop>
+#include <QFutureWatcher>
 #include <QLabel>
 #include <QWizard>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <exception>
 
 namespace wse {
 
@@ -27,6 +33,29 @@ bool pageCheckPasses(QLabel *error, const std::function<void()> &check)
     }
     error->clear();
     return true;
+}
+
+void runOffGuiThread(QWidget *busy, const std::function<void()> &work)
+{
+    std::exception_ptr failure;
+    QFutureWatcher<void> watcher;
+    QEventLoop loop;
+    QObject::connect(&watcher, &QFutureWatcher<void>::finished, &loop, &QEventLoop::quit);
+    busy->setEnabled(false);
+    QApplication::setOverrideCursor(Qt::WaitCursor);
+    watcher.setFuture(QtConcurrent::run([&work, &failure] {
+        try {
+            work();
+        } catch (...) {
+            failure = std::current_exception();
+        }
+    }));
+    if (!watcher.isFinished())
+        loop.exec();
+    QApplication::restoreOverrideCursor();
+    busy->setEnabled(true);
+    if (failure)
+        std::rethrow_exception(failure);
 }
 
 QString currentPageError(const QWizard &wizard)

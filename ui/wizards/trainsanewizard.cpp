@@ -79,7 +79,8 @@ public:
                 throw UsageError("no zoo file at '" + wizard->zooPath().toStdString() + "'");
             // The zoo's token sequence against the window (and the zoo has models to split); this
             // also sizes the position tables, as training will.
-            loadSaneZooData(wizard->zooPath().toStdString(), config, nullptr);
+            const std::string zoo = wizard->zooPath().toStdString();
+            runOffGuiThread(wizard, [&] { loadSaneZooData(zoo, config, nullptr); });
             config.validate();
             wizard->mSummary->setText(tr("%1 parameters; %2 tokens of size %3 per checkpoint window")
                                           .arg(QString::fromStdString(withThousands(config.parameterCount())))
