@@ -10,6 +10,17 @@ MapLabels::MapLabels(vtkRenderer *renderer) : mRenderer(renderer) {}
 
 MapLabels::~MapLabels() { show({}); }
 
+void MapLabels::setScale(double devicePixelRatio)
+{
+    if (devicePixelRatio == mScale)
+        return;
+    mScale = devicePixelRatio;
+    for (const auto &actor : mActors) {
+        actor->GetTextProperty()->SetFontSize(int(15 * mScale));
+        actor->SetDisplayOffset(0, int(kRaisedPixels * mScale));
+    }
+}
+
 void MapLabels::show(const std::vector<Placed> &labels)
 {
     while (mActors.size() > labels.size()) {
@@ -19,7 +30,7 @@ void MapLabels::show(const std::vector<Placed> &labels)
     while (mActors.size() < labels.size()) {
         auto actor = vtkSmartPointer<vtkBillboardTextActor3D>::New();
         vtkTextProperty *text = actor->GetTextProperty();
-        text->SetFontSize(15);
+        text->SetFontSize(int(15 * mScale));
         text->BoldOn();
         text->ShadowOff();
         text->SetColor(0.12, 0.12, 0.14);
@@ -29,7 +40,7 @@ void MapLabels::show(const std::vector<Placed> &labels)
         text->SetFrameColor(0.35, 0.35, 0.4);
         text->SetJustificationToCentered();
         text->SetVerticalJustificationToCentered();
-        actor->SetDisplayOffset(0, kRaisedPixels); // above its points rather than over them
+        actor->SetDisplayOffset(0, int(kRaisedPixels * mScale)); // above its points rather than over them
         actor->PickableOff();
         mRenderer->AddActor(actor);
         mActors.push_back(actor);

@@ -29,10 +29,12 @@ public:
         std::array<double, 3> position;
     };
     void show(const std::vector<Placed> &labels); // replaces the shown ones; empty clears
+    void setScale(double devicePixelRatio);       // text and offset in device pixels
 
 private:
     vtkRenderer *mRenderer;
     std::vector<vtkSmartPointer<vtkBillboardTextActor3D>> mActors;
+    double mScale = 1.0;
 };
 
 } // namespace wse

@@ -126,7 +126,6 @@ MapView::MapView(QWidget *parent)
     d->highlightMapper->ScalarVisibilityOff();
     d->highlightActor->SetMapper(d->highlightMapper);
     d->highlightActor->GetProperty()->SetColor(0.85, 0.1, 0.35);
-    useUniformPointSize(d->highlightActor, 15.0f);
     d->highlightActor->GetProperty()->SetRenderPointsAsSpheres(true);
     d->highlightActor->GetProperty()->SetOpacity(0.85);
     d->highlightActor->PickableOff();
@@ -137,7 +136,6 @@ MapView::MapView(QWidget *parent)
     d->neighboursMapper->ScalarVisibilityOff();
     d->neighboursActor->SetMapper(d->neighboursMapper);
     d->neighboursActor->GetProperty()->SetColor(0.95, 0.55, 0.0);
-    useUniformPointSize(d->neighboursActor, 13.0f);
     d->neighboursActor->GetProperty()->SetRenderPointsAsSpheres(true);
     d->neighboursActor->GetProperty()->SetOpacity(0.8);
     d->neighboursActor->PickableOff();
@@ -148,7 +146,6 @@ MapView::MapView(QWidget *parent)
     d->overlayMapper->SetScalarModeToUsePointData();
     d->overlayMapper->SetColorModeToDirectScalars();
     d->overlayActor->SetMapper(d->overlayMapper);
-    useUniformPointSize(d->overlayActor, 13.0f);
     d->overlayActor->GetProperty()->SetRenderPointsAsSpheres(true);
     d->overlayActor->PickableOff();
     d->overlayActor->VisibilityOff();
@@ -178,6 +175,7 @@ MapView::MapView(QWidget *parent)
     renderer->AddActor2D(d->scalarBar);
 
     connect(d->widget, &VtkOpenGLWidget::graphicsReady, this, &MapView::updatePointStyle);
+    updatePointStyle(); // the generated networks' and highlights' sizes
     d->picker->SetTolerance(0.01);
     d->picker->PickFromListOn();
     d->picker->AddPickList(d->actor);
@@ -343,7 +341,16 @@ void MapView::updatePointStyle()
     d->detail->setReducible(d->widget->isSoftwareRenderer());
     d->actor->GetProperty()->SetRenderPointsAsSpheres(d->spheres);
     d->diameters = diametersFor(d->sizeValues, crowded ? 4.0f : 9.0f, size_t(pointCount()));
-    setPointDiameters(d->points, d->diameters);
+    // GL sizes are in device pixels: a high-DPI screen (ratio 2) needs twice as many.
+    const float ratio = float(d->widget->devicePixelRatioF());
+    std::vector<float> devicePixels = d->diameters;
+    for (float &diameter : devicePixels)
+        diameter *= ratio;
+    setPointDiameters(d->points, devicePixels);
+    useUniformPointSize(d->highlightActor, 15.0f * ratio);
+    useUniformPointSize(d->neighboursActor, 13.0f * ratio);
+    useUniformPointSize(d->overlayActor, 13.0f * ratio);
+    d->labels->setScale(ratio);
     d->widget->requestRender();
 }
 
