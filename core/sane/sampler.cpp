@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -48,6 +49,15 @@ std::string SampleReport::toText() const
     text += "  sampled, zero-shot (kept):" + std::string(" ") + formatAccuracy(keptTestAccuracy, keptStd) + "\n";
     for (size_t e = 0; e < finetunedTestAccuracy.size(); ++e)
         text += "  kept, fine-tuned epoch " + std::to_string(e + 1) + ": " + std::to_string(finetunedTestAccuracy[e]).substr(0, 5) + "\n";
+    if (latentSpread > 0) {
+        char line[240];
+        std::snprintf(line, sizeof line, "  latent noise: bandwidth %.3g = %.2gx the anchors' spread per latent dimension (%.3g)", bandwidth,
+                      bandwidth / latentSpread, latentSpread);
+        text += line;
+        if (bandwidth > 2 * latentSpread)
+            text += " - samples can land far from the anchors; a --bandwidth near the spread keeps them close";
+        text += "\n";
+    }
     return text;
 }
 
@@ -80,6 +90,28 @@ SampleReport sampleModels(const SampleOptions &options, ProgressReporter *progre
     SaneEmbedder embedder(source.encoder, source.arch(), options.embed);
     const int64_t n = embedder.layout().length(), dz = embedder.latentSize(), rowSize = source.arch().numel();
     const std::vector<float> anchorLatents = embedder.latents(anchorRows.data(), int64_t(anchors.size()));
+    report.bandwidth = options.bandwidth;
+    if (anchors.size() > 1) {
+        // The noise below is one vector shared by every token (as the official sampler draws
+        // it), so it moves the whole embedding: compare it with how far apart the anchors'
+        // token-averaged latents are, per dimension.
+        const size_t count = anchors.size(), values = size_t(n * dz);
+        double spread = 0;
+        for (int64_t k = 0; k < dz; ++k) {
+            double sum = 0, squares = 0;
+            for (size_t a = 0; a < count; ++a) {
+                double mean = 0;
+                for (int64_t t = 0; t < n; ++t)
+                    mean += anchorLatents[a * values + size_t(t * dz + k)];
+                mean /= double(n);
+                sum += mean;
+                squares += mean * mean;
+            }
+            const double average = sum / double(count);
+            spread += std::sqrt(std::max(0.0, squares / double(count) - average * average));
+        }
+        report.latentSpread = spread / double(dz);
+    }
     std::mt19937_64 random{static_cast<uint64_t>(options.seed)};
     std::uniform_int_distribution<size_t> pick(0, anchors.size() - 1);
     std::normal_distribution<float> gaussian(0.0f, 1.0f);

@@ -47,6 +47,10 @@ struct SampleReport
     double sampledTestAccuracy = 0, sampledStd = 0; // all N samples, zero-shot
     double keptTestAccuracy = 0, keptStd = 0;       // the K kept, zero-shot
     std::vector<double> finetunedTestAccuracy;      // mean of the kept per fine-tuning epoch
+    // The KDE's bandwidth is absolute (the official 0.2 suits the official encoders' latents);
+    // against the anchors' own spread (std across anchors of their token-averaged latents, per
+    // dimension, averaged) it says whether samples stay near the anchors. 0 with one anchor.
+    double bandwidth = 0, latentSpread = 0;
 
     std::string toText() const;
 };

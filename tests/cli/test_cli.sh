@@ -166,6 +166,7 @@ grep -q "unknown projection setting 'n_neighbours'" "$work/err.txt" || fail "set
 "$wse" sample --sane "$work/sane/encoder.pt" --zoo "$work/axes.h5" --anchors 'activation == "relu" && epoch >= 2' \
     -n 6 --keep 2 --device cpu -o "$work/samples.h5" > "$work/sample.txt" 2> /dev/null || fail "sample"
 grep -q "freshly initialised" "$work/sample.txt" || fail "sample report: $(cat "$work/sample.txt")"
+grep -q "latent noise: bandwidth 0.2 = .*x the anchors' spread" "$work/sample.txt" || fail "sample report's latent spread: $(cat "$work/sample.txt")"
 "$wse" zoo info "$work/samples.h5" | grep -q "models: 6, checkpoints: 6" || fail "samples zoo counts"
 "$wse" zoo export "$work/samples.h5" --model sample-0000 --epoch 0 -o "$work/sample.pt" 2> /dev/null
 /usr/bin/python3 -c "
