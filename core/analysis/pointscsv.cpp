@@ -1,19 +1,11 @@
 #include "analysis/pointscsv.h"
 
+#include "common/textfile.h"
+
 #include <cmath>
 #include <cstdio>
 
 namespace wse {
-
-std::string csvField(const std::string &text)
-{
-    if (text.find_first_of(",\"\n\r") == std::string::npos)
-        return text;
-    std::string quoted = "\"";
-    for (char c : text)
-        quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return quoted + "\"";
-}
 
 std::string pointsCsv(const Zoo &zoo, const WeightMap &map, const std::vector<float> &layout, const std::string &layoutName,
                       const std::vector<int> &points, bool withFeatures)

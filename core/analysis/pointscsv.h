@@ -15,7 +15,4 @@ namespace wse {
 std::string pointsCsv(const Zoo &zoo, const WeightMap &map, const std::vector<float> &layout, const std::string &layoutName,
                       const std::vector<int> &points, bool withFeatures);
 
-// A CSV field: quoted (quotes doubled) when it holds a comma, quote or line break.
-std::string csvField(const std::string &text);
-
 } // namespace wse

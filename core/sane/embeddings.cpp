@@ -2,6 +2,7 @@
 
 #include "common/atomicfile.h"
 #include "common/error.h"
+#include "common/textfile.h"
 #include "zoo/hdf5io.h"
 
 #include <filesystem>
@@ -17,16 +18,6 @@ namespace {
 bool endsWith(const std::string &text, const std::string &suffix)
 {
     return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-std::string csvField(const std::string &text)
-{
-    if (text.find_first_of(",\"\n") == std::string::npos)
-        return text;
-    std::string quoted = "\"";
-    for (char c : text)
-        quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return quoted + "\"";
 }
 
 } // namespace

@@ -3,9 +3,9 @@
 
 #include "analysis/layerstatistics.h"
 #include "analysis/pointscsv.h"
-#include "common/textfile.h"
 #include "analysis/weightmap.h"
 #include "analysis/weightstatistics.h"
+#include "common/textfile.h"
 
 #include <QTemporaryDir>
 #include <QtTest>

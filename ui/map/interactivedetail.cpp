@@ -27,6 +27,8 @@ void InteractiveDetail::setVertices(vtkSmartPointer<vtkCellArray> vertices)
 
 void InteractiveDetail::setReducible(bool reducible)
 {
+    if (reducible == mReducible)
+        return; // the subset stands (setVertices remakes it for new vertices)
     mReducible = reducible;
     if (mAll)
         update();

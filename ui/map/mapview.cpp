@@ -2,8 +2,7 @@
 
 #include <algorithm>
 
-#include "map/interactivedetail.h"
-#include "map/maplabels.h"
+#include "map/mapviewscene.h"
 #include "map/pointsizes.h"
 #include "map/selectionoverlay.h"
 #include "viewport/vtkopenglwidget.h"
@@ -18,7 +17,6 @@
 #include <vtkGenericOpenGLRenderWindow.h>
 #include <vtkLookupTable.h>
 #include <vtkOpenGLPolyDataMapper.h>
-#include <vtkNew.h>
 #include <vtkPointData.h>
 #include <vtkPointPicker.h>
 #include <vtkPoints.h>
@@ -32,40 +30,18 @@
 
 namespace wse {
 
-struct MapView::Scene
+// A layer of markers over the map's points (the current point, its neighbours, generated
+// networks): spheres as wide as its uniform point size, not pickable, hidden until used.
+static void addMarkers(vtkRenderer *renderer, vtkPolyData *data, vtkPolyDataMapper *mapper, vtkActor *actor)
 {
-    VtkOpenGLWidget *widget = nullptr;
-    vtkNew<vtkPolyData> points;
-    vtkNew<vtkPolyDataMapper> mapper;
-    vtkNew<vtkActor> actor;
-    vtkNew<vtkPolyData> lines;
-    vtkNew<vtkPolyDataMapper> linesMapper;
-    vtkNew<vtkActor> linesActor;
-    vtkNew<vtkPolyData> highlight;
-    vtkNew<vtkPolyDataMapper> highlightMapper;
-    vtkNew<vtkActor> highlightActor;
-    vtkNew<vtkPolyData> neighbours; // of the current point
-    vtkNew<vtkPolyDataMapper> neighboursMapper;
-    vtkNew<vtkActor> neighboursActor;
-    vtkNew<vtkPolyData> overlay; // generated networks (sampled, decoded), drawn on top
-    vtkNew<vtkPolyDataMapper> overlayMapper;
-    vtkNew<vtkActor> overlayActor;
-    int overlayCount = 0;
-    vtkNew<vtkLookupTable> lookupTable;
-    vtkNew<vtkScalarBarActor> scalarBar;
-    vtkNew<vtkPointPicker> picker;
-    std::vector<float> xyz, layoutXyz;        // as drawn; as the layout placed them (3D)
-    std::vector<float> overlayXyz, layoutOverlay;
-    std::vector<Rgb> overlayColours;
-    std::vector<bool> hidden; // per point; empty = all shown
-    Colouring colouring;
-    std::vector<std::vector<int>> trajectories;
-    std::vector<double> sizeValues; // per point; empty: all points one size
-    std::vector<float> diameters;   // per point, pixels, as drawn
-    bool spheres = true;
-    std::unique_ptr<InteractiveDetail> detail; // thins many points while the map is turned
-    std::unique_ptr<MapLabels> labels;         // the point groups' names
-};
+    mapper->SetInputData(data);
+    actor->SetMapper(mapper);
+    actor->GetProperty()->SetRenderPointsAsSpheres(true);
+    useUniformPointSize(actor);
+    actor->PickableOff();
+    actor->VisibilityOff();
+    renderer->AddActor(actor);
+}
 
 static vtkSmartPointer<vtkCellArray> vertexCells(vtkIdType count)
 {
@@ -122,34 +98,17 @@ MapView::MapView(QWidget *parent)
     d->linesActor->PickableOff();
     renderer->AddActor(d->linesActor);
 
-    d->highlightMapper->SetInputData(d->highlight);
+    addMarkers(renderer, d->highlight, d->highlightMapper, d->highlightActor);
     d->highlightMapper->ScalarVisibilityOff();
-    d->highlightActor->SetMapper(d->highlightMapper);
     d->highlightActor->GetProperty()->SetColor(0.85, 0.1, 0.35);
-    d->highlightActor->GetProperty()->SetRenderPointsAsSpheres(true);
     d->highlightActor->GetProperty()->SetOpacity(0.85);
-    d->highlightActor->PickableOff();
-    d->highlightActor->VisibilityOff();
-    renderer->AddActor(d->highlightActor);
-
-    d->neighboursMapper->SetInputData(d->neighbours);
+    addMarkers(renderer, d->neighbours, d->neighboursMapper, d->neighboursActor);
     d->neighboursMapper->ScalarVisibilityOff();
-    d->neighboursActor->SetMapper(d->neighboursMapper);
     d->neighboursActor->GetProperty()->SetColor(0.95, 0.55, 0.0);
-    d->neighboursActor->GetProperty()->SetRenderPointsAsSpheres(true);
     d->neighboursActor->GetProperty()->SetOpacity(0.8);
-    d->neighboursActor->PickableOff();
-    d->neighboursActor->VisibilityOff();
-    renderer->AddActor(d->neighboursActor);
-
-    d->overlayMapper->SetInputData(d->overlay);
+    addMarkers(renderer, d->overlay, d->overlayMapper, d->overlayActor);
     d->overlayMapper->SetScalarModeToUsePointData();
     d->overlayMapper->SetColorModeToDirectScalars();
-    d->overlayActor->SetMapper(d->overlayMapper);
-    d->overlayActor->GetProperty()->SetRenderPointsAsSpheres(true);
-    d->overlayActor->PickableOff();
-    d->overlayActor->VisibilityOff();
-    renderer->AddActor(d->overlayActor);
 
     d->lookupTable->SetNumberOfTableValues(256);
     for (int i = 0; i < 256; ++i) {
@@ -292,65 +251,6 @@ void MapView::setOverlayPoints(const std::vector<float> &layout, const std::vect
     d->overlay->Modified();
     d->overlayCount = int(count);
     d->overlayActor->SetVisibility(count > 0);
-    d->widget->requestRender();
-}
-
-void MapView::setPointGroups(std::vector<PointGroup> groups)
-{
-    mGroups = std::move(groups);
-    placeGroupNames();
-    d->widget->requestRender();
-}
-
-void MapView::placeGroupNames()
-{
-    std::vector<MapLabels::Placed> placed;
-    for (const PointGroup &group : mGroups) {
-        std::array<double, 3> sum{0, 0, 0};
-        int count = 0;
-        for (int point : group.points)
-            if (point >= 0 && point < pointCount() && !isHidden(point)) {
-                for (size_t k = 0; k < 3; ++k)
-                    sum[k] += d->xyz[size_t(3 * point) + k];
-                ++count;
-            }
-        if (count > 0)
-            placed.push_back({group.name.toStdString(), {sum[0] / count, sum[1] / count, sum[2] / count}});
-    }
-    d->labels->show(placed);
-}
-
-void MapView::setPointSizeValues(const std::vector<double> &values)
-{
-    d->sizeValues = values;
-    updatePointStyle();
-}
-
-const std::vector<double> &MapView::pointSizeValues() const { return d->sizeValues; }
-const std::vector<float> &MapView::pointDiameters() const { return d->diameters; }
-bool MapView::pointsAsSpheres() const { return d->spheres; }
-bool MapView::isShowingSubset() const { return d->detail->isReduced(); }
-
-void MapView::updatePointStyle()
-{
-    // llvmpipe (Xvfb, remote desktops) takes ~190 ms to shade 100,000 spheres of 9 pixels and
-    // ~80 ms for flat squares of 4: many points there are drawn flat and small so that turning the
-    // map stays under 100 ms a frame. A GPU draws spheres at any count.
-    const bool crowded = d->widget->isSoftwareRenderer() && visiblePointCount() > kFlatPointsAbove;
-    d->spheres = !crowded;
-    d->detail->setReducible(d->widget->isSoftwareRenderer());
-    d->actor->GetProperty()->SetRenderPointsAsSpheres(d->spheres);
-    d->diameters = diametersFor(d->sizeValues, crowded ? 4.0f : 9.0f, size_t(pointCount()));
-    // GL sizes are in device pixels: a high-DPI screen (ratio 2) needs twice as many.
-    const float ratio = float(d->widget->devicePixelRatioF());
-    std::vector<float> devicePixels = d->diameters;
-    for (float &diameter : devicePixels)
-        diameter *= ratio;
-    setPointDiameters(d->points, devicePixels);
-    useUniformPointSize(d->highlightActor, 15.0f * ratio);
-    useUniformPointSize(d->neighboursActor, 13.0f * ratio);
-    useUniformPointSize(d->overlayActor, 13.0f * ratio);
-    d->labels->setScale(ratio);
     d->widget->requestRender();
 }
 

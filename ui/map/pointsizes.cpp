@@ -32,9 +32,14 @@ void setShaderPointSize(vtkActor *actor, const char *declaration, const char *si
 
 } // namespace
 
-void useUniformPointSize(vtkActor *actor, float pixels)
+void useUniformPointSize(vtkActor *actor)
 {
     setShaderPointSize(actor, "", "wseFixedPointSize");
+    setUniformPointSize(actor, 9.0f);
+}
+
+void setUniformPointSize(vtkActor *actor, float pixels)
+{
     actor->GetShaderProperty()->GetVertexCustomUniforms()->SetUniformf("wseFixedPointSize", pixels);
 }
 

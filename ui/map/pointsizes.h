@@ -11,8 +11,10 @@ class vtkPolyData;
 
 namespace wse {
 
-// Every point of the actor `pixels` wide.
-void useUniformPointSize(vtkActor *actor, float pixels);
+// Every point of the actor as wide as setUniformPointSize says (a shader uniform: changing it
+// does not rebuild the shader).
+void useUniformPointSize(vtkActor *actor);
+void setUniformPointSize(vtkActor *actor, float pixels);
 
 // Each point as wide as its entry in the point array that setPointDiameters attaches.
 void usePerPointSizes(vtkActor *actor, vtkOpenGLPolyDataMapper *mapper);

@@ -14,11 +14,18 @@ namespace {
 
 QComboBox *sizeBoxOf(const MainWindow &window) { return window.findChild<QComboBox *>("sizeBy"); }
 
+// A checkpoint column, or the model column a checkpoint column repeats (without building it).
+const Column *columnOf(const Zoo &zoo, const std::string &name)
+{
+    const Column *column = zoo.checkpoints.find(name);
+    return column ? column : zoo.models.find(name);
+}
+
 QStringList numericColumns(const ZooDocument &document)
 {
     QStringList names;
     for (const QString &name : document.colourableColumns())
-        if (!columnOnMap(document.zoo(), {}, name.toStdString()).isText())
+        if (const Column *column = columnOf(document.zoo(), name.toStdString()); column && !column->isText())
             names << name;
     return names;
 }
