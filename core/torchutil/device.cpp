@@ -5,8 +5,11 @@
 #include <ATen/Parallel.h>
 #include <ATen/autocast_mode.h>
 #include <torch/cuda.h>
+#include <torch/torch.h>
 #include <torch/version.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <malloc.h>
 #include <thread>
@@ -51,6 +54,30 @@ void useAllCores()
     const int cores = int(std::thread::hardware_concurrency());
     if (cores > 0 && at::get_num_threads() < cores)
         at::set_num_threads(cores);
+}
+
+int intraOpThreads() { return at::get_num_threads(); }
+
+void setIntraOpThreads(int threads) { at::set_num_threads(std::max(1, threads)); }
+
+double matmulGflops(const std::string &device)
+{
+    torch::NoGradGuard noGrad;
+    const int64_t n = 1024;
+    const auto options = torch::TensorOptions().dtype(torch::kFloat32).device(device);
+    const torch::Tensor a = torch::randn({n, n}, options), b = torch::randn({n, n}, options);
+    torch::Tensor c = torch::mm(a, b); // warm-up
+    const bool cuda = device != "cpu";
+    if (cuda)
+        torch::cuda::synchronize();
+    const int repetitions = cuda ? 200 : 10;
+    const auto start = std::chrono::steady_clock::now();
+    for (int i = 0; i < repetitions; ++i)
+        c = torch::mm(a, b);
+    if (cuda)
+        torch::cuda::synchronize();
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return 2.0 * double(n * n * n) * repetitions / seconds / 1e9;
 }
 
 std::string checkPrecision(const std::string &precision)

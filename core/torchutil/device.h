@@ -15,6 +15,14 @@ std::string describeDevice(const std::string &device);
 // OMP_NUM_THREADS says otherwise).
 void useAllCores();
 
+// LibTorch's intra-op thread count on the CPU (what useAllCores() sets), and a way to change it.
+int intraOpThreads();
+void setIntraOpThreads(int threads);
+
+// The float32 matrix-product rate of `device` in GFLOP/s (a few 1024x1024 products, measured now):
+// the ceiling benchmarks compare training throughput against.
+double matmulGflops(const std::string &device);
+
 // "fp32" (the default: parity with the official code) or "bf16" (mixed precision); returns the
 // name, throws UsageError for another.
 std::string checkPrecision(const std::string &precision);

@@ -79,7 +79,14 @@ struct PopulationTrainer::Impl
     std::vector<ModelConfig> configs;
     const TrainTestData &data;
     torch::Device device;
-    std::string activation;
+    // Consecutive models with the same activation: one activation call per run, so models with
+    // different activations share a population (the convolutions and products do not care).
+    struct ActivationRun
+    {
+        std::string name;
+        int64_t firstModel = 0, models = 0;
+    };
+    std::vector<ActivationRun> activationRuns;
     int64_t batchSize = 10;
     bool anyDropout = false;
     // Channels-last makes grouped convolutions ~6x faster on CPU; cuDNN is faster with NCHW.
@@ -89,6 +96,10 @@ struct PopulationTrainer::Impl
     std::vector<bool> trainable;        // false for BatchNorm running statistics (buffers)
     std::vector<torch::Tensor> moment1; // Adam m / SGD momentum buffer
     std::vector<torch::Tensor> moment2; // Adam v
+    // The trainable tensors and their moments live in three [K, trainable parameters] matrices (a
+    // model per row); the per-tensor entries above are strided windows onto them, so one optimizer
+    // step is a dozen operations on whole matrices instead of a dozen per tensor.
+    torch::Tensor flatParams, flatMoment1, flatMoment2;
     int64_t stepCount = 0;
     // Per-model optimizer coefficients, shape [K]: see optimizerStep().
     torch::Tensor learningRates, l2Decay, decoupledDecay, isSgd;
@@ -131,6 +142,20 @@ struct PopulationTrainer::Impl
         return h * mask;
     }
 
+    // Each model's activation on `h`: [B, K*C, ...] (grouped channels, modelAxis 1) or [K, B, F]
+    // (modelAxis 0).
+    torch::Tensor activateModels(const torch::Tensor &h, int modelAxis) const
+    {
+        if (activationRuns.size() == 1)
+            return activate(h, activationRuns.front().name);
+        const int64_t perModel = h.size(modelAxis) / k();
+        std::vector<torch::Tensor> parts;
+        for (const ActivationRun &run : activationRuns)
+            parts.push_back(activate(h.narrow(modelAxis, run.firstModel * perModel, run.models * perModel), run.name));
+        const torch::Tensor joined = torch::cat(parts, modelAxis);
+        return modelAxis == 1 ? joined.contiguous(convLayout) : joined;
+    }
+
     // x: [K, B, C, H, W] (each model its own batch) or [B, C, H, W] (one batch shared by all).
     // Returns logits [K, B, classes].
     torch::Tensor forward(const torch::Tensor &x, bool shared, bool training)
@@ -141,27 +166,45 @@ struct PopulationTrainer::Impl
         bool linearLayout = !convolutional();
         if (linearLayout)
             h = shared ? x.reshape({1, B, -1}).expand({K, B, x.numel() / B}) : x.reshape({K, B, -1});
-        else // grouped channels
-            h = (shared ? x.repeat({1, K, 1, 1}) : x.transpose(0, 1).reshape({B, K * x.size(2), x.size(3), x.size(4)}))
-                    .contiguous(convLayout);
+        else // grouped channels; a shared batch stays [B, C, H, W] until the first convolution
+            h = (shared ? x : x.transpose(0, 1).reshape({B, K * x.size(2), x.size(3), x.size(4)})).contiguous(convLayout);
+        bool sharedInput = shared && !linearLayout;
+        // One channel: NCHW and NHWC strides are both "contiguous", and the convolution's output
+        // follows the input's strides; NHWC ones keep the grouped layout channels-last.
+        if (sharedInput && h.size(1) == 1 && convLayout == at::MemoryFormat::ChannelsLast)
+            h = h.as_strided(h.sizes(), {h.size(2) * h.size(3), 1, h.size(3), 1});
+        // Trainable tensors are strided windows (a row per model); contiguous copies make the
+        // convolutions and matrix products take their fast paths. Buffers are used as they are, so
+        // batch_norm updates their running statistics in place.
+        std::vector<torch::Tensor> weights;
+        for (const torch::Tensor &p : params)
+            weights.push_back(p.contiguous());
         size_t tensor = 0;
         std::vector<torch::Tensor> blockInputs; // residual blocks' inputs, for their shortcuts
         auto groupedConv = [&](const torch::Tensor &input, int64_t stride, int64_t padding, bool withBias) {
-            const torch::Tensor &w = params[tensor];
-            const torch::Tensor b = withBias ? params[tensor + 1].reshape({-1}) : torch::Tensor();
+            const torch::Tensor &w = weights[tensor];
+            const torch::Tensor b = withBias ? weights[tensor + 1].reshape({-1}) : torch::Tensor();
             tensor += withBias ? 2 : 1;
             const std::vector<int64_t> strides = {stride, stride}, paddings = {padding, padding}, ones = {1, 1};
+            // One batch seen by every model: a plain convolution with all K models' filters gives the
+            // grouped layout directly (no K copies of the input; half the time of grouping them).
+            const int64_t groups = sharedInput ? 1 : K;
+            sharedInput = false;
             return torch::conv2d(input, w.reshape({K * w.size(1), w.size(2), w.size(3), w.size(4)}), b,
-                                 at::IntArrayRef(strides), at::IntArrayRef(paddings), at::IntArrayRef(ones), K);
+                                 at::IntArrayRef(strides), at::IntArrayRef(paddings), at::IntArrayRef(ones), groups);
         };
         auto batchNorm = [&](const torch::Tensor &input) { // per model and channel: channels are K*C
-            const torch::Tensor &gamma = params[tensor], &beta = params[tensor + 1];
-            torch::Tensor mean = params[tensor + 2].view({-1}), variance = params[tensor + 3].view({-1});
+            const torch::Tensor &gamma = weights[tensor], &beta = weights[tensor + 1];
+            torch::Tensor mean = weights[tensor + 2].view({-1}), variance = weights[tensor + 3].view({-1});
             tensor += 4;
             return torch::batch_norm(input, gamma.reshape({-1}), beta.reshape({-1}), mean, variance, training, 0.1, 1e-5,
                                      at::globalContext().userEnabledCuDNN());
         };
         for (const NetworkLayer &layer : modules) {
+            if (sharedInput && layer.kind != Kind::Conv) { // no network starts so today; stay correct if one does
+                h = h.repeat({1, K, 1, 1}).contiguous(convLayout);
+                sharedInput = false;
+            }
             switch (layer.kind) {
             case Kind::Conv:
                 h = groupedConv(h, layer.stride, layer.padding, layer.bias);
@@ -188,7 +231,7 @@ struct PopulationTrainer::Impl
                 linearLayout = true;
                 break;
             case Kind::Activation:
-                h = activate(h, activation);
+                h = activateModels(h, linearLayout ? 0 : 1);
                 break;
             case Kind::Dropout:
                 if (training && anyDropout)
@@ -199,7 +242,7 @@ struct PopulationTrainer::Impl
                 linearLayout = true;
                 break;
             case Kind::Linear: {
-                const torch::Tensor &w = params[tensor], &b = params[tensor + 1];
+                const torch::Tensor &w = weights[tensor], &b = weights[tensor + 1];
                 tensor += 2;
                 h = torch::baddbmm(b.unsqueeze(1), h, w.transpose(1, 2));
                 break;
@@ -246,22 +289,37 @@ struct PopulationTrainer::Impl
         const double beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8, momentum = 0.9;
         const double correction1 = 1.0 - std::pow(beta1, double(stepCount));
         const double correction2 = 1.0 - std::pow(beta2, double(stepCount));
-        const torch::Tensor keep = isSgd * (stepCount == 1 ? 0.0 : momentum) + (1.0 - isSgd) * beta1;
-        const torch::Tensor take = isSgd + (1.0 - isSgd) * (1.0 - beta1);
-        for (size_t i = 0; i < params.size(); ++i) {
-            if (!trainable[i])
-                continue; // BatchNorm running statistics: updated by the forward pass
-            torch::Tensor &p = params[i];
-            std::vector<int64_t> shape(size_t(p.dim()), 1);
-            shape[0] = k();
-            const torch::Tensor g = p.grad() + l2Decay.view(shape) * p;
-            moment1[i].mul_(keep.view(shape)).add_(g * take.view(shape));
-            moment2[i].mul_(beta2).addcmul_(g, g, 1.0 - beta2);
-            const torch::Tensor adam = moment1[i] / (moment2[i].sqrt() / std::sqrt(correction2)).add_(epsilon) / correction1;
-            const torch::Tensor update = torch::where(isSgd.view(shape) > 0.5, moment1[i], adam);
-            p.mul_(1.0 - learningRates.view(shape) * decoupledDecay.view(shape)).sub_(learningRates.view(shape) * update);
-            p.mutable_grad().zero_();
+        const torch::Tensor sgd = isSgd.view({-1, 1});
+        const torch::Tensor keep = sgd * (stepCount == 1 ? 0.0 : momentum) + (1.0 - sgd) * beta1;
+        const torch::Tensor take = sgd + (1.0 - sgd) * (1.0 - beta1);
+        const torch::Tensor rate = learningRates.view({-1, 1});
+        // Autograd leaves each gradient in a fresh contiguous tensor (accumulating into strided
+        // windows would warn about the gradient layout on every run); one cat gathers them.
+        std::vector<torch::Tensor> grads;
+        for (size_t t = 0; t < params.size(); ++t) {
+            if (!trainable[t])
+                continue;
+            torch::Tensor &grad = params[t].mutable_grad();
+            grads.push_back(grad.defined() ? grad.reshape({k(), -1}) : torch::zeros({k(), params[t].numel() / k()}, params[t].options()));
+            grad.reset();
         }
+        const torch::Tensor g = torch::cat(grads, 1) + l2Decay.view({-1, 1}) * flatParams;
+        flatMoment1.mul_(keep).add_(g * take);
+        flatMoment2.mul_(beta2).addcmul_(g, g, 1.0 - beta2);
+        const torch::Tensor adam = flatMoment1 / (flatMoment2.sqrt() / std::sqrt(correction2)).add_(epsilon) / correction1;
+        const torch::Tensor update = torch::where(sgd > 0.5, flatMoment1, adam);
+        flatParams.mul_(1.0 - rate * decoupledDecay.view({-1, 1})).sub_(rate * update);
+    }
+
+    // A [K, ...] window onto columns [column, column + numel/K) of a [K, P] matrix: shares its
+    // memory but is a tensor of its own, so autograd treats parameters as leaves.
+    static torch::Tensor window(const torch::Tensor &matrix, int64_t column, at::IntArrayRef shape)
+    {
+        std::vector<int64_t> strides(shape.size(), 1);
+        for (size_t i = shape.size() - 1; i > 1; --i)
+            strides[i - 1] = strides[i] * shape[i];
+        strides[0] = matrix.size(1);
+        return torch::from_blob(matrix.data_ptr<float>() + column, shape, strides, matrix.options());
     }
 };
 
@@ -271,11 +329,16 @@ PopulationTrainer::PopulationTrainer(const NetworkSpec &network, std::vector<Mod
 {
     WSE_ASSERT(!d->configs.empty());
     const ModelConfig &first = d->configs.front();
-    d->activation = network.fixedActivation.empty() ? first.activation : network.fixedActivation;
     d->batchSize = first.batchSize;
-    for (const ModelConfig &config : d->configs) {
-        if ((network.fixedActivation.empty() && config.activation != d->activation) || config.batchSize != d->batchSize)
-            throw UsageError("a population needs one activation and one batch size");
+    for (size_t m = 0; m < d->configs.size(); ++m) {
+        const ModelConfig &config = d->configs[m];
+        if (config.batchSize != d->batchSize)
+            throw UsageError("a population needs one batch size");
+        const std::string &activation = network.fixedActivation.empty() ? config.activation : network.fixedActivation;
+        activate(torch::zeros({1}), activation); // an unknown name fails here, not in the first step
+        if (d->activationRuns.empty() || d->activationRuns.back().name != activation)
+            d->activationRuns.push_back({activation, int64_t(m), 0});
+        ++d->activationRuns.back().models;
         d->dropout.push_back(config.dropout);
         d->anyDropout = d->anyDropout || config.dropout > 0.0;
     }
@@ -340,13 +403,29 @@ PopulationTrainer::PopulationTrainer(const NetworkSpec &network, std::vector<Mod
     d->l2Decay = perModel(l2);
     d->decoupledDecay = perModel(decoupled);
     d->isSgd = perModel(sgd);
+    int64_t trainableColumns = 0;
+    for (size_t t = 0; t < d->params.size(); ++t)
+        trainableColumns += d->trainable[t] ? d->params[t].numel() / K : 0;
+    const auto matrix = torch::TensorOptions().dtype(torch::kFloat32).device(d->device);
+    d->flatParams = torch::zeros({K, trainableColumns}, matrix);
+    d->flatMoment1 = torch::zeros({K, trainableColumns}, matrix);
+    d->flatMoment2 = torch::zeros({K, trainableColumns}, matrix);
+    int64_t column = 0;
     for (size_t t = 0; t < d->params.size(); ++t) {
         torch::Tensor &p = d->params[t];
-        p = p.to(d->device).set_requires_grad(d->trainable[t]);
-        if (d->trainable[t])
-            p.mutable_grad() = torch::zeros_like(p);
-        d->moment1.push_back(torch::zeros_like(p));
-        d->moment2.push_back(torch::zeros_like(p));
+        if (!d->trainable[t]) { // running statistics: updated in place by batch_norm, never by the optimizer
+            p = p.to(d->device);
+            d->moment1.push_back(torch::zeros_like(p));
+            d->moment2.push_back(torch::zeros_like(p));
+            continue;
+        }
+        const torch::Tensor initial = p;
+        p = Impl::window(d->flatParams, column, initial.sizes());
+        p.copy_(initial);
+        p.set_requires_grad(true);
+        d->moment1.push_back(Impl::window(d->flatMoment1, column, initial.sizes()));
+        d->moment2.push_back(Impl::window(d->flatMoment2, column, initial.sizes()));
+        column += initial.numel() / K;
     }
     d->trainImages = Impl::imagesTensor(data.train).to(d->device);
     d->trainLabels = Impl::labelsTensor(data.train).to(d->device);

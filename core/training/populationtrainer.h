@@ -1,8 +1,9 @@
 #pragma once
-// Trains K models of one network plan, activation and batch size together: every parameter is a
-// [K, ...] tensor, convolutions are grouped over the model axis and linear layers are batched
-// matrix products, so one step advances all K models. Within a population the models may differ
-// in seed, initialisation, optimizer (adam, adamw, sgd), learning rate, weight decay and dropout.
+// Trains K models of one network plan and batch size together: every parameter is a [K, ...]
+// tensor, convolutions are grouped over the model axis and linear layers are batched matrix
+// products, so one step advances all K models. Within a population the models may differ in seed,
+// initialisation, activation, optimizer (adam, adamw, sgd), learning rate, weight decay and
+// dropout (models with the same activation should be adjacent: one activation call per run).
 // Each model keeps its own seed-driven random stream (initialisation, then per epoch its data
 // permutation and its dropout masks), so a model trained in a population of K follows the same
 // path as the same model trained alone.
@@ -29,7 +30,7 @@ struct ModelMetrics
 class PopulationTrainer
 {
 public:
-    // All configs must share activation and batch size. The data must outlive the trainer.
+    // All configs must share the batch size. The data must outlive the trainer.
     PopulationTrainer(const NetworkSpec &network, std::vector<ModelConfig> configs, const TrainTestData &data,
                       const std::string &device);
     ~PopulationTrainer();

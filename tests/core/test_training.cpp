@@ -73,10 +73,12 @@ private Q_SLOTS:
         if (!haveFashionMnist())
             QSKIP("dataset-fashion-mnist is not installed");
         const TrainTestData data = smallData(300, 200);
-        // Mixed optimizers, decays, dropout and inits inside one population.
-        const std::vector<ModelConfig> configs = {
+        // Mixed optimizers, decays, dropout, inits and activations inside one population.
+        std::vector<ModelConfig> configs = {
             config("kaiming_uniform", "adam", 1e-3, 0.0, 1), config("orthogonal", "adamw", 3e-3, 0.3, 2),
             config("truncated_normal", "adam", 1e-3, 0.0, 3), config("xavier_normal", "sgd", 3e-2, 0.5, 4)};
+        configs[1].activation = configs[2].activation = "relu";
+        configs[3].activation = "tanh";
         PopulationTrainer together(cnnSmallSpec(1), configs, data, "cpu");
         const auto initial = together.evaluateInitial();
         const auto trained = together.trainEpoch(nullptr, 0, 1, "epoch 1");
@@ -205,6 +207,90 @@ with torch.no_grad():
                                    .trimmed()
                                    .toDouble();
         QVERIFY2(std::fabs(pytorch - accuracy) < 1e-9, qPrintable(QString("PyTorch %1, zoo %2").arg(pytorch).arg(accuracy)));
+    }
+
+    void optimizersAndActivationsMatchPyTorch()
+    {
+        if (!haveFashionMnist())
+            QSKIP("dataset-fashion-mnist is not installed");
+        if (!test::pythonHas("torch"))
+            QSKIP("python3-torch is not installed");
+        // Six models, every activation and optimizer, in one population; ten training images, so
+        // each epoch is one full-batch step. torch.optim from the same initial weights must end
+        // at the same weights after three steps.
+        const TrainTestData data = smallData(10, 10);
+        const char *activations[] = {"relu", "gelu", "sigmoid", "tanh", "leaky_relu", "silu"};
+        const char *optimizers[] = {"adam", "adamw", "sgd", "sgd", "adam", "adamw"};
+        std::vector<ModelConfig> configs;
+        for (int m = 0; m < 6; ++m) {
+            configs.push_back(config("kaiming_uniform", optimizers[m], optimizers[m] == std::string("sgd") ? 3e-2 : 3e-3, 0, m + 1));
+            configs.back().activation = activations[m];
+            configs.back().weightDecay = m % 2 ? 0.1 : 1e-2;
+        }
+        PopulationTrainer population(cnnSmallSpec(1), configs, data, "cpu");
+        const std::vector<float> initial = population.flatWeights();
+        for (int epoch = 0; epoch < 3; ++epoch)
+            population.trainEpoch(nullptr, 0, 1, "epoch");
+        const std::vector<float> trained = population.flatWeights();
+
+        QTemporaryDir dir;
+        auto writeFloats = [&](const QString &name, const float *values, size_t count) {
+            QFile file(dir.filePath(name));
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(reinterpret_cast<const char *>(values), qint64(count * sizeof(float)));
+        };
+        writeFloats("initial.f32", initial.data(), initial.size());
+        writeFloats("images.f32", data.train.images.data(), data.train.images.size());
+        std::vector<float> labels(data.train.labels.begin(), data.train.labels.end());
+        writeFloats("labels.f32", labels.data(), labels.size());
+        QStringList arguments = {dir.path()};
+        for (const ModelConfig &c : configs)
+            arguments << QString("%1,%2,%3,%4").arg(QString::fromStdString(c.activation), QString::fromStdString(c.optimizer))
+                             .arg(c.learningRate, 0, 'g', 17).arg(c.weightDecay, 0, 'g', 17);
+        const QString script = R"(
+import sys, numpy as np, torch, torch.nn as nn, torch.nn.functional as F
+folder = sys.argv[1]
+load = lambda name: np.fromfile(folder + "/" + name, dtype=np.float32)
+x = torch.tensor(load("images.f32").reshape(-1, 1, 28, 28))
+y = torch.tensor(load("labels.f32").astype(np.int64))
+initial = load("initial.f32").reshape(len(sys.argv) - 2, -1)
+acts = {"relu": nn.ReLU(), "gelu": nn.GELU(), "sigmoid": nn.Sigmoid(), "tanh": nn.Tanh(),
+        "leaky_relu": nn.LeakyReLU(0.01), "silu": nn.SiLU()}
+for row, spec in zip(initial, sys.argv[2:]):
+    name, optimizer, lr, wd = spec.split(",")
+    act = acts[name]
+    net = nn.Sequential(nn.Conv2d(1, 8, 5), nn.MaxPool2d(2, 2), act, nn.Conv2d(8, 6, 5), nn.MaxPool2d(2, 2), act,
+                        nn.Conv2d(6, 4, 2), act, nn.Flatten(), nn.Linear(36, 20), act, nn.Linear(20, 10))
+    offset = 0
+    with torch.no_grad():
+        for p in net.parameters():
+            p.copy_(torch.tensor(row[offset:offset + p.numel()]).view_as(p))
+            offset += p.numel()
+    kind = {"adam": torch.optim.Adam, "adamw": torch.optim.AdamW}.get(optimizer)
+    opt = kind(net.parameters(), lr=float(lr), weight_decay=float(wd)) if kind else \
+          torch.optim.SGD(net.parameters(), lr=float(lr), momentum=0.9, weight_decay=float(wd))
+    for step in range(3):
+        opt.zero_grad()
+        F.nll_loss(F.log_softmax(net(x), -1), y).backward()
+        opt.step()
+    print(" ".join(repr(v) for v in torch.cat([p.detach().flatten() for p in net.parameters()]).tolist()))
+)";
+        const QStringList rows = test::runPython(script, arguments).trimmed().split('\n');
+        QCOMPARE(rows.size(), 6);
+        const int64_t cols = population.parameterCount();
+        for (int m = 0; m < 6; ++m) {
+            const QStringList values = rows[m].split(' ');
+            QCOMPARE(int64_t(values.size()), cols);
+            double worst = 0, moved = 0;
+            for (int64_t j = 0; j < cols; ++j) {
+                const double ours = trained[size_t(m * cols + j)];
+                worst = std::max(worst, std::fabs(ours - values[int(j)].toDouble()));
+                moved = std::max(moved, std::fabs(ours - initial[size_t(m * cols + j)]));
+            }
+            QVERIFY2(moved > 1e-3, qPrintable(QString("model %1 did not train").arg(m)));
+            QVERIFY2(worst < 2e-5, qPrintable(QString("%1/%2 differs from torch.optim by %3")
+                                                  .arg(activations[m], optimizers[m]).arg(worst)));
+        }
     }
 
     void officialInitialisationRules()
