@@ -128,18 +128,18 @@ struct PopulationTrainer::Impl
     // channels) or [K, B, F]; `modelAxis` is 1 or 0 accordingly.
     torch::Tensor applyDropout(const torch::Tensor &h, int modelAxis)
     {
-        torch::Tensor mask = torch::ones_like(h);
+        // Drawn on the CPU from each model's own stream, also when training on CUDA: the whole
+        // mask is built there and copied to the device once (not once per model).
+        torch::Tensor mask = torch::ones_like(h, h.options().device(torch::kCPU)); // h's layout: the product keeps it
         const int64_t perModel = h.size(modelAxis) / k();
         for (int64_t m = 0; m < k(); ++m) {
             const double p = dropout[size_t(m)];
             if (p <= 0.0)
                 continue;
             torch::Tensor slice = mask.narrow(modelAxis, m * perModel, perModel);
-            at::Generator &generator = generators[size_t(m)];
-            // Drawn on the CPU from the model's own stream (also when training on CUDA).
-            slice.copy_(torch::empty(slice.sizes(), torch::kFloat32).bernoulli_(1.0 - p, generator).div_(1.0 - p));
+            slice.copy_(torch::empty(slice.sizes(), torch::kFloat32).bernoulli_(1.0 - p, generators[size_t(m)]).div_(1.0 - p));
         }
-        return h * mask;
+        return h * mask.to(h.device());
     }
 
     // Each model's activation on `h`: [B, K*C, ...] (grouped channels, modelAxis 1) or [K, B, F]
