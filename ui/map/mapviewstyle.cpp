@@ -7,6 +7,7 @@
 #include "viewport/vtkopenglwidget.h"
 
 #include <vtkProperty.h>
+#include <vtkTextProperty.h>
 
 #include <array>
 
@@ -68,6 +69,8 @@ void MapView::updatePointStyle()
     setUniformPointSize(d->neighboursActor, 13.0f * ratio);
     setUniformPointSize(d->overlayActor, 13.0f * ratio);
     d->labels->setScale(ratio);
+    for (vtkTextProperty *text : {d->scalarBar->GetLabelTextProperty(), d->scalarBar->GetTitleTextProperty()})
+        text->SetFontSize(int(14 * ratio)); // the colour bar's text, in device pixels too
     d->widget->requestRender();
 }
 
