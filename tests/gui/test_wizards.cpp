@@ -7,6 +7,7 @@
 #include "glcheck.h"
 #include "jobs/jobcentre.h"
 #include "common/pythonoracle.h"
+#include "document/filedrop.h"
 #include "filemenu.h"
 #include "mainwindow.h"
 #include "map/mapmenu.h"
@@ -206,6 +207,32 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(window.document() && window.document()->sanePath() == embedding->outputPath(), 60000);
         QTRY_VERIFY_WITH_TIMEOUT(window.mapSource() == MapSource::SaneEmbeddings, 30000);
         QCOMPARE(window.document()->encoderPath(), encoder); // the embeddings remember their encoder
+
+        // An official SANE checkpoint dropped on the window (the official run layout:
+        // <trial>/params.json, <trial>/checkpoint_000001/state.pt) embeds the zoo the same way.
+        if (test::pythonHas("torch")) {
+            const QString trial = mDir.filePath("official-sane");
+            test::runPython(R"(
+import json, os, sys, torch
+ours = torch.load(sys.argv[1]); cfg = json.loads(ours["config"])
+os.makedirs(sys.argv[2] + "/checkpoint_000001", exist_ok=True)
+json.dump({"ae:i_dim": cfg["token_size"], "ae:d_model": cfg["d_model"], "ae:nhead": cfg["heads"],
+           "ae:num_layers": cfg["layers"], "ae:lat_dim": cfg["latent"], "ae:max_positions": cfg["max_positions"],
+           "training::windowsize": cfg["window_size"], "ae:transformer_type": "gpt2", "model::compile": True},
+          open(sys.argv[2] + "/params.json", "w"))
+torch.save({"model": {"_orig_mod." + k: v for k, v in ours["model"].items()}}, sys.argv[2] + "/checkpoint_000001/state.pt")
+)",
+                            {encoder, trial});
+            const QString state = trial + "/checkpoint_000001/state.pt";
+            QVERIFY2(openDroppedFiles(window, {state}, &error), qPrintable(error));
+            JobEntry *dropped = jobCentre(window)->jobs().back();
+            QCOMPARE(dropped->spec().kind, JobSpec::Kind::Embed);
+            QVERIFY2(dropped->command().contains("state.pt"), qPrintable(dropped->command()));
+            QTRY_VERIFY_WITH_TIMEOUT(dropped->state() == JobEntry::State::Finished, 60000);
+            QTRY_VERIFY_WITH_TIMEOUT(window.document() && window.document()->sanePath() == dropped->outputPath(), 60000);
+            QTRY_VERIFY_WITH_TIMEOUT(window.mapSource() == MapSource::SaneEmbeddings, 30000);
+            QCOMPARE(window.document()->encoderPath(), state);
+        }
         if (!images.isEmpty()) {
             window.grab().save(images + "/wizard-train-sane-2-finished.png");
             job->resize(900, 420);
