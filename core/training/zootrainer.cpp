@@ -188,8 +188,9 @@ Zoo trainZoo(const ZooTrainOptions &options, const std::string &outputPath, cons
 
     // Populations: one dataset, activation and batch size each; optimizers, inits, rates, decays,
     // dropout and seeds vary inside. At most populationSize models each. (A population can mix
-    // activations, but on the CPU one population of 64 with six activations took 1.1-1.45x as
-    // long as six populations, one per activation: wse-bench-training. Not measured on a GPU.)
+    // activations: on the CPU, 64 models with six activations took 1.1-1.45x as long in one
+    // population as in six, one per activation; 16 models 0.87x (wse-bench-training 16). Zoos
+    // with many activations and few models each could mix; not done, not measured on a GPU.)
     std::map<std::tuple<std::string, std::string, int>, std::vector<int64_t>> groups;
     for (size_t i = 0; i < configs.size(); ++i)
         groups[{configs[i].dataset, configs[i].activation, configs[i].batchSize}].push_back(int64_t(i));
