@@ -280,9 +280,10 @@ PopulationTrainer::PopulationTrainer(const NetworkSpec &network, std::vector<Mod
         if (config.batchSize != d->batchSize)
             throw UsageError("a population needs one batch size");
         const std::string &activation = network.fixedActivation.empty() ? config.activation : network.fixedActivation;
-        activate(torch::zeros({1}), activation); // an unknown name fails here, not in the first step
-        if (d->activationRuns.empty() || d->activationRuns.back().name != activation)
+        if (d->activationRuns.empty() || d->activationRuns.back().name != activation) {
+            activate(torch::zeros({1}), activation); // an unknown name fails here, not in the first step
             d->activationRuns.push_back({activation, int64_t(m), 0});
+        }
         ++d->activationRuns.back().models;
         d->dropout.push_back(config.dropout);
         d->anyDropout = d->anyDropout || config.dropout > 0.0;
