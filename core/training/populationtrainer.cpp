@@ -29,7 +29,7 @@ struct PopulationTrainer::Impl
     struct ActivationRun
     {
         std::string name;
-        int64_t firstModel = 0, models = 0;
+        int64_t models = 0;
     };
     std::vector<ActivationRun> activationRuns;
     int64_t batchSize = 10;
@@ -93,12 +93,29 @@ struct PopulationTrainer::Impl
     {
         if (activationRuns.size() == 1)
             return activate(h, activationRuns.front().name);
-        const int64_t perModel = h.size(modelAxis) / k();
-        std::vector<torch::Tensor> parts;
+        // Grouped channels in memory order: a matrix with the model axis as its last dimension
+        // ([B*H*W, K*C] when channels-last), so each run is a block of columns and joining the
+        // runs back writes the layout the next convolution wants (no copy into it afterwards).
+        const bool channelsLast = modelAxis == 1 && h.dim() == 4 && h.is_contiguous(at::MemoryFormat::ChannelsLast);
+        const torch::Tensor matrix = modelAxis == 0 ? h.reshape({k(), -1})
+                                     : channelsLast ? h.permute({0, 2, 3, 1}).reshape({-1, h.size(1)})
+                                                    : h.reshape({h.size(0), h.size(1), -1});
+        const int axis = modelAxis == 0 ? 0 : 1;
+        const int64_t perModel = matrix.size(axis) / k();
+        // One split, not a narrow per run: a narrow's gradient is a zero-filled tensor of the
+        // whole size per run, the split's one concatenation (an epoch of 64 models with six
+        // activations: 1.36-1.44 s with narrows and a copy back to channels-last, 1.13 s now).
+        std::vector<int64_t> sizes;
         for (const ActivationRun &run : activationRuns)
-            parts.push_back(activate(h.narrow(modelAxis, run.firstModel * perModel, run.models * perModel), run.name));
-        const torch::Tensor joined = torch::cat(parts, modelAxis);
-        return modelAxis == 1 ? joined.contiguous(convLayout) : joined;
+            sizes.push_back(run.models * perModel);
+        const std::vector<torch::Tensor> pieces = matrix.split_with_sizes(sizes, axis);
+        std::vector<torch::Tensor> parts;
+        for (size_t r = 0; r < activationRuns.size(); ++r)
+            parts.push_back(activate(pieces[r], activationRuns[r].name));
+        const torch::Tensor joined = torch::cat(parts, axis);
+        if (channelsLast)
+            return joined.view({h.size(0), h.size(2), h.size(3), h.size(1)}).permute({0, 3, 1, 2});
+        return joined.view(h.sizes());
     }
 
     // x: [K, B, C, H, W] (each model its own batch) or [B, C, H, W] (one batch shared by all).
@@ -282,7 +299,7 @@ PopulationTrainer::PopulationTrainer(const NetworkSpec &network, std::vector<Mod
         const std::string &activation = network.fixedActivation.empty() ? config.activation : network.fixedActivation;
         if (d->activationRuns.empty() || d->activationRuns.back().name != activation) {
             activate(torch::zeros({1}), activation); // an unknown name fails here, not in the first step
-            d->activationRuns.push_back({activation, int64_t(m), 0});
+            d->activationRuns.push_back({activation, 0});
         }
         ++d->activationRuns.back().models;
         d->dropout.push_back(config.dropout);

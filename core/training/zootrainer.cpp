@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <tuple>
 
 namespace wse {
@@ -24,6 +25,7 @@ namespace wse {
 namespace {
 
 constexpr const char *TrainingState = "training_state";
+constexpr const char *MembersKey = "members";
 
 struct Population
 {
@@ -109,15 +111,53 @@ std::vector<uint8_t> saveTrainingState(const std::vector<Population> &population
     next.shape = {1};
     next.bytes.assign(reinterpret_cast<const uint8_t *>(&epoch), reinterpret_cast<const uint8_t *>(&epoch) + 8);
     state.entries.emplace_back("next_epoch", next);
-    for (size_t p = 0; p < populations.size(); ++p)
+    for (size_t p = 0; p < populations.size(); ++p) {
+        const std::string prefix = "population." + std::to_string(p) + ".";
+        TensorBuffer members; // which models the rows are: checked on resume
+        members.dtype = DType::Int64;
+        members.shape = {int64_t(populations[p].members.size())};
+        const auto *first = reinterpret_cast<const uint8_t *>(populations[p].members.data());
+        members.bytes.assign(first, first + populations[p].members.size() * sizeof(int64_t));
+        state.entries.emplace_back(prefix + MembersKey, std::move(members));
         for (auto &[key, tensor] : populations[p].trainer->saveState().entries)
-            state.entries.emplace_back("population." + std::to_string(p) + "." + key, std::move(tensor));
+            state.entries.emplace_back(prefix + key, std::move(tensor));
+    }
     return serializeCheckpoint(state);
 }
 
-int loadTrainingState(const std::vector<uint8_t> &bytes, std::vector<Population> &populations, const std::string &path)
+// Training states written before populations mixed activations (no member lists) resume with the
+// grouping they were written with.
+bool groupedByActivation(const StateDict &state)
 {
-    const StateDict state = readCheckpointBytes(bytes, path + " (training state)");
+    return !state.find(std::string("population.0.") + MembersKey);
+}
+
+// The models of each population: one dataset and batch size each, at most `populationSize`
+// models, adjacent activations (one activation call per run of them). Inits, optimizers, rates,
+// decays, dropout, seeds and activations vary inside: with the runs split once and joined once,
+// 64 CNN-s models with six activations train as fast in one population as in six (1.13 s vs
+// 1.15-1.28 s an epoch, wse-bench-training 64, CPU), and fewer, larger populations fill a GPU.
+std::vector<std::vector<int64_t>> groupModels(const std::vector<ModelConfig> &configs, int populationSize,
+                                              bool byActivation)
+{
+    std::map<std::tuple<std::string, int, std::string>, std::vector<int64_t>> groups;
+    for (size_t i = 0; i < configs.size(); ++i)
+        groups[{configs[i].dataset, configs[i].batchSize, byActivation ? configs[i].activation : ""}].push_back(
+            int64_t(i));
+    std::vector<std::vector<int64_t>> populations;
+    for (auto &[key, members] : groups) {
+        std::stable_sort(members.begin(), members.end(), [&](int64_t a, int64_t b) {
+            return configs[size_t(a)].activation < configs[size_t(b)].activation;
+        });
+        for (size_t start = 0; start < members.size(); start += size_t(populationSize))
+            populations.emplace_back(members.begin() + long(start),
+                                     members.begin() + long(std::min(members.size(), start + size_t(populationSize))));
+    }
+    return populations;
+}
+
+int loadTrainingState(const StateDict &state, std::vector<Population> &populations, const std::string &path)
+{
     const TensorBuffer *next = state.find("next_epoch");
     if (!next || next->bytes.size() != 8)
         throw FormatError(path, "training state has no next_epoch");
@@ -125,6 +165,12 @@ int loadTrainingState(const std::vector<uint8_t> &bytes, std::vector<Population>
     std::memcpy(&epoch, next->bytes.data(), 8);
     for (size_t p = 0; p < populations.size(); ++p) {
         const std::string prefix = "population." + std::to_string(p) + ".";
+        const std::vector<int64_t> &members = populations[p].members;
+        if (const TensorBuffer *saved = state.find(prefix + MembersKey))
+            if (saved->bytes.size() != members.size() * sizeof(int64_t) ||
+                std::memcmp(saved->bytes.data(), members.data(), saved->bytes.size()) != 0)
+                throw FormatError(path, "training state groups the models into other populations than this version "
+                                        "does; delete the file to train the zoo again");
         StateDict part;
         for (const auto &[key, tensor] : state.entries)
             if (key.compare(0, prefix.size(), prefix) == 0)
@@ -186,29 +232,23 @@ Zoo trainZoo(const ZooTrainOptions &options, const std::string &outputPath, cons
     if (!resuming)
         zoo = newZoo(options, configs, networks);
 
-    // Populations: one dataset, activation and batch size each; optimizers, inits, rates, decays,
-    // dropout and seeds vary inside. At most populationSize models each. (A population can mix
-    // activations: on the CPU, 64 models with six activations took 1.1-1.45x as long in one
-    // population as in six, one per activation; 16 models 0.87x (wse-bench-training 16). Zoos
-    // with many activations and few models each could mix; not done, not measured on a GPU.)
-    std::map<std::tuple<std::string, std::string, int>, std::vector<int64_t>> groups;
-    for (size_t i = 0; i < configs.size(); ++i)
-        groups[{configs[i].dataset, configs[i].activation, configs[i].batchSize}].push_back(int64_t(i));
+    std::optional<StateDict> saved;
+    if (resuming)
+        saved = readCheckpointBytes(zoo.attachments.at(TrainingState), outputPath + " (training state)");
     std::vector<Population> populations;
-    for (const auto &[key, members] : groups)
-        for (size_t start = 0; start < members.size(); start += size_t(options.populationSize)) {
-            Population population;
-            population.dataset = std::get<0>(key);
-            population.members.assign(members.begin() + long(start),
-                                      members.begin() + long(std::min(members.size(), start + size_t(options.populationSize))));
-            std::vector<ModelConfig> memberConfigs;
-            for (int64_t index : population.members)
-                memberConfigs.push_back(configs[size_t(index)]);
-            population.trainer = std::make_unique<PopulationTrainer>(networks.at(population.dataset), memberConfigs,
-                                                                     data.at(population.dataset), device);
-            populations.push_back(std::move(population));
-        }
-    const int firstEpoch = resuming ? loadTrainingState(zoo.attachments.at(TrainingState), populations, outputPath) : 0;
+    for (std::vector<int64_t> &members :
+         groupModels(configs, options.populationSize, saved && groupedByActivation(*saved))) {
+        Population population;
+        population.dataset = configs[size_t(members.front())].dataset;
+        population.members = std::move(members);
+        std::vector<ModelConfig> memberConfigs;
+        for (int64_t index : population.members)
+            memberConfigs.push_back(configs[size_t(index)]);
+        population.trainer = std::make_unique<PopulationTrainer>(networks.at(population.dataset), memberConfigs,
+                                                                 data.at(population.dataset), device);
+        populations.push_back(std::move(population));
+    }
+    const int firstEpoch = saved ? loadTrainingState(*saved, populations, outputPath) : 0;
     logInfo(std::string(resuming ? "resuming at epoch " + std::to_string(firstEpoch) + ": " : "training ") +
             std::to_string(configs.size()) + " models in " + std::to_string(populations.size()) + " populations on " +
             describeDevice(device));

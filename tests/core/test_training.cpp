@@ -13,6 +13,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -343,6 +344,26 @@ for row, spec in zip(initial, sys.argv[2:]):
         QCOMPARE(partial.modelCount(), int64_t(8));
         QCOMPARE(partial.checkpointCount(), int64_t(8 * 2));
         QVERIFY(partial.attachments.count("training_state"));
+
+        // tanh and relu models share one population; its saved state says which models its rows
+        // are, and a state whose rows are other models is refused, naming the file, not loaded.
+        Zoo tampered = partial;
+        StateDict state = readCheckpointBytes(tampered.attachments.at("training_state"), "state");
+        QVERIFY(state.find("population.0.members"));
+        QVERIFY(!state.find("population.1.members"));
+        for (auto &[key, tensor] : state.entries)
+            if (key == "population.0.members")
+                std::reverse(reinterpret_cast<int64_t *>(tensor.bytes.data()),
+                             reinterpret_cast<int64_t *>(tensor.bytes.data() + tensor.bytes.size()));
+        tampered.attachments["training_state"] = serializeCheckpoint(state);
+        const std::string tamperedPath = dir.filePath("tampered.h5").toStdString();
+        ZooStore::write(tampered, tamperedPath);
+        try {
+            trainZoo(options, tamperedPath, {});
+            QFAIL("a training state of other populations must be refused");
+        } catch (const FormatError &error) {
+            QVERIFY(QString(error.what()).contains("tampered.h5"));
+        }
 
         // The same job again continues from epoch 2 and ends where the uninterrupted run ended.
         const Zoo finished = trainZoo(options, resumed, {});
