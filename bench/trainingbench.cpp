@@ -129,6 +129,10 @@ int main(int argc, char **argv)
     });
     const Row full = {"population of " + std::to_string(models) + " (tanh)", population(configs)};
     rows.push_back(full);
+    std::vector<ModelConfig> dropping = configs;
+    for (ModelConfig &c : dropping)
+        c.dropout = 0.5;
+    rows.push_back({"population of " + std::to_string(models) + " (tanh), dropout 0.5", population(dropping)});
     rows.push_back({"population of " + std::to_string(models) + ", six activations", population(mixed)});
     rows.push_back({"six populations, one per activation", bench::measure([&] {
                         for (int a = 0; a < 6; ++a) {
