@@ -2,13 +2,10 @@
 // Dropout masks for a whole population at once, drawn by a counter-based hash: element i of a
 // model's mask depends only on i and two numbers drawn from that model's own random stream, so a
 // model gets the same masks in any population (and alone), and on the CPU and CUDA alike.
+#include "torchutil/torchforward.h"
+
 #include <cstdint>
 #include <vector>
-
-namespace at {
-class Generator;
-class Tensor;
-} // namespace at
 
 namespace wse {
 

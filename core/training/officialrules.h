@@ -1,15 +1,11 @@
 #pragma once
 // How the official model zoos initialise and activate their networks (model-zoo-spec §2-3), on
 // tensors: the population trainer's building blocks, kept apart from its batching.
+#include "torchutil/torchforward.h"
 #include "zoo/architecture.h"
 
 #include <string>
 #include <vector>
-
-namespace at {
-class Generator;
-class Tensor;
-} // namespace at
 
 namespace wse {
 
