@@ -9,8 +9,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <map>
-#include <tuple>
 
 namespace wse {
 
@@ -51,24 +49,19 @@ ZooEstimate estimateZoo(const ZooTrainOptions &options)
     estimate.valuesPerCheckpoint = setup.network.architecture(false).numel();
     estimate.bytes = double(estimate.checkpoints) * double(estimate.valuesPerCheckpoint) * 4.0;
 
-    // Populations as trainZoo forms them: by dataset, activation and batch size, at most
-    // populationSize models each.
-    std::map<std::tuple<std::string, std::string, int>, int64_t> groups;
-    for (const ModelConfig &config : configs)
-        ++groups[{config.dataset, config.activation, config.batchSize}];
-    int64_t populations = 0, largest = 0;
-    for (const auto &group : groups) {
-        populations += (group.second + options.populationSize - 1) / options.populationSize;
-        largest = std::max(largest, std::min<int64_t>(group.second, options.populationSize));
-    }
-    // A probe population of the job's size, on enough images for a few steps.
+    // Populations as trainZoo forms them; a probe population like the largest (of the first
+    // dataset's, whose data is loaded), on enough images for a few steps.
+    const std::vector<std::vector<int64_t>> populations = groupIntoPopulations(configs, options.populationSize);
+    const std::vector<int64_t> *largest = nullptr;
+    for (const std::vector<int64_t> &members : populations)
+        if (configs[size_t(members.front())].dataset == configs.front().dataset &&
+            (!largest || members.size() > largest->size()))
+            largest = &members;
     std::vector<ModelConfig> probeConfigs;
-    for (const ModelConfig &config : configs)
-        if (config.dataset == configs.front().dataset && config.activation == configs.front().activation &&
-            config.batchSize == configs.front().batchSize && int64_t(probeConfigs.size()) < largest)
-            probeConfigs.push_back(config);
+    for (int64_t index : *largest)
+        probeConfigs.push_back(configs[size_t(index)]);
     const int64_t trainImages = setup.data.train.count, testImages = setup.data.test.count;
-    const int64_t probeImages = std::min<int64_t>(trainImages, int64_t(configs.front().batchSize) * 5);
+    const int64_t probeImages = std::min<int64_t>(trainImages, int64_t(probeConfigs.front().batchSize) * 5);
     TrainTestData probeData;
     probeData.train = setup.data.train.head(probeImages);
     probeData.test = setup.data.test.head(std::min<int64_t>(testImages, 100));
@@ -81,7 +74,7 @@ ZooEstimate estimateZoo(const ZooTrainOptions &options)
     // split the probe's time by images seen, a rough but honest upper-bound-ish estimate.
     const double perImage = probeSeconds / double(probeImages + probeData.test.count);
     const double perEpoch = perImage * double(trainImages + testImages);
-    estimate.seconds = double(populations) * (double(options.epochs) * perEpoch + double(testImages + trainImages) * perImage / 3.0);
+    estimate.seconds = double(populations.size()) * (double(options.epochs) * perEpoch + double(testImages + trainImages) * perImage / 3.0);
     return estimate;
 }
 

@@ -132,30 +132,6 @@ bool groupedByActivation(const StateDict &state)
     return !state.find(std::string("population.0.") + MembersKey);
 }
 
-// The models of each population: one dataset and batch size each, at most `populationSize`
-// models, adjacent activations (one activation call per run of them). Inits, optimizers, rates,
-// decays, dropout, seeds and activations vary inside: with the runs split once and joined once,
-// 64 CNN-s models with six activations train as fast in one population as in six (1.13 s vs
-// 1.15-1.28 s an epoch, wse-bench-training 64, CPU), and fewer, larger populations fill a GPU.
-std::vector<std::vector<int64_t>> groupModels(const std::vector<ModelConfig> &configs, int populationSize,
-                                              bool byActivation)
-{
-    std::map<std::tuple<std::string, int, std::string>, std::vector<int64_t>> groups;
-    for (size_t i = 0; i < configs.size(); ++i)
-        groups[{configs[i].dataset, configs[i].batchSize, byActivation ? configs[i].activation : ""}].push_back(
-            int64_t(i));
-    std::vector<std::vector<int64_t>> populations;
-    for (auto &[key, members] : groups) {
-        std::stable_sort(members.begin(), members.end(), [&](int64_t a, int64_t b) {
-            return configs[size_t(a)].activation < configs[size_t(b)].activation;
-        });
-        for (size_t start = 0; start < members.size(); start += size_t(populationSize))
-            populations.emplace_back(members.begin() + long(start),
-                                     members.begin() + long(std::min(members.size(), start + size_t(populationSize))));
-    }
-    return populations;
-}
-
 int loadTrainingState(const StateDict &state, std::vector<Population> &populations, const std::string &path)
 {
     const TensorBuffer *next = state.find("next_epoch");
@@ -195,6 +171,31 @@ ZooDatasetSetup setupZooDataset(const ZooTrainOptions &options, const std::strin
     const ImageDataset &train = setup.data.train;
     setup.network = networkSpec(options.architecture, train.channels, train.height, train.width, train.classes);
     return setup;
+}
+
+// Inits, optimizers, rates, decays, dropout, seeds and activations vary inside a population: with
+// the activation runs split once and joined once, 64 CNN-s models with six activations train as
+// fast in one population as in six (1.13 s vs 1.15-1.28 s an epoch, wse-bench-training 64, CPU),
+// and fewer, larger populations fill a GPU.
+std::vector<std::vector<int64_t>> groupIntoPopulations(const std::vector<ModelConfig> &configs, int populationSize,
+                                                       bool byActivation)
+{
+    // Keyed (and so ordered) as before populations mixed activations: old training states are
+    // matched to populations by position.
+    std::map<std::tuple<std::string, std::string, int>, std::vector<int64_t>> groups;
+    for (size_t i = 0; i < configs.size(); ++i)
+        groups[{configs[i].dataset, byActivation ? configs[i].activation : "", configs[i].batchSize}].push_back(
+            int64_t(i));
+    std::vector<std::vector<int64_t>> populations;
+    for (auto &[key, members] : groups) {
+        std::stable_sort(members.begin(), members.end(), [&](int64_t a, int64_t b) {
+            return configs[size_t(a)].activation < configs[size_t(b)].activation;
+        });
+        for (size_t start = 0; start < members.size(); start += size_t(populationSize))
+            populations.emplace_back(members.begin() + long(start),
+                                     members.begin() + long(std::min(members.size(), start + size_t(populationSize))));
+    }
+    return populations;
 }
 
 Zoo trainZoo(const ZooTrainOptions &options, const std::string &outputPath, const ProgressCallback &callback)
@@ -237,7 +238,7 @@ Zoo trainZoo(const ZooTrainOptions &options, const std::string &outputPath, cons
         saved = readCheckpointBytes(zoo.attachments.at(TrainingState), outputPath + " (training state)");
     std::vector<Population> populations;
     for (std::vector<int64_t> &members :
-         groupModels(configs, options.populationSize, saved && groupedByActivation(*saved))) {
+         groupIntoPopulations(configs, options.populationSize, saved && groupedByActivation(*saved))) {
         Population population;
         population.dataset = configs[size_t(members.front())].dataset;
         population.members = std::move(members);

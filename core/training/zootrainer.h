@@ -1,6 +1,6 @@
 #pragma once
-// The zoo-training job: expands the axes, groups models into populations (one dataset,
-// activation and batch size each), trains them epoch by epoch and rewrites the zoo file after
+// The zoo-training job: expands the axes, groups models into populations (one dataset and
+// batch size each), trains them epoch by epoch and rewrites the zoo file after
 // every epoch, so the file on disk is always a valid zoo of every completed epoch. The file
 // also carries the training state: running the same job again resumes after the last completed
 // epoch and gives the same result as an uninterrupted run.
@@ -10,12 +10,12 @@
 #include "zoo/architecture.h"
 #include "zoo/zoo.h"
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 namespace wse {
 
-// Trains (or resumes) and writes `outputPath`. Returns the finished zoo. Throws Cancelled when
-// the callback asks to stop, UsageError when `outputPath` holds a zoo made with other options.
 // The data and network plan of one dataset of a training job, as trainZoo builds them (also
 // used to evaluate decoded and sampled networks on the zoo's own data).
 struct ZooDatasetSetup
@@ -25,6 +25,15 @@ struct ZooDatasetSetup
 };
 ZooDatasetSetup setupZooDataset(const ZooTrainOptions &options, const std::string &dataset);
 
+// The job's populations as indices into `configs`: one dataset and batch size each, at most
+// `populationSize` models, the models of one activation adjacent (one activation call per run of
+// them). `byActivation` also splits by activation: how training states written before
+// populations mixed activations were grouped.
+std::vector<std::vector<int64_t>> groupIntoPopulations(const std::vector<ModelConfig> &configs, int populationSize,
+                                                       bool byActivation = false);
+
+// Trains (or resumes) and writes `outputPath`. Returns the finished zoo. Throws Cancelled when
+// the callback asks to stop, UsageError when `outputPath` holds a zoo made with other options.
 Zoo trainZoo(const ZooTrainOptions &options, const std::string &outputPath, const ProgressCallback &progress);
 
 } // namespace wse

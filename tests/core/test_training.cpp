@@ -521,6 +521,23 @@ for row, spec in zip(initial, sys.argv[2:]):
         QVERIFY_THROWS_EXCEPTION(FormatError, ZooTrainOptions::fromJson(R"({"epoch": 3})", "x.json", ZooTrainOptions()));
     }
 
+    void populationsShareDatasetAndBatchSize()
+    {
+        std::vector<ModelConfig> configs(6);
+        const char *activations[] = {"relu", "tanh", "relu", "tanh", "gelu", "gelu"};
+        for (size_t i = 0; i < configs.size(); ++i) {
+            configs[i].dataset = i == 5 ? "digits" : "fashion-mnist";
+            configs[i].activation = activations[i];
+            configs[i].batchSize = i == 4 ? 32 : 10;
+        }
+        // Activations mix (each one's models adjacent); at most three models a population.
+        using Groups = std::vector<std::vector<int64_t>>;
+        QCOMPARE(groupIntoPopulations(configs, 3), (Groups{{5}, {0, 2, 1}, {3}, {4}}));
+        // Training states from before mixing resume with their grouping: by activation too, in
+        // the order of (dataset, activation, batch size).
+        QCOMPARE(groupIntoPopulations(configs, 3, true), (Groups{{5}, {4}, {0, 2}, {1, 3}}));
+    }
+
     void invalidOptionsAreRefused()
     {
         ZooTrainOptions options;
