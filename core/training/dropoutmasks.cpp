@@ -48,6 +48,18 @@ std::vector<int64_t> withModelAxis(size_t models, const std::vector<int64_t> &pe
     return shape;
 }
 
+// One model's mask. The loop vectorises (this file is compiled with -O3) and gets an AVX2 clone
+// where the CPU has it: 737,280 elements (CNN-s's first dropout, 64 models, batch 10) took
+// 5.9 ms at -O2, 1.8 ms at -O3 and 0.3-0.5 ms with AVX2, one thread.
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+void fillMask(float *row, int64_t n, uint32_t keyA, uint32_t keyB, uint64_t below, float kept)
+{
+    for (int64_t i = 0; i < n; ++i)
+        row[i] = uint64_t(mix(mix(uint32_t(i) ^ keyA) ^ keyB)) < below ? kept : 0.0f;
+}
+
 } // namespace
 
 DropoutDraw drawDropout(double probability, at::Generator &generator)
@@ -107,10 +119,7 @@ at::Tensor dropoutMasks(const std::vector<DropoutDraw> &draws, const std::vector
                 std::fill(row, row + n, 1.0f);
                 continue;
             }
-            const uint64_t below = keepBelow(draw.probability);
-            const float kept = keptValue(draw.probability);
-            for (int64_t i = 0; i < n; ++i)
-                row[i] = uint64_t(mix(mix(uint32_t(i) ^ draw.keyA) ^ draw.keyB)) < below ? kept : 0.0f;
+            fillMask(row, n, draw.keyA, draw.keyB, keepBelow(draw.probability), keptValue(draw.probability));
         }
     });
     return masks;
