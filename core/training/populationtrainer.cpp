@@ -5,6 +5,7 @@
 #include "jobs/progress.h"
 #include "training/dropoutmasks.h"
 #include "training/officialrules.h"
+#include "training/populationops.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
@@ -27,11 +28,6 @@ struct PopulationTrainer::Impl
     torch::Device device;
     // Consecutive models with the same activation: one activation call per run, so models with
     // different activations share a population (the convolutions and products do not care).
-    struct ActivationRun
-    {
-        std::string name;
-        int64_t models = 0;
-    };
     std::vector<ActivationRun> activationRuns;
     int64_t batchSize = 10;
     bool anyDropout = false;
@@ -70,58 +66,13 @@ struct PopulationTrainer::Impl
         return torch::from_blob(const_cast<int64_t *>(set.labels.data()), {set.count}, torch::kInt64);
     }
 
-    // Dropout with each model's own probability and random stream. `h` is [B, K*C, ...] (grouped
-    // channels) or [K, B, F]; `modelAxis` is 1 or 0 accordingly. The masks of all models come from
-    // one hash over their elements (keys drawn from each model's stream): a Bernoulli draw per
-    // element from each model's generator took ~20 ns an element, ~250 us per model for CNN-s's
-    // first dropout, longer than the rest of a training step.
-    torch::Tensor applyDropout(const torch::Tensor &h, int modelAxis)
+    // Each model's dropout rate and hash keys for one mask, drawn from its own stream.
+    std::vector<DropoutDraw> dropoutDraws()
     {
         std::vector<DropoutDraw> draws;
         for (int64_t m = 0; m < k(); ++m)
             draws.push_back(drawDropout(dropout[size_t(m)], generators[size_t(m)]));
-        std::vector<int64_t> perModel = h.sizes().vec(); // one model's mask, in its own order
-        if (modelAxis == 0) {
-            perModel.erase(perModel.begin());
-            return h * dropoutMasks(draws, perModel, h);
-        }
-        perModel[1] /= k();
-        std::vector<int64_t> split = perModel; // [B, K, C, ...]: h's layout, the model axis split out
-        split.insert(split.begin() + 1, k());
-        torch::Tensor masks = torch::empty_like(h); // h's memory format
-        masks.view(split).copy_(dropoutMasks(draws, perModel, h).transpose(0, 1));
-        return h * masks;
-    }
-
-    // Each model's activation on `h`: [B, K*C, ...] (grouped channels, modelAxis 1) or [K, B, F]
-    // (modelAxis 0).
-    torch::Tensor activateModels(const torch::Tensor &h, int modelAxis) const
-    {
-        if (activationRuns.size() == 1)
-            return activate(h, activationRuns.front().name);
-        // Grouped channels in memory order: a matrix with the model axis as its last dimension
-        // ([B*H*W, K*C] when channels-last), so each run is a block of columns and joining the
-        // runs back writes the layout the next convolution wants (no copy into it afterwards).
-        const bool channelsLast = modelAxis == 1 && h.dim() == 4 && h.is_contiguous(at::MemoryFormat::ChannelsLast);
-        const torch::Tensor matrix = modelAxis == 0 ? h.reshape({k(), -1})
-                                     : channelsLast ? h.permute({0, 2, 3, 1}).reshape({-1, h.size(1)})
-                                                    : h.reshape({h.size(0), h.size(1), -1});
-        const int axis = modelAxis == 0 ? 0 : 1;
-        const int64_t perModel = matrix.size(axis) / k();
-        // One split, not a narrow per run: a narrow's gradient is a zero-filled tensor of the
-        // whole size per run, the split's one concatenation (an epoch of 64 models with six
-        // activations: 1.36-1.44 s with narrows and a copy back to channels-last, 1.13 s now).
-        std::vector<int64_t> sizes;
-        for (const ActivationRun &run : activationRuns)
-            sizes.push_back(run.models * perModel);
-        const std::vector<torch::Tensor> pieces = matrix.split_with_sizes(sizes, axis);
-        std::vector<torch::Tensor> parts;
-        for (size_t r = 0; r < activationRuns.size(); ++r)
-            parts.push_back(activate(pieces[r], activationRuns[r].name));
-        const torch::Tensor joined = torch::cat(parts, axis);
-        if (channelsLast)
-            return joined.view({h.size(0), h.size(2), h.size(3), h.size(1)}).permute({0, 3, 1, 2});
-        return joined.view(h.sizes());
+        return draws;
     }
 
     // x: [K, B, C, H, W] (each model its own batch) or [B, C, H, W] (one batch shared by all).
@@ -199,11 +150,11 @@ struct PopulationTrainer::Impl
                 linearLayout = true;
                 break;
             case Kind::Activation:
-                h = activateModels(h, linearLayout ? 0 : 1);
+                h = activateRuns(h, linearLayout ? 0 : 1, activationRuns);
                 break;
             case Kind::Dropout:
                 if (training && anyDropout)
-                    h = applyDropout(h, linearLayout ? 0 : 1);
+                    h = applyDropout(h, linearLayout ? 0 : 1, dropoutDraws());
                 break;
             case Kind::Flatten:
                 h = h.reshape({B, K, -1}).transpose(0, 1); // [K, B, C*H*W] in (C, H, W) order per model
