@@ -8,7 +8,7 @@ build="${WSE_BUILD_DIR:-$root/build}"
 demo="${WSE_DEMO_ZOO:-$build/demo/demo-zoo.h5}"
 if [[ ! -f "$demo" ]]; then
     mkdir -p "$(dirname "$demo")"
-    echo "run.sh: training the demo zoo (128 CNN-s models on Fashion-MNIST and digits, about 4 minutes; once only)"
+    echo "run.sh: training the demo zoo (128 CNN-s models on Fashion-MNIST and digits, about 1.5 minutes; once only)"
     "$build/app/wse/wse" zoo train --demo -o "$demo"
 fi
 # A SANE encoder of the demo zoo for the explorer's SANE map (resumes if interrupted; WSE_DEMO_SANE=0 skips it).
