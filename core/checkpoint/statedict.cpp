@@ -80,15 +80,25 @@ std::vector<float> TensorBuffer::toFloat() const
     return out;
 }
 
-TensorBuffer TensorBuffer::fromFloat(const std::vector<int64_t> &shape, const float *values)
+static TensorBuffer fromValues(DType dtype, const std::vector<int64_t> &shape, const void *values)
 {
     TensorBuffer tensor;
-    tensor.dtype = DType::Float32;
+    tensor.dtype = dtype;
     tensor.shape = shape;
-    tensor.bytes.resize(size_t(tensor.numel()) * 4);
+    tensor.bytes.resize(size_t(tensor.numel()) * dtypeSize(dtype));
     if (!tensor.bytes.empty()) // memcpy from a null pointer is undefined even for 0 bytes
         std::memcpy(tensor.bytes.data(), values, tensor.bytes.size());
     return tensor;
+}
+
+TensorBuffer TensorBuffer::fromFloat(const std::vector<int64_t> &shape, const float *values)
+{
+    return fromValues(DType::Float32, shape, values);
+}
+
+TensorBuffer TensorBuffer::fromInt64(const std::vector<int64_t> &shape, const int64_t *values)
+{
+    return fromValues(DType::Int64, shape, values);
 }
 
 const TensorBuffer *StateDict::find(const std::string &key) const

@@ -24,6 +24,7 @@ struct TensorBuffer
     // Values converted to float (integers and bools too; NaN stays NaN).
     std::vector<float> toFloat() const;
     static TensorBuffer fromFloat(const std::vector<int64_t> &shape, const float *values);
+    static TensorBuffer fromInt64(const std::vector<int64_t> &shape, const int64_t *values);
 };
 
 struct StateDict

@@ -86,7 +86,7 @@ at::Tensor dropoutMasksByTensorOps(const std::vector<DropoutDraw> &draws, const 
         keysA.push_back(draw.keyA);
         keysB.push_back(draw.keyB);
         below.push_back(int64_t(keepBelow(draw.probability)));
-        kept.push_back(draw.probability > 0.0 ? keptValue(draw.probability) : 1.0f);
+        kept.push_back(keptValue(draw.probability)); // 1 for p = 0, whose every element is kept
     }
     auto column = [&](const auto &values, torch::Dtype dtype) {
         return torch::tensor(values, torch::TensorOptions().dtype(dtype)).view({K, 1}).to(like.device());

@@ -102,23 +102,20 @@ void appendEpoch(Zoo &zoo, int64_t model, int epoch, const float *weights, int64
     zoo.checkpoints.appendRow(checkpoint);
 }
 
+// Which models a population's rows are.
+TensorBuffer membersBuffer(const Population &population)
+{
+    return TensorBuffer::fromInt64({int64_t(population.members.size())}, population.members.data());
+}
+
 std::vector<uint8_t> saveTrainingState(const std::vector<Population> &populations, int nextEpoch)
 {
     StateDict state;
     const int64_t epoch = nextEpoch;
-    TensorBuffer next;
-    next.dtype = DType::Int64;
-    next.shape = {1};
-    next.bytes.assign(reinterpret_cast<const uint8_t *>(&epoch), reinterpret_cast<const uint8_t *>(&epoch) + 8);
-    state.entries.emplace_back("next_epoch", next);
+    state.entries.emplace_back("next_epoch", TensorBuffer::fromInt64({1}, &epoch));
     for (size_t p = 0; p < populations.size(); ++p) {
         const std::string prefix = "population." + std::to_string(p) + ".";
-        TensorBuffer members; // which models the rows are: checked on resume
-        members.dtype = DType::Int64;
-        members.shape = {int64_t(populations[p].members.size())};
-        const auto *first = reinterpret_cast<const uint8_t *>(populations[p].members.data());
-        members.bytes.assign(first, first + populations[p].members.size() * sizeof(int64_t));
-        state.entries.emplace_back(prefix + MembersKey, std::move(members));
+        state.entries.emplace_back(prefix + MembersKey, membersBuffer(populations[p])); // checked on resume
         for (auto &[key, tensor] : populations[p].trainer->saveState().entries)
             state.entries.emplace_back(prefix + key, std::move(tensor));
     }
@@ -141,10 +138,8 @@ int loadTrainingState(const StateDict &state, std::vector<Population> &populatio
     std::memcpy(&epoch, next->bytes.data(), 8);
     for (size_t p = 0; p < populations.size(); ++p) {
         const std::string prefix = "population." + std::to_string(p) + ".";
-        const std::vector<int64_t> &members = populations[p].members;
         if (const TensorBuffer *saved = state.find(prefix + MembersKey))
-            if (saved->bytes.size() != members.size() * sizeof(int64_t) ||
-                std::memcmp(saved->bytes.data(), members.data(), saved->bytes.size()) != 0)
+            if (saved->bytes != membersBuffer(populations[p]).bytes)
                 throw FormatError(path, "training state groups the models into other populations than this version "
                                         "does; delete the file to train the zoo again");
         StateDict part;

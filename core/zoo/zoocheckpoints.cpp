@@ -60,10 +60,8 @@ StateDict exportCheckpoint(const std::string &zooPath, const std::string &modelI
         // zoo stores float weights only; the counter only matters for momentum=None (cumulative
         // averages), which the zoos do not use, so it is written as 0.
         if (const std::string counter = batchCounterKey(keys[t]); !counter.empty()) {
-            TensorBuffer steps;
-            steps.dtype = DType::Int64;
-            steps.bytes.assign(sizeof(int64_t), 0);
-            sd.entries.emplace_back(counter, steps);
+            const int64_t steps = 0;
+            sd.entries.emplace_back(counter, TensorBuffer::fromInt64({}, &steps));
         }
     }
     return sd;
