@@ -12,6 +12,7 @@
 #include <QMessageBox>
 #include <QTimer>
 
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -43,6 +44,7 @@ void describeApplication()
 
 int main(int argc, char **argv)
 {
+    std::signal(SIGXFSZ, SIG_IGN); // a file-size limit fails a save with a message, as in the CLI
     if (wantsHelpOrVersion(argc, argv)) { // needs no display
         QCoreApplication app(argc, argv);
         describeApplication();

@@ -9,10 +9,14 @@
 
 #include <CLI/CLI.hpp>
 
+#include <csignal>
 #include <iostream>
 
 int main(int argc, char **argv)
 {
+    // A file-size limit (ulimit -f) then fails the write with EFBIG, which is reported with the file's
+    // name and leaves the existing file as it was, instead of killing the process mid-write.
+    std::signal(SIGXFSZ, SIG_IGN);
     CLI::App app{"Weight Space Explorer: model zoos and SANE weight-space representations (wse <command> --help)"};
     app.name("wse");
     app.set_version_flag("--version", std::string("wse ") + WSE_VERSION);

@@ -4,7 +4,6 @@
 #include "common/atomicfile.h"
 #include "common/error.h"
 
-#include <fstream>
 
 namespace wse {
 
@@ -162,14 +161,7 @@ void writeCheckpoint(const std::string &path, const StateDict &stateDict)
 {
     const std::vector<uint8_t> bytes = serializeCheckpoint(stateDict);
     AtomicFile file(path);
-    {
-        std::ofstream out(file.temporaryPath(), std::ios::binary | std::ios::trunc);
-        if (!out)
-            throw IoError(path, "cannot create file");
-        out.write(reinterpret_cast<const char *>(bytes.data()), std::streamsize(bytes.size()));
-        if (!out.flush())
-            throw IoError(path, "write failed (disk full?)");
-    }
+    file.write(bytes);
     file.commit();
 }
 

@@ -2,6 +2,7 @@
 
 #include "common/atomicfile.h"
 #include "common/error.h"
+#include "common/filekind.h"
 
 #include <fstream>
 #include <sstream>
@@ -10,6 +11,7 @@ namespace wse {
 
 std::string readTextFile(const std::string &path)
 {
+    requireRegularFile(path);
     std::ifstream in(path, std::ios::binary);
     if (!in)
         throw IoError(path, "cannot open (no such file or no permission)");
@@ -23,14 +25,7 @@ std::string readTextFile(const std::string &path)
 void writeTextFile(const std::string &path, const std::string &text)
 {
     AtomicFile file(path);
-    {
-        std::ofstream out(file.temporaryPath(), std::ios::binary | std::ios::trunc);
-        if (!out)
-            throw IoError(path, "cannot create file");
-        out << text;
-        if (!out.flush())
-            throw IoError(path, "write failed (disk full?)");
-    }
+    file.write(text);
     file.commit();
 }
 

@@ -2,11 +2,13 @@
 
 #include "common/atomicfile.h"
 #include "common/error.h"
+#include "common/filekind.h"
 #include "common/textfile.h"
 #include "zoo/hdf5io.h"
+#include "zoo/hdf5output.h"
 
 #include <filesystem>
-#include <fstream>
+#include <sstream>
 #include <iomanip>
 
 namespace wse {
@@ -67,42 +69,31 @@ Embeddings Embeddings::readFrom(const H5::Group &group, const std::string &path)
 
 void Embeddings::write(const std::string &path) const
 {
-    AtomicFile file(path);
-    if (endsWith(path, ".csv")) {
-        std::ofstream out(file.temporaryPath());
-        if (!out)
-            throw IoError(path, "cannot create file");
-        for (const Column &column : rows.columns())
-            out << csvField(column.name()) << ",";
-        for (int64_t c = 0; c < dims; ++c)
-            out << "z" << c << (c + 1 < dims ? "," : "\n");
-        out << std::setprecision(9);
-        for (int64_t r = 0; r < count(); ++r) {
-            for (const Column &column : rows.columns())
-                out << csvField(column.displayValue(r)) << ",";
-            for (int64_t c = 0; c < dims; ++c)
-                out << row(r)[c] << (c + 1 < dims ? "," : "\n");
-        }
-        if (!out.flush())
-            throw IoError(path, "write failed (disk full?)");
-    } else {
-        H5::Exception::dontPrint();
-        try {
-            H5::H5File h5(file.temporaryPath(), H5F_ACC_TRUNC);
-            writeTo(h5);
-        } catch (const H5::Exception &error) {
-            throw IoError(path, "HDF5 write failed: " + error.getDetailMsg());
-        }
+    if (!endsWith(path, ".csv")) {
+        writeFileAtomically(path, [&](H5::H5File &h5) { writeTo(h5); });
+        return;
     }
+    std::ostringstream out;
+    for (const Column &column : rows.columns())
+        out << csvField(column.name()) << ",";
+    for (int64_t c = 0; c < dims; ++c)
+        out << "z" << c << (c + 1 < dims ? "," : "\n");
+    out << std::setprecision(9);
+    for (int64_t r = 0; r < count(); ++r) {
+        for (const Column &column : rows.columns())
+            out << csvField(column.displayValue(r)) << ",";
+        for (int64_t c = 0; c < dims; ++c)
+            out << row(r)[c] << (c + 1 < dims ? "," : "\n");
+    }
+    AtomicFile file(path);
+    file.write(out.str());
     file.commit();
 }
 
 Embeddings Embeddings::read(const std::string &path)
 {
     H5::Exception::dontPrint();
-    std::error_code exists;
-    if (!std::filesystem::is_regular_file(path, exists))
-        throw IoError(path, "no such file");
+    requireRegularFile(path);
     if (!H5::H5File::isHdf5(path))
         throw FormatError(path, "not an HDF5 file (embeddings are read from the .h5 form)");
     try {

@@ -323,6 +323,11 @@ void loadStateDict(SaneNetImpl &net, const StateDict &stateDict, const std::stri
 
 namespace wse {
 
+namespace {
+// The training state's entry that holds the caller's progress, beside the weights in the same file.
+constexpr const char *ProgressKey = "wse_progress";
+} // namespace
+
 struct SaneModel::Impl
 {
     std::string device;
@@ -461,23 +466,33 @@ std::vector<int64_t> SaneModel::randomOrder(int64_t count)
 
 int64_t SaneModel::randomBelow(int64_t upper) { return torch::randint(0, upper, {1}).item<int64_t>(); }
 
-void SaneModel::saveTrainingState(const std::string &path)
+void SaneModel::saveTrainingState(const std::string &path, const std::string &progress)
 {
     torch::serialize::OutputArchive archive;
     d->net->save(archive);
     d->adamw().save(archive);
+    archive.write(ProgressKey, c10::IValue(progress));
+    std::vector<uint8_t> bytes;
+    archive.save_to([&bytes](const void *data, size_t size) {
+        bytes.insert(bytes.end(), static_cast<const uint8_t *>(data), static_cast<const uint8_t *>(data) + size);
+        return size;
+    });
     AtomicFile file(path);
-    archive.save_to(file.temporaryPath());
+    file.write(bytes);
     file.commit();
 }
 
-void SaneModel::loadTrainingState(const std::string &path)
+std::string SaneModel::loadTrainingState(const std::string &path)
 {
     try {
         torch::serialize::InputArchive archive;
         archive.load_from(path);
         d->net->load(archive);
         d->adamw().load(archive);
+        c10::IValue progress;
+        if (archive.try_read(ProgressKey, progress) && progress.isString())
+            return progress.toStringRef();
+        return {};
     } catch (const c10::Error &error) {
         throw FormatError(path, std::string("training state does not fit this SANE configuration: ") + error.what_without_backtrace());
     }

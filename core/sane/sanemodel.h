@@ -65,9 +65,12 @@ public:
     void seedNoise(uint64_t seed);
     std::vector<int64_t> randomOrder(int64_t count); // a random permutation of 0..count-1
     int64_t randomBelow(int64_t upper);              // uniform in [0, upper)
-    // Weights and optimizer moments, to resume exactly (atomic write). load throws on a mismatch.
-    void saveTrainingState(const std::string &path);
-    void loadTrainingState(const std::string &path);
+    // Weights, optimizer moments and the caller's `progress` (what is done, e.g. the epochs' log) in
+    // one atomic write, so that a kill at any instant leaves a state and a progress that agree.
+    // load throws on a mismatch and returns the progress saved with the state ("" for a state
+    // written before progress was kept in it).
+    void saveTrainingState(const std::string &path, const std::string &progress);
+    std::string loadTrainingState(const std::string &path);
 
 private:
     struct Impl;

@@ -1,5 +1,6 @@
 #include "sane/sanetrainer.h"
 
+#include "common/crashpoint.h"
 #include "common/error.h"
 #include "common/textfile.h"
 #include "jobs/progress.h"
@@ -83,14 +84,13 @@ std::vector<float> gatherWindow(const float *sequences, const std::vector<int64_
 
 } // namespace
 
-std::vector<SaneEpochLog> readSaneLog(const std::string &runDir)
+namespace {
+
+std::vector<SaneEpochLog> logFromJson(const std::string &text, const std::string &path)
 {
     std::vector<SaneEpochLog> log;
-    const std::string path = (fs::path(runDir) / "log.json").string();
-    if (!fs::exists(path))
-        return log;
     try {
-        for (const json &e : json::parse(readTextFile(path))) {
+        for (const json &e : json::parse(text)) {
             SaneEpochLog entry;
             entry.epoch = e.at("epoch");
             entry.loss = e.at("loss");
@@ -107,6 +107,33 @@ std::vector<SaneEpochLog> readSaneLog(const std::string &runDir)
         throw FormatError(path, std::string("training log: ") + error.what());
     }
     return log;
+}
+
+// The epochs done so far, from the training state, which holds the log of the epochs whose weights
+// it saved (log.json, written after it, can lag one epoch behind after a kill). A state written
+// before the log was kept in it falls back to log.json. No state: a fresh start.
+std::vector<SaneEpochLog> resumeFromState(SaneModel &model, const std::string &statePath, const std::string &runDir)
+{
+    if (!fs::exists(statePath))
+        return {};
+    const std::string progress = model.loadTrainingState(statePath);
+    if (!progress.empty())
+        return logFromJson(progress, statePath);
+    std::vector<SaneEpochLog> log = readSaneLog(runDir);
+    if (log.empty())
+        throw FormatError(statePath, "training state without a training log (log.json) to say how far it got; "
+                                     "remove the state to start over");
+    return log;
+}
+
+} // namespace
+
+std::vector<SaneEpochLog> readSaneLog(const std::string &runDir)
+{
+    const std::string path = (fs::path(runDir) / "log.json").string();
+    if (!fs::exists(path))
+        return {};
+    return logFromJson(readTextFile(path), path);
 }
 
 std::vector<SaneEpochLog> trainSane(const SaneTrainOptions &options, ProgressReporter *progress)
@@ -135,11 +162,7 @@ std::vector<SaneEpochLog> trainSane(const SaneTrainOptions &options, ProgressRep
 
     SaneModel model(config, device);
     model.setPrecision(options.precision);
-    std::vector<SaneEpochLog> log = readSaneLog(options.runDir);
-    if (fs::exists(statePath) && !log.empty())
-        model.loadTrainingState(statePath);
-    else
-        log.clear();
+    std::vector<SaneEpochLog> log = resumeFromState(model, statePath, options.runDir);
 
     const std::vector<float> mask(data.layout->mask().begin(), data.layout->mask().end());
     const std::vector<int32_t> &positions = data.layout->positions();
@@ -213,6 +236,20 @@ std::vector<SaneEpochLog> trainSane(const SaneTrainOptions &options, ProgressRep
         encoder.write(path);
     };
 
+    // What a finished epoch leaves beside the state; all of it is made again from the state on resume,
+    // in case the run was killed before it was written.
+    auto saveEpochOutputs = [&](int epoch) {
+        writeTextFile((fs::path(options.runDir) / "log.json").string(), logToJson(log).dump(1));
+        if (epoch % std::max(1, config.checkpointEvery) == 0 || epoch == config.epochs) {
+            char folder[32];
+            std::snprintf(folder, sizeof folder, "checkpoint_%06d", epoch);
+            saveEncoder((fs::path(options.runDir) / folder / "encoder.pt").string(), epoch);
+        }
+        saveEncoder((fs::path(options.runDir) / "encoder.pt").string(), epoch);
+    };
+    if (!log.empty())
+        saveEpochOutputs(log.back().epoch);
+
     for (int epoch = firstEpoch; epoch <= config.epochs; ++epoch) {
         const auto started = std::chrono::steady_clock::now();
         const uint64_t epochSeed = uint64_t(config.seed) * 1000003u + uint64_t(epoch); // resumable: the epoch fixes the streams
@@ -248,16 +285,12 @@ std::vector<SaneEpochLog> trainSane(const SaneTrainOptions &options, ProgressRep
         evaluate(entry);
         entry.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         log.push_back(entry);
-
-        // State first, then the log that says the epoch is done: a crash between them repeats an epoch.
-        model.saveTrainingState(statePath);
-        writeTextFile((fs::path(options.runDir) / "log.json").string(), logToJson(log).dump(1));
-        if (epoch % std::max(1, config.checkpointEvery) == 0 || epoch == config.epochs) {
-            char folder[32];
-            std::snprintf(folder, sizeof folder, "checkpoint_%06d", epoch);
-            saveEncoder((fs::path(options.runDir) / folder / "encoder.pt").string(), epoch);
-        }
-        saveEncoder((fs::path(options.runDir) / "encoder.pt").string(), epoch);
+        // The state carries the log of the epochs it holds: one atomic write, so a kill at any
+        // instant resumes from an epoch boundary whose weights and log agree.
+        model.saveTrainingState(statePath, logToJson(log).dump());
+        crashPoint("sane-state-saved");
+        saveEpochOutputs(epoch);
+        crashPoint("sane-epoch-saved");
     }
     return log;
 }

@@ -1,6 +1,7 @@
 #include "training/zootrainer.h"
 
 #include "checkpoint/checkpointfile.h"
+#include "common/crashpoint.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "data/datasets.h"
@@ -281,6 +282,7 @@ Zoo trainZoo(const ZooTrainOptions &options, const std::string &outputPath, cons
         else
             zoo.attachments.erase(TrainingState);
         ZooStore::write(zoo, outputPath);
+        crashPoint("zoo-epoch-saved");
         char detail[160];
         std::snprintf(detail, sizeof detail, "%zu models, best test accuracy %.3f%s", configs.size(), best,
                       diverged ? (", " + std::to_string(diverged) + " diverged").c_str() : "");

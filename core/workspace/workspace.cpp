@@ -1,8 +1,9 @@
 #include "workspace/workspace.h"
 
-#include "common/atomicfile.h"
 #include "common/error.h"
+#include "common/filekind.h"
 #include "zoo/hdf5io.h"
+#include "zoo/hdf5output.h"
 
 #include <nlohmann/json.hpp>
 
@@ -29,6 +30,7 @@ std::string currentTimeIso()
 
 std::string fileContentHash(const std::string &path)
 {
+    requireRegularFile(path);
     std::ifstream in(path, std::ios::binary);
     if (!in)
         throw IoError(path, "cannot open file to hash it");
@@ -184,11 +186,9 @@ std::vector<Item> readItems(const H5::H5File &file, const char *kind, const std:
     return items;
 }
 
-void writeFile(const Workspace &w, const std::string &target, const std::string &temporary)
+void writeFile(const Workspace &w, const std::string &target)
 {
-    H5::Exception::dontPrint();
-    try {
-        H5::H5File file(temporary, H5F_ACC_TRUNC);
+    writeFileAtomically(target, [&](H5::H5File &file) {
         writeStringAttribute(file, "format", Workspace::FormatName);
         writeIntAttribute(file, "format_version", Workspace::FormatVersion);
         writeStringAttribute(file, "created", w.created);
@@ -210,9 +210,7 @@ void writeFile(const Workspace &w, const std::string &target, const std::string 
             writeStringAttribute(g, "name", l.name);
             writeInt64Vector(g, "checkpoints", l.checkpoints);
         });
-    } catch (const H5::Exception &error) {
-        throw IoError(target, "HDF5 write failed: " + error.getDetailMsg());
-    }
+    });
 }
 
 } // namespace
@@ -222,9 +220,7 @@ void Workspace::write(const std::string &path)
     modified = currentTimeIso();
     if (created.empty())
         created = modified;
-    AtomicFile file(path);
-    writeFile(*this, path, file.temporaryPath());
-    file.commit();
+    writeFile(*this, path);
 }
 
 std::string Workspace::recoveryPath(const std::string &path)
@@ -234,18 +230,13 @@ std::string Workspace::recoveryPath(const std::string &path)
 
 void Workspace::writeRecoveryCopy(const std::string &path) const
 {
-    const std::string target = recoveryPath(path);
-    AtomicFile file(target);
-    writeFile(*this, target, file.temporaryPath());
-    file.commit();
+    writeFile(*this, recoveryPath(path));
 }
 
 Workspace Workspace::read(const std::string &path)
 {
     H5::Exception::dontPrint();
-    std::error_code exists;
-    if (!std::filesystem::is_regular_file(path, exists))
-        throw IoError(path, "no such file");
+    requireRegularFile(path);
     if (!H5::H5File::isHdf5(path))
         throw FormatError(path, "not an HDF5 file, so not a workspace");
     try {

@@ -1,8 +1,9 @@
 #include "zoo/zoostore.h"
 
-#include "common/atomicfile.h"
 #include "common/error.h"
+#include "common/filekind.h"
 #include "zoo/hdf5io.h"
+#include "zoo/hdf5output.h"
 
 #include <H5Cpp.h>
 #include <nlohmann/json.hpp>
@@ -54,9 +55,7 @@ std::string nowIso8601()
 H5::H5File openForReading(const std::string &path)
 {
     H5::Exception::dontPrint();
-    std::error_code error;
-    if (!std::filesystem::is_regular_file(path, error))
-        throw IoError(path, "no such file");
+    requireRegularFile(path);
     if (!H5::H5File::isHdf5(path))
         throw FormatError(path, "not an HDF5 file");
     H5::H5File file(path, H5F_ACC_RDONLY);
@@ -84,10 +83,7 @@ void ZooStore::write(const Zoo &zoo, const std::string &path)
     for (const WeightMatrix &matrix : zoo.weights)
         if (int64_t(matrix.values.size()) != matrix.rows * matrix.cols)
             throw UsageError("cannot write a zoo whose weights were not loaded");
-    H5::Exception::dontPrint();
-    AtomicFile output(path);
-    try {
-        H5::H5File file(output.temporaryPath(), H5F_ACC_TRUNC);
+    writeFileAtomically(path, [&](H5::H5File &file) {
         writeStringAttribute(file, "format", FormatName);
         writeIntAttribute(file, "format_version", FormatVersion);
         writeStringAttribute(file, "name", zoo.name);
@@ -120,11 +116,7 @@ void ZooStore::write(const Zoo &zoo, const std::string &path)
                     dataset.write(bytes.data(), H5::PredType::NATIVE_UINT8);
             }
         }
-        file.close();
-    } catch (const H5::Exception &error) {
-        throw IoError(path, "writing HDF5 failed: " + error.getDetailMsg());
-    }
-    output.commit();
+    });
 }
 
 Zoo ZooStore::read(const std::string &path, bool withWeights)
