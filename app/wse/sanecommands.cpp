@@ -4,6 +4,7 @@
 
 #include "checkpoint/checkpointfile.h"
 #include "common/error.h"
+#include "common/filekind.h"
 #include "common/textfile.h"
 #include "sane/saneimport.h"
 #include "sane/sanetrainer.h"
@@ -168,6 +169,10 @@ void addEmbedCommand(CLI::App &app)
     command->callback([arguments] {
         if (arguments->zoo.empty() == arguments->checkpoints.empty())
             throw UsageError("give either --zoo ZOO.h5 or checkpoint files");
+        std::vector<std::string> inputs = arguments->checkpoints;
+        inputs.push_back(arguments->zoo);
+        inputs.push_back(arguments->encoder);
+        checkOutputPath(arguments->output, inputs);
         Embeddings embeddings;
         if (!arguments->zoo.empty()) {
             TerminalProgress terminal;

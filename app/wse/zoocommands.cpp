@@ -4,6 +4,7 @@
 
 #include "checkpoint/checkpointfile.h"
 #include "common/error.h"
+#include "common/filekind.h"
 #include "common/textfile.h"
 #include "training/zootrainer.h"
 #include "zoo/officialimport.h"
@@ -201,6 +202,7 @@ void addZooImportExportCommands(CLI::App &zooCommand)
     exportCommand->add_option("--epoch", exportArgs->epoch, "Epoch")->required();
     exportCommand->add_option("-o,--output", exportArgs->output, "Checkpoint to write (.pt)")->required();
     exportCommand->callback([exportArgs] {
+        checkOutputPath(exportArgs->output, {exportArgs->zoo});
         const StateDict sd = exportCheckpoint(exportArgs->zoo, exportArgs->model, exportArgs->epoch);
         writeCheckpoint(exportArgs->output, sd);
         std::cerr << "wse: wrote " << exportArgs->output << " (" << sd.entries.size() << " tensors, " << sd.numel()

@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
@@ -23,10 +24,16 @@ namespace {
 
 using Node = FilterExpression::Node;
 
+// The message shows the expression with a caret under the problem; a long expression is cut to the
+// 60 characters either side of it.
 [[noreturn]] void fail(const std::string &text, size_t at, const std::string &problem)
 {
-    throw UsageError("filter: " + problem + " at column " + std::to_string(at + 1) + "\n  " + text + "\n  " +
-                     std::string(at, ' ') + "^");
+    const size_t context = 60, first = at > context ? at - context : 0;
+    const std::string before = first > 0 ? "..." : "";
+    const std::string after = at + context < text.size() ? "..." : "";
+    const std::string shown = before + text.substr(first, std::min(text.size(), at + context) - first) + after;
+    throw UsageError("filter: " + problem + " at column " + std::to_string(at + 1) + "\n  " + shown + "\n  " +
+                     std::string(before.size() + at - first, ' ') + "^");
 }
 
 struct Token
@@ -55,6 +62,7 @@ private:
     const std::string &mText;
     size_t mPos = 0;
     Token mToken;
+    int mDepth = 0;
 
     void advance()
     {
@@ -119,42 +127,42 @@ private:
         return node;
     }
 
-    std::unique_ptr<Node> parseOr()
+    // A run of || (or &&) is one node with a child per operand, so that a long chain nests nothing:
+    // evaluating and freeing it recurses no deeper than the parentheses and '!' do.
+    std::unique_ptr<Node> parseChain(Node::Kind kind, const char *symbol, const char *word,
+                                     std::unique_ptr<Node> (Parser::*operand)())
     {
-        auto left = parseAnd();
-        while (mToken.kind != Token::Kind::End) {
-            const size_t at = mToken.at;
-            if (!accept("||") && !accept("or"))
-                break;
-            auto node = make(Node::Kind::Or, at);
-            node->children.push_back(std::move(left));
-            node->children.push_back(parseAnd());
-            left = std::move(node);
-        }
-        return left;
+        auto first = (this->*operand)();
+        const bool isOperator = (mToken.kind == Token::Kind::Symbol || mToken.kind == Token::Kind::Word) &&
+                                (mToken.text == symbol || mToken.text == word);
+        if (!isOperator)
+            return first;
+        auto node = make(kind, mToken.at);
+        node->children.push_back(std::move(first));
+        while (accept(symbol) || accept(word))
+            node->children.push_back((this->*operand)());
+        return node;
     }
 
-    std::unique_ptr<Node> parseAnd()
+    std::unique_ptr<Node> parseOr() { return parseChain(Node::Kind::Or, "||", "or", &Parser::parseAnd); }
+    std::unique_ptr<Node> parseAnd() { return parseChain(Node::Kind::And, "&&", "and", &Parser::parseNot); }
+
+    // Parentheses and '!' nest; past MaxNesting levels the expression is refused where it happens.
+    void enterNesting(size_t at)
     {
-        auto left = parseNot();
-        while (mToken.kind != Token::Kind::End) {
-            const size_t at = mToken.at;
-            if (!accept("&&") && !accept("and"))
-                break;
-            auto node = make(Node::Kind::And, at);
-            node->children.push_back(std::move(left));
-            node->children.push_back(parseNot());
-            left = std::move(node);
-        }
-        return left;
+        if (++mDepth > FilterExpression::MaxNesting)
+            fail(mText, at, "nested more than " + std::to_string(FilterExpression::MaxNesting) +
+                                " levels deep (parentheses and '!')");
     }
 
     std::unique_ptr<Node> parseNot()
     {
         const size_t at = mToken.at;
         if (accept("!") || accept("not")) {
+            enterNesting(at);
             auto node = make(Node::Kind::Not, at);
             node->children.push_back(parseNot());
+            --mDepth;
             return node;
         }
         return parseComparison();
@@ -216,10 +224,12 @@ private:
         }
         case Token::Kind::Symbol:
             if (token.text == "(") {
+                enterNesting(token.at);
                 advance();
                 auto inner = parseOr();
                 if (!accept(")"))
                     fail(mText, mToken.at, "expected ')'");
+                --mDepth;
                 return inner;
             }
             fail(mText, token.at, "unexpected '" + token.text + "'");
@@ -286,8 +296,10 @@ struct Evaluator
     bool test(const Node &node, int64_t row) const
     {
         switch (node.kind) {
-        case Node::Kind::Or: return test(*node.children[0], row) || test(*node.children[1], row);
-        case Node::Kind::And: return test(*node.children[0], row) && test(*node.children[1], row);
+        case Node::Kind::Or:
+            return std::any_of(node.children.begin(), node.children.end(), [&](const auto &c) { return test(*c, row); });
+        case Node::Kind::And:
+            return std::all_of(node.children.begin(), node.children.end(), [&](const auto &c) { return test(*c, row); });
         case Node::Kind::Not: return !test(*node.children[0], row);
         case Node::Kind::Compare:
             return compare(node, value(*node.children[0], row), value(*node.children[1], row), node.op);

@@ -16,6 +16,10 @@ namespace wse {
 class FilterExpression
 {
 public:
+    // How deep parentheses and '!' may nest: deeper expressions are refused with the column where the
+    // limit is passed (no person writes them; a hostile file might, to exhaust the stack).
+    static constexpr int MaxNesting = 200;
+
     // Throws UsageError "filter: <problem> at column N" with the text and a caret on a second line.
     static FilterExpression parse(const std::string &text);
     ~FilterExpression();

@@ -3,6 +3,7 @@
 #include "checkpoint/ziparchive.h"
 
 #include "common/error.h"
+#include "common/filekind.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -19,6 +20,7 @@ __extension__ using Wide = __int128; // index arithmetic that cannot overflow
 
 std::vector<uint8_t> readFileBytes(const std::string &path)
 {
+    requireRegularFile(path);
     std::ifstream in(path, std::ios::binary | std::ios::ate);
     if (!in)
         throw IoError(path, "cannot open (no such file or no permission)");
@@ -62,18 +64,21 @@ TensorBuffer materialise(const TensorReference &ref, const std::vector<uint8_t> 
     tensor.shape = ref.shape;
     const int64_t element = dtypeSize(tensor.dtype);
     const int64_t available = int64_t(storage.size()) / element;
-    int64_t numel = 1;
+    Wide count = 1;              // elements, in 128 bits: a hostile shape cannot overflow it to 0
     Wide lastIndex = ref.offset; // largest storage index touched (128 bits: no overflow)
     for (size_t d = 0; d < ref.shape.size(); ++d) {
         if (ref.shape[d] > (int64_t(1) << 40) || ref.stride[d] > (int64_t(1) << 40))
             throw FormatError(label, "tensor '" + key + "' has an implausible size or stride");
-        numel *= ref.shape[d];
-        if (numel > (int64_t(1) << 40))
-            throw FormatError(label, "tensor '" + key + "' is implausibly large");
+        count *= ref.shape[d];
+        if (count > (Wide(1) << 40))
+            throw FormatError(label, "tensor '" + key + "' " + tensor.shapeText() + " has more than 2^40 elements");
         if (ref.shape[d] > 0)
             lastIndex += Wide(ref.shape[d] - 1) * ref.stride[d];
     }
-    if (numel > 0 && (ref.offset < 0 || lastIndex >= available))
+    const int64_t numel = int64_t(count);
+    if (numel > 0 && ref.offset < 0)
+        throw FormatError(label, "tensor '" + key + "' starts at a negative storage offset (" + std::to_string(ref.offset) + ")");
+    if (numel > 0 && lastIndex >= available)
         throw FormatError(label, "tensor '" + key + "' " + tensor.shapeText() + " needs storage elements up to " +
                                      std::to_string(int64_t(std::min<Wide>(lastIndex, INT64_MAX))) + " but storage '" + ref.storageKey + "' holds " +
                                      std::to_string(available) + " (truncated or corrupt file)");

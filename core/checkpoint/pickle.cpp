@@ -1,6 +1,7 @@
 #include "checkpoint/pickle.h"
 
 #include "common/error.h"
+#include "common/utf8.h"
 
 #include <algorithm>
 #include <cstring>
@@ -51,6 +52,9 @@ const std::set<std::string> &placeholders()
         "copyreg._reconstructor", "builtins.object", "functools.partial"};
     return names;
 }
+
+constexpr const char *GetAttr = "builtins.getattr";
+constexpr const char *GetAttrResult = "builtins.getattr()"; // what a getattr REDUCE made
 
 std::string canonicalModule(std::string module)
 {
@@ -106,9 +110,9 @@ public:
                 push(v);
                 break;
             }
-            case 'X': pushText(Kind::String, bytes(uint32())); break;     // BINUNICODE
-            case 0x8c: pushText(Kind::String, bytes(byte())); break;      // SHORT_BINUNICODE
-            case 0x8d: pushText(Kind::String, bytes(size_t(uint64()))); break; // BINUNICODE8
+            case 'X': pushUnicode(bytes(uint32())); break;                // BINUNICODE
+            case 0x8c: pushUnicode(bytes(byte())); break;                 // SHORT_BINUNICODE
+            case 0x8d: pushUnicode(bytes(size_t(uint64()))); break;       // BINUNICODE8
             case 'U': pushText(Kind::String, bytes(byte())); break;       // SHORT_BINSTRING
             case 'T': pushText(Kind::String, bytes(uint32())); break;     // BINSTRING
             case 'C': pushText(Kind::Bytes, bytes(byte())); break;        // SHORT_BINBYTES
@@ -227,6 +231,15 @@ private:
     void push(PickleRef value) { mStack.push_back(std::move(value)); }
     void pushInt(int64_t value) { auto v = make(Kind::Int); v->integer = value; push(v); }
     void pushText(Kind kind, std::string text) { auto v = make(kind); v->text = std::move(text); push(v); }
+    // Python's unpickler refuses such text too; here it would reach messages and JSON output.
+    void pushUnicode(std::string text)
+    {
+        const size_t bad = firstInvalidUtf8(text);
+        if (bad != std::string::npos)
+            fail("text ending at byte " + std::to_string(mPosition) + " is not valid UTF-8 (byte " +
+                 std::to_string(bad) + " of " + std::to_string(text.size()) + ")");
+        pushText(Kind::String, std::move(text));
+    }
     void need(size_t count) const
     {
         const size_t floor = mMarks.empty() ? 0 : mMarks.back();
@@ -299,11 +312,32 @@ private:
         return out;
     }
 
+    // We never call placeholders, but torch.load does. getattr is allowed because schedulers pickle
+    // bound methods with it (OneCycleLR: getattr(scheduler, "_annealing_cos")); a getattr of a dunder
+    // name (__globals__, __builtins__, __class__ ...) or a call of what getattr returned is how a pickle
+    // made only of allowed globals reaches code, so such a file is refused, never reported clean.
+    void checkPlaceholderCall(const PickleValue &callable, const PickleValue &args) const
+    {
+        const std::string where = " (REDUCE at byte " + std::to_string(mPosition - 1) + ")";
+        if (callable.text == GetAttrResult)
+            fail("calls an attribute fetched with getattr" + where +
+                 ": torch.load would run code from this file; it was not loaded");
+        if (callable.text != GetAttr)
+            return;
+        if (args.kind != Kind::Tuple || args.items.size() != 2 || args.items[1]->kind != Kind::String)
+            fail("getattr with arguments other than (object, name)" + where + "; the file was not loaded");
+        const std::string &name = args.items[1]->text;
+        if (name.size() >= 4 && name.compare(0, 2, "__") == 0 && name.compare(name.size() - 2, 2, "__") == 0)
+            fail("getattr of '" + name + "'" + where +
+                 " reaches Python internals: torch.load would run code from this file; it was not loaded");
+    }
+
     PickleRef call(const PickleRef &callable, const PickleRef &args)
     {
         if (callable->kind == Kind::Placeholder) {
+            checkPlaceholderCall(*callable, *args);
             auto v = make(Kind::Placeholder); // an inert object "made by" the placeholder; never called
-            v->text = callable->text;
+            v->text = callable->text == GetAttr ? std::string(GetAttrResult) : callable->text;
             return v;
         }
         if (callable->kind != Kind::Global)

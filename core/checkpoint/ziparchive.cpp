@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstring>
 #include <limits>
+#include <unordered_set>
 
 namespace wse {
 
@@ -65,6 +66,7 @@ ZipArchive::ZipArchive(std::vector<uint8_t> bytes, std::string label)
     need(directoryOffset, directorySize, "central directory");
 
     uint64_t at = directoryOffset;
+    std::unordered_set<std::string> seen;
     for (uint64_t i = 0; i < count; ++i) {
         need(at, 46, "central directory entry");
         if (read32(mBytes, at) != CentralHeader)
@@ -102,6 +104,9 @@ ZipArchive::ZipArchive(std::vector<uint8_t> bytes, std::string label)
             extra += 4 + uint64_t(length);
         }
         at += 46 + uint64_t(nameLength) + extraLength + commentLength;
+        if (!seen.insert(entry.name).second)
+            throw FormatError(mLabel, "the archive holds two entries named '" + entry.name +
+                                          "': PyTorch reads the last one, so what it loads cannot be vetted; refused");
         mNames.push_back(entry.name);
         mEntries.push_back(std::move(entry));
     }

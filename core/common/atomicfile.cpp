@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "common/filekind.h"
+#include "common/numbertext.h"
 
 #include <cerrno>
 #include <csignal>
@@ -72,19 +73,6 @@ void removeStaleTemporaries(const std::string &target)
     ::closedir(directory);
 }
 
-std::string describeBytes(double bytes)
-{
-    const char *units[] = {"bytes", "KB", "MB", "GB", "TB"};
-    int unit = 0;
-    while (bytes >= 1000 && unit < 4) {
-        bytes /= 1000;
-        ++unit;
-    }
-    char text[48];
-    std::snprintf(text, sizeof text, unit == 0 ? "%.0f %s" : "%.1f %s", bytes, units[unit]);
-    return text;
-}
-
 // The new file gets the replaced file's mode and, where this process may give it away, its owner;
 // a new file gets the usual mode under the umask (the temporary was created with it already).
 void carryOverPermissions(const std::string &temporary, const std::string &target)
@@ -107,7 +95,7 @@ IoError writeFailure(const std::string &path, int errorNumber)
         const fs::path folder = fs::path(path).has_parent_path() ? fs::path(path).parent_path() : fs::path(".");
         struct statvfs space {};
         if (::statvfs(folder.c_str(), &space) == 0)
-            reason += " (" + describeBytes(double(space.f_bavail) * double(space.f_frsize)) + " free in " +
+            reason += " (" + byteSize(double(space.f_bavail) * double(space.f_frsize)) + " free in " +
                       folder.string() + ")";
         if (errorNumber == EFBIG)
             reason += "; the file is larger than this process may write (see 'ulimit -f')";
@@ -120,9 +108,7 @@ IoError writeFailure(const std::string &path, int errorNumber)
 AtomicFile::AtomicFile(std::string targetPath)
     : mTargetPath(resolveLinks(targetPath))
 {
-    const std::string kind = specialFileKind(mTargetPath);
-    if (!kind.empty())
-        throw IoError(targetPath, "cannot write here: it is " + kind + "; give the path of a file");
+    checkOutputPath(mTargetPath, {});
     mTemporaryPath = mTargetPath + uniqueSuffix();
     removeStaleTemporaries(mTargetPath);
 }

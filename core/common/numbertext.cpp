@@ -26,4 +26,11 @@ std::string byteSize(double bytes)
     return buffer;
 }
 
+std::string plainNumber(double value)
+{
+    char buffer[40];
+    std::snprintf(buffer, sizeof buffer, "%.15g", value);
+    return buffer;
+}
+
 } // namespace wse

@@ -1,6 +1,7 @@
 #include "data/idxreader.h"
 
 #include "common/error.h"
+#include "common/filekind.h"
 
 #include <cerrno>
 #include <cstring>
@@ -14,9 +15,7 @@ namespace {
 // gzopen reads uncompressed files transparently, so one reader serves both.
 std::vector<uint8_t> readWholeFile(const std::string &path)
 {
-    std::error_code error;
-    if (!std::filesystem::is_regular_file(path, error))
-        throw IoError(path, "no such file");
+    requireRegularFile(path);
     gzFile file = gzopen(path.c_str(), "rb");
     if (!file)
         throw IoError(path, std::string("cannot open: ") + std::strerror(errno));

@@ -1,6 +1,7 @@
 #include "data/tabularreader.h"
 
 #include "common/error.h"
+#include "common/filekind.h"
 
 #include <zlib.h>
 
@@ -15,9 +16,7 @@ namespace {
 
 std::string readMaybeCompressed(const std::string &path)
 {
-    std::error_code error;
-    if (!std::filesystem::is_regular_file(path, error))
-        throw IoError(path, "no such file");
+    requireRegularFile(path);
     gzFile file = gzopen(path.c_str(), "rb");
     if (!file)
         throw IoError(path, "cannot open");

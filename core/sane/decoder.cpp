@@ -1,6 +1,7 @@
 #include "sane/decoder.h"
 
 #include "common/error.h"
+#include "common/filekind.h"
 #include "jobs/progress.h"
 #include "sane/generation.h"
 #include "torchutil/device.h"
@@ -37,6 +38,7 @@ std::string DecodeReport::toText() const
 
 DecodeReport decodeCheckpoints(const DecodeOptions &options, ProgressReporter *progress)
 {
+    checkOutputPath(options.output, {options.zooPath, options.encoderPath});
     const GenerationSource source = GenerationSource::open(options.encoderPath, options.zooPath);
     const bool blending = !options.blend.empty();
     std::vector<int64_t> ends;

@@ -52,18 +52,13 @@ Embeddings Embeddings::readFrom(const H5::Group &group, const std::string &path)
     e.source = readStringAttribute(group, "source");
     e.mode = readStringAttribute(group, "mode");
     e.rows = readTable(group, "rows", path);
-    H5::DataSet dataset = group.openDataSet("embeddings");
-    hsize_t shape[2] = {0, 0};
-    if (dataset.getSpace().getSimpleExtentNdims() != 2)
-        throw FormatError(path, "'embeddings' is not a matrix");
-    dataset.getSpace().getSimpleExtentDims(shape);
-    if (int64_t(shape[0]) != e.rows.rowCount())
-        throw FormatError(path, "'embeddings' has " + std::to_string(shape[0]) + " rows but the table " +
-                                    std::to_string(e.rows.rowCount()));
-    e.dims = int64_t(shape[1]);
-    e.values.resize(size_t(shape[0] * shape[1]));
-    if (!e.values.empty())
-        dataset.read(e.values.data(), H5::PredType::NATIVE_FLOAT);
+    int64_t cols = 0;
+    e.values = readFloatMatrix(group, "embeddings", path, cols);
+    e.dims = cols;
+    const std::string folder = group.getObjName() == "/" ? "/" : group.getObjName() + "/";
+    if (cols > 0 && int64_t(e.values.size()) / cols != e.rows.rowCount())
+        throw FormatError(path, folder + "embeddings: " + std::to_string(int64_t(e.values.size()) / cols) +
+                                    " rows, but " + folder + "rows has " + std::to_string(e.rows.rowCount()));
     return e;
 }
 
@@ -99,8 +94,10 @@ Embeddings Embeddings::read(const std::string &path)
     try {
         H5::H5File h5(path, H5F_ACC_RDONLY);
         return readFrom(h5, path);
+    } catch (const Error &) {
+        rethrowNamingFile(path);
     } catch (const H5::Exception &error) {
-        throw FormatError(path, "HDF5 read failed: " + error.getDetailMsg());
+        throw FormatError(path, "damaged HDF5 file (" + error.getDetailMsg() + ")");
     }
 }
 

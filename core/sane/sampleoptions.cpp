@@ -2,6 +2,7 @@
 #include "sane/sampler.h"
 
 #include "common/error.h"
+#include "common/jsonread.h"
 
 #include <nlohmann/json.hpp>
 
@@ -27,28 +28,27 @@ std::string SampleOptions::toJson() const
 
 SampleOptions SampleOptions::fromJson(const std::string &text, const std::string &label, SampleOptions o)
 {
-    try {
-        const nlohmann::json j = nlohmann::json::parse(text);
-        if (!j.is_object())
-            throw FormatError(label, "a sampling configuration is a JSON object");
+    {
+        const nlohmann::json j = jsonread::parseObject(text, label, "sampling configuration");
         for (const auto &[key, value] : j.items()) {
-            if (key == "encoder") o.encoderPath = value.get<std::string>();
-            else if (key == "zoo") o.zooPath = value.get<std::string>();
-            else if (key == "anchors") o.anchors = value.get<std::string>();
-            else if (key == "count") o.count = value.get<int64_t>();
-            else if (key == "keep") o.keep = value.get<int64_t>();
-            else if (key == "bandwidth") o.bandwidth = value.get<double>();
-            else if (key == "seed") o.seed = value.get<int64_t>();
-            else if (key == "finetune_epochs") o.finetuneEpochs = value.get<int>();
-            else if (key == "bn_condition") o.bnConditionIterations = value.get<int64_t>();
-            else if (key == "mode") o.embed.mode = value.get<std::string>();
-            else if (key == "device") o.embed.device = value.get<std::string>();
-            else if (key == "precision") o.embed.precision = value.get<std::string>();
+            if (key == "encoder") o.encoderPath = jsonread::get<std::string>(value, key, label);
+            else if (key == "zoo") o.zooPath = jsonread::get<std::string>(value, key, label);
+            else if (key == "anchors") o.anchors = jsonread::get<std::string>(value, key, label);
+            else if (key == "count") o.count = jsonread::get<int64_t>(value, key, label);
+            else if (key == "keep") o.keep = jsonread::get<int64_t>(value, key, label);
+            else if (key == "bandwidth") o.bandwidth = jsonread::get<double>(value, key, label);
+            else if (key == "seed") o.seed = jsonread::get<int64_t>(value, key, label);
+            else if (key == "finetune_epochs") o.finetuneEpochs = jsonread::get<int>(value, key, label);
+            else if (key == "bn_condition") o.bnConditionIterations = jsonread::get<int64_t>(value, key, label);
+            else if (key == "mode") o.embed.mode = jsonread::get<std::string>(value, key, label);
+            else if (key == "device") o.embed.device = jsonread::get<std::string>(value, key, label);
+            else if (key == "precision") o.embed.precision = jsonread::get<std::string>(value, key, label);
             else throw FormatError(label, "unknown key '" + key + "' in the sampling configuration");
         }
-    } catch (const nlohmann::json::exception &error) {
-        throw FormatError(label, std::string("invalid sampling configuration: ") + error.what());
     }
+    if (o.count > MaxCount)
+        throw FormatError(label, "'count': " + std::to_string(o.count) + " networks; one run samples at most " +
+                          std::to_string(MaxCount));
     return o;
 }
 

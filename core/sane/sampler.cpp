@@ -1,6 +1,8 @@
 #include "sane/sampler.h"
 
+#include "analysis/filterexpression.h"
 #include "common/error.h"
+#include "common/filekind.h"
 #include "jobs/progress.h"
 #include "sane/generation.h"
 #include "sane/saneembedder.h"
@@ -68,6 +70,12 @@ SampleReport sampleModels(const SampleOptions &options, ProgressReporter *progre
                          std::to_string(options.keep) + ")");
     if (!(options.bandwidth >= 0))
         throw UsageError("the KDE bandwidth must be >= 0");
+    if (options.count > SampleOptions::MaxCount)
+        throw UsageError("sampling " + std::to_string(options.count) + " networks: one run samples at most " +
+                         std::to_string(SampleOptions::MaxCount));
+    if (!options.anchors.empty())
+        FilterExpression::parse(options.anchors); // a malformed filter is refused before any file is opened
+    checkOutputPath(options.output, {options.zooPath, options.encoderPath});
     const GenerationSource source = GenerationSource::open(options.encoderPath, options.zooPath);
     const Zoo &zoo = source.zoo;
     std::vector<float> anchorRows;
@@ -89,6 +97,11 @@ SampleReport sampleModels(const SampleOptions &options, ProgressReporter *progre
         progress->report(0.05, "embedding anchors", std::to_string(anchors.size()) + " checkpoints");
     SaneEmbedder embedder(source.encoder, source.arch(), options.embed);
     const int64_t n = embedder.layout().length(), dz = embedder.latentSize(), rowSize = source.arch().numel();
+    // The samples' weights are held at once: refuse a count whose weights would not fit before allocating.
+    if (double(options.count) * double(rowSize) > double(SampleOptions::MaxSampledValues))
+        throw UsageError("sampling " + std::to_string(options.count) + " networks of " + std::to_string(rowSize) +
+                         " parameters holds more than " + std::to_string(SampleOptions::MaxSampledValues) +
+                         " values (8 GB) in memory; sample fewer at a time");
     const std::vector<float> anchorLatents = embedder.latents(anchorRows.data(), int64_t(anchors.size()));
     report.bandwidth = options.bandwidth;
     if (anchors.size() > 1) {

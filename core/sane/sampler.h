@@ -18,6 +18,10 @@ class ProgressReporter;
 
 struct SampleOptions
 {
+    // The most weight values one sampling run holds (count x parameters): 2^31 floats, 8 GB.
+    static constexpr int64_t MaxSampledValues = int64_t(1) << 31;
+    static constexpr int64_t MaxCount = 1000000; // networks sampled in one run
+
     std::string encoderPath;
     std::string zooPath;
     std::string anchors;      // filter expression over checkpoint columns; empty = every checkpoint

@@ -1,6 +1,7 @@
 #include "sane/saneconfig.h"
 
 #include "common/error.h"
+#include "common/jsonread.h"
 
 #include <nlohmann/json.hpp>
 
@@ -38,13 +39,19 @@ SaneConfig SaneConfig::preset(const std::string &name)
 namespace {
 
 // One table of (name, getter/setter through json) keeps toJson, fromJson and set in step.
-using Field = std::pair<std::function<nlohmann::json(const SaneConfig &)>, std::function<void(SaneConfig &, const nlohmann::json &)>>;
 
-template <typename T> Field field(T SaneConfig::*member)
+// The setter's json is one value of a configuration file; `key` and `label` name it in errors.
+using Setter = std::function<void(SaneConfig &, const nlohmann::json &, const std::string &, const std::string &)>;
+
+template <typename T> std::pair<std::function<nlohmann::json(const SaneConfig &)>, Setter> field(T SaneConfig::*member)
 {
     return {[member](const SaneConfig &c) { return nlohmann::json(c.*member); },
-            [member](SaneConfig &c, const nlohmann::json &j) { c.*member = j.get<T>(); }};
+            [member](SaneConfig &c, const nlohmann::json &j, const std::string &key, const std::string &label) {
+                c.*member = jsonread::get<T>(j, key, label);
+            }};
 }
+
+using Field = std::pair<std::function<nlohmann::json(const SaneConfig &)>, Setter>;
 
 const std::map<std::string, Field> &fields()
 {
@@ -79,17 +86,13 @@ void SaneConfig::set(const std::string &key, const std::string &value)
     const auto it = fields().find(key);
     if (it == fields().end())
         throw UsageError("unknown SANE setting '" + key + "' (known: " + knownKeys() + ")");
+    nlohmann::json parsed = nlohmann::json::parse(value, nullptr, /*allow_exceptions=*/false);
+    if (parsed.is_discarded())
+        parsed = value; // a bare word: a text setting
     try {
-        nlohmann::json parsed;
-        try {
-            parsed = nlohmann::json::parse(value);
-        } catch (const nlohmann::json::exception &) {
-            parsed = value;
-        }
-        it->second.second(*this, parsed);
-    } catch (const nlohmann::json::exception &) {
-        throw UsageError("SANE setting '" + key + "': cannot use value '" + value + "' (expected " +
-                         it->second.first(*this).type_name() + ")");
+        it->second.second(*this, parsed, key, {});
+    } catch (const FormatError &error) {
+        throw UsageError("SANE setting " + error.reason());
     }
 }
 
@@ -104,16 +107,12 @@ std::string SaneConfig::toJson() const
 SaneConfig SaneConfig::fromJson(const std::string &text, const std::string &label)
 {
     SaneConfig c;
-    try {
-        const nlohmann::json j = nlohmann::json::parse(text);
-        for (const auto &[key, value] : j.items()) {
-            const auto it = fields().find(key);
-            if (it == fields().end())
-                throw FormatError(label, "unknown SANE setting '" + key + "'");
-            it->second.second(c, value);
-        }
-    } catch (const nlohmann::json::exception &error) {
-        throw FormatError(label, std::string("SANE configuration: ") + error.what());
+    const nlohmann::json j = jsonread::parseObject(text, label, "SANE configuration");
+    for (const auto &[key, value] : j.items()) {
+        const auto it = fields().find(key);
+        if (it == fields().end())
+            throw FormatError(label, "unknown SANE setting '" + key + "' (known: " + knownKeys() + ")");
+        it->second.second(c, value, key, label);
     }
     return c;
 }

@@ -1,6 +1,7 @@
 #include "training/zootrainoptions.h"
 
 #include "common/error.h"
+#include "common/jsonread.h"
 #include "data/datasets.h"
 #include "zoo/architecture.h"
 
@@ -107,6 +108,34 @@ const T &pick(const std::vector<T> &values, std::mt19937_64 &random)
 
 } // namespace
 
+namespace {
+
+std::string formatCount(double count)
+{
+    char text[32];
+    std::snprintf(text, sizeof text, count < 1e15 ? "%.0f" : "%.3g", count);
+    return text;
+}
+
+std::string tooManyModels(double count)
+{
+    return "this configuration makes " + formatCount(count) + " models; one zoo job trains at most " +
+           formatCount(double(ZooTrainOptions::MaxModels));
+}
+
+} // namespace
+
+double ZooTrainOptions::modelCount() const
+{
+    if (search == "random")
+        return double(models);
+    const bool resnet = architecture == "resnet-18"; // one activation and no dropout, as below
+    return double(datasets.size()) * double(resnet ? 1 : activations.size()) * double(resnet ? 1 : dropouts.size()) *
+           double(inits.size()) * double(optimizers.size()) * double(learningRates.size()) *
+           double(weightDecays.size()) * double(batchSizes.size()) *
+           double(seedsPerConfig > 0 ? size_t(seedsPerConfig) : seeds.size());
+}
+
 std::vector<ModelConfig> ZooTrainOptions::expandModels() const
 {
     std::vector<std::string> datasetNames;
@@ -137,7 +166,11 @@ std::vector<ModelConfig> ZooTrainOptions::expandModels() const
     const bool resnet = architecture == "resnet-18";
     const std::vector<std::string> &activationAxis = resnet ? std::vector<std::string>{"relu"} : activations;
     const std::vector<double> &dropoutAxis = resnet ? std::vector<double>{0.0} : dropouts;
+    const double count = modelCount();
+    if (count > double(MaxModels))
+        throw UsageError(tooManyModels(count));
     std::vector<ModelConfig> configs;
+    configs.reserve(size_t(count));
     std::mt19937_64 random{uint64_t(searchSeed)};
     std::uniform_int_distribution<int64_t> randomSeed(0, 999999);
     auto add = [&](ModelConfig config) {
@@ -205,39 +238,37 @@ std::string ZooTrainOptions::toJson() const
 
 ZooTrainOptions ZooTrainOptions::fromJson(const std::string &text, const std::string &label, ZooTrainOptions o)
 {
-    try {
-        const nlohmann::json j = nlohmann::json::parse(text);
-        if (!j.is_object())
-            throw FormatError(label, "a zoo configuration is a JSON object");
+    {
+        const nlohmann::json j = jsonread::parseObject(text, label, "zoo configuration");
         for (const auto &[key, value] : j.items()) {
             if (key == "kind" || key == "split_seed") continue;
-            else if (key == "name") o.name = value.get<std::string>();
-            else if (key == "architecture") o.architecture = value.get<std::string>();
-            else if (key == "datasets") o.datasets = value.get<std::vector<std::string>>();
-            else if (key == "data_root") o.dataRoot = value.get<std::string>();
-            else if (key == "train_limit") o.trainLimit = value.get<int64_t>();
-            else if (key == "test_limit") o.testLimit = value.get<int64_t>();
-            else if (key == "inits") o.inits = value.get<std::vector<std::string>>();
-            else if (key == "activations") o.activations = value.get<std::vector<std::string>>();
-            else if (key == "optimizers") o.optimizers = value.get<std::vector<std::string>>();
-            else if (key == "learning_rates") o.learningRates = value.get<std::vector<double>>();
-            else if (key == "weight_decays") o.weightDecays = value.get<std::vector<double>>();
-            else if (key == "dropouts") o.dropouts = value.get<std::vector<double>>();
-            else if (key == "batch_sizes") o.batchSizes = value.get<std::vector<int>>();
-            else if (key == "seeds") o.seeds = value.get<std::vector<int64_t>>();
-            else if (key == "seeds_per_config") o.seedsPerConfig = value.get<int>();
-            else if (key == "search") o.search = value.get<std::string>();
-            else if (key == "models") o.models = value.get<int>();
-            else if (key == "search_seed") o.searchSeed = value.get<int64_t>();
-            else if (key == "epochs") o.epochs = value.get<int>();
-            else if (key == "checkpoint_epochs") o.checkpointEpochs = value.get<std::vector<int>>();
-            else if (key == "population_size") o.populationSize = value.get<int>();
-            else if (key == "device") o.device = value.get<std::string>();
+            else if (key == "name") o.name = jsonread::get<std::string>(value, key, label);
+            else if (key == "architecture") o.architecture = jsonread::get<std::string>(value, key, label);
+            else if (key == "datasets") o.datasets = jsonread::get<std::vector<std::string>>(value, key, label);
+            else if (key == "data_root") o.dataRoot = jsonread::get<std::string>(value, key, label);
+            else if (key == "train_limit") o.trainLimit = jsonread::get<int64_t>(value, key, label);
+            else if (key == "test_limit") o.testLimit = jsonread::get<int64_t>(value, key, label);
+            else if (key == "inits") o.inits = jsonread::get<std::vector<std::string>>(value, key, label);
+            else if (key == "activations") o.activations = jsonread::get<std::vector<std::string>>(value, key, label);
+            else if (key == "optimizers") o.optimizers = jsonread::get<std::vector<std::string>>(value, key, label);
+            else if (key == "learning_rates") o.learningRates = jsonread::get<std::vector<double>>(value, key, label);
+            else if (key == "weight_decays") o.weightDecays = jsonread::get<std::vector<double>>(value, key, label);
+            else if (key == "dropouts") o.dropouts = jsonread::get<std::vector<double>>(value, key, label);
+            else if (key == "batch_sizes") o.batchSizes = jsonread::get<std::vector<int>>(value, key, label);
+            else if (key == "seeds") o.seeds = jsonread::get<std::vector<int64_t>>(value, key, label);
+            else if (key == "seeds_per_config") o.seedsPerConfig = jsonread::get<int>(value, key, label);
+            else if (key == "search") o.search = jsonread::get<std::string>(value, key, label);
+            else if (key == "models") o.models = jsonread::get<int>(value, key, label);
+            else if (key == "search_seed") o.searchSeed = jsonread::get<int64_t>(value, key, label);
+            else if (key == "epochs") o.epochs = jsonread::get<int>(value, key, label);
+            else if (key == "checkpoint_epochs") o.checkpointEpochs = jsonread::get<std::vector<int>>(value, key, label);
+            else if (key == "population_size") o.populationSize = jsonread::get<int>(value, key, label);
+            else if (key == "device") o.device = jsonread::get<std::string>(value, key, label);
             else throw FormatError(label, "unknown key '" + key + "' in the zoo configuration");
         }
-    } catch (const nlohmann::json::exception &error) {
-        throw FormatError(label, std::string("invalid zoo configuration: ") + error.what());
     }
+    if (o.modelCount() > double(MaxModels))
+        throw FormatError(label, tooManyModels(o.modelCount()));
     return o;
 }
 

@@ -23,6 +23,12 @@ struct ModelConfig
 
 struct ZooTrainOptions
 {
+    // The most models one zoo job trains (the largest official zoo has 2,560); checked before the
+    // model list is made, so that a typo such as 2^31 models is an error, not an exhausted memory.
+    static constexpr int64_t MaxModels = 1000000;
+    // How many models the options describe (a grid's product of axes, or a random search's count).
+    double modelCount() const;
+
     std::string name = "zoo";
     std::string architecture = "cnn-s"; // cnn-s, cnn-l, mlp, resnet-18
     std::vector<std::string> datasets = {"fashion-mnist"};

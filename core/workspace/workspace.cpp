@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "common/filekind.h"
+#include "common/jsonread.h"
 #include "zoo/hdf5io.h"
 #include "zoo/hdf5output.h"
 
@@ -178,9 +179,12 @@ std::vector<Item> readItems(const H5::H5File &file, const char *kind, const std:
         return items;
     H5::Group parent = file.openGroup(kind);
     const int64_t count = readIntAttribute(parent, "count");
+    if (count < 0 || uint64_t(count) > parent.getNumObjs())
+        throw FormatError(path, "/" + std::string(kind) + ": attribute 'count' says " + std::to_string(count) +
+                                    ", but the group holds " + std::to_string(parent.getNumObjs()));
     for (int64_t i = 0; i < count; ++i) {
-        if (!parent.nameExists(std::to_string(i)))
-            throw FormatError(path, std::string(kind) + " " + std::to_string(i) + " is missing");
+        if (!parent.nameExists(std::to_string(i)) || parent.childObjType(std::to_string(i)) != H5O_TYPE_GROUP)
+            throw FormatError(path, "/" + std::string(kind) + "/" + std::to_string(i) + ": missing");
         items.push_back(reader(parent.openGroup(std::to_string(i))));
     }
     return items;
@@ -266,10 +270,12 @@ Workspace Workspace::read(const std::string &path)
             return WorkspaceLabel{readStringAttribute(g, "name"), readInt64Vector(g, "checkpoints", path)};
         });
         return w;
+    } catch (const Error &) {
+        rethrowNamingFile(path);
     } catch (const H5::Exception &error) {
-        throw FormatError(path, "HDF5 read failed: " + error.getDetailMsg());
+        throw FormatError(path, "damaged HDF5 file (" + error.getDetailMsg() + ")");
     } catch (const nlohmann::json::exception &error) {
-        throw FormatError(path, std::string("malformed JSON attribute: ") + error.what());
+        throw FormatError(path, "an attribute is not valid JSON (" + jsonread::describe(error) + ")");
     }
 }
 

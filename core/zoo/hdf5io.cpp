@@ -1,9 +1,12 @@
 #include "zoo/hdf5io.h"
 
 #include "common/error.h"
+#include "common/jsonread.h"
+#include "common/utf8.h"
 
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <vector>
 
 namespace wse::hdf5 {
@@ -34,10 +37,63 @@ void writeIntAttribute(H5::H5Object &object, const std::string &name, long long 
 
 std::string readStringAttribute(const H5::H5Object &object, const std::string &name)
 {
+    if (!object.attrExists(name))
+        throw FormatError({}, object.getObjName() + ": missing attribute '" + name + "'");
     H5::Attribute attribute = object.openAttribute(name);
+    if (attribute.getTypeClass() != H5T_STRING)
+        throw FormatError({}, object.getObjName() + ": attribute '" + name + "' is not text");
     std::string value;
     attribute.read(attribute.getStrType(), value);
+    const size_t bad = firstInvalidUtf8(value);
+    if (bad != std::string::npos)
+        throw FormatError({}, object.getObjName() + ": attribute '" + name + "' is not valid UTF-8 (byte " +
+                                  std::to_string(bad) + ")");
     return value;
+}
+
+json readJsonAttribute(const H5::H5Object &object, const std::string &name, const std::string &path)
+{
+    const std::string text = readStringAttribute(object, name);
+    try {
+        return json::parse(text);
+    } catch (const json::exception &error) {
+        throw FormatError(path, object.getObjName() + ": attribute '" + name + "' is not valid JSON (" +
+                                    jsonread::describe(error) + ")");
+    }
+}
+
+std::vector<hsize_t> checkedExtent(const H5::DataSet &dataset, int rank, size_t elementBytes, const std::string &path)
+{
+    const H5::DataSpace space = dataset.getSpace();
+    const int actual = space.getSimpleExtentNdims();
+    if (actual != rank)
+        throw FormatError(path, dataset.getObjName() + ": has " + std::to_string(actual) + " dimensions, expected " +
+                                    std::to_string(rank));
+    std::vector<hsize_t> extent(size_t(std::max(rank, 1)), 1);
+    if (rank > 0)
+        space.getSimpleExtentDims(extent.data());
+    // Deflate packs at most ~1032:1; nothing we write declares more than that of the file's size.
+    std::error_code error;
+    const double fileBytes = double(std::filesystem::file_size(path, error));
+    double declared = double(elementBytes);
+    for (hsize_t size : extent)
+        declared *= double(size);
+    if (declared > 1100.0 * fileBytes + double(64 << 20))
+        throw FormatError(path, dataset.getObjName() + ": declares " + std::to_string(int64_t(declared / 1e6)) +
+                                    " MB, more than a file of " + std::to_string(int64_t(fileBytes)) +
+                                    " bytes can hold (damaged or hostile file)");
+    return extent;
+}
+
+void rethrowNamingFile(const std::string &path)
+{
+    try {
+        throw;
+    } catch (const Error &error) {
+        if (!error.path().empty())
+            throw;
+        throw FormatError(path, error.reason());
+    }
 }
 
 long long readIntAttribute(const H5::H5Object &object, const std::string &name)
@@ -49,6 +105,13 @@ long long readIntAttribute(const H5::H5Object &object, const std::string &name)
 }
 
 namespace {
+
+// "/group/name", "/name" under the root.
+std::string childPath(const H5::Group &group, const std::string &name)
+{
+    const std::string parent = group.getObjName();
+    return (parent == "/" ? std::string() : parent) + "/" + name;
+}
 
 void writeColumn(H5::Group &group, const Column &column)
 {
@@ -71,25 +134,31 @@ void writeColumn(H5::Group &group, const Column &column)
 
 Column readColumn(const H5::Group &group, const std::string &name, const std::string &path)
 {
+    const std::string where = childPath(group, name);
+    if (!group.nameExists(name) || group.childObjType(name) != H5O_TYPE_DATASET)
+        throw FormatError(path, where + ": listed in column_order but missing");
     H5::DataSet dataset = group.openDataSet(name);
-    H5::DataSpace space = dataset.getSpace();
-    if (space.getSimpleExtentNdims() != 1)
-        throw FormatError(path, "column '" + name + "' is not one-dimensional");
-    hsize_t rows = 0;
-    space.getSimpleExtentDims(&rows);
-    if (dataset.getTypeClass() == H5T_STRING) {
+    const bool text = dataset.getTypeClass() == H5T_STRING;
+    if (!text && dataset.getTypeClass() != H5T_FLOAT && dataset.getTypeClass() != H5T_INTEGER)
+        throw FormatError(path, where + ": neither numbers nor text");
+    const hsize_t rows = checkedExtent(dataset, 1, text ? 16 : 8, path)[0];
+    if (text) {
+        if (!dataset.getStrType().isVariableStr())
+            throw FormatError(path, where + ": text of fixed length (this program writes variable-length UTF-8)");
         std::vector<std::string> values(rows);
         if (rows > 0) {
             std::vector<char *> pointers(rows, nullptr);
+            H5::DataSpace space = dataset.getSpace();
             dataset.read(pointers.data(), utf8String());
             for (hsize_t i = 0; i < rows; ++i)
                 values[i] = pointers[i] ? pointers[i] : "";
             H5::DataSet::vlenReclaim(pointers.data(), utf8String(), space);
         }
+        for (hsize_t i = 0; i < rows; ++i)
+            if (firstInvalidUtf8(values[i]) != std::string::npos)
+                throw FormatError(path, where + ": row " + std::to_string(i) + " is not valid UTF-8");
         return Column::texts(name, std::move(values));
     }
-    if (dataset.getTypeClass() != H5T_FLOAT && dataset.getTypeClass() != H5T_INTEGER)
-        throw FormatError(path, "column '" + name + "' is neither numeric nor text");
     std::vector<double> values(rows);
     if (rows > 0)
         dataset.read(values.data(), H5::PredType::NATIVE_DOUBLE);
@@ -112,12 +181,25 @@ void writeTable(H5::Group &file, const std::string &groupName, const Table &tabl
 
 Table readTable(const H5::Group &file, const std::string &groupName, const std::string &path)
 {
-    if (!file.nameExists(groupName))
+    if (!file.nameExists(groupName) || file.childObjType(groupName) != H5O_TYPE_GROUP)
         throw FormatError(path, "missing group '/" + groupName + "'");
     H5::Group group = file.openGroup(groupName);
+    const json order = readJsonAttribute(group, "column_order", path);
+    if (!order.is_array())
+        throw FormatError(path, group.getObjName() + ": attribute 'column_order' is not a list of column names");
     Table table;
-    for (const json &name : json::parse(readStringAttribute(group, "column_order")))
-        table.addColumn(readColumn(group, name.get<std::string>(), path));
+    for (const json &name : order) {
+        if (!name.is_string())
+            throw FormatError(path, group.getObjName() + ": attribute 'column_order' holds " + jsonread::shown(name) +
+                                        ", not a column name");
+        Column column = readColumn(group, name.get<std::string>(), path);
+        if (table.find(column.name()))
+            throw FormatError(path, group.getObjName() + ": column '" + column.name() + "' is listed twice");
+        if (!table.columns().empty() && column.size() != table.rowCount())
+            throw FormatError(path, childPath(group, column.name()) + ": " + std::to_string(column.size()) +
+                                        " rows, the other columns have " + std::to_string(table.rowCount()));
+        table.addColumn(std::move(column));
+    }
     return table;
 }
 
@@ -155,18 +237,15 @@ template <typename T>
 std::vector<T> readArray(const H5::Group &group, const std::string &name, const std::string &path, int64_t *cols,
                          const H5::PredType &memoryType)
 {
-    if (!group.nameExists(name))
-        throw FormatError(path, "missing dataset '" + name + "' in " + group.getObjName());
+    if (!group.nameExists(name) || group.childObjType(name) != H5O_TYPE_DATASET)
+        throw FormatError(path, childPath(group, name) + ": missing");
     H5::DataSet dataset = group.openDataSet(name);
-    H5::DataSpace space = dataset.getSpace();
-    const int rank = space.getSimpleExtentNdims();
-    if (rank < 1 || rank > 2 || (cols != nullptr) != (rank == 2))
-        throw FormatError(path, "dataset '" + group.getObjName() + "/" + name + "' has the wrong number of dimensions");
-    hsize_t shape[2] = {0, 1};
-    space.getSimpleExtentDims(shape);
+    if (dataset.getTypeClass() != H5T_FLOAT && dataset.getTypeClass() != H5T_INTEGER)
+        throw FormatError(path, dataset.getObjName() + ": not numbers");
+    const std::vector<hsize_t> shape = checkedExtent(dataset, cols ? 2 : 1, sizeof(T), path);
     if (cols)
         *cols = int64_t(shape[1]);
-    std::vector<T> values(size_t(shape[0] * (rank == 2 ? shape[1] : 1)));
+    std::vector<T> values(size_t(shape[0] * (cols ? shape[1] : 1)));
     if (!values.empty())
         dataset.read(values.data(), memoryType);
     return values;

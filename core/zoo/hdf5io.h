@@ -4,6 +4,7 @@
 #include "zoo/table.h"
 
 #include <H5Cpp.h>
+#include <nlohmann/json.hpp>
 
 #include <cstdint>
 #include <string>
@@ -16,6 +17,17 @@ void writeStringAttribute(H5::H5Object &object, const std::string &name, const s
 void writeIntAttribute(H5::H5Object &object, const std::string &name, long long value);
 std::string readStringAttribute(const H5::H5Object &object, const std::string &name);
 long long readIntAttribute(const H5::H5Object &object, const std::string &name);
+
+// A JSON text attribute, parsed. Throws FormatError "<path>: <object> attribute '<name>': not valid JSON ..."
+nlohmann::json readJsonAttribute(const H5::H5Object &object, const std::string &name, const std::string &path);
+
+// The extent of a dataset of the given rank, refused (FormatError naming the dataset's path in the file)
+// when its rank differs or it declares more data than a file of this size can hold even compressed,
+// so that a small hostile file cannot make a reader allocate gigabytes.
+std::vector<hsize_t> checkedExtent(const H5::DataSet &dataset, int rank, size_t elementBytes, const std::string &path);
+
+// Rethrows a wse::Error that names no file (raised by code that does not know it) with `path`.
+[[noreturn]] void rethrowNamingFile(const std::string &path);
 
 void writeDoubleAttribute(H5::H5Object &object, const std::string &name, double value);
 double readDoubleAttribute(const H5::H5Object &object, const std::string &name);

@@ -1,6 +1,7 @@
 #include "zoo/zoo.h"
 
 #include "common/error.h"
+#include "common/numbertext.h"
 
 #include <cmath>
 
@@ -116,17 +117,18 @@ void Zoo::validate(const std::string &path) const
     for (int64_t m = 0; m < models.rowCount(); ++m)
         if (architectureIndex(archColumn.text(m)) < 0)
             throw FormatError(path, "model " + std::to_string(m) + " names unknown architecture '" + archColumn.text(m) + "'");
+    // Row indices stored as float64 columns: whole numbers within their tables, or the file is damaged.
+    auto checkIndex = [&](const char *column, int64_t c, double value, int64_t limit, const std::string &of) {
+        if (!(value >= 0 && value < double(limit) && std::floor(value) == value))
+            throw FormatError(path, std::string("/checkpoints/") + column + ": row " + std::to_string(c) + " holds " +
+                                        plainNumber(value) + ", not a row of " + of + " (" + std::to_string(limit) +
+                                        " rows)");
+    };
     for (int64_t c = 0; c < checkpoints.rowCount(); ++c) {
-        const double model = checkpoints.get(zoocol::Model).number(c);
-        if (!(model >= 0 && model < double(models.rowCount())))
-            throw FormatError(path, "checkpoint " + std::to_string(c) + " refers to missing model " + std::to_string(model));
+        checkIndex(zoocol::Model, c, checkpoints.get(zoocol::Model).number(c), models.rowCount(), "/models");
         const int arch = checkpointArchitecture(c);
-        const double row = checkpoints.get(zoocol::WeightRow).number(c);
-        const WeightMatrix &matrix = weights[size_t(arch)];
-        const int64_t rows = matrix.rows;
-        if (!(row >= 0 && row < double(rows)))
-            throw FormatError(path, "checkpoint " + std::to_string(c) + " refers to weight row " + std::to_string(row) +
-                                        " of " + std::to_string(rows));
+        checkIndex(zoocol::WeightRow, c, checkpoints.get(zoocol::WeightRow).number(c), weights[size_t(arch)].rows,
+                   "/architectures/" + architectures[size_t(arch)].name + "/weights");
     }
 }
 

@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "common/filekind.h"
+#include "common/jsonread.h"
 #include "zoo/hdf5io.h"
 #include "zoo/hdf5output.h"
 
@@ -11,6 +12,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <ctime>
+#include <map>
 
 namespace wse {
 
@@ -69,10 +71,96 @@ H5::H5File openForReading(const std::string &path)
     return file;
 }
 
-std::vector<std::string> architectureOrder(const H5::H5File &file)
+// The architectures' names in their order; each must be a group under /architectures.
+std::vector<std::string> architectureOrder(const H5::H5File &file, const std::string &path)
 {
-    H5::Group group = file.openGroup("architectures");
-    return json::parse(readStringAttribute(group, "order")).get<std::vector<std::string>>();
+    if (!file.nameExists("architectures") || file.childObjType("architectures") != H5O_TYPE_GROUP)
+        throw FormatError(path, "missing group '/architectures'");
+    const H5::Group group = file.openGroup("architectures");
+    const json order = readJsonAttribute(group, "order", path);
+    if (!order.is_array() || order.empty())
+        throw FormatError(path, "/architectures: attribute 'order' is not a list of architecture names");
+    std::vector<std::string> names;
+    for (const json &name : order) {
+        if (!name.is_string() || name.get<std::string>().empty())
+            throw FormatError(path, "/architectures: attribute 'order' holds " + jsonread::shown(name) + ", not a name");
+        if (!group.nameExists(name.get<std::string>()) || group.childObjType(name.get<std::string>()) != H5O_TYPE_GROUP)
+            throw FormatError(path, "/architectures/" + name.get<std::string>() +
+                                        ": listed in the 'order' attribute of /architectures but missing");
+        names.push_back(name.get<std::string>());
+    }
+    return names;
+}
+
+// An architecture's tensors from its "tensors" attribute: [{"key": name, "shape": [sizes]}, ...].
+Architecture readArchitecture(const H5::Group &group, const std::string &name, const std::string &path)
+{
+    Architecture architecture;
+    architecture.name = name;
+    architecture.description = readStringAttribute(group, "description");
+    const json tensors = readJsonAttribute(group, "tensors", path);
+    const std::string where = group.getObjName() + ": attribute 'tensors'";
+    if (!tensors.is_array())
+        throw FormatError(path, where + " is not a list of tensors");
+    double parameters = 0;
+    for (const json &tensor : tensors) {
+        if (!tensor.is_object() || !tensor.contains("key") || !tensor.contains("shape"))
+            throw FormatError(path, where + " holds " + jsonread::shown(tensor) + ", not {\"key\": ..., \"shape\": [...]}");
+        TensorSpec spec{jsonread::get<std::string>(tensor["key"], "key", path),
+                        jsonread::get<std::vector<int64_t>>(tensor["shape"], "shape", path)};
+        double numel = 1;
+        for (int64_t size : spec.shape) {
+            if (size < 0)
+                throw FormatError(path, where + ": tensor '" + spec.key + "' has a negative size");
+            numel *= double(size);
+        }
+        parameters += numel;
+        if (parameters > double(int64_t(1) << 40))
+            throw FormatError(path, where + ": more than 2^40 parameters");
+        architecture.tensors.push_back(std::move(spec));
+    }
+    return architecture;
+}
+
+WeightMatrix readWeightMatrix(const H5::Group &group, const Architecture &architecture, bool withWeights,
+                              const std::string &path)
+{
+    if (!group.nameExists("weights") || group.childObjType("weights") != H5O_TYPE_DATASET)
+        throw FormatError(path, group.getObjName() + "/weights: missing");
+    const H5::DataSet dataset = group.openDataSet("weights");
+    if (dataset.getSpace().getSimpleExtentNdims() != 2)
+        throw FormatError(path, "weights of '" + architecture.name + "' are not a matrix (" + dataset.getObjName() + ")");
+    const std::vector<hsize_t> dims = checkedExtent(dataset, 2, sizeof(float), path);
+    if (int64_t(dims[1]) != architecture.numel())
+        throw FormatError(path, "weights of '" + architecture.name + "' have " + std::to_string(dims[1]) +
+                                    " columns, the architecture has " + std::to_string(architecture.numel()) +
+                                    " parameters (" + dataset.getObjName() + ")");
+    WeightMatrix matrix;
+    matrix.rows = int64_t(dims[0]);
+    matrix.cols = int64_t(dims[1]);
+    if (withWeights && matrix.rows > 0) {
+        matrix.values.resize(size_t(matrix.rows * matrix.cols));
+        dataset.read(matrix.values.data(), H5::PredType::NATIVE_FLOAT);
+    }
+    return matrix;
+}
+
+std::map<std::string, std::vector<uint8_t>> readAttachments(const H5::H5File &file, const std::string &path)
+{
+    std::map<std::string, std::vector<uint8_t>> attachments;
+    if (!file.nameExists("attachments"))
+        return attachments;
+    const H5::Group group = file.openGroup("attachments");
+    for (hsize_t i = 0; i < group.getNumObjs(); ++i) {
+        const std::string name = group.getObjnameByIdx(i);
+        const H5::DataSet dataset = group.openDataSet(name);
+        const hsize_t size = checkedExtent(dataset, 1, 1, path)[0];
+        std::vector<uint8_t> &bytes = attachments[name];
+        bytes.resize(size);
+        if (size > 0)
+            dataset.read(bytes.data(), H5::PredType::NATIVE_UINT8);
+    }
+    return attachments;
 }
 
 } // namespace
@@ -126,57 +214,23 @@ Zoo ZooStore::read(const std::string &path, bool withWeights)
         Zoo zoo;
         zoo.name = readStringAttribute(file, "name");
         zoo.provenance = readStringAttribute(file, "provenance");
-        H5::Group architectures = file.openGroup("architectures");
-        for (const std::string &name : architectureOrder(file)) {
-            H5::Group group = architectures.openGroup(name);
-            Architecture architecture;
-            architecture.name = name;
-            architecture.description = readStringAttribute(group, "description");
-            for (const json &tensor : json::parse(readStringAttribute(group, "tensors")))
-                architecture.tensors.push_back({tensor.at("key").get<std::string>(),
-                                                tensor.at("shape").get<std::vector<int64_t>>()});
-            H5::DataSet dataset = group.openDataSet("weights");
-            hsize_t dims[2] = {0, 0};
-            if (dataset.getSpace().getSimpleExtentNdims() != 2)
-                throw FormatError(path, "weights of '" + name + "' are not a matrix");
-            dataset.getSpace().getSimpleExtentDims(dims);
-            if (int64_t(dims[1]) != architecture.numel())
-                throw FormatError(path, "weights of '" + name + "' have " + std::to_string(dims[1]) +
-                                            " columns, the architecture has " + std::to_string(architecture.numel()) +
-                                            " parameters");
-            zoo.architectures.push_back(architecture);
-            WeightMatrix matrix;
-            matrix.rows = int64_t(dims[0]);
-            matrix.cols = int64_t(dims[1]);
-            if (withWeights && matrix.rows > 0) {
-                matrix.values.resize(size_t(matrix.rows * matrix.cols));
-                dataset.read(matrix.values.data(), H5::PredType::NATIVE_FLOAT);
-            }
-            zoo.weights.push_back(std::move(matrix));
+        const H5::Group architectures = file.openGroup("architectures");
+        for (const std::string &name : architectureOrder(file, path)) {
+            const H5::Group group = architectures.openGroup(name);
+            zoo.architectures.push_back(readArchitecture(group, name, path));
+            zoo.weights.push_back(readWeightMatrix(group, zoo.architectures.back(), withWeights, path));
         }
         zoo.models = readTable(file, "models", path);
         zoo.checkpoints = readTable(file, "checkpoints", path);
         if (file.nameExists("curves"))
             zoo.curves = readTable(file, "curves", path);
-        if (file.nameExists("attachments")) {
-            H5::Group attachments = file.openGroup("attachments");
-            for (hsize_t i = 0; i < attachments.getNumObjs(); ++i) {
-                const std::string name = attachments.getObjnameByIdx(i);
-                H5::DataSet dataset = attachments.openDataSet(name);
-                hsize_t size = 0;
-                dataset.getSpace().getSimpleExtentDims(&size);
-                std::vector<uint8_t> &bytes = zoo.attachments[name];
-                bytes.resize(size);
-                if (size > 0)
-                    dataset.read(bytes.data(), H5::PredType::NATIVE_UINT8);
-            }
-        }
+        zoo.attachments = readAttachments(file, path);
         zoo.validate(path);
         return zoo;
+    } catch (const Error &) {
+        rethrowNamingFile(path);
     } catch (const H5::Exception &error) {
-        throw FormatError(path, "reading HDF5 failed: " + error.getDetailMsg());
-    } catch (const nlohmann::json::exception &error) {
-        throw FormatError(path, std::string("malformed JSON attribute: ") + error.what());
+        throw FormatError(path, "damaged HDF5 file (" + error.getDetailMsg() + ")");
     }
 }
 
