@@ -11,6 +11,7 @@
 
 #include <csignal>
 #include <iostream>
+#include <new>
 
 int main(int argc, char **argv)
 {
@@ -37,8 +38,12 @@ int main(int argc, char **argv)
     } catch (const wse::Error &error) {
         std::cerr << "wse: error: " << error.what() << "\n";
         return 1;
+    } catch (const std::bad_alloc &) {
+        std::cerr << "wse: error: out of memory (the input is larger than this machine's memory allows)\n";
+        return 1;
     } catch (const std::exception &error) {
-        std::cerr << "wse: error: " << error.what() << "\n";
+        // Readers turn what they know into wse::Error; what reaches here is a defect: say so.
+        std::cerr << "wse: error: unexpected failure (please report it): " << error.what() << "\n";
         return 1;
     }
     return 0;

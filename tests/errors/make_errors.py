@@ -48,13 +48,14 @@ def glob(module, name):
     return b"c" + module.encode() + b"\n" + name.encode() + b"\n"
 
 
-def tensor(key, shape, numel, offset=0):
+def tensor(key, shape, numel, offset=0, stride=None):
     """torch._utils._rebuild_tensor_v2(storage, offset, size, stride, requires_grad, hooks)."""
-    stride = []
-    step = 1
-    for size in reversed(shape):
-        stride.insert(0, step)
-        step *= max(size, 1)
+    if stride is None:
+        stride = []
+        step = 1
+        for size in reversed(shape):
+            stride.insert(0, step)
+            step *= max(size, 1)
     storage = (b"(" + text("storage") + glob("torch", "FloatStorage") + text(key) + text("cpu") +
                integer(numel) + TUPLE + b"Q")  # BINPERSID
     return (glob("torch._utils", "_rebuild_tensor_v2") + MARK + storage + integer(offset) +
@@ -120,6 +121,9 @@ def make_checkpoints():
     # A storage that declares far more elements than its entry holds (a small file asking for 4 GB).
     checkpoint(out("checkpoint", "storage-declares-4gb.pt"),
                state_dict([("w", tensor("0", [1 << 30], 1 << 30))]), {"0": weights(6)})
+    # A view that repeats one stored element 2^30 times (stride 0): 521 bytes asking for 4.3 GB.
+    checkpoint(out("checkpoint", "stride-zero-4gb.pt"),
+               state_dict([("w", tensor("0", [1 << 30], 1, stride=[0]))]), {"0": weights(1)})
     # A key that is not UTF-8.
     checkpoint(out("checkpoint", "key-not-utf8.pt"),
                state_dict([(b"w\xff\xfe", tensor("0", [2, 3], 6))]), {"0": weights(6)})
