@@ -209,19 +209,22 @@ void chooseAndImport(MainWindow &window)
         importOfficialFolder(window, folder, output);
 }
 
-void saveWorkspaceInteractively(MainWindow &window, QString path)
+bool saveWorkspaceInteractively(MainWindow &window, QString path)
 {
     if (!window.document())
-        return;
+        return false;
     if (path.isEmpty())
         path = QFileDialog::getSaveFileName(&window, QObject::tr("Save Workspace"),
                                             QFileInfo(window.document()->path()).baseName() + "-workspace.h5",
                                             QObject::tr("Workspaces (*.h5)"));
     if (path.isEmpty())
-        return;
+        return false;
     QString error;
-    if (!window.saveWorkspace(path, &error))
+    if (!window.saveWorkspace(path, &error)) {
         QMessageBox::critical(&window, QObject::tr("Error Saving Workspace"), error);
+        return false;
+    }
+    return true;
 }
 
 void addFileMenu(MainWindow &window)

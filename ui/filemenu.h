@@ -14,7 +14,8 @@ void chooseAndOpen(MainWindow &window);
 // reported); the zoo opens when it is done.
 void importOfficialFolder(MainWindow &window, const QString &folder, const QString &output);
 void chooseAndImport(MainWindow &window); // asks for the folder and the zoo file
-void saveWorkspaceInteractively(MainWindow &window, QString path);
+// Saves to `path`, or to a file the user chooses when it is empty; false when nothing was saved.
+bool saveWorkspaceInteractively(MainWindow &window, QString path);
 
 // .png: the window as shown; .svg / .pdf: the map as a vector figure with its legend. False with
 // the reason in `error`.

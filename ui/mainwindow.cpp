@@ -1,6 +1,8 @@
 #include "mainwindow.h"
 
 #include "document/filedrop.h"
+#include "document/unsavedchanges.h"
+#include "jobs/jobcentre.h"
 #include "document/workspacesession.h"
 #include "document/zoodocument.h"
 #include "filemenu.h"
@@ -23,6 +25,7 @@
 #include "panels/detailspanel.h"
 #include "panels/metricchart.h"
 #include "panels/legendwidget.h"
+#include "panels/messagesdock.h"
 #include "panels/layerpanel.h"
 #include "panels/mapcontrols.h"
 #include "panels/tabledock.h"
@@ -169,6 +172,7 @@ MainWindow::MainWindow(QWidget *parent)
     });
 
     addCheckpointTableDock(*this);
+    addMessagesDock();
     installSizeBy(*this, mControls->sizeBox);
     addLayersDock(*this);
     acceptFileDrops(*this);
@@ -207,6 +211,15 @@ MainWindow::MainWindow(QWidget *parent)
 
 MainWindow::~MainWindow() = default;
 
+// Beside the table, behind it until a warning brings it forward.
+void MainWindow::addMessagesDock()
+{
+    auto *messages = new MessagesDock(this);
+    addDockWidget(Qt::BottomDockWidgetArea, messages);
+    if (auto *table = findChild<QDockWidget *>("tableDock"))
+        tabifyDockWidget(messages, table); // the table stays on top
+}
+
 void MainWindow::buildMenus()
 {
     addFileMenu(*this);
@@ -227,6 +240,34 @@ void MainWindow::buildMenus()
     mBookmarks = new BookmarkActions(*this, mSelection->undoStack(), view);
     new LabelActions(*this, mSelection->undoStack());
     mSession->setSavedViews(mSelection, mBookmarks);
+    watchUnsavedChanges();
+}
+
+// What the user changes counts as unsaved work until a workspace holds it: edits on the undo stack,
+// and the user's own choices of colouring, map, layout, filter and hidden categories, and generated
+// networks (the `activated` signals: not the changes a load makes).
+void MainWindow::watchUnsavedChanges()
+{
+    mUnsaved = new UnsavedChanges(this, mSelection->undoStack(),
+                                  [this] { return saveWorkspaceInteractively(*this, workspacePath()); });
+    mUnsaved->setInteractive(mInteractive);
+    connect(mUnsaved, &UnsavedChanges::modifiedChanged, this, &QWidget::setWindowModified);
+    connect(mUnsaved, &UnsavedChanges::discarded, mSession, &WorkspaceSession::discardRecovery);
+    mSession->setHasChanges([this] { return mUnsaved->isModified(); });
+    const auto changed = [this] { mUnsaved->markModified(); };
+    for (QComboBox *box : {mColourBox, mMapBox, mLayoutBox})
+        connect(box, qOverload<int>(&QComboBox::activated), this, changed);
+    connect(mFilterEdit, &QLineEdit::returnPressed, this, changed);
+    connect(mControls, &MapControls::colourOptionsChanged, this, changed);
+    connect(mLegend, &LegendWidget::hiddenCategoriesChanged, this, changed);
+    connect(mGeneration, &GenerationController::generated, this, changed);
+}
+
+void MainWindow::setInteractive(bool interactive)
+{
+    mInteractive = interactive;
+    if (mUnsaved)
+        mUnsaved->setInteractive(interactive);
 }
 
 void MainWindow::restoreLayout()
@@ -239,6 +280,13 @@ void MainWindow::restoreLayout()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    auto *jobs = findChild<JobCentre *>("jobCentre");
+    if ((mInteractive && jobs && !jobs->mayStopRunningJobs()) || !mUnsaved->mayDiscard(tr("closing"))) {
+        event->ignore();
+        return;
+    }
+    if (!mUnsaved->isModified())
+        mSession->discardRecovery(); // a clean end leaves nothing to offer at the next start
     if (mInteractive) { // docks, their sizes and the window, for the next start
         QSettings settings;
         settings.setValue("window/geometry", saveGeometry());
@@ -249,11 +297,28 @@ void MainWindow::closeEvent(QCloseEvent *event)
 
 void MainWindow::openZoo(const QString &path, const QString &sane, const QString &zooOverride)
 {
+    if (mDocument && !mUnsaved->mayDiscard(tr("opening %1").arg(QFileInfo(path).fileName())))
+        return;
+    mUnsaved->markSaved(); // saved or discarded: the old session's changes are no longer asked about
+    QString file = path;
+    const QString recovery = WorkspaceSession::newerRecoveryCopy(path);
+    const QString unsaved = WorkspaceSession::unsavedSessionCopy(path);
+    if (!recovery.isEmpty() && mInteractive &&
+        QMessageBox::question(this, tr("Restore Workspace"),
+                              tr("An autosaved copy of this workspace is newer than the file (the explorer may have "
+                                 "stopped before saving). Open the autosaved copy?")) == QMessageBox::Yes)
+        file = recovery;
+    else if (!unsaved.isEmpty() && mInteractive &&
+             QMessageBox::question(this, tr("Restore Unsaved Session"),
+                                   tr("The explorer stopped on %1 with unsaved work on this zoo. Restore it?")
+                                       .arg(QFileInfo(unsaved).lastModified().toString(Qt::TextDate))) == QMessageBox::Yes)
+        file = unsaved;
+    const bool restored = file != path;
     mStatusCounts->setText(tr("Opening %1 ...").arg(QFileInfo(path).fileName()));
     mBusy->setRange(0, 0);
     mBusy->show();
     auto *watcher = new QFutureWatcher<LoadResult>(this);
-    connect(watcher, &QFutureWatcher<LoadResult>::finished, this, [this, watcher, path, sane] {
+    connect(watcher, &QFutureWatcher<LoadResult>::finished, this, [this, watcher, path, sane, restored] {
         const LoadResult result = watcher->result();
         watcher->deleteLater();
         mBusy->hide();
@@ -277,16 +342,13 @@ void MainWindow::openZoo(const QString &path, const QString &sane, const QString
             return;
         }
         setDocument(result.document);
+        if (restored)
+            mUnsaved->markModified(); // what was restored is in no file the user chose
+        else
+            mUnsaved->markSaved();
         rememberRecentFile(path);
         Q_EMIT documentLoaded();
     });
-    QString file = path;
-    const QString recovery = WorkspaceSession::newerRecoveryCopy(path);
-    if (!recovery.isEmpty() && mInteractive &&
-        QMessageBox::question(this, tr("Restore Workspace"),
-                              tr("An autosaved copy of this workspace is newer than the file (the explorer may have "
-                                 "stopped before saving). Open the autosaved copy?")) == QMessageBox::Yes)
-        file = recovery;
     watcher->setFuture(QtConcurrent::run(loadInBackground, file, sane, zooOverride));
 }
 
@@ -304,7 +366,7 @@ void MainWindow::setDocument(std::shared_ptr<ZooDocument> document)
     for (MapSource source : {MapSource::Weights, MapSource::WeightStatistics, MapSource::SaneEmbeddings})
         for (const Projection &saved : mDocument->savedLayouts(source))
             mLayouts->preload(source, saved);
-    setWindowTitle(tr("%1 — Weight Space Explorer").arg(QFileInfo(mDocument->path()).fileName()));
+    setWindowTitle(tr("%1[*] — Weight Space Explorer").arg(QFileInfo(mDocument->path()).fileName()));
     mDetails->clearDetails();
     {
         const QSignalBlocker blocker(mMapBox);
@@ -560,6 +622,7 @@ bool MainWindow::saveWorkspace(const QString &path, QString *error)
 {
     try {
         mSession->save(path);
+        mUnsaved->markSaved();
         statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
         return true;
     } catch (const std::exception &failure) {

@@ -28,6 +28,7 @@ class MapView;
 class BookmarkActions;
 class SelectionActions;
 class StartPage;
+class UnsavedChanges;
 class ZooDocument;
 
 class MainWindow : public QMainWindow
@@ -55,7 +56,7 @@ public:
 
     GenerationController *generation() const;
     // When set, load errors are not shown in a dialog (scripted use): only loadFailed is emitted.
-    void setInteractive(bool interactive) { mInteractive = interactive; }
+    void setInteractive(bool interactive);
 
     // Colours the map by a column; returns false (and changes nothing) for an unknown column.
     bool colourBy(const QString &column);
@@ -84,6 +85,7 @@ public:
     // Selects these checkpoints on the shown map (those it has); not an undo step by itself.
     void selectCheckpoints(const std::vector<int64_t> &checkpoints);
     SelectionActions *selection() const { return mSelection; }
+    UnsavedChanges *unsavedChanges() const { return mUnsaved; }
     BookmarkActions *bookmarks() const { return mBookmarks; }
     StartPage *startPage() const { return mStartPage; }
     const ZooDocument *document() const { return mDocument.get(); }
@@ -111,6 +113,8 @@ protected:
 
 private:
     void buildMenus();
+    void watchUnsavedChanges();
+    void addMessagesDock();
     void setDocument(std::shared_ptr<ZooDocument> document);
     void showMap();
     void updateStatus();
@@ -140,6 +144,7 @@ private:
     QPushButton *mCancelLayout = nullptr;
     LayoutController *mLayouts = nullptr;
     WorkspaceSession *mSession = nullptr;
+    UnsavedChanges *mUnsaved = nullptr;
     GenerationController *mGeneration = nullptr;
     ProjectionMethod mLayoutMethod = ProjectionMethod::Pca;
     QLabel *mStatusCounts = nullptr;

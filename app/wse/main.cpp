@@ -6,6 +6,7 @@
 #include "zoocommands.h"
 
 #include "common/error.h"
+#include "common/log.h"
 
 #include <CLI/CLI.hpp>
 
@@ -18,6 +19,10 @@ int main(int argc, char **argv)
     // A file-size limit (ulimit -f) then fails the write with EFBIG, which is reported with the file's
     // name and leaves the existing file as it was, instead of killing the process mid-write.
     std::signal(SIGXFSZ, SIG_IGN);
+    wse::setLogSink([](wse::LogLevel level, const std::string &message) {
+        const char *kind = level == wse::LogLevel::Warning ? "warning: " : level == wse::LogLevel::Error ? "error: " : "";
+        std::cerr << "wse: " << kind << message << "\n";
+    });
     CLI::App app{"Weight Space Explorer: model zoos and SANE weight-space representations (wse <command> --help)"};
     app.name("wse");
     app.set_version_flag("--version", std::string("wse ") + WSE_VERSION);

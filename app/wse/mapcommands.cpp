@@ -4,6 +4,7 @@
 
 #include "analysis/projection.h"
 #include "common/error.h"
+#include "common/text.h"
 #include "common/textfile.h"
 #include "workspace/mapinput.h"
 #include "workspace/workspace.h"
@@ -17,11 +18,6 @@
 namespace wse {
 
 namespace {
-
-bool endsWith(const std::string &text, const std::string &suffix)
-{
-    return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 // Where the points come from: SANE embeddings, or a zoo's raw weights.
 struct InputArguments

@@ -4,6 +4,7 @@
 
 #include "common/error.h"
 #include "common/filekind.h"
+#include "common/numbertext.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -56,8 +57,10 @@ bool isTensorDict(const PickleValue &value)
 }
 
 // Copies a (possibly strided, offset, shared) tensor out of its storage into contiguous bytes.
+// `budget`: bytes the tensors may still take. Views that repeat their storage (stride 0) can make a
+// file of a few hundred bytes declare gigabytes; real checkpoints take about their file's size.
 TensorBuffer materialise(const TensorReference &ref, const std::vector<uint8_t> &storage, const std::string &key,
-                         const std::string &label)
+                         const std::string &label, double &budget)
 {
     TensorBuffer tensor;
     tensor.dtype = dtypeOfStorage(ref.storageType, label);
@@ -82,6 +85,12 @@ TensorBuffer materialise(const TensorReference &ref, const std::vector<uint8_t> 
         throw FormatError(label, "tensor '" + key + "' " + tensor.shapeText() + " needs storage elements up to " +
                                      std::to_string(int64_t(std::min<Wide>(lastIndex, INT64_MAX))) + " but storage '" + ref.storageKey + "' holds " +
                                      std::to_string(available) + " (truncated or corrupt file)");
+    if (double(numel) * double(element) > budget)
+        throw FormatError(label, "tensor '" + key + "' " + tensor.shapeText() + " would take " +
+                                     byteSize(double(numel) * double(element)) +
+                                     " in memory, more than 64 times the file's size allows (a view repeating "
+                                     "a small storage?)");
+    budget -= double(numel) * double(element);
     tensor.bytes.resize(size_t(numel * element));
     if (numel == 0)
         return tensor;
@@ -124,6 +133,7 @@ void checkNotLegacy(const std::vector<uint8_t> &bytes, const std::string &label)
 StateDict readCheckpointBytes(std::vector<uint8_t> bytes, const std::string &label)
 {
     checkNotLegacy(bytes, label);
+    double budget = 64.0 * double(bytes.size()) + double(256 << 20);
     const ZipArchive archive(std::move(bytes), label);
     std::string prefix;
     bool found = false;
@@ -181,7 +191,7 @@ StateDict readCheckpointBytes(std::vector<uint8_t> bytes, const std::string &lab
                 throw FormatError(label, "tensor '" + key + "' refers to missing storage '" + entry + "'");
             it = storages.emplace(ref.storageKey, archive.read(entry)).first;
         }
-        result.entries.emplace_back(key, materialise(ref, it->second, key, label));
+        result.entries.emplace_back(key, materialise(ref, it->second, key, label, budget));
     }
     return result;
 }

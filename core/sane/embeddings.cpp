@@ -3,6 +3,7 @@
 #include "common/atomicfile.h"
 #include "common/error.h"
 #include "common/filekind.h"
+#include "common/text.h"
 #include "common/textfile.h"
 #include "zoo/hdf5io.h"
 #include "zoo/hdf5output.h"
@@ -14,15 +15,6 @@
 namespace wse {
 
 using namespace hdf5;
-
-namespace {
-
-bool endsWith(const std::string &text, const std::string &suffix)
-{
-    return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-} // namespace
 
 void Embeddings::writeTo(H5::Group &group) const
 {

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <map>
 #include <set>
 
@@ -75,9 +76,12 @@ std::vector<int64_t> GenerationSource::select(const std::string &expression, std
 int64_t GenerationSource::checkpoint(const std::string &modelAndEpoch) const
 {
     const size_t colon = modelAndEpoch.rfind(':');
-    if (colon == std::string::npos)
-        throw UsageError("'" + modelAndEpoch + "': expected MODEL:EPOCH, e.g. m00012:8");
-    const int64_t c = findCheckpoint(zoo, modelAndEpoch.substr(0, colon), std::stoi(modelAndEpoch.substr(colon + 1)));
+    const std::string epochText = colon == std::string::npos ? std::string() : modelAndEpoch.substr(colon + 1);
+    char *end = nullptr;
+    const long epoch = std::strtol(epochText.c_str(), &end, 10);
+    if (colon == std::string::npos || epochText.empty() || *end != '\0' || epoch < 0 || epoch > INT32_MAX)
+        throw UsageError("'" + modelAndEpoch + "': expected MODEL:EPOCH with a whole epoch, e.g. m00012:8");
+    const int64_t c = findCheckpoint(zoo, modelAndEpoch.substr(0, colon), int(epoch));
     if (zoo.checkpointArchitecture(c) != architecture)
         throw UsageError("'" + modelAndEpoch + "' is not of the architecture the encoder reads");
     return c;
@@ -109,7 +113,14 @@ ModelConfig GenerationSource::configOf(int64_t checkpoint, const std::string &id
 {
     auto number = [&](const char *column, double fallback) {
         const std::string text = zoo.checkpointValue(checkpoint, column);
-        return text.empty() ? fallback : std::stod(text);
+        char *end = nullptr;
+        const double value = std::strtod(text.c_str(), &end);
+        if (text.empty())
+            return fallback;
+        if (*end != '\0')
+            throw FormatError(zooPath, std::string("column '") + column + "' of checkpoint " +
+                                           zoo.checkpointName(checkpoint) + " holds '" + text + "', not a number");
+        return value;
     };
     ModelConfig config;
     config.id = id;

@@ -1,21 +1,13 @@
 #include "training/officialrules.h"
 
 #include "common/error.h"
+#include "common/text.h"
 
 #include <torch/torch.h>
 
 #include <cmath>
 
 namespace wse {
-
-namespace {
-
-bool endsWith(const std::string &text, const std::string &suffix)
-{
-    return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-} // namespace
 
 torch::Tensor activate(const torch::Tensor &x, const std::string &name)
 {

@@ -3,6 +3,7 @@
 #include "common/error.h"
 #include "common/filekind.h"
 #include "common/jsonread.h"
+#include "common/text.h"
 #include "zoo/hdf5io.h"
 #include "zoo/hdf5output.h"
 
@@ -18,16 +19,6 @@
 namespace wse {
 
 using namespace hdf5;
-
-std::string currentTimeIso()
-{
-    const std::time_t now = std::time(nullptr);
-    std::tm utc{};
-    gmtime_r(&now, &utc);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    return text;
-}
 
 std::string fileContentHash(const std::string &path)
 {

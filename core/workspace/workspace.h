@@ -107,6 +107,5 @@ struct Workspace
     std::string describe() const; // what `wse workspace info` prints
 };
 
-std::string currentTimeIso();
 
 } // namespace wse

@@ -3,7 +3,6 @@
 #include "checkpoint/checkpointfile.h"
 #include "common/error.h"
 #include "common/textfile.h"
-#include "common/log.h"
 #include "zoo/architecture.h"
 
 #include <nlohmann/json.hpp>
@@ -64,7 +63,7 @@ struct ModelFiles
 
 std::vector<std::pair<int, fs::path>> findCheckpoints(const fs::path &folder)
 {
-    static const std::regex pattern("checkpoint_0*([0-9]+)");
+    static const std::regex pattern("checkpoint_0*([0-9]{1,9})"); // longer numbers are no epochs
     std::map<int, fs::path> byEpoch;
     for (const fs::directory_entry &entry : fs::directory_iterator(folder)) {
         std::smatch match;
@@ -304,8 +303,7 @@ Zoo importOfficialZoo(const std::string &folderPath, ImportReport &report, const
         } catch (const Cancelled &) {
             throw;
         } catch (const std::exception &failure) {
-            report.skipped.emplace_back(folder.string(), failure.what());
-            logWarning("skipped " + folder.string() + ": " + failure.what());
+            report.skipped.emplace_back(folder.string(), failure.what()); // the report lists them, once
         }
     }
     progress.report(1.0, "imported", std::to_string(report.modelsImported) + " models");

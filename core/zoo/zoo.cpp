@@ -87,6 +87,11 @@ std::string Zoo::checkpointValue(int64_t checkpoint, const std::string &columnNa
     return {};
 }
 
+std::string Zoo::checkpointName(int64_t checkpoint) const
+{
+    return checkpointValue(checkpoint, zoocol::ModelId) + ":" + checkpointValue(checkpoint, zoocol::Epoch);
+}
+
 bool Zoo::isBookkeepingColumn(const std::string &name)
 {
     return name == zoocol::ModelId || name == zoocol::Model || name == zoocol::WeightRow ||

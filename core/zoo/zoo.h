@@ -69,6 +69,8 @@ public:
     // One value of checkpointColumn(name) as a user reads it, without building the column.
     // Returns an empty string when the zoo has no such column.
     std::string checkpointValue(int64_t checkpoint, const std::string &name) const;
+    // "MODEL:EPOCH", the name `wse decode --from` and the explorer give a checkpoint.
+    std::string checkpointName(int64_t checkpoint) const;
     // Columns that are bookkeeping rather than data (ids, row indices, key lists, source paths).
     static bool isBookkeepingColumn(const std::string &name);
     // Names of all columns usable with checkpointColumn (checkpoint columns first).

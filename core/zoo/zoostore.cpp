@@ -3,6 +3,7 @@
 #include "common/error.h"
 #include "common/filekind.h"
 #include "common/jsonread.h"
+#include "common/text.h"
 #include "zoo/hdf5io.h"
 #include "zoo/hdf5output.h"
 
@@ -44,14 +45,6 @@ void writeWeights(H5::Group &group, const WeightMatrix &matrix)
     H5::DataSet dataset = group.createDataSet("weights", H5::PredType::IEEE_F32LE, space, properties);
     if (matrix.rows > 0)
         dataset.write(matrix.values.data(), H5::PredType::NATIVE_FLOAT);
-}
-
-std::string nowIso8601()
-{
-    std::time_t now = std::time(nullptr);
-    char buffer[32];
-    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
-    return buffer;
 }
 
 H5::H5File openForReading(const std::string &path)
@@ -176,7 +169,7 @@ void ZooStore::write(const Zoo &zoo, const std::string &path)
         writeIntAttribute(file, "format_version", FormatVersion);
         writeStringAttribute(file, "name", zoo.name);
         writeStringAttribute(file, "provenance", zoo.provenance.empty() ? "{}" : zoo.provenance);
-        writeStringAttribute(file, "written", nowIso8601());
+        writeStringAttribute(file, "written", currentTimeIso());
 
         H5::Group architectures = file.createGroup("architectures");
         json order = json::array();

@@ -8,6 +8,7 @@
 #include "analysis/tsne.h"
 #include "analysis/umap.h"
 #include "common/error.h"
+#include "common/text.h"
 #include "workspace/workspace.h"
 
 #include <QTemporaryDir>

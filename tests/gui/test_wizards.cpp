@@ -23,6 +23,8 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QTimer>
+#include <QMessageBox>
 #include <QProcess>
 #include <QSettings>
 #include <QSignalSpy>
@@ -274,6 +276,19 @@ torch.save({"model": {"_orig_mod." + k: v for k, v in ours["model"].items()}}, s
         const QString output = mDir.filePath("cancelled.h5");
         JobEntry *job = jobCentre(window)->startZooTraining(options, output);
         QTRY_VERIFY_WITH_TIMEOUT(job->percent() > 40, 120000); // into epoch 2: epoch 1 is on disk
+        // Closing the window asks first; Cancel keeps the window and the job running.
+        window.setInteractive(true);
+        bool asked = false;
+        QTimer::singleShot(200, &window, [&asked] {
+            auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+            asked = box && box->objectName() == "runningJobsBox" && box->text().contains("1 job");
+            if (box)
+                box->button(QMessageBox::Cancel)->click();
+        });
+        QVERIFY(!window.close());
+        QVERIFY(asked);
+        QCOMPARE(job->state(), JobEntry::State::Running);
+        window.setInteractive(false);
         job->cancel();
         QTRY_VERIFY_WITH_TIMEOUT(job->state() == JobEntry::State::Cancelled, 60000);
         QVERIFY(job->statusText().contains("cancelled"));

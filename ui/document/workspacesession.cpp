@@ -1,5 +1,6 @@
 #include "document/workspacesession.h"
 
+#include "common/text.h"
 #include "document/zoodocument.h"
 #include "generate/generationcontroller.h"
 #include "map/layoutcontroller.h"
@@ -9,8 +10,11 @@
 #include "common/error.h"
 #include "common/log.h"
 
+#include <QCryptographicHash>
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QStandardPaths>
 
 #include <algorithm>
 #include <cstring>
@@ -20,6 +24,15 @@ namespace wse {
 namespace {
 
 const char *const RecoverySuffix = ".recovery";
+
+// Where a session that has no workspace yet is autosaved: <data folder>/unsaved/<hash of the zoo's path>.h5
+QString unsavedSessionBase(const QString &zooPath)
+{
+    const QString folder = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/unsaved";
+    const QByteArray key = QCryptographicHash::hash(QFileInfo(zooPath).absoluteFilePath().toUtf8(),
+                                                    QCryptographicHash::Sha1).toHex().left(16);
+    return folder + "/" + QString::fromLatin1(key) + ".h5";
+}
 
 struct SessionParts
 {
@@ -74,10 +87,12 @@ void WorkspaceSession::setDocument(std::shared_ptr<const ZooDocument> document)
     mPath = mDocument ? mDocument->workspacePath() : QString();
     if (mPath.endsWith(RecoverySuffix)) // a restored recovery copy saves to its workspace
         mPath.chop(int(std::strlen(RecoverySuffix)));
-    if (mPath.isEmpty())
-        mTimer.stop();
-    else
+    if (mDocument && mPath == unsavedSessionBase(mDocument->path()))
+        mPath.clear(); // a restored unsaved session: Save asks where it goes
+    if (mDocument)
         mTimer.start();
+    else
+        mTimer.stop();
 }
 
 void WorkspaceSession::save(const QString &path)
@@ -86,20 +101,40 @@ void WorkspaceSession::save(const QString &path)
         throw UsageError("no zoo is open");
     Workspace workspace = buildWorkspace(*mDocument, *mLayouts, {mGeneration, mSelections, mBookmarks}, mViewState());
     workspace.write(path.toStdString());
+    discardRecovery();
     QFile::remove(path + RecoverySuffix);
     mPath = path;
     mTimer.start();
 }
 
+QString WorkspaceSession::recoveryBase() const
+{
+    return mPath.isEmpty() ? unsavedSessionBase(mDocument->path()) : mPath;
+}
+
+void WorkspaceSession::discardRecovery()
+{
+    if (mDocument)
+        QFile::remove(recoveryBase() + RecoverySuffix);
+}
+
 void WorkspaceSession::autosave()
 {
-    if (!mDocument || mPath.isEmpty())
+    if (!mDocument || !mHasChanges())
         return;
     try {
-        buildWorkspace(*mDocument, *mLayouts, {mGeneration, mSelections, mBookmarks}, mViewState()).writeRecoveryCopy(mPath.toStdString());
+        const QString base = recoveryBase();
+        QDir().mkpath(QFileInfo(base).absolutePath());
+        buildWorkspace(*mDocument, *mLayouts, {mGeneration, mSelections, mBookmarks}, mViewState()).writeRecoveryCopy(base.toStdString());
     } catch (const std::exception &error) {
         logWarning(std::string("autosave failed: ") + error.what());
     }
+}
+
+QString WorkspaceSession::unsavedSessionCopy(const QString &zooPath)
+{
+    const QFileInfo copy(unsavedSessionBase(zooPath) + RecoverySuffix);
+    return copy.exists() ? copy.filePath() : QString();
 }
 
 QString WorkspaceSession::newerRecoveryCopy(const QString &workspace)

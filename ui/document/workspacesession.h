@@ -1,6 +1,8 @@
 #pragma once
 // The workspace file behind an explorer window: saving the open zoo's embeddings, every finished
-// layout and the current view into it (atomically), and a recovery copy every few minutes.
+// layout and the current view into it (atomically), and a recovery copy every few minutes while
+// there are unsaved changes — beside the workspace, or, before the first Save, in the user's data
+// folder under a name made from the zoo's path, offered when that zoo is opened again.
 #include <QObject>
 #include <QString>
 #include <QTimer>
@@ -38,17 +40,28 @@ public:
     void save(const QString &path);
     // The recovery copy beside `workspace` when it is newer than the workspace; else empty.
     static QString newerRecoveryCopy(const QString &workspace);
+    // The autosaved copy of a session on the zoo `zooPath` that was never saved; else empty.
+    static QString unsavedSessionCopy(const QString &zooPath);
+    // Whether there is anything to autosave (the window's unsaved changes).
+    void setHasChanges(std::function<bool()> hasChanges) { mHasChanges = std::move(hasChanges); }
+    // Removes this session's recovery copy (the user discarded the changes, or they were saved).
+    void discardRecovery();
 
     static constexpr int AutosaveMilliseconds = 2 * 60 * 1000;
 
-private:
+    // Writes the recovery copy now when there are unsaved changes (the timer calls it every few minutes).
     void autosave();
+
+private:
 
     LayoutController *mLayouts;
     const GenerationController *mGeneration = nullptr;
     const SelectionActions *mSelections = nullptr;
     const BookmarkActions *mBookmarks = nullptr;
+    QString recoveryBase() const; // the workspace, or the unsaved session's file in the data folder
+
     std::function<QString()> mViewState;
+    std::function<bool()> mHasChanges = [] { return true; };
     std::shared_ptr<const ZooDocument> mDocument;
     QString mPath;
     QTimer mTimer;

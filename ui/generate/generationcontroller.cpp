@@ -226,8 +226,7 @@ bool GenerationController::sampleAround(const QString &filter, SampleOptions opt
 
 std::string GenerationController::checkpointName(int64_t checkpoint) const
 {
-    return mDocument->zoo().checkpointValue(checkpoint, zoocol::ModelId) + ":" +
-           mDocument->zoo().checkpointValue(checkpoint, zoocol::Epoch);
+    return mDocument->zoo().checkpointName(checkpoint);
 }
 
 bool GenerationController::startDecode(DecodeOptions options, const QString &workspace, QString *error)

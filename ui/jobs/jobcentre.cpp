@@ -18,6 +18,7 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
@@ -26,6 +27,8 @@
 #include <QtCharts/QChartView>
 #include <QtCharts/QLineSeries>
 #include <QtCharts/QValueAxis>
+
+#include <algorithm>
 
 namespace wse {
 
@@ -419,6 +422,24 @@ JobEntry *JobCentre::startEmbedding(const QString &encoderPath, const QString &z
     spec.precision = precision;
     spec.output = outputPath;
     return start(spec);
+}
+
+bool JobCentre::mayStopRunningJobs()
+{
+    const auto running = std::count_if(mJobs.begin(), mJobs.end(), [](const JobEntry *entry) {
+        return entry->state() == JobEntry::State::Running || entry->state() == JobEntry::State::Waiting;
+    });
+    if (running == 0)
+        return true;
+    QMessageBox box(QMessageBox::Question, tr("Jobs Running"),
+                    tr("%n job(s) still running. Stop them and quit?", "", int(running)),
+                    QMessageBox::Cancel, window());
+    box.setObjectName("runningJobsBox");
+    box.setInformativeText(tr("What they finished is kept: the Jobs dock offers to resume them at the next start."));
+    box.addButton(tr("Stop Jobs and Quit"), QMessageBox::AcceptRole);
+    box.setDefaultButton(QMessageBox::Cancel);
+    box.exec();
+    return box.clickedButton() != box.button(QMessageBox::Cancel);
 }
 
 void JobCentre::remember()

@@ -61,6 +61,9 @@ public:
     // Imports an official Model Zoos folder into a zoo file; the skipped models are reported.
     JobEntry *startImport(const QString &folder, const QString &outputPath);
     const std::vector<JobEntry *> &jobs() const { return mJobs; }
+    // Before the explorer quits: with jobs running, asks whether to stop them (they stay resumable:
+    // offered at the next start). True when nothing runs or the user agreed.
+    bool mayStopRunningJobs();
 
 Q_SIGNALS:
     void zooReady(const QString &path); // a zoo job finished: the explorer opens it

@@ -39,8 +39,7 @@ QString number(double value) { return QString::number(value, 'g', 4); }
 
 QString nameOf(const Zoo &zoo, int64_t checkpoint)
 {
-    return QString::fromStdString(zoo.checkpointValue(checkpoint, zoocol::ModelId) + ":" +
-                                  zoo.checkpointValue(checkpoint, zoocol::Epoch));
+    return QString::fromStdString(zoo.checkpointName(checkpoint));
 }
 
 } // namespace

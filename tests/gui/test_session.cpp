@@ -1,0 +1,171 @@
+// The explorer's session as a person relies on it: unsaved work is marked and asked about before it
+// would be lost, autosaved before the first Save and offered again, and what the program logs appears
+// in the Messages dock, which comes forward on a warning.
+#include "common/fixtures.h"
+#include "scriptedwindow.h"
+
+#include "common/log.h"
+#include "document/workspacesession.h"
+#include "document/zoodocument.h"
+#include "mainwindow.h"
+#include "panels/messagesdock.h"
+#include "selection/labelactions.h"
+#include "selection/selectionactions.h"
+#include "zoo/zoostore.h"
+
+#include <QAbstractButton>
+#include <QApplication>
+#include <QComboBox>
+#include <QMessageBox>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTimer>
+#include <QtTest>
+
+#include <memory>
+#include <thread>
+
+using namespace wse;
+using wse::test::openScripted;
+using wse::test::showScripted;
+
+class TestSession : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir mDir;
+    QString mZooPath;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        WSE_REQUIRE_OPENGL();
+        mZooPath = mDir.filePath("clusters.h5");
+        ZooStore::write(test::makeSyntheticZoo(3, 4, 3), mZooPath.toStdString());
+        QStandardPaths::setTestModeEnabled(true); // recovery copies and settings stay out of the user's
+    }
+
+    // Nothing lost: after a label and a change of colouring the window is modified, closing asks
+    // Save / Discard / Cancel (Cancel keeps it open), and Save writes a workspace that reopens to the
+    // same labels and colouring.
+    void closingWithUnsavedWorkAsksAndSaveKeepsTheView()
+    {
+        const QString workspace = mDir.filePath("unsaved-session.h5");
+        auto window = std::make_unique<MainWindow>();
+        QVERIFY(openScripted(*window, mZooPath));
+        QVERIFY(!window->isWindowModified()); // opening changes nothing
+        QVERIFY(window->windowTitle().contains("[*]"));
+        QVERIFY(window->saveWorkspace(workspace));
+        window->selection()->select({0, 1, 2, 3}, "four");
+        const std::vector<int64_t> labelled = window->selectedCheckpoints();
+        QCOMPARE(labelled.size(), size_t(4));
+        QVERIFY(window->findChild<LabelActions *>()->labelSelection("cluster"));
+        QVERIFY(window->isWindowModified());
+        auto *colour = window->findChild<QComboBox *>("colourBy");
+        QVERIFY(colour);
+        const int other = colour->currentIndex() == 0 ? 1 : 0;
+        const QString chosen = colour->itemText(other);
+        colour->setCurrentIndex(other);
+        Q_EMIT colour->activated(other); // as when the user picks it
+        QCOMPARE(window->colouringColumn(), chosen);
+
+        window->setInteractive(true);
+        QStringList buttonsSeen;
+        auto answer = [&](QMessageBox::StandardButton choice) {
+            auto *timer = new QTimer(window.get());
+            connect(timer, &QTimer::timeout, timer, [&buttonsSeen, timer, choice] {
+                auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+                if (!box || box->objectName() != "unsavedChangesBox")
+                    return;
+                buttonsSeen.clear();
+                for (QAbstractButton *button : box->buttons())
+                    buttonsSeen << QString::number(int(box->standardButton(button)));
+                box->button(choice)->click();
+                timer->deleteLater();
+            });
+            timer->start(50);
+        };
+        answer(QMessageBox::Cancel);
+        QVERIFY(!window->close());
+        QVERIFY(window->isVisible());
+        QCOMPARE(buttonsSeen.size(), 3);
+        for (QMessageBox::StandardButton button : {QMessageBox::Save, QMessageBox::Discard, QMessageBox::Cancel})
+            QVERIFY(buttonsSeen.contains(QString::number(int(button))));
+        answer(QMessageBox::Save);
+        QVERIFY(window->close());
+        window.reset();
+
+        MainWindow reopened;
+        QVERIFY(openScripted(reopened, workspace));
+        QVERIFY(!reopened.isWindowModified());
+        QCOMPARE(reopened.colouringColumn(), chosen);
+        for (const std::string &label : reopened.document()->labelsOf(labelled))
+            QCOMPARE(QString::fromStdString(label), QString("cluster"));
+        int unlabelled = 0;
+        for (int64_t c = 0; c < reopened.document()->zoo().checkpointCount(); ++c)
+            unlabelled += reopened.document()->labelsOf({c})[0].empty();
+        QCOMPARE(unlabelled, int(reopened.document()->zoo().checkpointCount()) - 4);
+    }
+
+    // Before the first Save, unsaved work is autosaved in the user's data folder under the zoo's name
+    // and offered when the zoo is opened again; Discard on close removes it.
+    void unsavedSessionIsRecoveredWhenItsZooIsOpenedAgain()
+    {
+        {
+            MainWindow window;
+            QVERIFY(openScripted(window, mZooPath));
+            window.selection()->select({5, 6}, "two");
+            QVERIFY(window.findChild<LabelActions *>()->labelSelection("kept"));
+            window.findChild<WorkspaceSession *>()->autosave();
+            QVERIFY(!WorkspaceSession::unsavedSessionCopy(mZooPath).isEmpty());
+        } // as if the explorer stopped here
+        MainWindow window;
+        QVERIFY(showScripted(window));
+        window.setInteractive(true);
+        QTimer::singleShot(200, &window, [] {
+            auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+            if (box && box->windowTitle() == "Restore Unsaved Session")
+                box->button(QMessageBox::Yes)->click();
+        });
+        QSignalSpy loaded(&window, &MainWindow::documentLoaded);
+        window.openZoo(mZooPath);
+        QVERIFY(loaded.wait(20000));
+        QVERIFY(window.isWindowModified()); // restored work is in no file yet
+        QVERIFY(window.workspacePath().isEmpty());
+        int kept = 0;
+        for (int64_t c = 0; c < window.document()->zoo().checkpointCount(); ++c)
+            kept += window.document()->labelsOf({c})[0] == "kept";
+        QCOMPARE(kept, 2);
+        QTimer::singleShot(200, &window, [] {
+            if (auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget()))
+                box->button(QMessageBox::Discard)->click();
+        });
+        QVERIFY(window.close());
+        QVERIFY(WorkspaceSession::unsavedSessionCopy(mZooPath).isEmpty());
+    }
+
+    // A warning logged anywhere (here: from a worker thread, as jobs log) appears in the dock, which
+    // comes forward; the CLI prints the same through its own sink.
+    void warningsAppearInTheMessagesDock()
+    {
+        MainWindow window;
+        QVERIFY(showScripted(window));
+        auto *messages = window.findChild<MessagesDock *>("messagesDock");
+        QVERIFY(messages);
+        const int before = messages->count();
+        std::thread([] { logWarning("autosave failed: /tmp/x.h5: write failed: No space left on device"); }).join();
+        QTRY_COMPARE(messages->count(), before + 1);
+        QVERIFY(messages->message(before).contains("No space left"));
+        QVERIFY(messages->isVisible());
+    }
+};
+
+int main(int argc, char **argv)
+{
+    setDefaultSurfaceFormat();
+    QApplication app(argc, argv);
+    TestSession test;
+    return QTest::qExec(&test, argc, argv);
+}
+#include "test_session.moc"
