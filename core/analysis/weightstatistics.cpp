@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace wse {
 
@@ -31,6 +32,10 @@ std::vector<float> weightStatistics(const Architecture &architecture, const floa
     const float *values = row;
     for (const TensorSpec &tensor : architecture.tensors) {
         const auto n = size_t(tensor.numel());
+        if (n == 0) { // an empty tensor (zoo import keeps them) has no statistics
+            features.insert(features.end(), StatisticsPerTensor, std::numeric_limits<float>::quiet_NaN());
+            continue;
+        }
         std::vector<float> sorted(values, values + n);
         values += n;
         std::sort(sorted.begin(), sorted.end());

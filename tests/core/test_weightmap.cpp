@@ -39,6 +39,22 @@ private Q_SLOTS:
         QCOMPARE(weightStatisticNames(arch)[8], std::string("a.bias:std"));
     }
 
+    // A zero-element tensor (official imports keep them) has no statistics: NaN, and the tensors
+    // after it keep theirs (the explorer crashed opening such a zoo).
+    void emptyTensorHasNoStatistics()
+    {
+        Architecture arch;
+        arch.tensors = {{"a.weight", {2}}, {"empty", {0, 3}}, {"a.bias", {2}}};
+        const float row[4] = {1, 3, -1, 1};
+        const std::vector<float> f = weightStatistics(arch, row);
+        QCOMPARE(f.size(), size_t(21));
+        QCOMPARE(f[0], 2.0f);
+        for (int i = 7; i < 14; ++i)
+            QVERIFY(std::isnan(f[size_t(i)]));
+        QCOMPARE(f[14], 0.0f);  // the bias's mean
+        QCOMPARE(f[20], 1.0f);  // and its maximum
+    }
+
     void layerSummariesAndDifferences()
     {
         Architecture arch;
