@@ -6,6 +6,7 @@
 #include "zoocommands.h"
 
 #include "common/error.h"
+#include "common/isolatedread.h"
 #include "common/log.h"
 
 #include <CLI/CLI.hpp>
@@ -19,6 +20,9 @@ int main(int argc, char **argv)
     // A file-size limit (ulimit -f) then fails the write with EFBIG, which is reported with the file's
     // name and leaves the existing file as it was, instead of killing the process mid-write.
     std::signal(SIGXFSZ, SIG_IGN);
+    // Files are tried in a child process first, so that one that crashes the HDF5 library is reported
+    // (safe here: the CLI reads no file while another thread works).
+    wse::setIsolatedReads(true);
     wse::setLogSink([](wse::LogLevel level, const std::string &message) {
         const char *kind = level == wse::LogLevel::Warning ? "warning: " : level == wse::LogLevel::Error ? "error: " : "";
         std::cerr << "wse: " << kind << message << "\n";

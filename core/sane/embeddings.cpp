@@ -3,6 +3,7 @@
 #include "common/atomicfile.h"
 #include "common/error.h"
 #include "common/filekind.h"
+#include "common/isolatedread.h"
 #include "common/text.h"
 #include "common/textfile.h"
 #include "zoo/hdf5io.h"
@@ -77,7 +78,19 @@ void Embeddings::write(const std::string &path) const
     file.commit();
 }
 
+namespace {
+Embeddings readEmbeddingsFile(const std::string &path);
+} // namespace
+
 Embeddings Embeddings::read(const std::string &path)
+{
+    tryReadInChildProcess(path, [&] { readEmbeddingsFile(path); });
+    return readEmbeddingsFile(path);
+}
+
+namespace {
+
+Embeddings readEmbeddingsFile(const std::string &path)
 {
     H5::Exception::dontPrint();
     requireRegularFile(path);
@@ -85,12 +98,14 @@ Embeddings Embeddings::read(const std::string &path)
         throw FormatError(path, "not an HDF5 file (embeddings are read from the .h5 form)");
     try {
         H5::H5File h5(path, H5F_ACC_RDONLY);
-        return readFrom(h5, path);
+        return Embeddings::readFrom(h5, path);
     } catch (const Error &) {
         rethrowNamingFile(path);
     } catch (const H5::Exception &error) {
         throw FormatError(path, "damaged HDF5 file (" + error.getDetailMsg() + ")");
     }
 }
+
+} // namespace
 
 } // namespace wse

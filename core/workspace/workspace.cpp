@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "common/filekind.h"
+#include "common/isolatedread.h"
 #include "common/jsonread.h"
 #include "common/text.h"
 #include "zoo/hdf5io.h"
@@ -228,7 +229,21 @@ void Workspace::writeRecoveryCopy(const std::string &path) const
     writeFile(*this, recoveryPath(path));
 }
 
+namespace {
+
+Workspace readWorkspaceFile(const std::string &path);
+
+} // namespace
+
 Workspace Workspace::read(const std::string &path)
+{
+    tryReadInChildProcess(path, [&] { readWorkspaceFile(path); });
+    return readWorkspaceFile(path);
+}
+
+namespace {
+
+Workspace readWorkspaceFile(const std::string &path)
 {
     H5::Exception::dontPrint();
     requireRegularFile(path);
@@ -236,12 +251,12 @@ Workspace Workspace::read(const std::string &path)
         throw FormatError(path, "not an HDF5 file, so not a workspace");
     try {
         H5::H5File file(path, H5F_ACC_RDONLY);
-        if (!file.attrExists("format") || readStringAttribute(file, "format") != FormatName)
+        if (!file.attrExists("format") || readStringAttribute(file, "format") != Workspace::FormatName)
             throw FormatError(path, "HDF5 file is not a Weight Space Explorer workspace");
         const long long version = readIntAttribute(file, "format_version");
-        if (version > FormatVersion)
+        if (version > Workspace::FormatVersion)
             throw FormatError(path, "written by a newer Weight Space Explorer (workspace schema " + std::to_string(version) +
-                                        "; this version reads up to " + std::to_string(FormatVersion) +
+                                        "; this version reads up to " + std::to_string(Workspace::FormatVersion) +
                                         "). Please update to open it; the file was not changed.");
         Workspace w;
         w.created = readStringAttribute(file, "created");
@@ -269,6 +284,8 @@ Workspace Workspace::read(const std::string &path)
         throw FormatError(path, "an attribute is not valid JSON (" + jsonread::describe(error) + ")");
     }
 }
+
+} // namespace
 
 const Embeddings *Workspace::embeddingsOf(const std::string &encoderId) const
 {

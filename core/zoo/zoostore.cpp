@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "common/filekind.h"
+#include "common/isolatedread.h"
 #include "common/jsonread.h"
 #include "common/text.h"
 #include "zoo/hdf5io.h"
@@ -200,7 +201,19 @@ void ZooStore::write(const Zoo &zoo, const std::string &path)
     });
 }
 
+namespace {
+Zoo readZooFile(const std::string &path, bool withWeights);
+} // namespace
+
 Zoo ZooStore::read(const std::string &path, bool withWeights)
+{
+    tryReadInChildProcess(path, [&] { readZooFile(path, /*withWeights=*/false); });
+    return readZooFile(path, withWeights);
+}
+
+namespace {
+
+Zoo readZooFile(const std::string &path, bool withWeights)
 {
     try {
         H5::H5File file = openForReading(path);
@@ -226,6 +239,8 @@ Zoo ZooStore::read(const std::string &path, bool withWeights)
         throw FormatError(path, "damaged HDF5 file (" + error.getDetailMsg() + ")");
     }
 }
+
+} // namespace
 
 struct ZooWeightReader::Impl
 {

@@ -194,6 +194,11 @@ def make_zoos(zoo):
 
 def make_workspaces(workspace):
     open(out("workspace", "not-hdf5.h5"), "w").write("plain text\n")
+    # One flipped byte in the metadata (offset 2167 of the workspace this corpus was made from) that
+    # makes HDF5 1.10 itself crash: the readers try files in a child process first.
+    data = bytearray(open(workspace, "rb").read())
+    data[2167] ^= 0xFF
+    open(out("workspace", "flipped-byte-crashes-hdf5.h5"), "wb").write(data)
     mutate(workspace, "workspace", "newer-version.h5", lambda f: f.attrs.modify("format_version", 99))
     mutate(workspace, "workspace", "maps-count-huge.h5", lambda f: f["maps"].attrs.modify("count", 1 << 40))
     mutate(workspace, "workspace", "map-missing.h5", lambda f: f["maps"].attrs.modify("count", 5))
