@@ -300,19 +300,7 @@ void MainWindow::openZoo(const QString &path, const QString &sane, const QString
     if (mDocument && !mUnsaved->mayDiscard(tr("opening %1").arg(QFileInfo(path).fileName())))
         return;
     mUnsaved->markSaved(); // saved or discarded: the old session's changes are no longer asked about
-    QString file = path;
-    const QString recovery = WorkspaceSession::newerRecoveryCopy(path);
-    const QString unsaved = WorkspaceSession::unsavedSessionCopy(path);
-    if (!recovery.isEmpty() && mInteractive &&
-        QMessageBox::question(this, tr("Restore Workspace"),
-                              tr("An autosaved copy of this workspace is newer than the file (the explorer may have "
-                                 "stopped before saving). Open the autosaved copy?")) == QMessageBox::Yes)
-        file = recovery;
-    else if (!unsaved.isEmpty() && mInteractive &&
-             QMessageBox::question(this, tr("Restore Unsaved Session"),
-                                   tr("The explorer stopped on %1 with unsaved work on this zoo. Restore it?")
-                                       .arg(QFileInfo(unsaved).lastModified().toString(Qt::TextDate))) == QMessageBox::Yes)
-        file = unsaved;
+    const QString file = mInteractive ? WorkspaceSession::offerRecoveryCopy(this, path) : path;
     const bool restored = file != path;
     mStatusCounts->setText(tr("Opening %1 ...").arg(QFileInfo(path).fileName()));
     mBusy->setRange(0, 0);

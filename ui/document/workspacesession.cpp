@@ -14,6 +14,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QMessageBox>
 #include <QStandardPaths>
 
 #include <algorithm>
@@ -135,6 +136,23 @@ QString WorkspaceSession::unsavedSessionCopy(const QString &zooPath)
 {
     const QFileInfo copy(unsavedSessionBase(zooPath) + RecoverySuffix);
     return copy.exists() ? copy.filePath() : QString();
+}
+
+QString WorkspaceSession::offerRecoveryCopy(QWidget *parent, const QString &path)
+{
+    const QString recovery = newerRecoveryCopy(path);
+    if (!recovery.isEmpty() &&
+        QMessageBox::question(parent, tr("Restore Workspace"),
+                              tr("An autosaved copy of this workspace is newer than the file (the explorer may have "
+                                 "stopped before saving). Open the autosaved copy?")) == QMessageBox::Yes)
+        return recovery;
+    const QString unsaved = unsavedSessionCopy(path);
+    if (!unsaved.isEmpty() &&
+        QMessageBox::question(parent, tr("Restore Unsaved Session"),
+                              tr("The explorer stopped on %1 with unsaved work on this zoo. Restore it?")
+                                  .arg(QFileInfo(unsaved).lastModified().toString(Qt::TextDate))) == QMessageBox::Yes)
+        return unsaved;
+    return path;
 }
 
 QString WorkspaceSession::newerRecoveryCopy(const QString &workspace)

@@ -10,6 +10,8 @@
 #include <functional>
 #include <memory>
 
+class QWidget;
+
 namespace wse {
 
 class BookmarkActions;
@@ -42,6 +44,9 @@ public:
     static QString newerRecoveryCopy(const QString &workspace);
     // The autosaved copy of a session on the zoo `zooPath` that was never saved; else empty.
     static QString unsavedSessionCopy(const QString &zooPath);
+    // Before opening `path`: offers its newer recovery copy, or the unsaved session on that zoo.
+    // Returns the file to open: `path`, or the copy the user chose to restore.
+    static QString offerRecoveryCopy(QWidget *parent, const QString &path);
     // Whether there is anything to autosave (the window's unsaved changes).
     void setHasChanges(std::function<bool()> hasChanges) { mHasChanges = std::move(hasChanges); }
     // Removes this session's recovery copy (the user discarded the changes, or they were saved).
