@@ -4,6 +4,7 @@
 
 #include "analysis/projection.h"
 #include "common/error.h"
+#include "common/filekind.h"
 #include "common/text.h"
 #include "common/textfile.h"
 #include "workspace/mapinput.h"
@@ -103,6 +104,7 @@ void addProjectCommand(CLI::App &app)
     command->add_option("--name", a->name, "Name of the map in the workspace (default: method, dims, seed)");
     command->add_option("-o,--output", a->output, "OUT.csv (coordinates) or OUT.h5 (workspace: created or updated)")->required();
     command->callback([a] {
+        checkOutputPath(a->output, {a->input.embeddings, a->input.zoo, a->add});
         ProjectionSettings settings = a->settings;
         settings.method = methodFromName(a->method);
         settings.metric = metricFromName(a->metric);
@@ -208,6 +210,8 @@ void addNeighborsCommand(CLI::App &app)
         ->capture_default_str();
     command->add_option("-o,--output", a->output, "CSV file (default: standard output)");
     command->callback([a] {
+        if (!a->output.empty())
+            checkOutputPath(a->output, {a->input.embeddings, a->input.zoo});
         const MapInput input = a->input.load();
         NeighborOptions options;
         options.metric = metricFromName(a->metric);

@@ -221,6 +221,7 @@ void addSaneCommands(CLI::App &app)
     command->add_flag("--include-bn", tokenize->options.includeBatchNorm, "Tokenise batch-norm parameters and statistics too");
     command->add_option("-o,--output", tokenize->output, "Tokens file (.pt: tokens, mask, positions)")->required();
     command->callback([tokenize] {
+        checkOutputPath(tokenize->output, {tokenize->checkpoint});
         const TokenSequence sequence = wse::tokenize(readCheckpoint(tokenize->checkpoint), tokenize->options);
         writeCheckpoint(tokenize->output, tokensAsStateDict(sequence));
         std::cerr << "wse: wrote " << tokenize->output << " (" << sequence.count << " tokens of size "

@@ -81,6 +81,8 @@ ln -s zoo.h5 "$work/link.h5"
 expect_error "is the input" "output through a link to the input" "$wse" zoo export "$work/zoo.h5" --model m --epoch 0 -o "$work/link.h5"
 expect_error "is the input" "sample over its zoo" "$wse" sample --sane "$work/none.pt" --zoo "$work/zoo.h5" -o "$work/zoo.h5"
 expect_error "is the input" "embed over its zoo" "$wse" embed --sane "$work/none.pt" --zoo "$work/zoo.h5" -o "$work/zoo.h5"
+expect_error "is the input" "project over its embeddings" "$wse" project --embeddings "$work/zoo.h5" --method pca -o "$work/zoo.h5"
+expect_error "is the input" "tokenize over its checkpoint" "$wse" sane tokenize "$work/zoo.h5" -o "$work/link.h5"
 expect_error "is the input" "decode over its zoo" "$wse" decode --sane "$work/none.pt" --zoo "$work/zoo.h5" --from m:0 -o "$work/zoo.h5"
 
 echo "errors corpus: $checked inputs checked, $((checked - failures)) passed, $failures failed"
