@@ -10,15 +10,6 @@
 
 namespace wse {
 
-std::string MapQuality::describe() const
-{
-    char text[160];
-    std::snprintf(text, sizeof text, "trustworthiness %.3f, continuity %.3f (k = %d, %s %lld points)", trustworthiness,
-                  continuity, k, sampled() ? ("sampled " + std::to_string(queries) + " of").c_str() : "all",
-                  static_cast<long long>(points));
-    return text;
-}
-
 namespace {
 
 // The k nearest points of `query` in one distance row, the query itself left out.

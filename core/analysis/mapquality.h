@@ -3,24 +3,13 @@
 // continuity (do true neighbours stay neighbours on the map?), Venna & Kaski 2001, the same
 // definitions as scikit-learn's trustworthiness. Above `maxQueries` points the sums run over a
 // seeded random sample of query points (ranks still against all points) and say so.
+#include "analysis/maprecord.h"
 #include "analysis/neighbors.h"
 
 #include <cstdint>
 #include <string>
 
 namespace wse {
-
-struct MapQuality
-{
-    int k = 10;
-    double trustworthiness = 0.0;
-    double continuity = 0.0;
-    int64_t queries = 0; // points whose neighbourhoods were compared
-    int64_t points = 0;
-
-    bool sampled() const { return queries < points; }
-    std::string describe() const; // "trustworthiness 0.981, continuity 0.975 (k = 10, all 10000 points)"
-};
 
 MapQuality measureMapQuality(const float *latent, int64_t points, int64_t latentDims, const float *map, int mapDims,
                              DistanceMetric latentMetric, int k = 10, int64_t maxQueries = 20000, uint64_t seed = 0,

@@ -14,37 +14,6 @@
 
 namespace wse {
 
-std::string metricName(DistanceMetric metric)
-{
-    return metric == DistanceMetric::Cosine ? "cosine" : "euclidean";
-}
-
-DistanceMetric metricFromName(const std::string &name)
-{
-    if (name == "euclidean")
-        return DistanceMetric::Euclidean;
-    if (name == "cosine")
-        return DistanceMetric::Cosine;
-    throw UsageError("unknown metric '" + name + "' (use euclidean or cosine)");
-}
-
-std::string searchName(NeighborSearch search)
-{
-    switch (search) {
-    case NeighborSearch::Exact: return "exact";
-    case NeighborSearch::Approximate: return "approximate";
-    default: return "auto";
-    }
-}
-
-NeighborSearch searchFromName(const std::string &name)
-{
-    for (NeighborSearch s : {NeighborSearch::Auto, NeighborSearch::Exact, NeighborSearch::Approximate})
-        if (searchName(s) == name)
-            return s;
-    throw UsageError("unknown neighbour search '" + name + "' (use auto, exact or approximate)");
-}
-
 namespace {
 
 constexpr int64_t QueryBlock = 1024;

@@ -2,6 +2,7 @@
 // k nearest neighbours of every row of a matrix (the whole zoo at once), exact by blocked matrix
 // products or approximate through an HNSW index (hnswlib) for large inputs, and distance rows for
 // rank-based map quality. Row-major float input, rows = points.
+#include "analysis/maprecord.h"
 #include "jobs/progress.h"
 
 #include <cstdint>
@@ -9,14 +10,6 @@
 #include <vector>
 
 namespace wse {
-
-enum class DistanceMetric { Euclidean, Cosine };
-std::string metricName(DistanceMetric metric);             // "euclidean", "cosine"
-DistanceMetric metricFromName(const std::string &name);    // throws UsageError
-
-enum class NeighborSearch { Auto, Exact, Approximate };
-std::string searchName(NeighborSearch search);
-NeighborSearch searchFromName(const std::string &name);    // "auto", "exact", "approximate"
 
 struct NeighborOptions
 {

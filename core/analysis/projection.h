@@ -5,6 +5,7 @@
 // placing of new points (decoded or sampled models) into an existing map without recomputing it.
 #include "analysis/mapquality.h"
 #include "analysis/neighbors.h"
+#include "analysis/maprecord.h"
 #include "jobs/progress.h"
 
 #include <cstdint>
@@ -13,41 +14,6 @@
 #include <vector>
 
 namespace wse {
-
-enum class ProjectionMethod { Pca, Tsne, Umap };
-std::string methodName(ProjectionMethod method);                // "pca", "tsne", "umap"
-ProjectionMethod methodFromName(const std::string &name);       // throws UsageError
-
-struct ProjectionSettings
-{
-    ProjectionMethod method = ProjectionMethod::Pca;
-    int dims = 3;
-    uint64_t seed = 0;
-    DistanceMetric metric = DistanceMetric::Euclidean; // t-SNE / UMAP input space and quality ranks
-    NeighborSearch search = NeighborSearch::Auto;
-    // t-SNE (defaults of scikit-learn 1.2 with init = "pca", learning_rate = "auto")
-    double perplexity = 30.0;
-    double learningRate = 0.0; // 0: max(N / early_exaggeration / 4, 50)
-    double earlyExaggeration = 12.0;
-    int exaggerationIterations = 250;
-    int iterations = 1000;
-    double theta = 0.5;        // Barnes-Hut accuracy (0: exact forces, slow)
-    // UMAP (defaults of umap-learn)
-    int neighbors = 15;        // including the point itself, as umap-learn counts
-    double minDist = 0.1;
-    double spread = 1.0;
-    int epochs = 0;            // 0: 500 up to 10,000 points, else 200
-    double negativeRate = 5.0;
-    std::string init = "spectral"; // spectral, pca or random (UMAP); t-SNE always starts from PCA
-    int qualityK = 10;         // 0: skip trustworthiness/continuity
-
-    // Sets one parameter by its umap-learn / scikit-learn name (n_neighbors, min_dist, perplexity,
-    // early_exaggeration, learning_rate, n_iter, n_epochs, ...). Throws UsageError naming the key.
-    void set(const std::string &key, const std::string &value);
-    std::string toJson() const;
-    static ProjectionSettings fromJson(const std::string &json); // throws FormatError
-    std::string describe() const; // "UMAP 3D, n_neighbors 15, min_dist 0.1, seed 0"
-};
 
 // Called with the current layout now and then while an iterative method runs (not for PCA).
 using LayoutCallback = std::function<void(const std::vector<float> &coordinates, int step, int steps)>;

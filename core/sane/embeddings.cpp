@@ -34,11 +34,7 @@ void Embeddings::writeTo(H5::Group &group) const
 
 Embeddings Embeddings::readFrom(const H5::Group &group, const std::string &path)
 {
-    if (!group.attrExists("format") || readStringAttribute(group, "format") != FormatName)
-        throw FormatError(path, "HDF5 file is not a Weight Space Explorer embeddings file");
-    if (readIntAttribute(group, "format_version") > FormatVersion)
-        throw FormatError(path, "embeddings format version " + std::to_string(readIntAttribute(group, "format_version")) +
-                                    " is newer than this program reads; please update Weight Space Explorer");
+    requireFormat(group, FileKind::Embeddings, path);
     Embeddings e;
     e.encoderId = readStringAttribute(group, "encoder_id");
     e.encoderPath = readStringAttribute(group, "encoder_path");
@@ -92,18 +88,7 @@ namespace {
 
 Embeddings readEmbeddingsFile(const std::string &path)
 {
-    H5::Exception::dontPrint();
-    requireRegularFile(path);
-    if (!H5::H5File::isHdf5(path))
-        throw FormatError(path, "not an HDF5 file (embeddings are read from the .h5 form)");
-    try {
-        H5::H5File h5(path, H5F_ACC_RDONLY);
-        return Embeddings::readFrom(h5, path);
-    } catch (const Error &) {
-        rethrowNamingFile(path);
-    } catch (const H5::Exception &error) {
-        throw FormatError(path, "damaged HDF5 file (" + error.getDetailMsg() + ")");
-    }
+    return readNamingFile(path, [&] { return Embeddings::readFrom(openFormatted(path, FileKind::Embeddings), path); });
 }
 
 } // namespace

@@ -2,6 +2,7 @@
 
 #include "checkpoint/checkpointfile.h"
 #include "common/error.h"
+#include "common/jsonread.h"
 
 #include <nlohmann/json.hpp>
 
@@ -99,7 +100,7 @@ SaneEncoder SaneEncoder::read(const std::string &path)
         try {
             encoder.reference = nlohmann::json::parse(*reference).get<std::vector<float>>();
         } catch (const nlohmann::json::exception &error) {
-            throw FormatError(path, std::string("reference_checkpoint: ") + error.what());
+            throw FormatError(path, std::string("reference_checkpoint: ") + jsonread::describe(error));
         }
         if (int64_t(encoder.reference.size()) != encoder.architecture.numel())
             throw FormatError(path, "reference_checkpoint has " + std::to_string(encoder.reference.size()) +

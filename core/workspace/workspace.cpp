@@ -7,10 +7,12 @@
 #include "common/text.h"
 #include "zoo/hdf5io.h"
 #include "zoo/hdf5output.h"
+#include "zoo/zoo.h"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
@@ -52,18 +54,7 @@ ZooReference::Status ZooReference::check() const
 
 bool Workspace::isWorkspaceFile(const std::string &path)
 {
-    H5::Exception::dontPrint();
-    std::error_code error;
-    if (!std::filesystem::is_regular_file(path, error))
-        return false;
-    try {
-        if (!H5::H5File::isHdf5(path))
-            return false;
-        H5::H5File file(path, H5F_ACC_RDONLY);
-        return file.attrExists("format") && readStringAttribute(file, "format") == FormatName;
-    } catch (const H5::Exception &) {
-        return false;
-    }
+    return detectFileKind(path) == FileKind::Workspace;
 }
 
 Workspace Workspace::forZoo(const std::string &zooPath)
@@ -105,7 +96,11 @@ WorkspaceMap readMap(const H5::Group &group, const std::string &path)
     map.input = readStringAttribute(group, "input");
     map.created = readStringAttribute(group, "created");
     Projection &p = map.projection;
-    p.settings = ProjectionSettings::fromJson(readStringAttribute(group, "settings"));
+    try {
+        p.settings = ProjectionSettings::fromJson(readStringAttribute(group, "settings"));
+    } catch (const FormatError &error) {
+        throw FormatError(path, group.getObjName() + ": attribute 'settings': " + error.reason());
+    }
     p.inputDims = readIntAttribute(group, "input_dims");
     p.seconds = readDoubleAttribute(group, "seconds");
     p.notes = nlohmann::json::parse(readStringAttribute(group, "notes")).get<std::vector<std::string>>();
@@ -245,19 +240,8 @@ namespace {
 
 Workspace readWorkspaceFile(const std::string &path)
 {
-    H5::Exception::dontPrint();
-    requireRegularFile(path);
-    if (!H5::H5File::isHdf5(path))
-        throw FormatError(path, "not an HDF5 file, so not a workspace");
-    try {
-        H5::H5File file(path, H5F_ACC_RDONLY);
-        if (!file.attrExists("format") || readStringAttribute(file, "format") != Workspace::FormatName)
-            throw FormatError(path, "HDF5 file is not a Weight Space Explorer workspace");
-        const long long version = readIntAttribute(file, "format_version");
-        if (version > Workspace::FormatVersion)
-            throw FormatError(path, "written by a newer Weight Space Explorer (workspace schema " + std::to_string(version) +
-                                        "; this version reads up to " + std::to_string(Workspace::FormatVersion) +
-                                        "). Please update to open it; the file was not changed.");
+    return readNamingFile(path, [&] {
+        H5::H5File file = openFormatted(path, FileKind::Workspace);
         Workspace w;
         w.created = readStringAttribute(file, "created");
         w.modified = readStringAttribute(file, "modified");
@@ -276,16 +260,42 @@ Workspace readWorkspaceFile(const std::string &path)
             return WorkspaceLabel{readStringAttribute(g, "name"), readInt64Vector(g, "checkpoints", path)};
         });
         return w;
-    } catch (const Error &) {
-        rethrowNamingFile(path);
-    } catch (const H5::Exception &error) {
-        throw FormatError(path, "damaged HDF5 file (" + error.getDetailMsg() + ")");
-    } catch (const nlohmann::json::exception &error) {
-        throw FormatError(path, "an attribute is not valid JSON (" + jsonread::describe(error) + ")");
-    }
+    });
 }
 
 } // namespace
+
+namespace {
+
+void requireCheckpoints(const std::vector<int64_t> &checkpoints, int64_t count, const std::string &item,
+                        const std::string &path, bool filesAllowed = false)
+{
+    for (int64_t checkpoint : checkpoints)
+        if (checkpoint >= count || (checkpoint < 0 && !(filesAllowed && checkpoint == -1)))
+            throw FormatError(path, item + ": checkpoint " + std::to_string(checkpoint) + " is not one of the zoo's " +
+                                        std::to_string(count) + " checkpoints (a workspace of another zoo?)");
+}
+
+} // namespace
+
+void Workspace::requireFits(const Zoo &zoo, const std::string &path) const
+{
+    const int64_t count = zoo.checkpointCount();
+    for (size_t i = 0; i < maps.size(); ++i)
+        requireCheckpoints(maps[i].checkpoints, count, "/maps/" + std::to_string(i) + " (" + maps[i].name + ")", path);
+    for (size_t i = 0; i < selections.size(); ++i)
+        requireCheckpoints(selections[i].checkpoints, count,
+                           "/selections/" + std::to_string(i) + " (" + selections[i].name + ")", path);
+    for (size_t i = 0; i < labels.size(); ++i)
+        requireCheckpoints(labels[i].checkpoints, count, "/labels/" + std::to_string(i) + " (" + labels[i].name + ")", path);
+    for (size_t i = 0; i < embeddings.size(); ++i)
+        if (const Column *rows = embeddings[i].rows.find("checkpoint"); rows && !rows->isText()) {
+            std::vector<int64_t> checkpoints;
+            for (double value : rows->numbers())
+                checkpoints.push_back(std::isfinite(value) && std::fabs(value) < 9e15 ? int64_t(value) : -2);
+            requireCheckpoints(checkpoints, count, "/embeddings/" + std::to_string(i) + "/rows/checkpoint", path, true);
+        }
+}
 
 const Embeddings *Workspace::embeddingsOf(const std::string &encoderId) const
 {

@@ -12,6 +12,8 @@
 
 namespace wse {
 
+class Zoo;
+
 // A map of the zoo: one projection of one point set (SANE embeddings of an encoder, or the
 // weights) with its parameters, seed, quality and the zoo checkpoint of each point.
 struct WorkspaceMap
@@ -105,6 +107,11 @@ struct Workspace
     const WorkspaceMap *map(const std::string &name) const;
 
     std::string describe() const; // what `wse workspace info` prints
+
+    // Checks that every checkpoint index the workspace holds (maps, selections, labels, embedding
+    // rows) is a checkpoint of `zoo`, which the workspace file alone cannot know. Throws FormatError
+    // naming `path` and the item: "/selections/0 (picked): checkpoint 40 beyond the zoo's 12".
+    void requireFits(const Zoo &zoo, const std::string &path) const;
 };
 
 

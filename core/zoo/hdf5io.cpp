@@ -1,11 +1,14 @@
 #include "zoo/hdf5io.h"
 
 #include "common/error.h"
+#include "common/filekind.h"
 #include "common/jsonread.h"
+#include "common/numbertext.h"
 #include "common/utf8.h"
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <filesystem>
 #include <vector>
 
@@ -35,13 +38,31 @@ void writeIntAttribute(H5::H5Object &object, const std::string &name, long long 
     attribute.write(H5::PredType::NATIVE_LLONG, &value);
 }
 
-std::string readStringAttribute(const H5::H5Object &object, const std::string &name)
+namespace {
+
+// The attribute `name` of `object`, checked to hold one value of the given type class (a file may
+// store a list or another type under any name; reading that into one value would overrun it).
+H5::Attribute openSingleAttribute(const H5::H5Object &object, const std::string &name, bool text)
 {
     if (!object.attrExists(name))
         throw FormatError({}, object.getObjName() + ": missing attribute '" + name + "'");
     H5::Attribute attribute = object.openAttribute(name);
-    if (attribute.getTypeClass() != H5T_STRING)
-        throw FormatError({}, object.getObjName() + ": attribute '" + name + "' is not text");
+    const H5T_class_t type = attribute.getTypeClass();
+    const bool fits = text ? type == H5T_STRING : (type == H5T_INTEGER || type == H5T_FLOAT);
+    if (!fits)
+        throw FormatError({}, object.getObjName() + ": attribute '" + name + "' is not " + (text ? "text" : "a number"));
+    const hssize_t values = attribute.getSpace().getSimpleExtentNpoints();
+    if (values != 1)
+        throw FormatError({}, object.getObjName() + ": attribute '" + name + "' holds " + std::to_string(values) +
+                                  " values, expected one");
+    return attribute;
+}
+
+} // namespace
+
+std::string readStringAttribute(const H5::H5Object &object, const std::string &name)
+{
+    H5::Attribute attribute = openSingleAttribute(object, name, true);
     std::string value;
     attribute.read(attribute.getStrType(), value);
     const size_t bad = firstInvalidUtf8(value);
@@ -79,9 +100,22 @@ std::vector<hsize_t> checkedExtent(const H5::DataSet &dataset, int rank, size_t 
     for (hsize_t size : extent)
         declared *= double(size);
     if (declared > 1100.0 * fileBytes + double(64 << 20))
-        throw FormatError(path, dataset.getObjName() + ": declares " + std::to_string(int64_t(declared / 1e6)) +
-                                    " MB, more than a file of " + std::to_string(int64_t(fileBytes)) +
-                                    " bytes can hold (damaged or hostile file)");
+        throw FormatError(path, dataset.getObjName() + ": declares " + byteSize(declared) + ", more than a file of " +
+                                    byteSize(fileBytes) + " can hold (damaged or hostile file)");
+    // Reading visits every chunk of the extent, written or not; each chunk we write costs the file
+    // more than 16 bytes of index, so a small file declaring millions of chunks would only stall.
+    const H5::DSetCreatPropList layout = dataset.getCreatePlist();
+    if (rank > 0 && layout.getLayout() == H5D_CHUNKED) {
+        std::vector<hsize_t> chunk(size_t(rank), 1);
+        layout.getChunk(rank, chunk.data());
+        double chunks = 1.0;
+        for (int d = 0; d < rank; ++d)
+            chunks *= std::ceil(double(extent[size_t(d)]) / double(std::max<hsize_t>(chunk[size_t(d)], 1)));
+        if (chunks > fileBytes / 16.0 + 65536.0)
+            throw FormatError(path, dataset.getObjName() + ": declares " + plainNumber(chunks) +
+                                        " storage chunks, more than a file of " + byteSize(fileBytes) +
+                                        " can index (damaged or hostile file)");
+    }
     return extent;
 }
 
@@ -96,12 +130,51 @@ void rethrowNamingFile(const std::string &path)
     }
 }
 
+void throwDamaged(const std::string &path, const H5::Exception &error)
+{
+    throw FormatError(path, "damaged HDF5 file (" + error.getDetailMsg() + ")");
+}
+
+void requireFormat(const H5::Group &group, FileKind kind, const std::string &path)
+{
+    const FileFormat &expected = fileFormat(kind);
+    const std::string format = group.attrExists("format") ? readStringAttribute(group, "format") : std::string();
+    if (format != expected.hdf5Format) {
+        for (const FileFormat &other : fileFormats())
+            if (!format.empty() && other.hdf5Format == format)
+                throw FormatError(path, "is " + withArticle(other.name) + ", not " + withArticle(expected.name));
+        throw FormatError(path, "HDF5 file is not a Weight Space Explorer " + expected.name +
+                                    (format.empty() ? " (no 'format' attribute)" : " (its format is '" + format + "')"));
+    }
+    const long long version = readIntAttribute(group, "format_version");
+    if (version > expected.version)
+        throw FormatError(path, "written by a newer Weight Space Explorer (" + expected.name + " format version " +
+                                    std::to_string(version) + "; this version reads up to " +
+                                    std::to_string(expected.version) + "). Please update to open it; the file was not changed.");
+    if (version < 1)
+        throw FormatError(path, "'format_version' is " + std::to_string(version) + ", not a version (damaged file)");
+}
+
+H5::H5File openFormatted(const std::string &path, FileKind kind)
+{
+    H5::Exception::dontPrint();
+    requireRegularFile(path);
+    if (!H5::H5File::isHdf5(path))
+        throw FormatError(path, "not an HDF5 file, so not " + withArticle(fileFormat(kind).name));
+    return readNamingFile(path, [&] {
+        H5::H5File file(path, H5F_ACC_RDONLY);
+        requireFormat(file, kind, path);
+        return file;
+    });
+}
+
 long long readIntAttribute(const H5::H5Object &object, const std::string &name)
 {
-    H5::Attribute attribute = object.openAttribute(name);
-    long long value = 0;
-    attribute.read(H5::PredType::NATIVE_LLONG, &value);
-    return value;
+    const double value = readDoubleAttribute(object, name);
+    if (value != std::floor(value) || std::fabs(value) > 9.0e15)
+        throw FormatError({}, object.getObjName() + ": attribute '" + name + "' is " + plainNumber(value) +
+                                  ", not a whole number");
+    return static_cast<long long>(value);
 }
 
 namespace {
@@ -215,7 +288,7 @@ void writeDoubleAttribute(H5::H5Object &object, const std::string &name, double 
 
 double readDoubleAttribute(const H5::H5Object &object, const std::string &name)
 {
-    H5::Attribute attribute = object.openAttribute(name);
+    H5::Attribute attribute = openSingleAttribute(object, name, false);
     double value = 0;
     attribute.read(H5::PredType::NATIVE_DOUBLE, &value);
     return value;

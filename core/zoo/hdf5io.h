@@ -1,6 +1,9 @@
 #pragma once
 // Small helpers over the HDF5 C++ API shared by our file formats (zoo, embeddings, workspace):
 // UTF-8 string and integer attributes, and tables stored as one dataset per column.
+#include "common/error.h"
+#include "common/jsonread.h"
+#include "formats/fileformat.h"
 #include "zoo/table.h"
 
 #include <H5Cpp.h>
@@ -28,6 +31,32 @@ std::vector<hsize_t> checkedExtent(const H5::DataSet &dataset, int rank, size_t 
 
 // Rethrows a wse::Error that names no file (raised by code that does not know it) with `path`.
 [[noreturn]] void rethrowNamingFile(const std::string &path);
+
+// Opens `path` read-only as a file of `kind` (formats/fileformat.h): a regular HDF5 file whose
+// 'format' attribute names that kind and whose 'format_version' this program reads. Throws
+// FormatError naming the file: "not an HDF5 file", "is a workspace, not a zoo", "written by a newer
+// Weight Space Explorer (...)".
+H5::H5File openFormatted(const std::string &path, FileKind kind);
+// The same check of a group's own 'format' and 'format_version' (a workspace keeps embeddings so).
+void requireFormat(const H5::Group &group, FileKind kind, const std::string &path);
+
+[[noreturn]] void throwDamaged(const std::string &path, const H5::Exception &error);
+
+// Runs `read` and turns what it throws into one message naming the file: a wse::Error without a
+// file gets `path`; an HDF5 library exception becomes "damaged HDF5 file (...)", a JSON library one
+// "an attribute is not valid JSON (...)".
+template <typename Read> auto readNamingFile(const std::string &path, Read &&read) -> decltype(read())
+{
+    try {
+        return read();
+    } catch (const Error &) {
+        rethrowNamingFile(path);
+    } catch (const H5::Exception &error) {
+        throwDamaged(path, error);
+    } catch (const nlohmann::json::exception &error) {
+        throw FormatError(path, "an attribute is not valid JSON (" + jsonread::describe(error) + ")");
+    }
+}
 
 void writeDoubleAttribute(H5::H5Object &object, const std::string &name, double value);
 double readDoubleAttribute(const H5::H5Object &object, const std::string &name);

@@ -118,6 +118,16 @@ void Zoo::validate(const std::string &path) const
     for (const char *name : {zoocol::Model, zoocol::Epoch, zoocol::WeightRow})
         if (!checkpoints.find(name) && checkpoints.rowCount() > 0)
             throw FormatError(path, std::string("checkpoints table lacks '") + name + "'");
+    auto requireKind = [&](const Table &table, const char *tableName, const char *column, bool text) {
+        const Column *found = table.find(column);
+        if (found && found->isText() != text)
+            throw FormatError(path, std::string("/") + tableName + "/" + column + ": holds " +
+                                        (text ? "numbers" : "text") + ", expected " + (text ? "text" : "numbers"));
+    };
+    requireKind(models, "models", zoocol::ModelId, true);
+    requireKind(models, "models", zoocol::Architecture, true);
+    for (const char *name : {zoocol::Model, zoocol::Epoch, zoocol::WeightRow})
+        requireKind(checkpoints, "checkpoints", name, false);
     const Column &archColumn = models.get(zoocol::Architecture);
     for (int64_t m = 0; m < models.rowCount(); ++m)
         if (architectureIndex(archColumn.text(m)) < 0)

@@ -48,23 +48,6 @@ void writeWeights(H5::Group &group, const WeightMatrix &matrix)
         dataset.write(matrix.values.data(), H5::PredType::NATIVE_FLOAT);
 }
 
-H5::H5File openForReading(const std::string &path)
-{
-    H5::Exception::dontPrint();
-    requireRegularFile(path);
-    if (!H5::H5File::isHdf5(path))
-        throw FormatError(path, "not an HDF5 file");
-    H5::H5File file(path, H5F_ACC_RDONLY);
-    if (!file.attrExists("format") || readStringAttribute(file, "format") != ZooStore::FormatName)
-        throw FormatError(path, "HDF5 file is not a Weight Space Explorer zoo (no 'format' attribute)");
-    const long long version = readIntAttribute(file, "format_version");
-    if (version > ZooStore::FormatVersion)
-        throw FormatError(path, "zoo format version " + std::to_string(version) +
-                                    " is newer than this program reads (" + std::to_string(ZooStore::FormatVersion) +
-                                    "); please update Weight Space Explorer");
-    return file;
-}
-
 // The architectures' names in their order; each must be a group under /architectures.
 std::vector<std::string> architectureOrder(const H5::H5File &file, const std::string &path)
 {
@@ -215,8 +198,8 @@ namespace {
 
 Zoo readZooFile(const std::string &path, bool withWeights)
 {
-    try {
-        H5::H5File file = openForReading(path);
+    return readNamingFile(path, [&] {
+        H5::H5File file = openFormatted(path, FileKind::Zoo);
         Zoo zoo;
         zoo.name = readStringAttribute(file, "name");
         zoo.provenance = readStringAttribute(file, "provenance");
@@ -233,11 +216,7 @@ Zoo readZooFile(const std::string &path, bool withWeights)
         zoo.attachments = readAttachments(file, path);
         zoo.validate(path);
         return zoo;
-    } catch (const Error &) {
-        rethrowNamingFile(path);
-    } catch (const H5::Exception &error) {
-        throw FormatError(path, "damaged HDF5 file (" + error.getDetailMsg() + ")");
-    }
+    });
 }
 
 } // namespace
@@ -256,17 +235,19 @@ ZooWeightReader::ZooWeightReader(const std::string &path, const std::string &arc
 {
     d->path = path;
     d->architecture = architecture;
-    try {
-        d->file = openForReading(path);
-        if (!d->file.nameExists("architectures/" + architecture))
-            throw FormatError(path, "no architecture '" + architecture + "'");
+    readNamingFile(path, [&] {
+        d->file = openFormatted(path, FileKind::Zoo);
+        const std::string weights = "architectures/" + architecture + "/weights";
+        if (!d->file.nameExists("architectures/" + architecture) || !d->file.nameExists(weights) ||
+            d->file.childObjType(weights) != H5O_TYPE_DATASET)
+            throw FormatError(path, "no weights of architecture '" + architecture + "'");
         H5::DSetAccPropList access;
         access.setChunkCache(10007, cacheBytes, 0.75); // keep decompressed chunks: rows are read one by one
-        d->dataset = d->file.openDataSet("architectures/" + architecture + "/weights", access);
-        d->dataset.getSpace().getSimpleExtentDims(d->dims);
-    } catch (const H5::Exception &error) {
-        throw FormatError(path, "reading weights failed: " + error.getDetailMsg());
-    }
+        d->dataset = d->file.openDataSet(weights, access);
+        const std::vector<hsize_t> extent = checkedExtent(d->dataset, 2, sizeof(float), path);
+        d->dims[0] = extent[0];
+        d->dims[1] = extent[1];
+    });
 }
 
 ZooWeightReader::~ZooWeightReader() = default;
@@ -309,14 +290,7 @@ WeightMatrix ZooStore::readWeights(const std::string &path, const std::string &a
 
 bool ZooStore::isZooFile(const std::string &path)
 {
-    try {
-        openForReading(path);
-        return true;
-    } catch (const Error &) {
-        return false;
-    } catch (const H5::Exception &) {
-        return false;
-    }
+    return detectFileKind(path) == FileKind::Zoo;
 }
 
 } // namespace wse

@@ -216,6 +216,27 @@ def make_embeddings(embeddings):
     mutate(embeddings, "embeddings", "wrong-format.h5", lambda f: f.attrs.modify("format", "something else"))
 
 
+def make_second_pass(zoo, workspace):
+    """Cases the HDF5 fuzzers (tests/fuzz/fuzz_hdf5.cpp) found: a list where one value belongs (read
+    into one value, it overran the reader's stack), a column of the wrong kind, millions of declared
+    chunks (a stall), a workspace given as a zoo."""
+    mutate(zoo, "zoo", "format-version-list.h5",
+           lambda f: f.attrs.__setitem__("format_version", np.array([1, 1, 1], np.int64)))
+    mutate(zoo, "zoo", "name-list.h5", lambda f: f.attrs.__setitem__("name", np.array(["a", "b"], dtype=h5py.string_dtype())))
+    mutate(zoo, "zoo", "architecture-column-numbers.h5",
+           lambda f: replace(f, "models/architecture", np.zeros(len(f["models/architecture"]))))
+
+    def tiny_chunks(f):
+        del f["architectures/cnn-s/weights"]
+        f.create_dataset("architectures/cnn-s/weights", shape=(4096, 2464), maxshape=(None, 2464),
+                         chunks=(1, 1), dtype=np.float32)
+    mutate(zoo, "zoo", "weights-million-chunks.h5", tiny_chunks)
+    shutil.copy(workspace, out("zoo", "workspace-given.h5"))
+    mutate(workspace, "workspace", "map-settings-not-json.h5", lambda f: f["maps/0"].attrs.modify("settings", "{\"dims\":"))
+    mutate(workspace, "workspace", "map-seed-huge.h5",
+           lambda f: f["maps/0"].attrs.modify("settings", json.dumps({"method": "pca", "dims": 3, "seed": 1e300})))
+
+
 def make_configurations():
     files = {
         "sane-list.json": "[1, 2]", "sane-null.json": "null", "sane-wrong-type.json": '{"epochs": "ten"}',
@@ -250,5 +271,6 @@ if __name__ == "__main__":
     make_zoos(zoo)
     make_workspaces(workspace)
     make_embeddings(embeddings)
+    make_second_pass(zoo, workspace)
     make_configurations()
     make_filters()
