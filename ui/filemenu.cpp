@@ -10,6 +10,7 @@
 #include "map/mapview.h"
 #include "map/vectorfigure.h"
 #include "viewport/vtkopenglwidget.h"
+#include "formats/fileformat.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -187,7 +188,7 @@ void chooseAndOpen(MainWindow &window)
 {
     const QString path =
         QFileDialog::getOpenFileName(&window, QObject::tr("Open Zoo or Workspace"), {},
-                                     QObject::tr("Zoos and workspaces (*.h5 *.hdf5);;All files (*)"));
+                                     QString::fromStdString(dialogFilter({FileKind::Zoo, FileKind::Workspace})));
     if (!path.isEmpty())
         window.openZoo(path);
 }
@@ -204,7 +205,7 @@ void chooseAndImport(MainWindow &window)
     if (folder.isEmpty())
         return;
     const QString output = QFileDialog::getSaveFileName(&window, QObject::tr("Zoo file to write"),
-                                                        QDir(folder).absolutePath() + ".h5", QObject::tr("Zoos (*.h5)"));
+                                                        QDir(folder).absolutePath() + ".h5", QString::fromStdString(dialogFilter({FileKind::Zoo})));
     if (!output.isEmpty())
         importOfficialFolder(window, folder, output);
 }
@@ -216,7 +217,7 @@ bool saveWorkspaceInteractively(MainWindow &window, QString path)
     if (path.isEmpty())
         path = QFileDialog::getSaveFileName(&window, QObject::tr("Save Workspace"),
                                             QFileInfo(window.document()->path()).baseName() + "-workspace.h5",
-                                            QObject::tr("Workspaces (*.h5)"));
+                                            QString::fromStdString(dialogFilter({FileKind::Workspace})));
     if (path.isEmpty())
         return false;
     QString error;

@@ -35,6 +35,7 @@
 #include "jobs/progress.h"
 #include "torchutil/device.h"
 #include "zoo/zoo.h"
+#include "formats/fileformat.h"
 
 #include <QAction>
 #include <QApplication>
@@ -315,7 +316,7 @@ void MainWindow::openZoo(const QString &path, const QString &sane, const QString
             QMessageBox::information(this, tr("Locate the Zoo"),
                                      tr("The zoo of this workspace is no longer at\n%1\nPlease locate it.").arg(result.missingZoo));
             const QString zoo = QFileDialog::getOpenFileName(this, tr("Locate %1").arg(QFileInfo(result.missingZoo).fileName()),
-                                                             {}, tr("Zoos (*.h5 *.hdf5);;All files (*)"));
+                                                             {}, QString::fromStdString(dialogFilter({FileKind::Zoo})));
             if (!zoo.isEmpty()) {
                 openZoo(path, sane, zoo);
                 return;

@@ -19,27 +19,30 @@ void addCheckpointCommands(CLI::App &app)
     CLI::App *info = checkpoint->add_subcommand("info", "List a .pt state_dict: keys, shapes, dtypes, sizes");
     info->add_option("file", *path, "Checkpoint (.pt, torch.save zip format)")->required();
     info->add_flag("--json", *asJson, "Print JSON");
-    info->callback([path, asJson] {
-        const StateDict sd = readCheckpoint(*path);
-        if (*asJson) {
-            nlohmann::json j;
-            j["file"] = *path;
-            j["numel"] = sd.numel();
-            j["notes"] = sd.notes;
-            j["tensors"] = nlohmann::json::array();
-            for (const auto &[key, tensor] : sd.entries)
-                j["tensors"].push_back({{"key", key}, {"shape", tensor.shape}, {"dtype", dtypeName(tensor.dtype)},
-                                        {"numel", tensor.numel()}});
-            std::cout << j.dump(2) << "\n";
-            return;
-        }
-        std::cout << *path << ": " << sd.entries.size() << " tensors, " << sd.numel() << " values\n";
-        for (const std::string &note : sd.notes)
-            std::cout << "  note: " << note << "\n";
+    info->callback([path, asJson] { printCheckpointSummary(*path, *asJson); });
+}
+
+void printCheckpointSummary(const std::string &path, bool asJson)
+{
+    const StateDict sd = readCheckpoint(path);
+    if (asJson) {
+        nlohmann::json j;
+        j["file"] = path;
+        j["numel"] = sd.numel();
+        j["notes"] = sd.notes;
+        j["tensors"] = nlohmann::json::array();
         for (const auto &[key, tensor] : sd.entries)
-            std::printf("  %-48s %-9s %-20s %lld\n", key.c_str(), dtypeName(tensor.dtype), tensor.shapeText().c_str(),
-                        static_cast<long long>(tensor.numel()));
-    });
+            j["tensors"].push_back({{"key", key}, {"shape", tensor.shape}, {"dtype", dtypeName(tensor.dtype)},
+                                    {"numel", tensor.numel()}});
+        std::cout << j.dump(2) << "\n";
+        return;
+    }
+    std::cout << path << ": " << sd.entries.size() << " tensors, " << sd.numel() << " values\n";
+    for (const std::string &note : sd.notes)
+        std::cout << "  note: " << note << "\n";
+    for (const auto &[key, tensor] : sd.entries)
+        std::printf("  %-48s %-9s %-20s %lld\n", key.c_str(), dtypeName(tensor.dtype), tensor.shapeText().c_str(),
+                    static_cast<long long>(tensor.numel()));
 }
 
 } // namespace wse

@@ -1,6 +1,7 @@
 // wse: the command-line interface of Weight Space Explorer.
 #include "checkpointcommands.h"
 #include "generationcommands.h"
+#include "infocommand.h"
 #include "mapcommands.h"
 #include "sanecommands.h"
 #include "zoocommands.h"
@@ -38,6 +39,7 @@ int main(int argc, char **argv)
     wse::addProbeCommand(app);
     wse::addGenerationCommands(app);
     wse::addMapCommands(app);
+    wse::addInfoCommand(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError &error) {

@@ -283,13 +283,16 @@ void addZooCommands(CLI::App &app)
     info->add_flag("--json", *infoJson, "Print JSON");
     addZooImportExportCommands(*zoo);
 
-    info->callback([infoPath, infoJson] {
-        const nlohmann::json j = describeZoo(ZooStore::read(*infoPath, /*withWeights=*/false), *infoPath);
-        if (*infoJson)
-            std::cout << j.dump(2) << "\n";
-        else
-            printZooInfo(j);
-    });
+    info->callback([infoPath, infoJson] { printZooSummary(*infoPath, *infoJson); });
+}
+
+void printZooSummary(const std::string &path, bool asJson)
+{
+    const nlohmann::json j = describeZoo(ZooStore::read(path, /*withWeights=*/false), path);
+    if (asJson)
+        std::cout << j.dump(2) << "\n";
+    else
+        printZooInfo(j);
 }
 
 } // namespace wse

@@ -44,6 +44,28 @@ private Q_SLOTS:
         mZooPath = mDir.filePath("clusters.h5");
         ZooStore::write(test::makeSyntheticZoo(3, 4, 3), mZooPath.toStdString());
         QStandardPaths::setTestModeEnabled(true); // recovery copies and settings stay out of the user's
+        qputenv("WSE_EXECUTABLE", WSE_CLI_PATH);
+    }
+
+    // A workspace with one damaged byte that crashes the HDF5 library itself (tests/errors/) is tried
+    // in a `wse` child process first: the explorer reports it and its session goes on.
+    void aFileThatCrashesHdf5IsReportedAndTheSessionSurvives()
+    {
+        MainWindow window;
+        QVERIFY(showScripted(window));
+        QSignalSpy failed(&window, &MainWindow::loadFailed);
+        window.openZoo(QStringLiteral(WSE_TEST_DATA "/../errors/workspace/flipped-byte-crashes-hdf5.h5"));
+        QVERIFY(failed.wait(60000));
+        const QString message = failed.front().front().toString();
+        QVERIFY2(message.contains("flipped-byte-crashes-hdf5.h5: damaged file: reading it crashed the HDF5 library"),
+                 qPrintable(message));
+        QVERIFY(test::openScripted(window, mZooPath)); // the same session opens a good zoo afterwards
+        // A file of the wrong kind says what it is.
+        QSignalSpy failedAgain(&window, &MainWindow::loadFailed);
+        window.openZoo(QStringLiteral(WSE_TEST_DATA "/../errors/embeddings/rows-mismatch.h5"));
+        QVERIFY(failedAgain.wait(60000));
+        QVERIFY2(failedAgain.front().front().toString().contains("is an embeddings file, not a zoo or a workspace"),
+                 qPrintable(failedAgain.front().front().toString()));
     }
 
     // Nothing lost: after a label and a change of colouring the window is modified, closing asks

@@ -5,6 +5,7 @@
 #include "mainwindow.h"
 #include "map/mapmenu.h"
 
+#include "formats/fileformat.h"
 #include "sane/encoderfile.h"
 #include "sane/saneimport.h"
 
@@ -80,18 +81,25 @@ bool openDroppedFiles(MainWindow &window, const QStringList &files, QString *err
 {
     QStringList zoos, checkpoints;
     for (const QString &file : files) {
-        const QString suffix = QFileInfo(file).suffix().toLower();
-        if (suffix == "h5" || suffix == "hdf5")
-            zoos << file;
-        else if (suffix == "pt" || suffix == "pth")
-            checkpoints << file;
+        switch (detectFileKind(file.toStdString())) {
+        case FileKind::Zoo:
+        case FileKind::Workspace: zoos << file; break;
+        case FileKind::Encoder:
+        case FileKind::Checkpoint: checkpoints << file; break;
+        case FileKind::OfficialZoo:
+            *error = QObject::tr("%1 is an official Model Zoos folder: import it first (File ▸ Import Official Zoo Folder).").arg(file);
+            return false;
+        default:
+            *error = QObject::tr("%1 is not a zoo, a workspace, a SANE encoder or a network checkpoint.").arg(file);
+            return false;
+        }
     }
     if (!zoos.isEmpty()) {
         window.openZoo(zoos.front());
         return true;
     }
     if (checkpoints.isEmpty()) {
-        *error = QObject::tr("Drop a zoo or workspace (.h5), a SANE encoder (.pt) or network checkpoints (.pt).");
+        *error = QObject::tr("Drop a zoo or workspace, a SANE encoder or network checkpoints (.pt).");
         return false;
     }
     if (!window.document()) {

@@ -1,8 +1,10 @@
 #include "document/zoodocument.h"
 
+#include "document/childprocesscheck.h"
 #include "workspace/checkpointlabels.h"
 
 #include "common/error.h"
+#include "formats/fileformat.h"
 #include "sane/embeddingmap.h"
 #include "sane/zooembedding.h"
 #include "zoo/zoostore.h"
@@ -19,12 +21,31 @@ MissingZoo::MissingZoo(const QString &workspaceFile, const QString &expectedZoo)
     , expected(expectedZoo)
 {}
 
+namespace {
+
+// --sane names embeddings made earlier, or an encoder to embed the zoo with now.
+Embeddings readOrMakeEmbeddings(const QString &sane, const QString &zooPath)
+{
+    if (detectFileKind(sane.toStdString()) == FileKind::Embeddings) {
+        tryFileInChildProcess(sane, FileKind::Embeddings);
+        return Embeddings::read(sane.toStdString());
+    }
+    return embedZoo(sane.toStdString(), zooPath.toStdString(), EmbedOptions::defaults(), nullptr);
+}
+
+} // namespace
+
 std::shared_ptr<ZooDocument> ZooDocument::load(const QString &path, const QString &sane, const QString &zooOverride)
 {
     auto document = std::make_shared<ZooDocument>();
     document->mSanePath = sane;
+    if (!sane.isEmpty()) {
+        const FileKind saneKind = detectFileKind(sane.toStdString());
+        document->mSaneIsEncoder = saneKind == FileKind::Encoder || saneKind == FileKind::Checkpoint;
+    }
     QString zooPath = path;
-    if (Workspace::isWorkspaceFile(path.toStdString())) {
+    if (requireFileKind(path.toStdString(), {FileKind::Zoo, FileKind::Workspace}) == FileKind::Workspace) {
+        tryFileInChildProcess(path, FileKind::Workspace);
         Workspace workspace = Workspace::read(path.toStdString());
         zooPath = zooOverride.isEmpty() ? QString::fromStdString(workspace.zoo.path) : zooOverride;
         if (!QFileInfo::exists(zooPath))
@@ -38,15 +59,16 @@ std::shared_ptr<ZooDocument> ZooDocument::load(const QString &path, const QStrin
         document->mWorkspace = std::move(workspace);
     }
     document->mPath = zooPath;
+    tryFileInChildProcess(zooPath, FileKind::Zoo);
     document->mZoo = ZooStore::read(zooPath.toStdString());
+    if (document->mWorkspace)
+        document->mWorkspace->requireFits(document->mZoo, path.toStdString());
     document->mLabelColumn = addLabelColumn(document->mZoo, document->mWorkspace ? document->mWorkspace->labels : std::vector<WorkspaceLabel>{},
                                             path.toStdString());
     for (MapSource source : {MapSource::Weights, MapSource::WeightStatistics})
         document->mMaps[source] = computeWeightMap(document->mZoo, source);
     if (!sane.isEmpty())
-        document->mEmbeddings = sane.endsWith(".h5") || sane.endsWith(".hdf5")
-                                    ? Embeddings::read(sane.toStdString())
-                                    : embedZoo(sane.toStdString(), zooPath.toStdString(), EmbedOptions::defaults(), nullptr);
+        document->mEmbeddings = readOrMakeEmbeddings(sane, zooPath);
     if (document->mEmbeddings)
         document->mMaps[MapSource::SaneEmbeddings] = computeEmbeddingMap(document->mZoo, *document->mEmbeddings);
     return document;
@@ -71,7 +93,7 @@ void ZooDocument::setLabels(const std::vector<int64_t> &checkpoints, const std::
 
 QString ZooDocument::encoderPath() const
 {
-    if (mSanePath.endsWith(".pt"))
+    if (mSaneIsEncoder)
         return mSanePath;
     if (mEmbeddings && QFileInfo::exists(QString::fromStdString(mEmbeddings->encoderPath)))
         return QString::fromStdString(mEmbeddings->encoderPath);

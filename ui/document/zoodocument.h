@@ -64,6 +64,7 @@ public:
 
 private:
     QString mPath, mSanePath, mWorkspacePath;
+    bool mSaneIsEncoder = false; // --sane named an encoder (ours or official), not embeddings
     Zoo mZoo;
     std::map<MapSource, WeightMap> mMaps;
     std::optional<Embeddings> mEmbeddings;

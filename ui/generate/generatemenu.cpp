@@ -6,6 +6,7 @@
 #include "map/mapview.h"
 #include "selection/selectionactions.h"
 #include "wizards/trainmenu.h"
+#include "formats/fileformat.h"
 
 #include <QFileDialog>
 #include <QInputDialog>
@@ -35,7 +36,7 @@ void exportNetwork(MainWindow &window)
         return;
     const QString id = label.section(QStringLiteral(" · "), 0, 0);
     const QString path = QFileDialog::getSaveFileName(&window, QObject::tr("Export Network"), id + ".pt",
-                                                      QObject::tr("PyTorch checkpoints (*.pt)"));
+                                                      QString::fromStdString(dialogFilter({FileKind::Checkpoint})));
     if (path.isEmpty())
         return;
     try {

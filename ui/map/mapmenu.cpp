@@ -9,6 +9,7 @@
 
 #include "common/error.h"
 #include "torchutil/device.h"
+#include "formats/fileformat.h"
 
 #include <QComboBox>
 #include <QDialog>
@@ -62,7 +63,7 @@ void askEmbedding(MainWindow &window)
     auto *browse = new QPushButton(QObject::tr("Browse..."));
     QObject::connect(browse, &QPushButton::clicked, &dialog, [&dialog, encoder] {
         const QString path = QFileDialog::getOpenFileName(&dialog, QObject::tr("SANE encoder"), encoder->text(),
-                                                          QObject::tr("SANE encoders (*.pt)"));
+                                                          QString::fromStdString(dialogFilter({FileKind::Encoder})));
         if (!path.isEmpty())
             encoder->setText(path);
     });

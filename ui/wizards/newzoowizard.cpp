@@ -6,6 +6,7 @@
 #include "data/datasets.h"
 #include "training/zooestimate.h"
 #include "zoo/architecture.h"
+#include "formats/fileformat.h"
 
 #include <QComboBox>
 #include <QFileDialog>
@@ -236,7 +237,7 @@ public:
         w->mOutput = lineEdit({}, "output", tr("The zoo file to write (HDF5)"));
         auto *browse = new QPushButton(tr("Browse..."));
         connect(browse, &QPushButton::clicked, this, [w] {
-            const QString path = QFileDialog::getSaveFileName(w, tr("New zoo file"), w->mOutput->text(), tr("Zoo files (*.h5)"));
+            const QString path = QFileDialog::getSaveFileName(w, tr("New zoo file"), w->mOutput->text(), QString::fromStdString(dialogFilter({FileKind::Zoo})));
             if (!path.isEmpty())
                 w->mOutput->setText(path.endsWith(".h5") ? path : path + ".h5");
         });

@@ -7,6 +7,7 @@
 #include "analysis/selection.h"
 #include "common/error.h"
 #include "zoo/zoo.h"
+#include "formats/fileformat.h"
 
 #include <QButtonGroup>
 #include <QComboBox>
@@ -172,7 +173,7 @@ public:
         w->mOutput->setObjectName("output");
         auto *browse = new QPushButton(tr("Browse..."));
         connect(browse, &QPushButton::clicked, this, [w] {
-            const QString path = QFileDialog::getSaveFileName(w, tr("Sampled networks"), w->mOutput->text(), tr("Zoo files (*.h5)"));
+            const QString path = QFileDialog::getSaveFileName(w, tr("Sampled networks"), w->mOutput->text(), QString::fromStdString(dialogFilter({FileKind::Zoo})));
             if (!path.isEmpty())
                 w->mOutput->setText(path);
         });

@@ -5,6 +5,7 @@
 #include "wizards/runfields.h"
 #include "common/numbertext.h"
 #include "sane/sanedata.h"
+#include "formats/fileformat.h"
 
 #include <QComboBox>
 #include <QDir>
@@ -41,7 +42,7 @@ public:
         w->mZoo->setObjectName("zoo");
         auto *browse = new QPushButton(tr("Browse..."));
         connect(browse, &QPushButton::clicked, this, [w] {
-            const QString path = QFileDialog::getOpenFileName(w, tr("Zoo"), w->mZoo->text(), tr("Zoo files (*.h5)"));
+            const QString path = QFileDialog::getOpenFileName(w, tr("Zoo"), w->mZoo->text(), QString::fromStdString(dialogFilter({FileKind::Zoo})));
             if (!path.isEmpty())
                 w->mZoo->setText(path);
         });
