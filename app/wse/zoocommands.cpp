@@ -194,6 +194,7 @@ void addZooImportExportCommands(CLI::App &zooCommand)
     {
         std::string zoo, model, output;
         int epoch = 0;
+        bool provenance = false;
     };
     auto exportArgs = std::make_shared<ExportArguments>();
     CLI::App *exportCommand = zooCommand.add_subcommand("export", "Write one checkpoint of a zoo as a PyTorch .pt state_dict");
@@ -201,11 +202,13 @@ void addZooImportExportCommands(CLI::App &zooCommand)
     exportCommand->add_option("--model", exportArgs->model, "Model id (see wse zoo info --json, or the explorer)")->required();
     exportCommand->add_option("--epoch", exportArgs->epoch, "Epoch")->required();
     exportCommand->add_option("-o,--output", exportArgs->output, "Checkpoint to write (.pt)")->required();
+    exportCommand->add_flag("--provenance", exportArgs->provenance,
+                            "Also write OUT.pt.json: the zoo, how it was made, and the checkpoint's hyper-parameters and metrics");
     exportCommand->callback([exportArgs] {
-        checkOutputPath(exportArgs->output, {exportArgs->zoo});
-        const StateDict sd = exportCheckpoint(exportArgs->zoo, exportArgs->model, exportArgs->epoch);
-        writeCheckpoint(exportArgs->output, sd);
-        std::cerr << "wse: wrote " << exportArgs->output << " (" << sd.entries.size() << " tensors, " << sd.numel()
+        const StateDict sd = exportCheckpointFile(exportArgs->zoo, exportArgs->model, exportArgs->epoch,
+                                                  exportArgs->output, exportArgs->provenance);
+        std::cerr << "wse: wrote " << exportArgs->output << (exportArgs->provenance ? " and its .json" : "") << " ("
+                  << sd.entries.size() << " tensors, " << sd.numel()
                   << " values; load with model.load_state_dict(torch.load(path)))\n";
     });
 

@@ -2,10 +2,14 @@
 
 #include "checkpoint/checkpointfile.h"
 #include "common/error.h"
+#include "common/filekind.h"
+#include "common/jsonread.h"
+#include "common/textfile.h"
 #include "zoo/zoostore.h"
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <set>
@@ -46,7 +50,12 @@ StateDict exportCheckpoint(const std::string &zooPath, const std::string &modelI
         keys.push_back(tensor.key);
     const std::string ownKeys = zoo.checkpointValue(checkpoint, zoocol::StateDictKeys);
     if (!ownKeys.empty()) {
-        keys = nlohmann::json::parse(ownKeys).get<std::vector<std::string>>();
+        try {
+            keys = nlohmann::json::parse(ownKeys).get<std::vector<std::string>>();
+        } catch (const nlohmann::json::exception &error) {
+            throw FormatError(zooPath, "model '" + modelId + "': state_dict_keys is not a list of names (" +
+                                           jsonread::describe(error) + ")");
+        }
         if (keys.size() != arch.tensors.size())
             throw FormatError(zooPath, "model '" + modelId + "' lists " + std::to_string(keys.size()) +
                                            " keys for an architecture of " + std::to_string(arch.tensors.size()) + " tensors");
@@ -74,6 +83,49 @@ static Table::Value parseMetaValue(const std::string &text)
     if (!text.empty() && end && *end == '\0')
         return number;
     return text;
+}
+
+std::string checkpointProvenance(const Zoo &zoo, const std::string &zooPath, int64_t checkpoint, const std::string &extraJson)
+{
+    nlohmann::ordered_json provenance;
+    provenance["model_id"] = zoo.checkpointValue(checkpoint, zoocol::ModelId);
+    provenance["epoch"] = zoo.checkpoints.get(zoocol::Epoch).number(checkpoint);
+    provenance["zoo"] = std::filesystem::absolute(zooPath).lexically_normal().string();
+    provenance["zoo_name"] = zoo.name;
+    const nlohmann::ordered_json extra = nlohmann::ordered_json::parse(extraJson, nullptr, false);
+    if (extra.is_object())
+        provenance.update(extra);
+    nlohmann::ordered_json row;
+    for (const std::string &column : zoo.checkpointColumnNames()) {
+        if (Zoo::isBookkeepingColumn(column))
+            continue;
+        const Column values = zoo.checkpointColumn(column);
+        if (values.isText())
+            row[column] = values.text(checkpoint);
+        else if (std::isfinite(values.number(checkpoint)))
+            row[column] = values.number(checkpoint);
+        else
+            row[column] = nullptr; // JSON has no NaN: a metric never measured
+    }
+    provenance["values"] = row;
+    const nlohmann::ordered_json made = nlohmann::ordered_json::parse(zoo.provenance, nullptr, false);
+    provenance["zoo_provenance"] = made.is_discarded() ? nlohmann::ordered_json(zoo.provenance) : made;
+    return provenance.dump(2) + "\n";
+}
+
+StateDict exportCheckpointFile(const std::string &zooPath, const std::string &modelId, int epoch,
+                               const std::string &output, bool provenance, const std::string &extraJson)
+{
+    checkOutputPath(output, {zooPath});
+    if (provenance)
+        checkOutputPath(output + ".json", {zooPath});
+    const StateDict stateDict = exportCheckpoint(zooPath, modelId, epoch);
+    writeCheckpoint(output, stateDict);
+    if (provenance) {
+        const Zoo zoo = ZooStore::read(zooPath, /*withWeights=*/false);
+        writeTextFile(output + ".json", checkpointProvenance(zoo, zooPath, findCheckpoint(zoo, modelId, epoch), extraJson));
+    }
+    return stateDict;
 }
 
 std::vector<std::string> addCheckpoints(const std::string &zooPath, const std::vector<std::string> &files,

@@ -18,6 +18,22 @@ grep -q "wrote $work/z.h5 (6 models, 12 checkpoints)" "$work/progress.txt" || fa
 grep -q "models: 6, checkpoints: 12" "$work/info.txt" || fail "zoo info counts"
 grep -q "init: kaiming_uniform (3) normal (3)" "$work/info.txt" || fail "zoo info hyper-parameters"
 
+# wse info tells kinds apart by content, whatever the name; an export carries its provenance.
+cp "$work/z.h5" "$work/renamed.bin"
+"$wse" info "$work/renamed.bin" | head -1 | grep -q "renamed.bin: a zoo" || fail "wse info: a zoo by content"
+if "$wse" info --kind workspace "$work/z.h5" 2> "$work/err.txt"; then fail "wse info --kind accepted a zoo as workspace"; fi
+grep -q "z.h5: is a zoo, not a workspace" "$work/err.txt" || fail "wse info --kind message: $(cat "$work/err.txt")"
+first=$(/usr/bin/python3 -c "import h5py,sys; v=h5py.File(sys.argv[1],'r')['models/model_id'][0]; print(v.decode() if isinstance(v, bytes) else v)" "$work/z.h5")
+"$wse" zoo export "$work/z.h5" --model "$first" --epoch 1 --provenance -o "$work/one.pt" 2> /dev/null
+"$wse" info "$work/one.pt" | head -1 | grep -q "a PyTorch checkpoint" || fail "wse info: an exported checkpoint"
+/usr/bin/python3 - "$work/one.pt.json" "$first" <<'PY' || fail "zoo export --provenance sidecar"
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert j["model_id"] == sys.argv[2] and j["epoch"] == 1, j
+assert 0.0 <= j["values"]["test_acc"] <= 1.0 and j["values"]["init"] in ("kaiming_uniform", "normal"), j["values"]
+assert j["zoo_provenance"]["epochs"] == 1, j["zoo_provenance"]
+PY
+
 "$wse" zoo info --json "$work/z.h5" > "$work/info.json"
 /usr/bin/python3 - "$work/info.json" <<'PY' || fail "zoo info --json"
 import json, sys

@@ -355,19 +355,9 @@ void GenerationController::exportNetwork(const QString &modelId, const QString &
         for (int64_t c = 0; c < zoo.checkpointCount(); ++c) {
             if (zoo.checkpointValue(c, zoocol::ModelId) != modelId.toStdString())
                 continue;
-            const int epoch = std::stoi(zoo.checkpointValue(c, zoocol::Epoch));
-            writeCheckpoint(path.toStdString(), exportCheckpoint(set.options.output, modelId.toStdString(), epoch));
-            nlohmann::ordered_json provenance;
-            provenance["model_id"] = modelId.toStdString();
-            provenance.update(provenanceOf(set));
-            for (const std::string &column : zoo.checkpointColumnNames()) {
-                const Column values = zoo.checkpointColumn(column);
-                if (values.isText())
-                    provenance[column] = values.text(c);
-                else
-                    provenance[column] = values.number(c);
-            }
-            writeTextFile(path.toStdString() + ".json", provenance.dump(2) + "\n");
+            const int epoch = int(zoo.checkpoints.get(zoocol::Epoch).number(c));
+            exportCheckpointFile(set.options.output, modelId.toStdString(), epoch, path.toStdString(),
+                                 /*provenance=*/true, provenanceOf(set).dump());
             return;
         }
     }
