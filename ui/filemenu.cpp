@@ -11,6 +11,9 @@
 #include "map/vectorfigure.h"
 #include "viewport/vtkopenglwidget.h"
 #include "formats/fileformat.h"
+#include "errordialog.h"
+#include "preferences/filedialogs.h"
+#include "preferences/setting.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -27,13 +30,12 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QSettings>
 #include <QStandardPaths>
 
 namespace wse {
 
 namespace {
-const char *RecentKey = "files/recent";
+const Setting<QStringList> recentFilesSetting{QStringLiteral("files/recent")};
 constexpr int MaxRecent = 10;
 
 // Size, resolution and background of a PNG figure; false when cancelled.
@@ -84,13 +86,15 @@ void exportImage(MainWindow &window)
 {
     const QString figure = QObject::tr("PNG figure of the map, any size and resolution (*.png)");
     QString chosen;
-    const QString path = QFileDialog::getSaveFileName(&window, QObject::tr("Export Figure"), QStringLiteral("map.png"),
+    const QString path = QFileDialog::getSaveFileName(&window, QObject::tr("Export Figure"),
+                                                      QDir(lastFolder(QStringLiteral("figure"))).filePath("map.png"),
                                                       figure + ";;" + QObject::tr("PNG screenshot of the window (*.png);;"
                                                                                   "SVG vector figure of the map (*.svg);;"
                                                                                   "PDF vector figure of the map (*.pdf)"),
                                                       &chosen);
     if (path.isEmpty())
         return;
+    rememberFolder(QStringLiteral("figure"), path);
     QString error;
     if (chosen == figure) {
         ImageOptions options;
@@ -107,7 +111,7 @@ void exportImage(MainWindow &window)
     } else if (exportFigure(window, path, &error)) {
         return;
     }
-    QMessageBox::critical(&window, QObject::tr("Error Exporting Figure"), error);
+    showError(&window, QObject::tr("Exporting Figure"), error);
 }
 
 } // namespace
@@ -155,7 +159,7 @@ bool exportFigure(MainWindow &window, const QString &path, QString *error)
 QStringList recentFiles()
 {
     QStringList files;
-    for (const QString &path : QSettings().value(RecentKey).toStringList())
+    for (const QString &path : recentFilesSetting.get())
         if (QFileInfo::exists(path))
             files << path;
     return files;
@@ -163,13 +167,13 @@ QStringList recentFiles()
 
 void rememberRecentFile(const QString &path)
 {
-    QStringList files = QSettings().value(RecentKey).toStringList();
+    QStringList files = recentFilesSetting.get();
     const QString absolute = QFileInfo(path).absoluteFilePath();
     files.removeAll(absolute);
     files.prepend(absolute);
     while (files.size() > MaxRecent)
         files.removeLast();
-    QSettings().setValue(RecentKey, files);
+    recentFilesSetting.set(files);
 }
 
 QString demoZooPath()
@@ -186,9 +190,7 @@ QString demoZooPath()
 
 void chooseAndOpen(MainWindow &window)
 {
-    const QString path =
-        QFileDialog::getOpenFileName(&window, QObject::tr("Open Zoo or Workspace"), {},
-                                     QString::fromStdString(dialogFilter({FileKind::Zoo, FileKind::Workspace})));
+    const QString path = chooseFileToOpen(&window, QObject::tr("Open Zoo or Workspace"), {FileKind::Zoo, FileKind::Workspace});
     if (!path.isEmpty())
         window.openZoo(path);
 }
@@ -200,12 +202,12 @@ void importOfficialFolder(MainWindow &window, const QString &folder, const QStri
 
 void chooseAndImport(MainWindow &window)
 {
-    const QString folder =
-        QFileDialog::getExistingDirectory(&window, QObject::tr("Official Model Zoos folder (one sub-folder per model)"));
+    const QString folder = chooseFolder(&window, QObject::tr("Official Model Zoos folder (one sub-folder per model)"),
+                                        QString::fromStdString(fileFormat(FileKind::OfficialZoo).id));
     if (folder.isEmpty())
         return;
-    const QString output = QFileDialog::getSaveFileName(&window, QObject::tr("Zoo file to write"),
-                                                        QDir(folder).absolutePath() + ".h5", QString::fromStdString(dialogFilter({FileKind::Zoo})));
+    const QString output = chooseFileToSave(&window, QObject::tr("Zoo file to write"), FileKind::Zoo,
+                                            QDir(folder).absolutePath() + ".h5");
     if (!output.isEmpty())
         importOfficialFolder(window, folder, output);
 }
@@ -215,14 +217,13 @@ bool saveWorkspaceInteractively(MainWindow &window, QString path)
     if (!window.document())
         return false;
     if (path.isEmpty())
-        path = QFileDialog::getSaveFileName(&window, QObject::tr("Save Workspace"),
-                                            QFileInfo(window.document()->path()).baseName() + "-workspace.h5",
-                                            QString::fromStdString(dialogFilter({FileKind::Workspace})));
+        path = chooseFileToSave(&window, QObject::tr("Save Workspace"), FileKind::Workspace,
+                                QFileInfo(window.document()->path()).baseName() + "-workspace.h5");
     if (path.isEmpty())
         return false;
     QString error;
     if (!window.saveWorkspace(path, &error)) {
-        QMessageBox::critical(&window, QObject::tr("Error Saving Workspace"), error);
+        showError(&window, QObject::tr("Saving Workspace"), error);
         return false;
     }
     return true;
@@ -261,8 +262,8 @@ void addFileMenu(MainWindow &window)
     QAction *csv = file->addAction(QObject::tr("Export &Points as CSV..."), &window, [&window] {
         if (!window.document())
             return;
-        const QString path = QFileDialog::getSaveFileName(&window, QObject::tr("Export Points"), QStringLiteral("points.csv"),
-                                                          QObject::tr("CSV (*.csv)"));
+        const QString path = chooseFileToSave(&window, QObject::tr("Export Points"), QStringLiteral("points"),
+                                              QStringLiteral("points.csv"), QObject::tr("CSV (*.csv)"));
         if (path.isEmpty())
             return;
         const bool selected = !window.mapView()->selection().empty() &&
@@ -271,7 +272,7 @@ void addFileMenu(MainWindow &window)
                                   QMessageBox::Yes;
         QString error;
         if (!exportPointsCsv(window, path, selected, &error))
-            QMessageBox::critical(&window, QObject::tr("Export Points"), error);
+            showError(&window, QObject::tr("Exporting Points"), error);
     });
     csv->setShortcut(QKeySequence(QObject::tr("Ctrl+Shift+C")));
     file->addSeparator();

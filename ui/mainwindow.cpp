@@ -36,6 +36,9 @@
 #include "torchutil/device.h"
 #include "zoo/zoo.h"
 #include "formats/fileformat.h"
+#include "errordialog.h"
+#include "preferences/filedialogs.h"
+#include "preferences/setting.h"
 
 #include <QAction>
 #include <QApplication>
@@ -52,7 +55,6 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
-#include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QVBoxLayout>
@@ -71,6 +73,10 @@ struct LoadResult
     QString error;
     QString missingZoo; // a workspace whose zoo moved: where it was
 };
+
+// Docks, their sizes and the window, for the next start.
+const Setting<QByteArray> savedGeometry{QStringLiteral("window/geometry")};
+const Setting<QByteArray> savedDockLayout{QStringLiteral("window/state")};
 
 LoadResult loadInBackground(const QString &path, const QString &sane, const QString &zooOverride)
 {
@@ -274,9 +280,8 @@ void MainWindow::setInteractive(bool interactive)
 void MainWindow::restoreLayout()
 {
     applySavedTheme(*this);
-    const QSettings settings;
-    restoreGeometry(settings.value("window/geometry").toByteArray());
-    restoreState(settings.value("window/state").toByteArray());
+    restoreGeometry(savedGeometry.get());
+    restoreState(savedDockLayout.get());
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)
@@ -289,9 +294,8 @@ void MainWindow::closeEvent(QCloseEvent *event)
     if (!mUnsaved->isModified())
         mSession->discardRecovery(); // a clean end leaves nothing to offer at the next start
     if (mInteractive) { // docks, their sizes and the window, for the next start
-        QSettings settings;
-        settings.setValue("window/geometry", saveGeometry());
-        settings.setValue("window/state", saveState());
+        savedGeometry.set(saveGeometry());
+        savedDockLayout.set(saveState());
     }
     QMainWindow::closeEvent(event);
 }
@@ -315,8 +319,8 @@ void MainWindow::openZoo(const QString &path, const QString &sane, const QString
             // The workspace's zoo moved: ask for it (its content hash is checked).
             QMessageBox::information(this, tr("Locate the Zoo"),
                                      tr("The zoo of this workspace is no longer at\n%1\nPlease locate it.").arg(result.missingZoo));
-            const QString zoo = QFileDialog::getOpenFileName(this, tr("Locate %1").arg(QFileInfo(result.missingZoo).fileName()),
-                                                             {}, QString::fromStdString(dialogFilter({FileKind::Zoo})));
+            const QString zoo = chooseFileToOpen(this, tr("Locate %1").arg(QFileInfo(result.missingZoo).fileName()),
+                                                 {FileKind::Zoo});
             if (!zoo.isEmpty()) {
                 openZoo(path, sane, zoo);
                 return;
@@ -326,7 +330,7 @@ void MainWindow::openZoo(const QString &path, const QString &sane, const QString
             mStatusCounts->setText(tr("Could not open %1").arg(path));
             mStartPage->refresh();
             if (mInteractive)
-                QMessageBox::critical(this, tr("Error Opening Zoo"), result.error);
+                showError(this, tr("Opening %1").arg(QFileInfo(path).fileName()), result.error);
             Q_EMIT loadFailed(result.error);
             return;
         }

@@ -2,6 +2,7 @@
 
 #include "mainwindow.h"
 #include "map/mapview.h"
+#include "preferences/setting.h"
 
 #include <QActionGroup>
 #include <QApplication>
@@ -9,7 +10,6 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QPalette>
-#include <QSettings>
 #include <QStyle>
 #include <QStyleFactory>
 
@@ -17,7 +17,7 @@ namespace wse {
 
 namespace {
 
-const char *ThemeKey = "view/theme";
+const Setting<QString> themeSetting{QStringLiteral("view/theme"), QStringLiteral("light")};
 
 void applyTheme(MainWindow &window, bool dark)
 {
@@ -52,7 +52,7 @@ void applyTheme(MainWindow &window, bool dark)
 
 void applySavedTheme(MainWindow &window)
 {
-    applyTheme(window, QSettings().value(ThemeKey).toString() == "dark");
+    applyTheme(window, themeSetting.get() == "dark");
 }
 
 QMenu *addViewMenu(MainWindow &window)
@@ -74,7 +74,7 @@ QMenu *addViewMenu(MainWindow &window)
 
     QMenu *theme = view->addMenu(QObject::tr("T&heme"));
     auto *themes = new QActionGroup(theme);
-    const bool dark = QSettings().value(ThemeKey).toString() == "dark";
+    const bool dark = themeSetting.get() == "dark";
     for (const auto &[name, label] : {std::pair{"light", QObject::tr("&Light")}, {"dark", QObject::tr("&Dark")}}) {
         QAction *choice = theme->addAction(label);
         choice->setObjectName(QStringLiteral("theme-%1").arg(name));
@@ -82,7 +82,7 @@ QMenu *addViewMenu(MainWindow &window)
         choice->setChecked((QString(name) == "dark") == dark);
         themes->addAction(choice);
         QObject::connect(choice, &QAction::triggered, &window, [&window, key = QString(name)] {
-            QSettings().setValue(ThemeKey, key);
+            themeSetting.set(key);
             applyTheme(window, key == "dark");
         });
     }

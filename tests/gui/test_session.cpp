@@ -9,6 +9,8 @@
 #include "document/zoodocument.h"
 #include "mainwindow.h"
 #include "panels/messagesdock.h"
+#include "preferences/filedialogs.h"
+#include "preferences/setting.h"
 #include "selection/labelactions.h"
 #include "selection/selectionactions.h"
 #include "zoo/zoostore.h"
@@ -169,6 +171,24 @@ private Q_SLOTS:
 
     // A warning logged anywhere (here: from a worker thread, as jobs log) appears in the dock, which
     // comes forward; the CLI prints the same through its own sink.
+    // Settings go through typed keys; session state (jobs to resume) is kept apart from the user's
+    // settings; file dialogs start in the folder last chosen for the same kind of file.
+    void settingsAreTypedAndSessionStateIsKeptApart()
+    {
+        const Setting<QStringList> recent{QStringLiteral("test/recent")};
+        recent.set({QStringLiteral("a.h5"), QStringLiteral("b.h5")});
+        QCOMPARE(recent.get(), QStringList({QStringLiteral("a.h5"), QStringLiteral("b.h5")}));
+        QCOMPARE(Setting<int>(QStringLiteral("test/never-set"), 7).get(), 7);
+        const Setting<QStringList> sameKeyInSession{QStringLiteral("test/recent"), {}, SettingScope::Session};
+        QVERIFY(sameKeyInSession.get().isEmpty());
+        recent.clear();
+        QVERIFY(recent.get().isEmpty());
+        rememberFolder(QStringLiteral("zoo"), mZooPath);
+        QCOMPARE(lastFolder(QStringLiteral("zoo")), QFileInfo(mZooPath).absolutePath());
+        rememberFolder(QStringLiteral("workspace"), mDir.path() + "/gone/ws.h5");
+        QCOMPARE(lastFolder(QStringLiteral("workspace")), QDir::homePath()); // a folder since removed
+    }
+
     void warningsAppearInTheMessagesDock()
     {
         MainWindow window;

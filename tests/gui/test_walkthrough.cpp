@@ -25,6 +25,7 @@
 #include "wizards/trainmenu.h"
 #include "wizards/trainsanewizard.h"
 #include "zoo/zoostore.h"
+#include "preferences/setting.h"
 
 #include <QAbstractButton>
 #include <QApplication>
@@ -37,7 +38,6 @@
 #include <QProcess>
 #include <QPushButton>
 #include <QRadioButton>
-#include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
@@ -97,7 +97,8 @@ private Q_SLOTS:
         if (!QFile::exists(DigitsFile))
             QSKIP("python3-sklearn (the UCI digits) is not installed");
         QStandardPaths::setTestModeEnabled(true); // recent files and jobs stay out of the user's settings
-        QSettings().clear();
+        wse::openSettings(wse::SettingScope::User)->clear();
+        wse::openSettings(wse::SettingScope::Session)->clear();
     }
 
     void fromTheStartPageToSampledNetworks()

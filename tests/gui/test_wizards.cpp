@@ -16,6 +16,7 @@
 #include "wizards/trainmenu.h"
 #include "wizards/trainsanewizard.h"
 #include "zoo/zoostore.h"
+#include "preferences/setting.h"
 
 #include <QAbstractButton>
 #include <QApplication>
@@ -26,7 +27,6 @@
 #include <QTimer>
 #include <QMessageBox>
 #include <QProcess>
-#include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
@@ -49,7 +49,7 @@ private Q_SLOTS:
     {
         WSE_REQUIRE_OPENGL();
         QStandardPaths::setTestModeEnabled(true); // the job centre's settings stay out of the user's
-        QSettings().remove("jobs");
+        wse::openSettings(wse::SettingScope::Session)->remove("jobs");
     }
 
     void newZooWizardRefusesBadInputTrainsAndOpensTheZoo()

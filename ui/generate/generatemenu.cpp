@@ -7,6 +7,8 @@
 #include "selection/selectionactions.h"
 #include "wizards/trainmenu.h"
 #include "formats/fileformat.h"
+#include "errordialog.h"
+#include "preferences/filedialogs.h"
 
 #include <QFileDialog>
 #include <QInputDialog>
@@ -35,15 +37,14 @@ void exportNetwork(MainWindow &window)
     if (!ok)
         return;
     const QString id = label.section(QStringLiteral(" · "), 0, 0);
-    const QString path = QFileDialog::getSaveFileName(&window, QObject::tr("Export Network"), id + ".pt",
-                                                      QString::fromStdString(dialogFilter({FileKind::Checkpoint})));
+    const QString path = chooseFileToSave(&window, QObject::tr("Export Network"), FileKind::Checkpoint, id + ".pt");
     if (path.isEmpty())
         return;
     try {
         window.generation()->exportNetwork(id, path);
         window.statusBar()->showMessage(QObject::tr("Wrote %1 and %1.json").arg(path), 8000);
     } catch (const std::exception &error) {
-        QMessageBox::critical(&window, QObject::tr("Export Network"), QString::fromStdString(error.what()));
+        showError(&window, QObject::tr("Exporting Network"), QString::fromStdString(error.what()));
     }
 }
 

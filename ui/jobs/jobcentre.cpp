@@ -8,6 +8,7 @@
 #include "training/zootrainer.h"
 #include "zoo/officialimport.h"
 #include "zoo/zoostore.h"
+#include "preferences/setting.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -22,7 +23,6 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
-#include <QSettings>
 #include <QVBoxLayout>
 #include <QtCharts/QChartView>
 #include <QtCharts/QLineSeries>
@@ -33,7 +33,8 @@
 namespace wse {
 
 namespace {
-const char *UnfinishedKey = "jobs/unfinished"; // JobSpec::toText() of jobs not finished yet
+// JobSpec::toText() of jobs not finished yet: session state, resumed at the next start.
+const Setting<QStringList> unfinishedJobs{QStringLiteral("jobs/unfinished"), {}, SettingScope::Session};
 
 QString quoted(const QString &text) { return "'" + QString(text).replace("'", "'\\''") + "'"; }
 } // namespace
@@ -317,7 +318,7 @@ JobCentre::JobCentre(QWidget *parent) : QDockWidget(tr("Jobs"), parent)
     scroll->setWidget(content);
     setWidget(scroll);
     // Jobs the last session left unfinished: offered for resume.
-    for (const QString &text : QSettings().value(UnfinishedKey).toStringList()) {
+    for (const QString &text : unfinishedJobs.get()) {
         const JobSpec spec = JobSpec::fromText(text);
         if (QFileInfo::exists(spec.config))
             addEntry(spec)->markInterrupted();
@@ -448,7 +449,7 @@ void JobCentre::remember()
     for (JobEntry *entry : mJobs)
         if (entry->state() != JobEntry::State::Finished)
             unfinished << entry->spec().toText();
-    QSettings().setValue(UnfinishedKey, unfinished);
+    unfinishedJobs.set(unfinished);
 }
 
 } // namespace wse

@@ -10,6 +10,7 @@
 #include "common/error.h"
 #include "torchutil/device.h"
 #include "formats/fileformat.h"
+#include "preferences/filedialogs.h"
 
 #include <QComboBox>
 #include <QDialog>
@@ -62,8 +63,7 @@ void askEmbedding(MainWindow &window)
     auto *encoder = new QLineEdit(window.document()->encoderPath());
     auto *browse = new QPushButton(QObject::tr("Browse..."));
     QObject::connect(browse, &QPushButton::clicked, &dialog, [&dialog, encoder] {
-        const QString path = QFileDialog::getOpenFileName(&dialog, QObject::tr("SANE encoder"), encoder->text(),
-                                                          QString::fromStdString(dialogFilter({FileKind::Encoder})));
+        const QString path = chooseFileToOpen(&dialog, QObject::tr("SANE encoder"), {FileKind::Encoder}, encoder->text());
         if (!path.isEmpty())
             encoder->setText(path);
     });

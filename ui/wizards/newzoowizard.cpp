@@ -7,6 +7,7 @@
 #include "training/zooestimate.h"
 #include "zoo/architecture.h"
 #include "formats/fileformat.h"
+#include "preferences/filedialogs.h"
 
 #include <QComboBox>
 #include <QFileDialog>
@@ -89,7 +90,7 @@ public:
         w->mDataRoot = lineEdit({}, "dataRoot", tr("Folder with the dataset's files (for datasets Debian does not ship)"));
         auto *browse = new QPushButton(tr("Browse..."));
         connect(browse, &QPushButton::clicked, this, [w] {
-            const QString folder = QFileDialog::getExistingDirectory(w, tr("Dataset folder"), w->mDataRoot->text());
+            const QString folder = chooseFolder(w, tr("Dataset folder"), QStringLiteral("dataset"), w->mDataRoot->text());
             if (!folder.isEmpty())
                 w->mDataRoot->setText(folder);
         });
@@ -237,7 +238,7 @@ public:
         w->mOutput = lineEdit({}, "output", tr("The zoo file to write (HDF5)"));
         auto *browse = new QPushButton(tr("Browse..."));
         connect(browse, &QPushButton::clicked, this, [w] {
-            const QString path = QFileDialog::getSaveFileName(w, tr("New zoo file"), w->mOutput->text(), QString::fromStdString(dialogFilter({FileKind::Zoo})));
+            const QString path = chooseFileToSave(w, tr("New zoo file"), FileKind::Zoo, w->mOutput->text());
             if (!path.isEmpty())
                 w->mOutput->setText(path.endsWith(".h5") ? path : path + ".h5");
         });

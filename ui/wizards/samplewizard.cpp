@@ -8,6 +8,7 @@
 #include "common/error.h"
 #include "zoo/zoo.h"
 #include "formats/fileformat.h"
+#include "preferences/filedialogs.h"
 
 #include <QButtonGroup>
 #include <QComboBox>
@@ -173,7 +174,7 @@ public:
         w->mOutput->setObjectName("output");
         auto *browse = new QPushButton(tr("Browse..."));
         connect(browse, &QPushButton::clicked, this, [w] {
-            const QString path = QFileDialog::getSaveFileName(w, tr("Sampled networks"), w->mOutput->text(), QString::fromStdString(dialogFilter({FileKind::Zoo})));
+            const QString path = chooseFileToSave(w, tr("Sampled networks"), FileKind::Zoo, w->mOutput->text());
             if (!path.isEmpty())
                 w->mOutput->setText(path);
         });

@@ -6,6 +6,7 @@
 #include "common/numbertext.h"
 #include "sane/sanedata.h"
 #include "formats/fileformat.h"
+#include "preferences/filedialogs.h"
 
 #include <QComboBox>
 #include <QDir>
@@ -42,7 +43,7 @@ public:
         w->mZoo->setObjectName("zoo");
         auto *browse = new QPushButton(tr("Browse..."));
         connect(browse, &QPushButton::clicked, this, [w] {
-            const QString path = QFileDialog::getOpenFileName(w, tr("Zoo"), w->mZoo->text(), QString::fromStdString(dialogFilter({FileKind::Zoo})));
+            const QString path = chooseFileToOpen(w, tr("Zoo"), {FileKind::Zoo}, w->mZoo->text());
             if (!path.isEmpty())
                 w->mZoo->setText(path);
         });
@@ -111,7 +112,7 @@ public:
         w->mRunDir->setObjectName("runDir");
         auto *browse = new QPushButton(tr("Browse..."));
         connect(browse, &QPushButton::clicked, this, [w] {
-            const QString path = QFileDialog::getExistingDirectory(w, tr("Run folder"), w->mRunDir->text());
+            const QString path = chooseFolder(w, tr("Run folder"), QString::fromStdString(fileFormat(FileKind::SaneRun).id), w->mRunDir->text());
             if (!path.isEmpty())
                 w->mRunDir->setText(path);
         });
