@@ -128,9 +128,17 @@ bool exportPointsCsv(MainWindow &window, const QString &path, bool selectedOnly,
         const std::vector<int> points = selectedOnly ? window.mapView()->selection() : std::vector<int>{};
         if (selectedOnly && points.empty())
             throw UsageError("nothing is selected");
-        writeTextFile(path.toStdString(), pointsCsv(document->zoo(), map, window.mapView()->layoutCoordinates(),
-                                                    methodName(window.layoutMethod()), points,
-                                                    window.mapSource() == MapSource::SaneEmbeddings));
+        MapPoints csv;
+        csv.zoo = &document->zoo();
+        csv.checkpoints = map.checkpoints;
+        csv.layout = window.mapView()->layoutCoordinates();
+        csv.layout.resize(map.checkpoints.size() * 3, 0.0f);
+        csv.layoutName = methodName(window.layoutMethod());
+        if (window.mapSource() == MapSource::SaneEmbeddings) {
+            csv.features = map.features;
+            csv.featureDims = map.featureDims;
+        }
+        writeTextFile(path.toStdString(), pointsCsv(csv, points));
         return true;
     } catch (const std::exception &failure) {
         *error = QString::fromStdString(failure.what());

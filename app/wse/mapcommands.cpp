@@ -2,18 +2,24 @@
 
 #include "terminalprogress.h"
 
+#include "analysis/pointscsv.h"
 #include "analysis/projection.h"
 #include "common/error.h"
 #include "common/filekind.h"
+#include "common/log.h"
 #include "common/text.h"
 #include "common/textfile.h"
 #include "workspace/mapinput.h"
 #include "workspace/workspace.h"
+#include "zoo/zoostore.h"
+
+#include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 namespace wse {
@@ -58,27 +64,30 @@ std::string formatNumber(double value)
     return text;
 }
 
+// The map's points (and the added ones) through the one points writer, with the zoo's columns
+// when the zoo of the points can be read.
 void writeProjectionCsv(const std::string &path, const MapInput &input, const Projection &projection,
                         const std::vector<std::string> &addedLabels, const std::vector<float> &added)
 {
-    static const char *axes[] = {"x", "y", "z"};
-    const int dims = projection.settings.dims;
-    std::ostringstream out;
-    out << "checkpoint,label,added";
-    for (int c = 0; c < dims; ++c)
-        out << "," << axes[c];
-    out << "\n";
-    auto row = [&](int64_t checkpoint, const std::string &label, int isAdded, const float *xyz) {
-        out << checkpoint << "," << label << "," << isAdded;
-        for (int c = 0; c < dims; ++c)
-            out << "," << formatNumber(xyz[c]);
-        out << "\n";
-    };
-    for (int64_t i = 0; i < input.count(); ++i)
-        row(input.checkpoints[size_t(i)], input.labels[size_t(i)], 0, projection.coordinates.data() + i * dims);
-    for (size_t i = 0; i < addedLabels.size(); ++i)
-        row(-1, addedLabels[i], 1, added.data() + i * size_t(dims));
-    writeTextFile(path, out.str());
+    std::optional<Zoo> zoo;
+    if (!input.zooPath.empty() && std::filesystem::exists(input.zooPath)) {
+        try {
+            zoo = ZooStore::read(input.zooPath, /*withWeights=*/false);
+        } catch (const Error &error) {
+            logWarning(std::string(error.what()) + " (the CSV has no checkpoint columns)");
+        }
+    }
+    MapPoints points;
+    points.zoo = zoo ? &*zoo : nullptr;
+    points.checkpoints = input.checkpoints;
+    points.checkpoints.resize(points.checkpoints.size() + addedLabels.size(), -1);
+    points.labels = input.labels;
+    points.labels.insert(points.labels.end(), addedLabels.begin(), addedLabels.end());
+    points.layout = projection.coordinates;
+    points.layout.insert(points.layout.end(), added.begin(), added.end());
+    points.layoutDims = projection.settings.dims;
+    points.layoutName = methodName(projection.settings.method);
+    writeTextFile(path, pointsCsv(points));
 }
 
 void addProjectCommand(CLI::App &app)
@@ -177,7 +186,7 @@ void addProjectCommand(CLI::App &app)
                 g.name = "added to " + map.name;
                 g.kind = "added";
                 g.zooPath = addedEmbeddings.source;
-                g.provenanceJson = "{\"embeddings\": \"" + a->add + "\"}";
+                g.provenanceJson = nlohmann::json{{"embeddings", a->add}}.dump();
                 g.evaluations = addedEmbeddings.rows;
                 g.encoderId = addedEmbeddings.encoderId;
                 g.latentDims = addedEmbeddings.dims;

@@ -150,7 +150,14 @@ PY
 "$wse" project --embeddings "$work/emb.h5" --method umap --dims 2 --seed 3 --set n_epochs=60 -o "$work/map.csv" > "$work/project.txt" 2> /dev/null \
     || fail "project umap"
 grep -q "trustworthiness 0\.[0-9]*, continuity 0\.[0-9]* (k = 10, all 48 points)" "$work/project.txt" || fail "project quality: $(cat "$work/project.txt")"
-[[ $(head -1 "$work/map.csv") == "checkpoint,label,added,x,y" && $(wc -l < "$work/map.csv") -eq 49 ]] || fail "map CSV: $(head -2 "$work/map.csv")"
+[[ $(head -1 "$work/map.csv") == checkpoint,label,model_id,epoch,*,umap_x,umap_y && $(wc -l < "$work/map.csv") -eq 49 ]] \
+    || fail "map CSV: $(head -2 "$work/map.csv")"
+/usr/bin/python3 - "$work/map.csv" <<'PY' || fail "map CSV columns"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert len(rows) == 48 and all(r["label"] == r["model_id"] + ":" + r["epoch"] for r in rows), rows[0]
+assert all(0.0 <= float(r["test_acc"]) <= 1.0 for r in rows), rows[0]
+PY
 "$wse" project --embeddings "$work/emb.h5" --method umap --dims 2 --seed 3 --set n_epochs=60 -o "$work/map2.csv" > /dev/null 2>&1
 cmp -s "$work/map.csv" "$work/map2.csv" || fail "the same seed gave a different map"
 "$wse" project --embeddings "$work/emb.h5" --method tsne --set perplexity=5 --set n_iter=300 --add "$work/emb.h5" \

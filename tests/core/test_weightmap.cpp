@@ -102,20 +102,36 @@ private Q_SLOTS:
         // Every point with its columns, layout position and features, as Python's csv reads it.
         QTemporaryDir dir;
         const QString all = dir.filePath("all.csv"), some = dir.filePath("some.csv");
-        writeTextFile(all.toStdString(), pointsCsv(zoo, map, layout, "pca", {}, true));
-        writeTextFile(some.toStdString(), pointsCsv(zoo, map, layout, "tsne", {5, 2}, false));
+        MapPoints points;
+        points.zoo = &zoo;
+        points.checkpoints = map.checkpoints;
+        points.layout = layout;
+        points.layoutName = "pca";
+        points.features = map.features;
+        points.featureDims = map.featureDims;
+        writeTextFile(all.toStdString(), pointsCsv(points));
+        points.layoutName = "tsne";
+        points.features.clear();
+        points.checkpoints.push_back(-1); // a point placed from other embeddings: no zoo columns
+        points.labels.assign(points.checkpoints.size(), "");
+        points.labels.back() = "other:1";
+        points.layout.insert(points.layout.end(), {0.5f, 0.25f, 0.0f});
+        writeTextFile(some.toStdString(), pointsCsv(points, {5, 2, int(points.checkpoints.size()) - 1}));
         const QString report = test::runPython(R"(
 import csv, sys
 rows = list(csv.reader(open(sys.argv[1])))
 head = rows[0]
-assert head[:2] == ['model_id', 'epoch'], head
+assert head[:4] == ['checkpoint', 'label', 'model_id', 'epoch'] and 'added' not in head, head
 x = head.index('pca_x')
 z0 = head.index('z0')
 assert all(len(r) == len(head) for r in rows), 'ragged'
-print(len(rows) - 1, len(head) - z0, rows[3][x], rows[3][z0], rows[3][0])
+assert rows[3][1] == rows[3][2] + ':' + rows[3][3], rows[3]
+print(len(rows) - 1, len(head) - z0, rows[3][x], rows[3][z0], rows[3][2])
 some = list(csv.reader(open(sys.argv[2])))
-assert 'z0' not in some[0] and some[0][-1] == 'tsne_z'
-print(len(some) - 1, some[1][0], some[1][1], some[2][0], some[2][1])
+assert 'z0' not in some[0] and some[0][-1] == 'tsne_z' and some[0][-4] == 'added', some[0]
+assert some[3][:3] == ['-1', 'other:1', ''] and some[3][-4:] == ['1', '0.5', '0.25', '0'], some[3]
+assert some[1][-4] == '0'
+print(len(some) - 1, some[1][2], some[1][3], some[2][2], some[2][3])
 )", {all, some});
         const QStringList lines = report.trimmed().split('\n');
         const QStringList first = lines[0].split(' ');
@@ -125,7 +141,7 @@ print(len(some) - 1, some[1][0], some[1][1], some[2][0], some[2][1])
         QVERIFY(std::fabs(first[3].toDouble() - map.features[size_t(2 * map.featureDims)]) < 1e-6);
         QCOMPARE(first[4].toStdString(), zoo.checkpointValue(map.checkpoints[2], "model_id"));
         const QStringList second = lines[1].split(' ');
-        QCOMPARE(second[0], QString("2"));
+        QCOMPARE(second[0], QString("3"));
         QCOMPARE(second[1].toStdString(), zoo.checkpointValue(map.checkpoints[5], "model_id"));
         QCOMPARE(second[2].toStdString(), zoo.checkpointValue(map.checkpoints[5], "epoch"));
         QCOMPARE(second[3].toStdString(), zoo.checkpointValue(map.checkpoints[2], "model_id"));

@@ -370,7 +370,9 @@ private Q_SLOTS:
         QVERIFY(all.open(QIODevice::ReadOnly));
         const QString three = all.readAll();
         QCOMPARE(three.count('\n'), 4);
-        QVERIFY(three.startsWith("model_id,epoch,") && three.section('\n', 0, 0).endsWith("pca_x,pca_y,pca_z"));
+        QVERIFY2(three.startsWith("checkpoint,label,model_id,epoch,") && three.section('\n', 0, 0).endsWith("pca_x,pca_y,pca_z"),
+                 qPrintable(three.section('\n', 0, 0)));
+        QVERIFY(three.section('\n', 1, 1).startsWith("3,"));
         window.selection()->select({}, "none");
         QVERIFY(!exportPointsCsv(window, csv, true, &error));
 
