@@ -2,6 +2,7 @@
 
 #include "document/filedrop.h"
 #include "document/unsavedchanges.h"
+#include "document/viewhistory.h"
 #include "jobs/jobcentre.h"
 #include "document/workspacesession.h"
 #include "document/zoodocument.h"
@@ -213,6 +214,8 @@ MainWindow::MainWindow(QWidget *parent)
     mMapView->setHoverText([this](int point) {
         return mDocument ? hoverCard(mDocument->zoo(), mDocument->checkpointOf(mMapSource, point)) : QString();
     });
+    mViewHistory = new ViewHistory(*this, mSelection->undoStack());
+    mViewHistory->watchUserEdits();
     resize(1280, 800);
 }
 
@@ -385,6 +388,7 @@ void MainWindow::setDocument(std::shared_ptr<ZooDocument> document)
         for (const WorkspaceBookmark &bookmark : workspace->bookmarks)
             if (bookmark.name == "last view")
                 applyViewState(*this, QString::fromStdString(bookmark.stateJson));
+    mViewHistory->rebase(); // the view as opened: the first edit is the first step
 }
 
 void MainWindow::setMapSource(MapSource source)
@@ -629,17 +633,13 @@ bool MainWindow::showBookmark(const QString &name)
 {
     if (!mDocument)
         return false;
-    for (const WorkspaceBookmark &bookmark : mBookmarks->bookmarks())
+    std::vector<WorkspaceBookmark> bookmarks = mBookmarks->bookmarks();
+    if (const Workspace *workspace = mDocument->openedWorkspace())
+        bookmarks.insert(bookmarks.end(), workspace->bookmarks.begin(), workspace->bookmarks.end());
+    for (const WorkspaceBookmark &bookmark : bookmarks)
         if (bookmark.name == name.toStdString()) {
             applyViewState(*this, QString::fromStdString(bookmark.stateJson));
-            return true;
-        }
-    const Workspace *workspace = mDocument->openedWorkspace();
-    if (!workspace)
-        return false;
-    for (const WorkspaceBookmark &bookmark : workspace->bookmarks)
-        if (bookmark.name == name.toStdString()) {
-            applyViewState(*this, QString::fromStdString(bookmark.stateJson));
+            mViewHistory->record(ViewHistory::Edit::Bookmark); // going to a bookmark can be undone
             return true;
         }
     return false;

@@ -29,6 +29,7 @@ class BookmarkActions;
 class SelectionActions;
 class StartPage;
 class UnsavedChanges;
+class ViewHistory;
 class ZooDocument;
 
 class MainWindow : public QMainWindow
@@ -71,6 +72,7 @@ public:
     void setLayoutMethod(ProjectionMethod method);
     ProjectionMethod layoutMethod() const { return mLayoutMethod; }
     LayoutController *layouts() const;
+    MapControls *mapControls() const { return mControls; }
 
     // Points whose checkpoint does not match the filter expression (core/analysis/filterexpression.h)
     // are drawn in light grey. An empty expression matches everything. Returns false and shows the
@@ -128,6 +130,7 @@ private:
     StartPage *mStartPage = nullptr;
     SelectionActions *mSelection = nullptr;
     BookmarkActions *mBookmarks = nullptr;
+    ViewHistory *mViewHistory = nullptr;
     std::vector<int64_t> mSelectedCheckpoints; // the selection, kept when the map changes
     DetailsPanel *mDetails = nullptr;
     MetricChart *mCurve = nullptr;

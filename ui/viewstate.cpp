@@ -4,6 +4,8 @@
 #include "mainwindow.h"
 #include "map/sizeby.h"
 #include "map/mapview.h"
+#include "panels/legendwidget.h"
+#include "panels/mapcontrols.h"
 
 #include "common/error.h"
 
@@ -16,7 +18,7 @@
 
 namespace wse {
 
-QString viewStateOf(const MainWindow &window)
+QString viewStateOf(const MainWindow &window, bool withSelection)
 {
     QJsonObject state;
     state["map"] = QString::fromStdString(mapSourceName(window.mapSource()));
@@ -25,6 +27,15 @@ QString viewStateOf(const MainWindow &window)
     state["size_by"] = sizeByColumn(window);
     state["filter"] = window.filter();
     state["flat"] = window.mapView()->isTwoDimensional();
+    const ColourOptions options = window.mapControls()->colourOptions();
+    state["colour_scale"] = options.scale == ColourScale::Diverging ? "diverging" : "viridis";
+    if (options.fixedRange)
+        state["colour_range"] = QJsonArray{options.minimum, options.maximum};
+    const QStringList hidden = window.mapControls()->legend->hiddenCategories();
+    if (!hidden.isEmpty())
+        state["hidden"] = QJsonArray::fromStringList(hidden);
+    if (!withSelection)
+        return QString::fromUtf8(QJsonDocument(state).toJson(QJsonDocument::Compact));
     const int selected = window.mapView()->selectedPoint();
     if (window.document() && selected >= 0)
         state["selected_checkpoint"] = qint64(window.document()->checkpointOf(window.mapSource(), selected));
@@ -36,7 +47,7 @@ QString viewStateOf(const MainWindow &window)
     return QString::fromUtf8(QJsonDocument(state).toJson(QJsonDocument::Compact));
 }
 
-void applyViewState(MainWindow &window, const QString &json)
+void applyViewState(MainWindow &window, const QString &json, bool withSelection)
 {
     const QJsonObject state = QJsonDocument::fromJson(json.toUtf8()).object();
     try {
@@ -52,12 +63,25 @@ void applyViewState(MainWindow &window, const QString &json)
             action->setChecked(state["flat"].toBool());
         window.mapView()->setTwoDimensional(state["flat"].toBool());
     }
+    if (state.contains("colour_scale")) { // before the column: colouring reads the options
+        ColourOptions options;
+        options.scale = state["colour_scale"].toString() == "diverging" ? ColourScale::Diverging : ColourScale::Viridis;
+        const QJsonArray range = state["colour_range"].toArray();
+        options.fixedRange = range.size() == 2 && range[0].toDouble() < range[1].toDouble();
+        options.minimum = range.size() == 2 ? range[0].toDouble() : 0.0;
+        options.maximum = range.size() == 2 ? range[1].toDouble() : 1.0;
+        window.mapControls()->setColourOptions(options);
+    }
     if (state.contains("colour_by"))
         window.colourBy(state["colour_by"].toString());
     if (state.contains("size_by"))
         sizeBy(window, state["size_by"].toString());
     if (state.contains("filter"))
         window.setFilter(state["filter"].toString());
+    if (state.contains("colour_by")) // colouring shows every category; then hide those the view hid
+        window.mapControls()->legend->setHiddenCategories(state["hidden"].toVariant().toStringList());
+    if (!withSelection)
+        return;
     std::vector<int64_t> selection;
     for (const QJsonValue &checkpoint : state["selection"].toArray())
         selection.push_back(checkpoint.toInteger());

@@ -25,11 +25,22 @@ LegendWidget::LegendWidget(QWidget *parent)
     });
 }
 
+namespace {
+
+// Category entries carry a check box; a numeric colouring's lines of text do not (though list
+// items are user-checkable by default).
+bool isCategory(const QListWidgetItem *item)
+{
+    return (item->flags() & Qt::ItemIsUserCheckable) && item->data(Qt::CheckStateRole).isValid();
+}
+
+} // namespace
+
 QStringList LegendWidget::hiddenCategories() const
 {
     QStringList hidden;
     for (int i = 0; i < count(); ++i)
-        if ((item(i)->flags() & Qt::ItemIsUserCheckable) && item(i)->checkState() == Qt::Unchecked)
+        if (isCategory(item(i)) && item(i)->checkState() == Qt::Unchecked)
             hidden << item(i)->data(Qt::UserRole).toString();
     return hidden;
 }
@@ -39,7 +50,7 @@ void LegendWidget::setChecked(const std::function<bool(const QString &)> &shown)
     {
         const QSignalBlocker blocker(this);
         for (int i = 0; i < count(); ++i)
-            if (item(i)->flags() & Qt::ItemIsUserCheckable)
+            if (isCategory(item(i)))
                 item(i)->setCheckState(shown(item(i)->data(Qt::UserRole).toString()) ? Qt::Checked : Qt::Unchecked);
     }
     Q_EMIT hiddenCategoriesChanged(hiddenCategories());
@@ -48,6 +59,11 @@ void LegendWidget::setChecked(const std::function<bool(const QString &)> &shown)
 void LegendWidget::isolate(const QString &category)
 {
     setChecked([&](const QString &name) { return name == category; });
+}
+
+void LegendWidget::setHiddenCategories(const QStringList &hidden)
+{
+    setChecked([&](const QString &name) { return !hidden.contains(name); });
 }
 
 void LegendWidget::showAll()

@@ -18,6 +18,7 @@ public:
     void showColouring(const Colouring &colouring); // every category shown
     QStringList hiddenCategories() const;
     void isolate(const QString &category);
+    void setHiddenCategories(const QStringList &hidden);
     void showAll();
 
 Q_SIGNALS:

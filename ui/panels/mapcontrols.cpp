@@ -8,7 +8,10 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QSignalBlocker>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace wse {
 
@@ -94,6 +97,17 @@ MapControls::MapControls(QWidget *parent) : QWidget(parent)
     layout->addWidget(filterMessage);
     legend = new LegendWidget(this);
     layout->addWidget(legend);
+}
+
+void MapControls::setColourOptions(const ColourOptions &options)
+{
+    {
+        const QSignalBlocker scale(scaleBox), low(rangeMinimum), high(rangeMaximum);
+        scaleBox->setCurrentIndex(std::max(0, scaleBox->findData(int(options.scale))));
+        rangeMinimum->setText(options.fixedRange ? QString::number(options.minimum) : QString());
+        rangeMaximum->setText(options.fixedRange ? QString::number(options.maximum) : QString());
+    }
+    Q_EMIT colourOptionsChanged();
 }
 
 ColourOptions MapControls::colourOptions() const

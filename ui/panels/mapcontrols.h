@@ -30,6 +30,8 @@ public:
 
     // The scale and range chosen for numeric columns (a range only when both ends parse, min < max).
     ColourOptions colourOptions() const;
+    // Shows these options (the range only when fixed) and emits colourOptionsChanged once.
+    void setColourOptions(const ColourOptions &options);
 
 Q_SIGNALS:
     void colourOptionsChanged();
