@@ -36,6 +36,12 @@ void ProgressReporter::throwIfCancelled() const
         throw Cancelled();
 }
 
+void reportTo(ProgressReporter *progress, double fraction, const std::string &stage, const std::string &detail)
+{
+    if (progress)
+        progress->report(fraction, stage, detail);
+}
+
 ProgressReporter partOf(ProgressReporter *parent, double from, double to)
 {
     if (!parent)

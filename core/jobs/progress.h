@@ -37,6 +37,9 @@ private:
     bool mCancelled = false;
 };
 
+// Reports through `progress` when there is one (a job may run without a reporter).
+void reportTo(ProgressReporter *progress, double fraction, const std::string &stage, const std::string &detail = {});
+
 // A reporter for one part of a job: its fractions 0..1 map to [from, to] of `parent`'s, and
 // cancelling the parent stops the part. With a null parent it reports nowhere.
 ProgressReporter partOf(ProgressReporter *parent, double from, double to);

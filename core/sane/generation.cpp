@@ -8,6 +8,8 @@
 #include "zoo/zoocheckpoints.h"
 #include "zoo/zoostore.h"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -75,13 +77,7 @@ std::vector<int64_t> GenerationSource::select(const std::string &expression, std
 
 int64_t GenerationSource::checkpoint(const std::string &modelAndEpoch) const
 {
-    const size_t colon = modelAndEpoch.rfind(':');
-    const std::string epochText = colon == std::string::npos ? std::string() : modelAndEpoch.substr(colon + 1);
-    char *end = nullptr;
-    const long epoch = std::strtol(epochText.c_str(), &end, 10);
-    if (colon == std::string::npos || epochText.empty() || *end != '\0' || epoch < 0 || epoch > INT32_MAX)
-        throw UsageError("'" + modelAndEpoch + "': expected MODEL:EPOCH with a whole epoch, e.g. m00012:8");
-    const int64_t c = findCheckpoint(zoo, modelAndEpoch.substr(0, colon), int(epoch));
+    const int64_t c = findCheckpoint(zoo, modelAndEpoch);
     if (zoo.checkpointArchitecture(c) != architecture)
         throw UsageError("'" + modelAndEpoch + "' is not of the architecture the encoder reads");
     return c;
@@ -163,7 +159,10 @@ NetworkEvaluation evaluateNetworks(const ZooDatasetSetup &setup, const std::vect
 GeneratedZoo::GeneratedZoo(const GenerationSource &source, const std::string &name, const std::string &provenance)
 {
     mZoo.name = name;
-    mZoo.provenance = provenance;
+    nlohmann::json made = nlohmann::json::parse(provenance);
+    const nlohmann::json recipe = nlohmann::json::parse(source.zoo.provenance, nullptr, false);
+    made["recipe"] = recipe.is_discarded() ? nlohmann::json(source.zoo.provenance) : recipe;
+    mZoo.provenance = made.dump();
     mZoo.addArchitecture(source.arch());
     mZoo.weights.resize(1);
     mZoo.weights[0].cols = source.arch().numel();

@@ -57,6 +57,8 @@ NetworkEvaluation evaluateNetworks(const ZooDatasetSetup &setup, const std::vect
 class GeneratedZoo
 {
 public:
+    // `provenance`: a JSON object saying how the networks were made; the source zoo's own provenance
+    // (how its networks were trained) is added to it as "recipe".
     GeneratedZoo(const GenerationSource &source, const std::string &name, const std::string &provenance);
     void addModel(const std::vector<std::pair<std::string, Table::Value>> &columns);
     void addCheckpoint(int64_t model, int epoch, const float *weights, const ModelMetrics &metrics, double validationAccuracy);

@@ -63,7 +63,9 @@ std::string SampleReport::toText() const
     return text;
 }
 
-SampleReport sampleModels(const SampleOptions &options, ProgressReporter *progress)
+namespace {
+
+void validate(const SampleOptions &options)
 {
     if (options.count < 1 || options.keep < 1 || options.keep > options.count)
         throw UsageError("sampling needs 1 <= keep <= count (got count " + std::to_string(options.count) + ", keep " +
@@ -76,8 +78,165 @@ SampleReport sampleModels(const SampleOptions &options, ProgressReporter *progre
     if (!options.anchors.empty())
         FilterExpression::parse(options.anchors); // a malformed filter is refused before any file is opened
     checkOutputPath(options.output, {options.zooPath, options.encoderPath});
-    const GenerationSource source = GenerationSource::open(options.encoderPath, options.zooPath);
+}
+
+// How far apart the anchors' token-averaged latents are, per latent dimension (the noise is one
+// vector shared by every token, as the official sampler draws it, so it moves the whole embedding).
+double latentSpread(const std::vector<float> &anchorLatents, size_t anchors, int64_t tokens, int64_t dz)
+{
+    if (anchors < 2)
+        return 0.0;
+    const size_t values = size_t(tokens * dz);
+    double spread = 0;
+    for (int64_t k = 0; k < dz; ++k) {
+        double sum = 0, squares = 0;
+        for (size_t a = 0; a < anchors; ++a) {
+            double mean = 0;
+            for (int64_t t = 0; t < tokens; ++t)
+                mean += anchorLatents[a * values + size_t(t * dz + k)];
+            mean /= double(tokens);
+            sum += mean;
+            squares += mean * mean;
+        }
+        const double average = sum / double(anchors);
+        spread += std::sqrt(std::max(0.0, squares / double(anchors) - average * average));
+    }
+    return spread / double(dz);
+}
+
+// KDE draws around the anchors: each sample's latent is a random anchor's plus Gaussian noise.
+struct Draws
+{
+    std::vector<float> latents;       // count x tokens x dz
+    std::vector<size_t> sourceAnchor; // per sample: index into the anchors
+    std::vector<float> rows;          // count x rowSize, the anchor's values until decoded
+};
+
+Draws drawSamples(const SampleOptions &options, const std::vector<float> &anchorLatents, const std::vector<float> &anchorRows,
+                  size_t anchors, int64_t tokens, int64_t dz, int64_t rowSize)
+{
+    std::mt19937_64 random{static_cast<uint64_t>(options.seed)};
+    std::uniform_int_distribution<size_t> pick(0, anchors - 1);
+    std::normal_distribution<float> gaussian(0.0f, 1.0f);
+    Draws draws;
+    draws.latents.resize(size_t(options.count * tokens * dz));
+    draws.sourceAnchor.resize(size_t(options.count));
+    draws.rows.resize(size_t(options.count * rowSize));
+    for (int64_t s = 0; s < options.count; ++s) {
+        const size_t a = pick(random);
+        draws.sourceAnchor[size_t(s)] = a;
+        std::vector<float> noise(static_cast<size_t>(dz));
+        for (float &v : noise)
+            v = float(options.bandwidth) * gaussian(random);
+        for (int64_t t = 0; t < tokens; ++t)
+            for (int64_t k = 0; k < dz; ++k)
+                draws.latents[size_t((s * tokens + t) * dz + k)] =
+                    anchorLatents[a * size_t(tokens * dz) + size_t(t * dz + k)] + noise[size_t(k)];
+        // Values SANE does not tokenise (none for our architectures) come from the anchor.
+        std::copy_n(anchorRows.begin() + int64_t(a) * rowSize, rowSize, draws.rows.begin() + s * rowSize);
+    }
+    return draws;
+}
+
+// The samples' training settings (their anchors'), and the same for freshly initialised networks.
+std::pair<std::vector<ModelConfig>, std::vector<ModelConfig>> sampleConfigs(const GenerationSource &source,
+                                                                           const SampleOptions &options,
+                                                                           const std::vector<int64_t> &anchors,
+                                                                           const Draws &draws)
+{
+    const int batchSize = source.configOf(anchors.front(), "", 0).batchSize;
+    std::vector<ModelConfig> samples, scratch;
+    for (int64_t s = 0; s < options.count; ++s) {
+        char id[32];
+        std::snprintf(id, sizeof id, "sample-%04lld", static_cast<long long>(s));
+        ModelConfig config = source.configOf(anchors[draws.sourceAnchor[size_t(s)]], id, options.seed * 1000 + s);
+        config.batchSize = batchSize;
+        samples.push_back(config);
+        config.id = std::string("scratch-") + id;
+        scratch.push_back(config);
+    }
+    return {samples, scratch};
+}
+
+// The `keep` samples of best validation accuracy, best first.
+std::vector<int64_t> bestSamples(const NetworkEvaluation &evaluation, int64_t count, int64_t keep)
+{
+    std::vector<int64_t> order(static_cast<size_t>(count));
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) {
+        return evaluation.validationAccuracy[size_t(a)] > evaluation.validationAccuracy[size_t(b)];
+    });
+    return {order.begin(), order.begin() + keep};
+}
+
+void addSampledModels(GeneratedZoo &out, const GenerationSource &source, const SampleOptions &options,
+                      const std::vector<int64_t> &anchors, const Draws &draws, const std::vector<ModelConfig> &configs,
+                      const NetworkEvaluation &evaluation, const std::vector<int64_t> &kept)
+{
     const Zoo &zoo = source.zoo;
+    const int64_t rowSize = source.arch().numel();
+    const std::set<int64_t> keptSet(kept.begin(), kept.end());
+    const Column epochs = zoo.checkpointColumn(zoocol::Epoch);
+    for (int64_t s = 0; s < options.count; ++s) {
+        const ModelConfig &config = configs[size_t(s)];
+        const int64_t anchor = anchors[draws.sourceAnchor[size_t(s)]];
+        out.addModel({{zoocol::ModelId, config.id}, {zoocol::Architecture, source.arch().name}, {"dataset", config.dataset},
+                      {"init", "sane-kde"}, {"activation", config.activation}, {"optimizer", config.optimizer},
+                      {"lr", config.learningRate}, {"weight_decay", config.weightDecay}, {"batch_size", config.batchSize},
+                      {"origin", "sampled"}, {"kept", keptSet.count(s) ? 1 : 0},
+                      {"anchor_model", zoo.checkpointValue(anchor, zoocol::ModelId)}, {"anchor_epoch", epochs.number(anchor)},
+                      {"sample_seed", options.seed}, {"sample_index", s}, {"bandwidth", options.bandwidth},
+                      {"encoder_id", source.encoder.id()}});
+        out.addCheckpoint(s, 0, draws.rows.data() + s * rowSize, evaluation.metrics[size_t(s)],
+                          evaluation.validationAccuracy[size_t(s)]);
+    }
+}
+
+// Fine-tunes the kept samples with their anchors' optimizer settings; each epoch is a checkpoint.
+std::vector<double> finetuneKept(GeneratedZoo &out, const ZooDatasetSetup &setup, const std::vector<ModelConfig> &configs,
+                                 const std::vector<float> &rows, int64_t rowSize, const std::vector<int64_t> &kept,
+                                 int epochs, const std::string &device, ProgressReporter *progress)
+{
+    std::vector<ModelConfig> keptConfigs;
+    std::vector<float> keptRows;
+    for (int64_t s : kept) {
+        keptConfigs.push_back(configs[size_t(s)]);
+        keptRows.insert(keptRows.end(), rows.begin() + s * rowSize, rows.begin() + (s + 1) * rowSize);
+    }
+    PopulationTrainer tuning(setup.network, keptConfigs, setup.data, device);
+    tuning.setFlatWeights(keptRows);
+    std::vector<double> meanAccuracy;
+    for (int epoch = 1; epoch <= epochs; ++epoch) {
+        const double start = 0.5 + 0.5 * double(epoch - 1) / epochs;
+        const std::vector<ModelMetrics> metrics =
+            tuning.trainEpoch(progress, start, 0.5 / epochs, "fine-tuning " + std::to_string(epoch));
+        const std::vector<ModelMetrics> val = tuning.evaluateValidation();
+        const std::vector<float> weights = tuning.flatWeights();
+        std::vector<double> accuracy;
+        for (size_t i = 0; i < kept.size(); ++i) {
+            out.addCheckpoint(kept[i], epoch, weights.data() + int64_t(i) * rowSize, metrics[i], val[i].testAccuracy);
+            accuracy.push_back(metrics[i].testAccuracy);
+        }
+        meanAccuracy.push_back(meanAndStd(accuracy).first);
+    }
+    return meanAccuracy;
+}
+
+std::string sampleProvenance(const SampleOptions &options, const GenerationSource &source)
+{
+    return nlohmann::json{{"sampled_from", options.zooPath}, {"encoder", options.encoderPath},
+                          {"encoder_id", source.encoder.id()}, {"anchors", options.anchors}, {"count", options.count},
+                          {"keep", options.keep}, {"bandwidth", options.bandwidth}, {"seed", options.seed},
+                          {"finetune_epochs", options.finetuneEpochs}}
+        .dump();
+}
+
+} // namespace
+
+SampleReport sampleModels(const SampleOptions &options, ProgressReporter *progress)
+{
+    validate(options);
+    const GenerationSource source = GenerationSource::open(options.encoderPath, options.zooPath);
     std::vector<float> anchorRows;
     const std::vector<int64_t> anchors = source.select(options.anchors, &anchorRows);
     if (anchors.empty())
@@ -87,16 +246,14 @@ SampleReport sampleModels(const SampleOptions &options, ProgressReporter *progre
     report.dataset = source.sharedValue(anchors, "dataset");
     report.activation = source.sharedValue(anchors, "activation");
     std::vector<double> anchorAccuracy;
-    const Column testAccuracy = zoo.checkpointColumn("test_acc");
+    const Column testAccuracy = source.zoo.checkpointColumn("test_acc");
     for (int64_t c : anchors)
         anchorAccuracy.push_back(testAccuracy.number(c));
     report.anchorTestAccuracy = meanAndStd(anchorAccuracy).first;
 
-    // Anchor latents, then the KDE draws.
-    if (progress)
-        progress->report(0.05, "embedding anchors", std::to_string(anchors.size()) + " checkpoints");
+    reportTo(progress, 0.05, "embedding anchors", std::to_string(anchors.size()) + " checkpoints");
     SaneEmbedder embedder(source.encoder, source.arch(), options.embed);
-    const int64_t n = embedder.layout().length(), dz = embedder.latentSize(), rowSize = source.arch().numel();
+    const int64_t tokens = embedder.layout().length(), dz = embedder.latentSize(), rowSize = source.arch().numel();
     // The samples' weights are held at once: refuse a count whose weights would not fit before allocating.
     if (double(options.count) * double(rowSize) > double(SampleOptions::MaxSampledValues))
         throw UsageError("sampling " + std::to_string(options.count) + " networks of " + std::to_string(rowSize) +
@@ -104,78 +261,24 @@ SampleReport sampleModels(const SampleOptions &options, ProgressReporter *progre
                          " values (8 GB) in memory; sample fewer at a time");
     const std::vector<float> anchorLatents = embedder.latents(anchorRows.data(), int64_t(anchors.size()));
     report.bandwidth = options.bandwidth;
-    if (anchors.size() > 1) {
-        // The noise below is one vector shared by every token (as the official sampler draws
-        // it), so it moves the whole embedding: compare it with how far apart the anchors'
-        // token-averaged latents are, per dimension.
-        const size_t count = anchors.size(), values = size_t(n * dz);
-        double spread = 0;
-        for (int64_t k = 0; k < dz; ++k) {
-            double sum = 0, squares = 0;
-            for (size_t a = 0; a < count; ++a) {
-                double mean = 0;
-                for (int64_t t = 0; t < n; ++t)
-                    mean += anchorLatents[a * values + size_t(t * dz + k)];
-                mean /= double(n);
-                sum += mean;
-                squares += mean * mean;
-            }
-            const double average = sum / double(count);
-            spread += std::sqrt(std::max(0.0, squares / double(count) - average * average));
-        }
-        report.latentSpread = spread / double(dz);
-    }
-    std::mt19937_64 random{static_cast<uint64_t>(options.seed)};
-    std::uniform_int_distribution<size_t> pick(0, anchors.size() - 1);
-    std::normal_distribution<float> gaussian(0.0f, 1.0f);
-    std::vector<float> latents(size_t(options.count * n * dz));
-    std::vector<size_t> sourceAnchor(size_t(options.count));
-    std::vector<float> rows(size_t(options.count * rowSize));
-    for (int64_t s = 0; s < options.count; ++s) {
-        const size_t a = pick(random);
-        sourceAnchor[size_t(s)] = a;
-        std::vector<float> noise(static_cast<size_t>(dz));
-        for (float &v : noise)
-            v = float(options.bandwidth) * gaussian(random);
-        for (int64_t t = 0; t < n; ++t)
-            for (int64_t k = 0; k < dz; ++k)
-                latents[size_t((s * n + t) * dz + k)] = anchorLatents[a * size_t(n * dz) + size_t(t * dz + k)] + noise[size_t(k)];
-        // Values SANE does not tokenise (none for our architectures) come from the anchor.
-        std::copy_n(anchorRows.begin() + int64_t(a) * rowSize, rowSize, rows.begin() + s * rowSize);
-    }
-    if (progress)
-        progress->report(0.2, "decoding", std::to_string(options.count) + " samples");
-    embedder.decode(latents, options.count, rows.data());
+    report.latentSpread = latentSpread(anchorLatents, anchors.size(), tokens, dz);
+    Draws draws = drawSamples(options, anchorLatents, anchorRows, anchors.size(), tokens, dz, rowSize);
+    reportTo(progress, 0.2, "decoding", std::to_string(options.count) + " samples");
+    embedder.decode(draws.latents, options.count, draws.rows.data());
 
     // Evaluate every sample (validation for the choice, test for the report) and fresh networks.
-    if (progress)
-        progress->report(0.3, "evaluating", "loading " + report.dataset);
+    reportTo(progress, 0.3, "evaluating", "loading " + report.dataset);
     const ZooDatasetSetup setup = generationData(source, report.dataset);
-    const int batchSize = source.configOf(anchors.front(), "", 0).batchSize;
-    std::vector<ModelConfig> sampleConfigs, scratchConfigs;
-    for (int64_t s = 0; s < options.count; ++s) {
-        char id[32];
-        std::snprintf(id, sizeof id, "sample-%04lld", static_cast<long long>(s));
-        ModelConfig config = source.configOf(anchors[sourceAnchor[size_t(s)]], id, options.seed * 1000 + s);
-        config.batchSize = batchSize;
-        sampleConfigs.push_back(config);
-        config.id = std::string("scratch-") + id;
-        scratchConfigs.push_back(config);
-    }
+    const auto [configs, scratchConfigs] = sampleConfigs(source, options, anchors, draws);
     const std::string device = resolveDevice(options.embed.device);
-    const NetworkEvaluation evaluation = evaluateNetworks(setup, sampleConfigs, rows, device, options.bnConditionIterations);
+    const NetworkEvaluation evaluation = evaluateNetworks(setup, configs, draws.rows, device, options.bnConditionIterations);
     std::vector<double> fresh;
     {
         PopulationTrainer scratch(setup.network, scratchConfigs, setup.data, device);
         for (const ModelMetrics &m : scratch.evaluateInitial())
             fresh.push_back(m.testAccuracy);
     }
-    std::vector<int64_t> order(size_t(options.count));
-    std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) {
-        return evaluation.validationAccuracy[size_t(a)] > evaluation.validationAccuracy[size_t(b)];
-    });
-    const std::vector<int64_t> kept(order.begin(), order.begin() + options.keep);
+    const std::vector<int64_t> kept = bestSamples(evaluation, options.count, options.keep);
     std::vector<double> all, keptAccuracy;
     for (const ModelMetrics &m : evaluation.metrics)
         all.push_back(m.testAccuracy);
@@ -186,54 +289,13 @@ SampleReport sampleModels(const SampleOptions &options, ProgressReporter *progre
     std::tie(report.scratchTestAccuracy, report.scratchStd) = meanAndStd(fresh);
 
     // The output zoo: every sample (kept or not) with its provenance, epoch 0 = zero-shot.
-    GeneratedZoo out(source, "SANE samples from " + zoo.name,
-                     nlohmann::json{{"sampled_from", options.zooPath}, {"encoder", options.encoderPath},
-                                    {"encoder_id", source.encoder.id()}, {"anchors", options.anchors}, {"count", options.count},
-                                    {"keep", options.keep}, {"bandwidth", options.bandwidth}, {"seed", options.seed},
-                                    {"finetune_epochs", options.finetuneEpochs}, {"recipe", nlohmann::json::parse(zoo.provenance)}}
-                         .dump());
-    const std::set<int64_t> keptSet(kept.begin(), kept.end());
-    const Column epochs = zoo.checkpointColumn(zoocol::Epoch);
-    for (int64_t s = 0; s < options.count; ++s) {
-        const ModelConfig &config = sampleConfigs[size_t(s)];
-        const int64_t anchor = anchors[sourceAnchor[size_t(s)]];
-        out.addModel({{zoocol::ModelId, config.id}, {zoocol::Architecture, source.arch().name}, {"dataset", config.dataset},
-                      {"init", "sane-kde"}, {"activation", config.activation}, {"optimizer", config.optimizer},
-                      {"lr", config.learningRate}, {"weight_decay", config.weightDecay}, {"batch_size", config.batchSize},
-                      {"origin", "sampled"}, {"kept", keptSet.count(s) ? 1 : 0},
-                      {"anchor_model", zoo.checkpointValue(anchor, zoocol::ModelId)}, {"anchor_epoch", epochs.number(anchor)},
-                      {"sample_seed", options.seed}, {"sample_index", s}, {"bandwidth", options.bandwidth},
-                      {"encoder_id", source.encoder.id()}});
-        out.addCheckpoint(s, 0, rows.data() + s * rowSize, evaluation.metrics[size_t(s)], evaluation.validationAccuracy[size_t(s)]);
-    }
-
-    // Fine-tuning of the kept samples, with their anchors' optimizer settings.
-    if (options.finetuneEpochs > 0) {
-        std::vector<ModelConfig> keptConfigs;
-        std::vector<float> keptRows;
-        for (int64_t s : kept) {
-            keptConfigs.push_back(sampleConfigs[size_t(s)]);
-            keptRows.insert(keptRows.end(), rows.begin() + s * rowSize, rows.begin() + (s + 1) * rowSize);
-        }
-        PopulationTrainer tuning(setup.network, keptConfigs, setup.data, device);
-        tuning.setFlatWeights(keptRows);
-        for (int epoch = 1; epoch <= options.finetuneEpochs; ++epoch) {
-            const double start = 0.5 + 0.5 * double(epoch - 1) / options.finetuneEpochs;
-            const std::vector<ModelMetrics> metrics =
-                tuning.trainEpoch(progress, start, 0.5 / options.finetuneEpochs, "fine-tuning " + std::to_string(epoch));
-            const std::vector<ModelMetrics> val = tuning.evaluateValidation();
-            const std::vector<float> weights = tuning.flatWeights();
-            std::vector<double> accuracy;
-            for (size_t i = 0; i < kept.size(); ++i) {
-                out.addCheckpoint(kept[i], epoch, weights.data() + int64_t(i) * rowSize, metrics[i], val[i].testAccuracy);
-                accuracy.push_back(metrics[i].testAccuracy);
-            }
-            report.finetunedTestAccuracy.push_back(meanAndStd(accuracy).first);
-        }
-    }
+    GeneratedZoo out(source, "SANE samples from " + source.zoo.name, sampleProvenance(options, source));
+    addSampledModels(out, source, options, anchors, draws, configs, evaluation, kept);
+    if (options.finetuneEpochs > 0)
+        report.finetunedTestAccuracy = finetuneKept(out, setup, configs, draws.rows, rowSize, kept, options.finetuneEpochs,
+                                                    device, progress);
     out.write(options.output);
-    if (progress)
-        progress->report(1.0, "done", std::to_string(options.keep) + " of " + std::to_string(options.count) + " samples kept");
+    reportTo(progress, 1.0, "done", std::to_string(options.keep) + " of " + std::to_string(options.count) + " samples kept");
     return report;
 }
 

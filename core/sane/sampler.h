@@ -5,8 +5,9 @@
 // and write the result as a zoo file (so it can be explored, compared and exported as .pt).
 //
 // The KDE follows the official code's effective behaviour: a sample is one anchor (uniformly
-// drawn) plus bandwidth * one Gaussian vector shared by all its tokens. The networks have no
-// batch norm (CNN-s, CNN-l, MLP), so there is no BN re-estimation step.
+// drawn) plus bandwidth * one Gaussian vector shared by all its tokens. Networks with batch norm
+// (ResNet-18) have their running statistics re-estimated on training data before they are
+// evaluated (`bnConditionIterations` passes, sane-spec §8.5); CNN-s, CNN-l and MLP have none.
 #include "sane/saneembedder.h"
 
 #include <string>

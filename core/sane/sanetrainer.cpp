@@ -2,6 +2,7 @@
 
 #include "common/crashpoint.h"
 #include "common/error.h"
+#include "common/jsonread.h"
 #include "common/textfile.h"
 #include "jobs/progress.h"
 #include "sane/encoderfile.h"
@@ -104,7 +105,7 @@ std::vector<SaneEpochLog> logFromJson(const std::string &text, const std::string
             log.push_back(entry);
         }
     } catch (const json::exception &error) {
-        throw FormatError(path, std::string("training log: ") + error.what());
+        throw FormatError(path, std::string("training log: ") + jsonread::describe(error));
     }
     return log;
 }
@@ -136,163 +137,222 @@ std::vector<SaneEpochLog> readSaneLog(const std::string &runDir)
     return logFromJson(readTextFile(path), path);
 }
 
-std::vector<SaneEpochLog> trainSane(const SaneTrainOptions &options, ProgressReporter *progress)
+namespace {
+
+// One SANE training run: its folder, data, model and log, trained epoch by epoch. Every epoch
+// fixes its own random streams, so a run resumed from its saved state continues exactly.
+class SaneRun
 {
-    useAllCores();
-    const std::string device = resolveDevice(options.device);
-    SaneConfig config = options.config;
-    SaneZooData data = loadSaneZooData(options.zooPath, config, progress);
-    config.validate();
-    const int64_t n = data.layout->length(), dt = config.tokenSize, w = config.windowSize;
-    const int64_t batch = std::min<int64_t>(config.batchSize, data.trainCount);
-    if (batch < 2)
+public:
+    SaneRun(const SaneTrainOptions &options, ProgressReporter *progress);
+    std::vector<SaneEpochLog> train();
+
+private:
+    void prepareFolder();
+    SaneBatch windowBatch(const float *tokens, int64_t count, int64_t start, const std::vector<float> *second) const;
+    // A second view of each sample: a fresh neuron order of its raw weights, tokenised on the fly.
+    std::vector<float> permutedWindow(const std::vector<int64_t> &samples, int64_t start, std::mt19937_64 &random) const;
+    SaneEpochLog trainEpoch(int epoch, const OneCycle &schedule);
+    void reportStep(int epoch, int64_t step, const SaneEpochLog &sums) const;
+    void evaluate(SaneEpochLog &entry);
+    void saveEncoder(const std::string &path, int epoch) const;
+    // What a finished epoch leaves beside the state; all of it is made again from the state on
+    // resume, in case the run was killed before it was written.
+    void saveEpochOutputs(int epoch) const;
+
+    const SaneTrainOptions &mOptions;
+    ProgressReporter *mProgress;
+    std::string mDevice;
+    SaneConfig mConfig;
+    SaneZooData mData;
+    int64_t mTokens = 0, mTokenSize = 0, mWindow = 0, mBatch = 0, mStepsPerEpoch = 0;
+    std::string mStatePath;
+    std::unique_ptr<SaneModel> mModel;
+    std::unique_ptr<NeuronPermuter> mPermuter;
+    std::vector<float> mMask;
+    std::vector<SaneEpochLog> mLog;
+};
+
+SaneRun::SaneRun(const SaneTrainOptions &options, ProgressReporter *progress)
+    : mOptions(options), mProgress(progress), mDevice((useAllCores(), resolveDevice(options.device))),
+      mConfig(options.config), mData(loadSaneZooData(options.zooPath, mConfig, progress))
+{
+    mConfig.validate();
+    mTokens = mData.layout->length();
+    mTokenSize = mConfig.tokenSize;
+    mWindow = mConfig.windowSize;
+    mBatch = std::min<int64_t>(mConfig.batchSize, mData.trainCount);
+    if (mBatch < 2)
         throw UsageError("SANE training needs at least 2 training checkpoints per batch (the contrastive loss compares pairs)");
+    mStepsPerEpoch = mData.trainCount / mBatch; // drop_last, as the official loader
+    mStatePath = (fs::path(options.runDir) / "training_state.pt").string();
+    prepareFolder();
+    mModel = std::make_unique<SaneModel>(mConfig, mDevice);
+    mModel->setPrecision(options.precision);
+    mLog = resumeFromState(*mModel, mStatePath, options.runDir);
+    mMask.assign(mData.layout->mask().begin(), mData.layout->mask().end());
+    if (mConfig.permuteView)
+        mPermuter = std::make_unique<NeuronPermuter>(mData.architecture);
+}
 
-    fs::create_directories(options.runDir);
-    const std::string configPath = (fs::path(options.runDir) / "config.json").string();
-    const std::string statePath = (fs::path(options.runDir) / "training_state.pt").string();
+void SaneRun::prepareFolder()
+{
+    fs::create_directories(mOptions.runDir);
+    const std::string configPath = (fs::path(mOptions.runDir) / "config.json").string();
     // Compared as settings, not as text: a run made before a setting existed has its default.
-    if (fs::exists(configPath) && SaneConfig::fromJson(readTextFile(configPath), configPath).toJson() != config.toJson())
-        throw UsageError(options.runDir + " holds a run with a different configuration (see its config.json); "
-                                          "choose another folder or remove it");
-    writeTextFile(configPath, config.toJson());
-    writeTextFile((fs::path(options.runDir) / "params.json").string(), officialParams(config).dump(1));
-    writeTextFile((fs::path(options.runDir) / "dataset_normalization_train.json").string(),
-                        data.normalization.toOfficialJson());
+    if (fs::exists(configPath) && SaneConfig::fromJson(readTextFile(configPath), configPath).toJson() != mConfig.toJson())
+        throw UsageError(mOptions.runDir + " holds a run with a different configuration (see its config.json); "
+                                           "choose another folder or remove it");
+    writeTextFile(configPath, mConfig.toJson());
+    writeTextFile((fs::path(mOptions.runDir) / "params.json").string(), officialParams(mConfig).dump(1));
+    writeTextFile((fs::path(mOptions.runDir) / "dataset_normalization_train.json").string(),
+                  mData.normalization.toOfficialJson());
+}
 
-    SaneModel model(config, device);
-    model.setPrecision(options.precision);
-    std::vector<SaneEpochLog> log = resumeFromState(model, statePath, options.runDir);
+SaneBatch SaneRun::windowBatch(const float *tokens, int64_t count, int64_t start, const std::vector<float> *second) const
+{
+    SaneBatch b;
+    b.tokens = tokens;
+    b.secondTokens = second ? second->data() : nullptr;
+    b.mask = mMask.data() + start * mTokenSize;
+    b.positions = mData.layout->positions().data() + start * 3;
+    b.batch = count;
+    b.window = mWindow;
+    return b;
+}
 
-    const std::vector<float> mask(data.layout->mask().begin(), data.layout->mask().end());
-    const std::vector<int32_t> &positions = data.layout->positions();
-    auto windowBatch = [&](const float *tokens, const std::vector<int64_t> &samples, int64_t start,
-                           const std::vector<float> *second) {
-        SaneBatch b;
-        b.tokens = tokens;
-        b.secondTokens = second ? second->data() : nullptr;
-        b.mask = mask.data() + start * dt;
-        b.positions = positions.data() + start * 3;
-        b.batch = int64_t(samples.size());
-        b.window = w;
-        return b;
-    };
+std::vector<float> SaneRun::permutedWindow(const std::vector<int64_t> &samples, int64_t start, std::mt19937_64 &random) const
+{
+    const int64_t rowSize = mData.architecture.numel();
+    std::vector<float> tokens(samples.size() * size_t(mTokens * mTokenSize)), row(static_cast<size_t>(rowSize));
+    for (size_t i = 0; i < samples.size(); ++i) {
+        std::copy_n(mData.trainWeights.begin() + samples[i] * rowSize, rowSize, row.begin());
+        mPermuter->permute(row.data(), random);
+        mData.layout->tokens(row.data(), tokens.data() + int64_t(i) * mTokens * mTokenSize);
+    }
+    std::vector<int64_t> all(samples.size());
+    std::iota(all.begin(), all.end(), 0);
+    return gatherWindow(tokens.data(), all, mTokens, mTokenSize, start, mWindow);
+}
 
-    // Permuted second views: fresh neuron orders of the raw weights, tokenised on the fly.
-    std::unique_ptr<NeuronPermuter> permuter;
-    if (config.permuteView)
-        permuter = std::make_unique<NeuronPermuter>(data.architecture);
-    const int64_t rowSize = data.architecture.numel();
-    auto permutedWindow = [&](const std::vector<int64_t> &samples, int64_t start, std::mt19937_64 &random) {
-        std::vector<float> tokens(samples.size() * size_t(n * dt)), row(static_cast<size_t>(rowSize));
-        for (size_t i = 0; i < samples.size(); ++i) {
-            std::copy_n(data.trainWeights.begin() + samples[i] * rowSize, rowSize, row.begin());
-            permuter->permute(row.data(), random);
-            data.layout->tokens(row.data(), tokens.data() + int64_t(i) * n * dt);
-        }
-        std::vector<int64_t> all(samples.size());
-        std::iota(all.begin(), all.end(), 0);
-        return gatherWindow(tokens.data(), all, n, dt, start, w);
-    };
+void SaneRun::evaluate(SaneEpochLog &entry)
+{
+    const int64_t evalBatch = std::min<int64_t>(mBatch, mData.valCount);
+    if (evalBatch < 2)
+        return;
+    mModel->seedNoise(uint64_t(mConfig.seed) * 7919u); // the same windows and noise every epoch
+    SaneLosses sum;
+    int64_t batches = 0;
+    for (int64_t first = 0; first + evalBatch <= mData.valCount; first += evalBatch, ++batches) {
+        const int64_t start = mModel->randomBelow(mTokens - mWindow + 1);
+        std::vector<int64_t> samples(static_cast<size_t>(evalBatch));
+        std::iota(samples.begin(), samples.end(), first);
+        const std::vector<float> x = gatherWindow(mData.valTokens.data(), samples, mTokens, mTokenSize, start, mWindow);
+        const SaneLosses l = mModel->evaluateBatch(windowBatch(x.data(), evalBatch, start, nullptr));
+        sum.total += l.total;
+        sum.reconstruction += l.reconstruction;
+        sum.contrastive += l.contrastive;
+    }
+    entry.valLoss = sum.total / double(batches);
+    entry.valReconstruction = sum.reconstruction / double(batches);
+    entry.valContrastive = sum.contrastive / double(batches);
+}
 
-    const int64_t stepsPerEpoch = data.trainCount / batch; // drop_last, as the official loader
-    const OneCycle schedule{config.learningRate, int64_t(config.epochs) * stepsPerEpoch};
-    const int firstEpoch = log.empty() ? 1 : log.back().epoch + 1;
+void SaneRun::saveEncoder(const std::string &path, int epoch) const
+{
+    SaneEncoder encoder;
+    encoder.config = mConfig;
+    encoder.normalization = mData.normalization;
+    encoder.architecture = mData.architecture;
+    encoder.reference = mData.reference;
+    encoder.weights = mModel->stateDict();
+    json split;
+    for (const auto &[id, name] : mData.split)
+        split[name].push_back(id);
+    encoder.provenance = json{{"trained_on", mOptions.zooPath}, {"epochs", epoch}, {"split", split}}.dump();
+    fs::create_directories(fs::path(path).parent_path());
+    encoder.write(path);
+}
 
-    auto evaluate = [&](SaneEpochLog &entry) {
-        const int64_t evalBatch = std::min<int64_t>(batch, data.valCount);
-        if (evalBatch < 2)
-            return;
-        model.seedNoise(uint64_t(config.seed) * 7919u); // the same windows and noise every epoch
-        SaneLosses sum;
-        int64_t batches = 0;
-        for (int64_t first = 0; first + evalBatch <= data.valCount; first += evalBatch, ++batches) {
-            const int64_t start = model.randomBelow(n - w + 1);
-            std::vector<int64_t> samples(static_cast<size_t>(evalBatch));
-            std::iota(samples.begin(), samples.end(), first);
-            const std::vector<float> x = gatherWindow(data.valTokens.data(), samples, n, dt, start, w);
-            const SaneLosses l = model.evaluateBatch(windowBatch(x.data(), samples, start, nullptr));
-            sum.total += l.total;
-            sum.reconstruction += l.reconstruction;
-            sum.contrastive += l.contrastive;
-        }
-        entry.valLoss = sum.total / double(batches);
-        entry.valReconstruction = sum.reconstruction / double(batches);
-        entry.valContrastive = sum.contrastive / double(batches);
-    };
+void SaneRun::saveEpochOutputs(int epoch) const
+{
+    writeTextFile((fs::path(mOptions.runDir) / "log.json").string(), logToJson(mLog).dump(1));
+    if (epoch % std::max(1, mConfig.checkpointEvery) == 0 || epoch == mConfig.epochs) {
+        char folder[32];
+        std::snprintf(folder, sizeof folder, "checkpoint_%06d", epoch);
+        saveEncoder((fs::path(mOptions.runDir) / folder / "encoder.pt").string(), epoch);
+    }
+    saveEncoder((fs::path(mOptions.runDir) / "encoder.pt").string(), epoch);
+}
 
-    auto saveEncoder = [&](const std::string &path, int epoch) {
-        SaneEncoder encoder;
-        encoder.config = config;
-        encoder.normalization = data.normalization;
-        encoder.architecture = data.architecture;
-        encoder.reference = data.reference;
-        encoder.weights = model.stateDict();
-        json split;
-        for (const auto &[id, name] : data.split)
-            split[name].push_back(id);
-        encoder.provenance = json{{"trained_on", options.zooPath}, {"epochs", epoch}, {"split", split}}.dump();
-        fs::create_directories(fs::path(path).parent_path());
-        encoder.write(path);
-    };
+void SaneRun::reportStep(int epoch, int64_t step, const SaneEpochLog &sums) const
+{
+    if (!mProgress)
+        return;
+    const double done = (double(epoch - 1) + double(step + 1) / double(mStepsPerEpoch)) / double(mConfig.epochs);
+    char detail[128];
+    std::snprintf(detail, sizeof detail, "loss %.4f (recon %.4f, contrast %.3f)", sums.loss / double(step + 1),
+                  sums.reconstruction / double(step + 1), sums.contrastive / double(step + 1));
+    mProgress->report(done, "epoch " + std::to_string(epoch) + "/" + std::to_string(mConfig.epochs), detail);
+}
 
-    // What a finished epoch leaves beside the state; all of it is made again from the state on resume,
-    // in case the run was killed before it was written.
-    auto saveEpochOutputs = [&](int epoch) {
-        writeTextFile((fs::path(options.runDir) / "log.json").string(), logToJson(log).dump(1));
-        if (epoch % std::max(1, config.checkpointEvery) == 0 || epoch == config.epochs) {
-            char folder[32];
-            std::snprintf(folder, sizeof folder, "checkpoint_%06d", epoch);
-            saveEncoder((fs::path(options.runDir) / folder / "encoder.pt").string(), epoch);
-        }
-        saveEncoder((fs::path(options.runDir) / "encoder.pt").string(), epoch);
-    };
-    if (!log.empty())
-        saveEpochOutputs(log.back().epoch);
+SaneEpochLog SaneRun::trainEpoch(int epoch, const OneCycle &schedule)
+{
+    const uint64_t epochSeed = uint64_t(mConfig.seed) * 1000003u + uint64_t(epoch); // resumable: the epoch fixes the streams
+    mModel->seedNoise(epochSeed);
+    std::mt19937_64 permutationRandom{epochSeed};
+    const std::vector<int64_t> order = mModel->randomOrder(mData.trainCount);
+    SaneEpochLog entry;
+    entry.epoch = epoch;
+    for (int64_t step = 0; step < mStepsPerEpoch; ++step) {
+        const auto [lr, beta1] = schedule.at(int64_t(epoch - 1) * mStepsPerEpoch + step);
+        const int64_t start = mModel->randomBelow(mTokens - mWindow + 1); // one window per batch
+        const std::vector<int64_t> samples(order.begin() + step * mBatch, order.begin() + (step + 1) * mBatch);
+        const std::vector<float> x = gatherWindow(mData.trainTokens.data(), samples, mTokens, mTokenSize, start, mWindow);
+        std::vector<float> x2;
+        if (mPermuter)
+            x2 = permutedWindow(samples, start, permutationRandom);
+        const SaneLosses l =
+            mModel->trainStep(windowBatch(x.data(), int64_t(samples.size()), start, mPermuter ? &x2 : nullptr), lr, beta1);
+        entry.loss += l.total;
+        entry.reconstruction += l.reconstruction;
+        entry.contrastive += l.contrastive;
+        entry.learningRate = lr;
+        reportStep(epoch, step, entry);
+    }
+    entry.loss /= double(mStepsPerEpoch);
+    entry.reconstruction /= double(mStepsPerEpoch);
+    entry.contrastive /= double(mStepsPerEpoch);
+    return entry;
+}
 
-    for (int epoch = firstEpoch; epoch <= config.epochs; ++epoch) {
+std::vector<SaneEpochLog> SaneRun::train()
+{
+    const OneCycle schedule{mConfig.learningRate, int64_t(mConfig.epochs) * mStepsPerEpoch};
+    const int firstEpoch = mLog.empty() ? 1 : mLog.back().epoch + 1;
+    if (!mLog.empty())
+        saveEpochOutputs(mLog.back().epoch);
+    for (int epoch = firstEpoch; epoch <= mConfig.epochs; ++epoch) {
         const auto started = std::chrono::steady_clock::now();
-        const uint64_t epochSeed = uint64_t(config.seed) * 1000003u + uint64_t(epoch); // resumable: the epoch fixes the streams
-        model.seedNoise(epochSeed);
-        std::mt19937_64 permutationRandom{epochSeed};
-        const std::vector<int64_t> order = model.randomOrder(data.trainCount);
-        SaneEpochLog entry;
-        entry.epoch = epoch;
-        for (int64_t step = 0; step < stepsPerEpoch; ++step) {
-            const auto [lr, beta1] = schedule.at(int64_t(epoch - 1) * stepsPerEpoch + step);
-            const int64_t start = model.randomBelow(n - w + 1); // one window per batch
-            const std::vector<int64_t> samples(order.begin() + step * batch, order.begin() + (step + 1) * batch);
-            const std::vector<float> x = gatherWindow(data.trainTokens.data(), samples, n, dt, start, w);
-            std::vector<float> x2;
-            if (permuter)
-                x2 = permutedWindow(samples, start, permutationRandom);
-            const SaneLosses l = model.trainStep(windowBatch(x.data(), samples, start, permuter ? &x2 : nullptr), lr, beta1);
-            entry.loss += l.total;
-            entry.reconstruction += l.reconstruction;
-            entry.contrastive += l.contrastive;
-            entry.learningRate = lr;
-            if (progress) {
-                const double done = (double(epoch - 1) + double(step + 1) / double(stepsPerEpoch)) / double(config.epochs);
-                char detail[128];
-                std::snprintf(detail, sizeof detail, "loss %.4f (recon %.4f, contrast %.3f)", entry.loss / double(step + 1),
-                              entry.reconstruction / double(step + 1), entry.contrastive / double(step + 1));
-                progress->report(done, "epoch " + std::to_string(epoch) + "/" + std::to_string(config.epochs), detail);
-            }
-        }
-        entry.loss /= double(stepsPerEpoch);
-        entry.reconstruction /= double(stepsPerEpoch);
-        entry.contrastive /= double(stepsPerEpoch);
+        SaneEpochLog entry = trainEpoch(epoch, schedule);
         evaluate(entry);
         entry.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        log.push_back(entry);
+        mLog.push_back(entry);
         // The state carries the log of the epochs it holds: one atomic write, so a kill at any
         // instant resumes from an epoch boundary whose weights and log agree.
-        model.saveTrainingState(statePath, logToJson(log).dump());
+        mModel->saveTrainingState(mStatePath, logToJson(mLog).dump());
         crashPoint("sane-state-saved");
         saveEpochOutputs(epoch);
         crashPoint("sane-epoch-saved");
     }
-    return log;
+    return mLog;
+}
+
+} // namespace
+
+std::vector<SaneEpochLog> trainSane(const SaneTrainOptions &options, ProgressReporter *progress)
+{
+    return SaneRun(options, progress).train();
 }
 
 } // namespace wse

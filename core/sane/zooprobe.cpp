@@ -29,97 +29,137 @@ std::string formatNumber(double value) // "0.873", "-1.2e+01", "n/a"
 
 } // namespace
 
+namespace {
+
+const Column &embeddingsColumn(const Embeddings &embeddings, const std::string &name, bool text, const std::string &path)
+{
+    const Column *column = embeddings.rows.find(name);
+    if (!column || column->isText() != text)
+        throw FormatError(path, "/rows/" + name + ": " + (column ? "holds the wrong kind of values" : "missing") +
+                                    " (expected " + (text ? "text" : "numbers") + ")");
+    return *column;
+}
+
+// The zoo checkpoint of each embedding row, checked to be the same model as the row says.
+std::vector<int64_t> matchCheckpoints(const Embeddings &embeddings, const Zoo &zoo, const ZooProbeOptions &options)
+{
+    const Column &checkpointColumn = embeddingsColumn(embeddings, "checkpoint", false, options.embeddingsPath);
+    const Column &models = embeddingsColumn(embeddings, zoocol::ModelId, true, options.embeddingsPath);
+    std::vector<int64_t> checkpoints(size_t(embeddings.count()));
+    for (int64_t r = 0; r < embeddings.count(); ++r) {
+        const double value = checkpointColumn.number(r);
+        const bool inZoo = value >= 0 && value < double(zoo.checkpointCount());
+        checkpoints[size_t(r)] = inZoo ? int64_t(value) : -1;
+        if (!inZoo || zoo.checkpointValue(checkpoints[size_t(r)], zoocol::ModelId) != models.text(r))
+            throw UsageError(options.embeddingsPath + " was not made from " + options.zooPath + " (row " + std::to_string(r) +
+                             " does not match its checkpoint)");
+    }
+    return checkpoints;
+}
+
+// The split: the encoder's own (no leakage from its training), else random by model.
+std::vector<ProbeSplit> probeSplit(const Embeddings &embeddings, const ZooProbeOptions &options, ZooProbeReport &report)
+{
+    const int64_t n = embeddings.count();
+    const Column &given = embeddingsColumn(embeddings, "split", true, options.embeddingsPath);
+    const Column &models = embeddings.rows.get(zoocol::ModelId);
+    bool complete = true;
+    for (int64_t r = 0; r < n; ++r)
+        complete = complete && !given.text(r).empty();
+    std::map<std::string, std::string> bySplit;
+    if (!complete) {
+        const std::set<std::string> ids(models.texts().begin(), models.texts().end());
+        bySplit = splitModels({ids.begin(), ids.end()}, options.seed, {0.7, 0.15, 0.15});
+    }
+    report.splitSource = complete ? "the encoder's training split by model"
+                                  : "random by model (seed " + std::to_string(options.seed) + ")";
+    std::vector<ProbeSplit> split(size_t(n), ProbeSplit::Skip);
+    for (int64_t r = 0; r < n; ++r) {
+        const std::string name = complete ? given.text(r) : bySplit[models.text(r)];
+        split[size_t(r)] = name == "train" ? ProbeSplit::Train : name == "val" ? ProbeSplit::Val : ProbeSplit::Test;
+    }
+    return split;
+}
+
+// The baseline: layer-quintile statistics of the same standardised tokens SANE sees.
+std::vector<double> baselineFeatures(const Zoo &zoo, const std::string &zooPath, const SaneEncoder &encoder,
+                                     const std::vector<int64_t> &checkpoints)
+{
+    const Architecture &arch = zoo.architectures[size_t(zoo.checkpointArchitecture(checkpoints[0]))];
+    const TokenLayout layout(arch, {encoder.config.tokenSize, encoder.config.includeBatchNorm}, encoder.normalization);
+    const auto ranges = layout.layerRanges();
+    ZooWeightReader reader(zooPath, arch.name);
+    std::vector<float> row(size_t(arch.numel())), tokens(size_t(layout.length() * layout.tokenSize()));
+    std::vector<double> features;
+    const Column &weightRows = zoo.checkpoints.get(zoocol::WeightRow);
+    for (int64_t checkpoint : checkpoints) {
+        reader.read(int64_t(weightRows.number(checkpoint)), 1, row.data());
+        layout.tokens(row.data(), tokens.data());
+        const std::vector<double> quintiles = layerQuintileFeatures(tokens.data(), layout.tokenSize(), ranges);
+        features.insert(features.end(), quintiles.begin(), quintiles.end());
+    }
+    return features;
+}
+
+struct ProbeInputs
+{
+    const Zoo &zoo;
+    const std::vector<int64_t> &checkpoints;
+    const std::vector<ProbeSplit> &split;
+    const std::vector<double> &sane, &baseline;
+};
+
+void probeTargets(const ProbeInputs &in, const ZooProbeOptions &options, ZooProbeReport &report)
+{
+    const size_t n = in.checkpoints.size();
+    const std::vector<std::string> names = in.zoo.checkpointColumnNames();
+    auto has = [&](const std::string &name) { return std::find(names.begin(), names.end(), name) != names.end(); };
+    for (const std::string &target : options.targets) {
+        if (!has(target) || in.zoo.checkpointColumn(target).isText())
+            continue;
+        const Column column = in.zoo.checkpointColumn(target);
+        std::vector<double> values(n);
+        for (size_t r = 0; r < n; ++r)
+            values[r] = column.number(in.checkpoints[r]);
+        report.sane.push_back(ridgeProbe(target, in.sane, report.embeddingDims, values, in.split));
+        report.baseline.push_back(ridgeProbe(target, in.baseline, report.baselineDims, values, in.split));
+        report.categorical.push_back(false);
+    }
+    for (const std::string &target : options.categorical) {
+        if (!has(target))
+            continue;
+        const Column column = in.zoo.checkpointColumn(target);
+        std::vector<std::string> labels(n);
+        for (size_t r = 0; r < n; ++r)
+            labels[r] = column.displayValue(in.checkpoints[r]);
+        if (std::set<std::string>(labels.begin(), labels.end()).size() < 2)
+            continue;
+        report.sane.push_back(classificationProbe(target, in.sane, report.embeddingDims, labels, in.split));
+        report.baseline.push_back(classificationProbe(target, in.baseline, report.baselineDims, labels, in.split));
+        report.categorical.push_back(true);
+    }
+}
+
+} // namespace
+
 ZooProbeReport probeZoo(const ZooProbeOptions &options)
 {
     const Embeddings embeddings = Embeddings::read(options.embeddingsPath);
     const std::string encoderPath = options.encoderPath.empty() ? embeddings.encoderPath : options.encoderPath;
     const SaneEncoder encoder = openEncoder(encoderPath);
     const Zoo zoo = ZooStore::read(options.zooPath, /*withWeights=*/false);
-    const Column &checkpointColumn = embeddings.rows.get("checkpoint");
-    const int64_t n = embeddings.count();
-    if (n == 0)
+    if (embeddings.count() == 0)
         throw UsageError(options.embeddingsPath + ": no embeddings");
-    std::vector<int64_t> checkpoints(static_cast<size_t>(n));
-    for (int64_t r = 0; r < n; ++r) {
-        checkpoints[size_t(r)] = int64_t(checkpointColumn.number(r));
-        if (checkpoints[size_t(r)] < 0 || checkpoints[size_t(r)] >= zoo.checkpointCount() ||
-            zoo.checkpointValue(checkpoints[size_t(r)], zoocol::ModelId) != embeddings.rows.get(zoocol::ModelId).text(r))
-            throw UsageError(options.embeddingsPath + " was not made from " + options.zooPath + " (row " + std::to_string(r) +
-                             " does not match its checkpoint)");
-    }
-
+    const std::vector<int64_t> checkpoints = matchCheckpoints(embeddings, zoo, options);
     ZooProbeReport report;
-    report.rows = n;
-    // The split: the encoder's own (no leakage from its training), else random by model.
-    std::vector<ProbeSplit> split(size_t(n), ProbeSplit::Skip);
-    const Column &given = embeddings.rows.get("split");
-    bool complete = true;
-    for (int64_t r = 0; r < n; ++r)
-        complete = complete && !given.text(r).empty();
-    std::map<std::string, std::string> bySplit;
-    if (!complete) {
-        std::set<std::string> ids;
-        for (int64_t r = 0; r < n; ++r)
-            ids.insert(embeddings.rows.get(zoocol::ModelId).text(r));
-        bySplit = splitModels({ids.begin(), ids.end()}, options.seed, {0.7, 0.15, 0.15});
-    }
-    report.splitSource = complete ? "the encoder's training split by model"
-                                  : "random by model (seed " + std::to_string(options.seed) + ")";
-    for (int64_t r = 0; r < n; ++r) {
-        const std::string name = complete ? given.text(r) : bySplit[embeddings.rows.get(zoocol::ModelId).text(r)];
-        split[size_t(r)] = name == "train" ? ProbeSplit::Train : name == "val" ? ProbeSplit::Val : ProbeSplit::Test;
-    }
-
+    report.rows = embeddings.count();
+    const std::vector<ProbeSplit> split = probeSplit(embeddings, options, report);
     // Features: SANE embeddings, and LQ statistics of the same standardised tokens.
-    std::vector<double> saneFeatures(embeddings.values.begin(), embeddings.values.end());
+    const std::vector<double> sane(embeddings.values.begin(), embeddings.values.end());
     report.embeddingDims = embeddings.dims;
-    const int architecture = zoo.checkpointArchitecture(checkpoints[0]);
-    const Architecture &arch = zoo.architectures[size_t(architecture)];
-    const TokenLayout layout(arch, {encoder.config.tokenSize, encoder.config.includeBatchNorm}, encoder.normalization);
-    const auto ranges = layout.layerRanges();
-    ZooWeightReader reader(options.zooPath, arch.name);
-    std::vector<float> row(size_t(arch.numel())), tokens(size_t(layout.length() * layout.tokenSize()));
-    std::vector<double> baselineFeatures;
-    const Column &weightRows = zoo.checkpoints.get(zoocol::WeightRow);
-    for (int64_t r = 0; r < n; ++r) {
-        reader.read(int64_t(weightRows.number(checkpoints[size_t(r)])), 1, row.data());
-        layout.tokens(row.data(), tokens.data());
-        const std::vector<double> features = layerQuintileFeatures(tokens.data(), layout.tokenSize(), ranges);
-        baselineFeatures.insert(baselineFeatures.end(), features.begin(), features.end());
-    }
-    report.baselineDims = int64_t(baselineFeatures.size()) / n;
-
-    const std::vector<std::string> names = zoo.checkpointColumnNames();
-    auto has = [&](const std::string &name) { return std::find(names.begin(), names.end(), name) != names.end(); };
-    for (const std::string &target : options.targets) {
-        if (!has(target))
-            continue;
-        const Column column = zoo.checkpointColumn(target);
-        if (column.isText())
-            continue;
-        std::vector<double> values(static_cast<size_t>(n));
-        for (int64_t r = 0; r < n; ++r)
-            values[size_t(r)] = column.number(checkpoints[size_t(r)]);
-        report.sane.push_back(ridgeProbe(target, saneFeatures, report.embeddingDims, values, split));
-        report.baseline.push_back(ridgeProbe(target, baselineFeatures, report.baselineDims, values, split));
-        report.categorical.push_back(false);
-    }
-    for (const std::string &target : options.categorical) {
-        if (!has(target))
-            continue;
-        const Column column = zoo.checkpointColumn(target);
-        std::vector<std::string> labels(static_cast<size_t>(n));
-        std::set<std::string> distinct;
-        for (int64_t r = 0; r < n; ++r) {
-            labels[size_t(r)] = column.displayValue(checkpoints[size_t(r)]);
-            distinct.insert(labels[size_t(r)]);
-        }
-        if (distinct.size() < 2)
-            continue;
-        report.sane.push_back(classificationProbe(target, saneFeatures, report.embeddingDims, labels, split));
-        report.baseline.push_back(classificationProbe(target, baselineFeatures, report.baselineDims, labels, split));
-        report.categorical.push_back(true);
-    }
+    const std::vector<double> baseline = baselineFeatures(zoo, options.zooPath, encoder, checkpoints);
+    report.baselineDims = int64_t(baseline.size()) / embeddings.count();
+    probeTargets({zoo, checkpoints, split, sane, baseline}, options, report);
     return report;
 }
 
@@ -161,5 +201,6 @@ std::string ZooProbeReport::toText() const
     }
     return text;
 }
+
 
 } // namespace wse

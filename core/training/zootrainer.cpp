@@ -194,47 +194,30 @@ std::vector<std::vector<int64_t>> groupIntoPopulations(const std::vector<ModelCo
     return populations;
 }
 
-Zoo trainZoo(const ZooTrainOptions &options, const std::string &outputPath, const ProgressCallback &callback)
+namespace {
+
+enum class Existing { None, Resume, Complete };
+
+// An existing file: the same job resumes (or is already complete); another zoo is not touched.
+Existing readExisting(const ZooTrainOptions &options, const std::string &outputPath, Zoo &zoo)
 {
-    const std::vector<ModelConfig> configs = options.expandModels();
-    useAllCores();
-    const std::string device = resolveDevice(options.device);
-    ProgressReporter progress(callback);
-
-    // An existing file: the same job resumes (or is already complete); another zoo is not touched.
-    Zoo zoo;
-    bool resuming = false;
     std::error_code error;
-    if (std::filesystem::exists(outputPath, error)) {
-        zoo = ZooStore::read(outputPath);
-        if (zoo.provenance != options.toJson())
-            throw UsageError(outputPath + " already holds a zoo made with other options; choose another output "
-                                          "file or delete it");
-        if (!zoo.attachments.count(TrainingState)) {
-            logInfo(outputPath + " is already complete");
-            progress.report(1.0, "complete", "nothing left to train");
-            return zoo;
-        }
-        resuming = true;
-    }
+    if (!std::filesystem::exists(outputPath, error))
+        return Existing::None;
+    zoo = ZooStore::read(outputPath);
+    if (zoo.provenance != options.toJson())
+        throw UsageError(outputPath + " already holds a zoo made with other options; choose another output "
+                                      "file or delete it");
+    return zoo.attachments.count(TrainingState) ? Existing::Resume : Existing::Complete;
+}
 
-    std::map<std::string, TrainTestData> data;
-    std::map<std::string, NetworkSpec> networks;
-    for (const std::string &name : options.datasets) {
-        progress.report(0.0, "loading data", name);
-        ZooDatasetSetup setup = setupZooDataset(options, name);
-        data[name] = std::move(setup.data);
-        networks.emplace(name, setup.network);
-    }
-    if (!resuming)
-        zoo = newZoo(options, configs, networks);
-
-    std::optional<StateDict> saved;
-    if (resuming)
-        saved = readCheckpointBytes(zoo.attachments.at(TrainingState), outputPath + " (training state)");
+std::vector<Population> makePopulations(const ZooTrainOptions &options, const std::vector<ModelConfig> &configs,
+                                        const std::map<std::string, NetworkSpec> &networks,
+                                        const std::map<std::string, TrainTestData> &data, bool byActivation,
+                                        const std::string &device)
+{
     std::vector<Population> populations;
-    for (std::vector<int64_t> &members :
-         groupIntoPopulations(configs, options.populationSize, saved && groupedByActivation(*saved))) {
+    for (std::vector<int64_t> &members : groupIntoPopulations(configs, options.populationSize, byActivation)) {
         Population population;
         population.dataset = configs[size_t(members.front())].dataset;
         population.members = std::move(members);
@@ -245,38 +228,81 @@ Zoo trainZoo(const ZooTrainOptions &options, const std::string &outputPath, cons
                                                                  data.at(population.dataset), device);
         populations.push_back(std::move(population));
     }
+    return populations;
+}
+
+// One epoch of every population (epoch 0: the initial networks, evaluated), added to the zoo.
+// Returns the best test accuracy and the number of diverged models.
+std::pair<double, int> runEpoch(Zoo &zoo, std::vector<Population> &populations, const ZooTrainOptions &options,
+                                int epoch, ProgressReporter &progress)
+{
+    const double totalUnits = double(options.epochs) + 0.1; // epoch 0 (evaluation only) is cheap
+    const std::string stage = "epoch " + std::to_string(epoch) + "/" + std::to_string(options.epochs);
+    double best = 0.0;
+    int diverged = 0;
+    for (size_t p = 0; p < populations.size(); ++p) {
+        Population &population = populations[p];
+        const double unitStart = epoch == 0 ? 0.0 : 0.1 + double(epoch - 1);
+        const double unitSpan = epoch == 0 ? 0.1 : 1.0;
+        const double start = (unitStart + unitSpan * double(p) / double(populations.size())) / totalUnits;
+        const double span = unitSpan / double(populations.size()) / totalUnits;
+        const std::vector<ModelMetrics> metrics =
+            epoch == 0 ? population.trainer->evaluateInitial()
+                       : population.trainer->trainEpoch(&progress, start, span,
+                                                        stage + " · population " + std::to_string(p + 1) + "/" +
+                                                            std::to_string(populations.size()));
+        const std::vector<float> weights = population.trainer->flatWeights();
+        const int64_t cols = population.trainer->parameterCount();
+        for (size_t m = 0; m < population.members.size(); ++m) {
+            appendEpoch(zoo, population.members[m], epoch, weights.data() + int64_t(m) * cols, cols, metrics[m],
+                        options.storesEpoch(epoch));
+            if (!std::isnan(zoo.models.get("diverged_epoch").number(population.members[m])))
+                ++diverged;
+            else
+                best = std::max(best, metrics[m].testAccuracy);
+        }
+    }
+    return {best, diverged};
+}
+
+} // namespace
+
+Zoo trainZoo(const ZooTrainOptions &options, const std::string &outputPath, const ProgressCallback &callback)
+{
+    const std::vector<ModelConfig> configs = options.expandModels();
+    useAllCores();
+    const std::string device = resolveDevice(options.device);
+    ProgressReporter progress(callback);
+    Zoo zoo;
+    const Existing existing = readExisting(options, outputPath, zoo);
+    if (existing == Existing::Complete) {
+        logInfo(outputPath + " is already complete");
+        progress.report(1.0, "complete", "nothing left to train");
+        return zoo;
+    }
+    const bool resuming = existing == Existing::Resume;
+    std::map<std::string, TrainTestData> data;
+    std::map<std::string, NetworkSpec> networks;
+    for (const std::string &name : options.datasets) {
+        progress.report(0.0, "loading data", name);
+        ZooDatasetSetup setup = setupZooDataset(options, name);
+        data[name] = std::move(setup.data);
+        networks.emplace(name, setup.network);
+    }
+    if (!resuming)
+        zoo = newZoo(options, configs, networks);
+    std::optional<StateDict> saved;
+    if (resuming)
+        saved = readCheckpointBytes(zoo.attachments.at(TrainingState), outputPath + " (training state)");
+    std::vector<Population> populations =
+        makePopulations(options, configs, networks, data, saved && groupedByActivation(*saved), device);
     const int firstEpoch = saved ? loadTrainingState(*saved, populations, outputPath) : 0;
     logInfo(std::string(resuming ? "resuming at epoch " + std::to_string(firstEpoch) + ": " : "training ") +
             std::to_string(configs.size()) + " models in " + std::to_string(populations.size()) + " populations on " +
             describeDevice(device));
-
-    const double totalUnits = double(options.epochs) + 0.1; // epoch 0 (evaluation only) is cheap
+    const double totalUnits = double(options.epochs) + 0.1;
     for (int epoch = firstEpoch; epoch <= options.epochs; ++epoch) {
-        const std::string stage = "epoch " + std::to_string(epoch) + "/" + std::to_string(options.epochs);
-        double best = 0.0;
-        int diverged = 0;
-        for (size_t p = 0; p < populations.size(); ++p) {
-            Population &population = populations[p];
-            const double unitStart = epoch == 0 ? 0.0 : 0.1 + double(epoch - 1);
-            const double unitSpan = epoch == 0 ? 0.1 : 1.0;
-            const double start = (unitStart + unitSpan * double(p) / double(populations.size())) / totalUnits;
-            const double span = unitSpan / double(populations.size()) / totalUnits;
-            const std::vector<ModelMetrics> metrics =
-                epoch == 0 ? population.trainer->evaluateInitial()
-                           : population.trainer->trainEpoch(&progress, start, span,
-                                                            stage + " · population " + std::to_string(p + 1) + "/" +
-                                                                std::to_string(populations.size()));
-            const std::vector<float> weights = population.trainer->flatWeights();
-            const int64_t cols = population.trainer->parameterCount();
-            for (size_t m = 0; m < population.members.size(); ++m) {
-                appendEpoch(zoo, population.members[m], epoch, weights.data() + int64_t(m) * cols, cols, metrics[m],
-                            options.storesEpoch(epoch));
-                if (!std::isnan(zoo.models.get("diverged_epoch").number(population.members[m])))
-                    ++diverged;
-                else
-                    best = std::max(best, metrics[m].testAccuracy);
-            }
-        }
+        const auto [best, diverged] = runEpoch(zoo, populations, options, epoch, progress);
         if (epoch < options.epochs)
             zoo.attachments[TrainingState] = saveTrainingState(populations, epoch + 1);
         else
@@ -286,7 +312,8 @@ Zoo trainZoo(const ZooTrainOptions &options, const std::string &outputPath, cons
         char detail[160];
         std::snprintf(detail, sizeof detail, "%zu models, best test accuracy %.3f%s", configs.size(), best,
                       diverged ? (", " + std::to_string(diverged) + " diverged").c_str() : "");
-        progress.report((epoch == 0 ? 0.1 : 0.1 + epoch) / totalUnits, stage + " done", detail);
+        progress.report((epoch == 0 ? 0.1 : 0.1 + epoch) / totalUnits,
+                        "epoch " + std::to_string(epoch) + "/" + std::to_string(options.epochs) + " done", detail);
     }
     return zoo;
 }

@@ -185,9 +185,23 @@ std::string columnForOfficialParameter(const std::string &name)
     return it == names.end() ? name : it->second;
 }
 
-Zoo importOfficialZoo(const std::string &folderPath, ImportReport &report, const ProgressCallback &callback)
+namespace {
+
+// One trial folder of an official zoo, read and checked: its parameters, metrics per epoch and
+// the state_dict of every checkpoint (all of the same tensors, none diverged).
+struct ModelFolder
 {
-    const fs::path root(folderPath);
+    fs::path folder;
+    json params;
+    std::map<int, json> results;
+    std::vector<std::pair<int, fs::path>> checkpointFiles;
+    std::vector<StateDict> states;
+};
+
+constexpr const char *Metrics[] = {"train_loss", "train_acc", "test_loss", "test_acc", "val_loss", "val_acc"};
+
+std::vector<fs::path> findModelFolders(const fs::path &root, const std::string &folderPath)
+{
     std::error_code error;
     if (!fs::is_directory(root, error))
         throw IoError(folderPath, "not a folder");
@@ -199,106 +213,128 @@ Zoo importOfficialZoo(const std::string &folderPath, ImportReport &report, const
             if (entry.is_directory() && fs::is_regular_file(entry.path() / "params.json"))
                 modelFolders.push_back(entry.path());
     std::sort(modelFolders.begin(), modelFolders.end());
-    report = ImportReport();
-    report.modelsFound = int64_t(modelFolders.size());
     if (modelFolders.empty())
         throw IoError(folderPath, "no model folders found (expected sub-folders with params.json, result.json and "
                                   "checkpoint_<n>/checkpoints, as in the official Model Zoos)");
+    return modelFolders;
+}
 
+ModelFolder readModelFolder(const fs::path &folder)
+{
+    ModelFolder model;
+    model.folder = folder;
+    model.params = parseJson(readTextFile((folder / "params.json").string()), (folder / "params.json").string());
+    if (!model.params.is_object())
+        throw FormatError((folder / "params.json").string(), "is not a JSON object");
+    if (!fs::is_regular_file(folder / "result.json"))
+        throw FormatError(folder.string(), "missing metrics (no result.json)");
+    model.results = readResults(folder / "result.json");
+    model.checkpointFiles = findCheckpoints(folder);
+    if (model.checkpointFiles.empty())
+        throw FormatError(folder.string(), "no checkpoint_<n>/checkpoints files");
+    for (const auto &[epoch, file] : model.checkpointFiles) {
+        StateDict sd = readCheckpoint(file.string());
+        if (!model.states.empty() && sd.entries.size() != model.states.front().entries.size())
+            throw FormatError(file.string(), "has a different set of tensors than the model's other checkpoints");
+        for (const auto &[key, tensor] : sd.entries) {
+            const std::vector<float> values = tensor.toFloat();
+            if (std::any_of(values.begin(), values.end(), [](float v) { return std::isnan(v); }))
+                throw FormatError(file.string(), "NaN in weights of '" + key + "' (diverged model)");
+        }
+        if (!model.results.count(epoch))
+            throw FormatError((folder / "result.json").string(), "no metrics for epoch " + std::to_string(epoch));
+        model.states.push_back(std::move(sd));
+    }
+    return model;
+}
+
+// The model's architecture in the zoo (added when new) and its row of the models table.
+int addModelRow(Zoo &zoo, const ModelFolder &model, const std::string &dataset)
+{
+    const StateDict &first = model.states.front();
+    std::vector<std::vector<int64_t>> shapes;
+    for (const auto &entry : first.entries)
+        shapes.push_back(entry.second.shape);
+    int archIndex = zoo.architectureWithShapes(shapes);
+    if (archIndex < 0)
+        archIndex = zoo.addArchitecture(architectureFor(first, model.params));
+    const Architecture &stored = zoo.architectures[size_t(archIndex)];
+    // The model's own key names, when they differ (e.g. dropout-shifted CNN-s indices).
+    json keys = json::array();
+    bool sameKeys = true;
+    for (size_t t = 0; t < first.entries.size(); ++t) {
+        keys.push_back(first.entries[t].first);
+        sameKeys = sameKeys && first.entries[t].first == stored.tensors[t].key;
+    }
+    std::vector<std::pair<std::string, Table::Value>> row = {
+        {zoocol::ModelId, model.folder.filename().string()}, {zoocol::Architecture, stored.name}, {"dataset", dataset},
+        {zoocol::Source, fs::absolute(model.folder).lexically_normal().string()},
+        {zoocol::StateDictKeys, sameKeys ? std::string() : keys.dump()}};
+    for (const auto &[key, value] : model.params.items())
+        if (key != "dataset::dump")
+            appendParameter(row, zoo.models, key, value);
+    zoo.models.appendRow(row);
+    return archIndex;
+}
+
+// Each checkpoint's weights (in order of appearance) and metrics, and the metrics of every epoch.
+void addCheckpointRows(Zoo &zoo, const ModelFolder &model, int archIndex, int64_t modelIndex)
+{
+    WeightMatrix &matrix = zoo.weights[size_t(archIndex)];
+    for (size_t c = 0; c < model.states.size(); ++c) {
+        const int epoch = model.checkpointFiles[c].first;
+        std::vector<float> flat;
+        flat.reserve(size_t(matrix.cols));
+        for (const auto &entry : model.states[c].entries) {
+            const std::vector<float> values = entry.second.toFloat();
+            flat.insert(flat.end(), values.begin(), values.end());
+        }
+        const int64_t weightRow = matrix.rows;
+        matrix.appendRow(flat.data());
+        const json &metrics = model.results.at(epoch);
+        std::vector<std::pair<std::string, Table::Value>> checkpoint = {
+            {zoocol::Model, modelIndex}, {zoocol::Epoch, epoch}, {zoocol::WeightRow, weightRow}};
+        for (const char *metric : Metrics)
+            if (metrics.contains(metric))
+                checkpoint.emplace_back(metric, metricValue(metrics[metric]));
+        checkpoint.emplace_back("ggap", metricValue(metrics.value("train_acc", json())) -
+                                            metricValue(metrics.value("test_acc", json())));
+        zoo.checkpoints.appendRow(checkpoint);
+    }
+    for (const auto &[epoch, metrics] : model.results) {
+        std::vector<std::pair<std::string, Table::Value>> curve = {{zoocol::Model, modelIndex}, {zoocol::Epoch, epoch}};
+        for (const char *metric : Metrics)
+            if (metrics.contains(metric))
+                curve.emplace_back(metric, metricValue(metrics[metric]));
+        zoo.curves.appendRow(curve);
+    }
+}
+
+} // namespace
+
+Zoo importOfficialZoo(const std::string &folderPath, ImportReport &report, const ProgressCallback &callback)
+{
+    const fs::path root(folderPath);
+    const std::vector<fs::path> modelFolders = findModelFolders(root, folderPath);
+    report = ImportReport();
+    report.modelsFound = int64_t(modelFolders.size());
     Zoo zoo;
     zoo.name = fs::absolute(root).lexically_normal().filename().string();
     zoo.provenance = json{{"kind", "imported"}, {"format", "model-zoos (ray tune)"},
                           {"source", fs::absolute(root).lexically_normal().string()}}.dump();
     const std::string dataset = datasetFromFolderName(zoo.name);
     ProgressReporter progress(callback);
-
     for (size_t index = 0; index < modelFolders.size(); ++index) {
         const fs::path &folder = modelFolders[index];
-        const std::string modelName = folder.filename().string();
         progress.report(double(index) / double(modelFolders.size()), "importing",
-                        std::to_string(index + 1) + "/" + std::to_string(modelFolders.size()) + " " + modelName);
+                        std::to_string(index + 1) + "/" + std::to_string(modelFolders.size()) + " " +
+                            folder.filename().string());
         try {
-            const json params = parseJson(readTextFile((folder / "params.json").string()), (folder / "params.json").string());
-            if (!params.is_object())
-                throw FormatError((folder / "params.json").string(), "is not a JSON object");
-            if (!fs::is_regular_file(folder / "result.json"))
-                throw FormatError(folder.string(), "missing metrics (no result.json)");
-            const std::map<int, json> results = readResults(folder / "result.json");
-            const auto checkpointFiles = findCheckpoints(folder);
-            if (checkpointFiles.empty())
-                throw FormatError(folder.string(), "no checkpoint_<n>/checkpoints files");
-
-            std::vector<StateDict> states;
-            for (const auto &[epoch, file] : checkpointFiles) {
-                StateDict sd = readCheckpoint(file.string());
-                if (!states.empty() && sd.entries.size() != states.front().entries.size())
-                    throw FormatError(file.string(), "has a different set of tensors than the model's other checkpoints");
-                for (const auto &[key, tensor] : sd.entries) {
-                    const std::vector<float> values = tensor.toFloat();
-                    if (std::any_of(values.begin(), values.end(), [](float v) { return std::isnan(v); }))
-                        throw FormatError(file.string(), "NaN in weights of '" + key + "' (diverged model)");
-                }
-                if (!results.count(epoch))
-                    throw FormatError((folder / "result.json").string(), "no metrics for epoch " + std::to_string(epoch));
-                states.push_back(std::move(sd));
-            }
-
-            const Architecture architecture = architectureFor(states.front(), params);
-            std::vector<std::vector<int64_t>> shapes;
-            for (const auto &entry : states.front().entries)
-                shapes.push_back(entry.second.shape);
-            int archIndex = zoo.architectureWithShapes(shapes);
-            if (archIndex < 0)
-                archIndex = zoo.addArchitecture(architecture);
-            const Architecture &stored = zoo.architectures[size_t(archIndex)];
-
-            // The model's own key names, when they differ (e.g. dropout-shifted CNN-s indices).
-            json keys = json::array();
-            bool sameKeys = true;
-            for (size_t t = 0; t < states.front().entries.size(); ++t) {
-                keys.push_back(states.front().entries[t].first);
-                sameKeys = sameKeys && states.front().entries[t].first == stored.tensors[t].key;
-            }
-
-            const auto modelIndex = zoo.modelCount();
-            std::vector<std::pair<std::string, Table::Value>> row = {
-                {zoocol::ModelId, modelName}, {zoocol::Architecture, stored.name}, {"dataset", dataset},
-                {zoocol::Source, fs::absolute(folder).lexically_normal().string()},
-                {zoocol::StateDictKeys, sameKeys ? std::string() : keys.dump()}};
-            for (const auto &[key, value] : params.items())
-                if (key != "dataset::dump")
-                    appendParameter(row, zoo.models, key, value);
-            zoo.models.appendRow(row);
-
-            WeightMatrix &matrix = zoo.weights[size_t(archIndex)];
-            for (size_t c = 0; c < states.size(); ++c) {
-                const int epoch = checkpointFiles[c].first;
-                std::vector<float> flat;
-                flat.reserve(size_t(matrix.cols));
-                for (const auto &entry : states[c].entries) {
-                    const std::vector<float> values = entry.second.toFloat();
-                    flat.insert(flat.end(), values.begin(), values.end()); // by order of appearance
-                }
-                const int64_t weightRow = matrix.rows;
-                matrix.appendRow(flat.data());
-                const json &metrics = results.at(epoch);
-                std::vector<std::pair<std::string, Table::Value>> checkpoint = {
-                    {zoocol::Model, modelIndex}, {zoocol::Epoch, epoch}, {zoocol::WeightRow, weightRow}};
-                for (const char *metric : {"train_loss", "train_acc", "test_loss", "test_acc", "val_loss", "val_acc"})
-                    if (metrics.contains(metric))
-                        checkpoint.emplace_back(metric, metricValue(metrics[metric]));
-                checkpoint.emplace_back("ggap", metricValue(metrics.value("train_acc", json())) -
-                                                    metricValue(metrics.value("test_acc", json())));
-                zoo.checkpoints.appendRow(checkpoint);
-                ++report.checkpointsImported;
-            }
-            for (const auto &[epoch, metrics] : results) {
-                std::vector<std::pair<std::string, Table::Value>> curve = {{zoocol::Model, modelIndex}, {zoocol::Epoch, epoch}};
-                for (const char *metric : {"train_loss", "train_acc", "test_loss", "test_acc", "val_loss", "val_acc"})
-                    if (metrics.contains(metric))
-                        curve.emplace_back(metric, metricValue(metrics[metric]));
-                zoo.curves.appendRow(curve);
-            }
+            const ModelFolder model = readModelFolder(folder);
+            const int64_t modelIndex = zoo.modelCount();
+            const int archIndex = addModelRow(zoo, model, dataset);
+            addCheckpointRows(zoo, model, archIndex, modelIndex);
+            report.checkpointsImported += int64_t(model.states.size());
             ++report.modelsImported;
         } catch (const Cancelled &) {
             throw;

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <climits>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -36,6 +37,31 @@ int64_t findCheckpoint(const Zoo &zoo, const std::string &modelId, int epoch)
         }
     throw UsageError("model '" + modelId + "' has no checkpoint at epoch " + std::to_string(epoch) +
                      " (epochs: " + available + ")");
+}
+
+int64_t findCheckpoint(const Zoo &zoo, const std::string &modelAndEpoch)
+{
+    const size_t colon = modelAndEpoch.rfind(':');
+    const std::string epochText = colon == std::string::npos ? std::string() : modelAndEpoch.substr(colon + 1);
+    char *end = nullptr;
+    const long epoch = std::strtol(epochText.c_str(), &end, 10);
+    if (colon == std::string::npos || epochText.empty() || *end != '\0' || epoch < 0 || epoch > INT32_MAX)
+        throw UsageError("'" + modelAndEpoch + "': expected MODEL:EPOCH with a whole epoch, e.g. m00012:8");
+    return findCheckpoint(zoo, modelAndEpoch.substr(0, colon), int(epoch));
+}
+
+std::vector<float> checkpointWeights(const Zoo &zoo, const std::string &zooPath, int64_t checkpoint)
+{
+    const int architecture = zoo.checkpointArchitecture(checkpoint);
+    const auto row = int64_t(zoo.checkpoints.get(zoocol::WeightRow).number(checkpoint));
+    const Architecture &arch = zoo.architectures.at(size_t(architecture));
+    std::vector<float> weights(size_t(arch.numel()));
+    const WeightMatrix *inMemory = size_t(architecture) < zoo.weights.size() ? &zoo.weights[size_t(architecture)] : nullptr;
+    if (inMemory && row < inMemory->rows && !inMemory->values.empty())
+        std::copy(inMemory->row(row), inMemory->row(row) + arch.numel(), weights.begin());
+    else
+        ZooWeightReader(zooPath, arch.name).read(row, 1, weights.data());
+    return weights;
 }
 
 StateDict exportCheckpoint(const std::string &zooPath, const std::string &modelId, int epoch)

@@ -11,6 +11,11 @@ namespace wse {
 
 // The zoo checkpoint of a model at an epoch; throws UsageError naming what is missing.
 int64_t findCheckpoint(const Zoo &zoo, const std::string &modelId, int epoch);
+// The same for the name "MODEL:EPOCH" (Zoo::checkpointName); throws UsageError for another form.
+int64_t findCheckpoint(const Zoo &zoo, const std::string &modelAndEpoch);
+
+// One checkpoint's flattened weights: from memory when the zoo was read with them, else its file.
+std::vector<float> checkpointWeights(const Zoo &zoo, const std::string &zooPath, int64_t checkpoint);
 
 // A checkpoint as a state_dict (float32), with the model's own key names (e.g. dropout-shifted
 // CNN-s indices) so that it loads into the model's original PyTorch class. Reads only that row.
