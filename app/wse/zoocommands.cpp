@@ -1,5 +1,6 @@
 #include "zoocommands.h"
 
+#include "layerscommand.h"
 #include "terminalprogress.h"
 
 #include "checkpoint/checkpointfile.h"
@@ -244,6 +245,7 @@ void addZooCommands(CLI::App &app)
 {
     CLI::App *zoo = app.add_subcommand("zoo", "Create and inspect model zoos");
     zoo->require_subcommand(1);
+    addZooLayersCommand(*zoo);
 
     auto train = std::make_shared<TrainArguments>();
     CLI::App *trainCommand = zoo->add_subcommand(

@@ -8,6 +8,8 @@
 #include "zoo/zoostore.h"
 
 #include <QDockWidget>
+#include <QFutureWatcher>
+#include <QtConcurrent/QtConcurrentRun>
 #include <QHeaderView>
 #include <QLabel>
 #include <QTableWidget>
@@ -19,20 +21,33 @@ namespace wse {
 
 namespace {
 
-// The checkpoint's flattened weights: from memory when the zoo was read with them, else the file.
-std::vector<float> weightsOf(const Zoo &zoo, const QString &zooPath, int64_t checkpoint)
+// A checkpoint's weights: copied now when the zoo holds them in memory, else read from the file by
+// the worker (a zoo opened lazily: the read must not stall the GUI thread).
+struct WeightSource
+{
+    std::string zooPath, architecture;
+    int64_t row = 0;
+    std::vector<float> inMemory;
+
+    std::vector<float> read(int64_t numel) const
+    {
+        if (!inMemory.empty())
+            return inMemory;
+        std::vector<float> weights(size_t(numel), 0.0f);
+        ZooWeightReader(zooPath, architecture).read(row, 1, weights.data());
+        return weights;
+    }
+};
+
+WeightSource sourceOf(const Zoo &zoo, const QString &zooPath, int64_t checkpoint)
 {
     const int architecture = zoo.checkpointArchitecture(checkpoint);
-    const auto row = int64_t(zoo.checkpoints.get(zoocol::WeightRow).number(checkpoint));
     const Architecture &arch = zoo.architectures.at(size_t(architecture));
-    std::vector<float> weights(size_t(arch.numel()));
-    if (size_t(architecture) < zoo.weights.size() && row < zoo.weights[size_t(architecture)].rows) {
-        const float *values = zoo.weights[size_t(architecture)].row(row);
-        std::copy(values, values + arch.numel(), weights.begin());
-    } else {
-        ZooWeightReader(zooPath.toStdString(), arch.name).read(row, 1, weights.data());
-    }
-    return weights;
+    WeightSource source{zooPath.toStdString(), arch.name, int64_t(zoo.checkpoints.get(zoocol::WeightRow).number(checkpoint)), {}};
+    const WeightMatrix *matrix = size_t(architecture) < zoo.weights.size() ? &zoo.weights[size_t(architecture)] : nullptr;
+    if (matrix && source.row < matrix->rows && !matrix->values.empty())
+        source.inMemory.assign(matrix->row(source.row), matrix->row(source.row) + arch.numel());
+    return source;
 }
 
 QString number(double value) { return QString::number(value, 'g', 4); }
@@ -77,15 +92,20 @@ void LayerPanel::fill(const QStringList &columns, const std::vector<QStringList>
 
 void LayerPanel::showCheckpoint(const Zoo &zoo, const QString &zooPath, int64_t checkpoint)
 {
-    const Architecture &arch = zoo.architectures.at(size_t(zoo.checkpointArchitecture(checkpoint)));
-    const std::vector<float> weights = weightsOf(zoo, zooPath, checkpoint);
-    std::vector<QStringList> rows;
-    for (const LayerSummary &layer : layerSummaries(arch, weights.data()))
-        rows.push_back({QString::fromStdString(layer.key), QString::fromStdString(layer.shape), number(layer.mean),
-                        number(layer.std), number(layer.minimum), number(layer.maximum), number(layer.norm),
-                        QString::number(layer.nearZero * 100, 'f', 1) + "%"});
-    mHeading->setText(tr("<b>%1</b> · %2 · %3 parameters").arg(nameOf(zoo, checkpoint), QString::fromStdString(arch.name)).arg(arch.numel()));
-    fill({tr("layer"), tr("shape"), tr("mean"), tr("std"), tr("min"), tr("max"), tr("norm"), tr("near zero")}, rows);
+    const Architecture arch = zoo.architectures.at(size_t(zoo.checkpointArchitecture(checkpoint)));
+    const WeightSource source = sourceOf(zoo, zooPath, checkpoint);
+    const QString heading =
+        tr("<b>%1</b> · %2 · %3 parameters").arg(nameOf(zoo, checkpoint), QString::fromStdString(arch.name)).arg(arch.numel());
+    run(heading, [arch, source] {
+        const std::vector<float> weights = source.read(arch.numel());
+        LayerTable table;
+        table.columns = {tr("layer"), tr("shape"), tr("mean"), tr("std"), tr("min"), tr("max"), tr("norm"), tr("near zero")};
+        for (const LayerSummary &layer : layerSummaries(arch, weights.data()))
+            table.rows.push_back({QString::fromStdString(layer.key), QString::fromStdString(layer.shape), number(layer.mean),
+                                  number(layer.std), number(layer.minimum), number(layer.maximum), number(layer.norm),
+                                  QString::number(layer.nearZero * 100, 'f', 1) + "%"});
+        return table;
+    });
 }
 
 void LayerPanel::compare(const Zoo &zoo, const QString &zooPath, int64_t a, int64_t b)
@@ -97,18 +117,48 @@ void LayerPanel::compare(const Zoo &zoo, const QString &zooPath, int64_t a, int6
                               .arg(nameOf(zoo, a), nameOf(zoo, b)));
         return;
     }
-    const Architecture &arch = zoo.architectures.at(size_t(architecture));
-    const std::vector<float> first = weightsOf(zoo, zooPath, a), second = weightsOf(zoo, zooPath, b);
-    std::vector<QStringList> rows;
-    for (const LayerDifference &layer : layerDifferences(arch, first.data(), second.data()))
-        rows.push_back({QString::fromStdString(layer.key), QString::fromStdString(layer.shape), number(layer.normA),
-                        number(layer.normB), number(layer.distance), number(layer.relative), QString::number(layer.cosine, 'f', 4)});
-    mHeading->setText(tr("<b>%1</b> (A) compared with <b>%2</b> (B)").arg(nameOf(zoo, a), nameOf(zoo, b)));
-    fill({tr("layer"), tr("shape"), tr("norm A"), tr("norm B"), tr("distance"), tr("relative"), tr("cosine")}, rows);
+    const Architecture arch = zoo.architectures.at(size_t(architecture));
+    const WeightSource first = sourceOf(zoo, zooPath, a), second = sourceOf(zoo, zooPath, b);
+    run(tr("<b>%1</b> (A) compared with <b>%2</b> (B)").arg(nameOf(zoo, a), nameOf(zoo, b)), [arch, first, second] {
+        const std::vector<float> wa = first.read(arch.numel()), wb = second.read(arch.numel());
+        LayerTable table;
+        table.columns = {tr("layer"), tr("shape"), tr("norm A"), tr("norm B"), tr("distance"), tr("relative"), tr("cosine")};
+        for (const LayerDifference &layer : layerDifferences(arch, wa.data(), wb.data()))
+            table.rows.push_back({QString::fromStdString(layer.key), QString::fromStdString(layer.shape), number(layer.normA),
+                                  number(layer.normB), number(layer.distance), number(layer.relative),
+                                  QString::number(layer.cosine, 'f', 4)});
+        return table;
+    });
+}
+
+void LayerPanel::run(const QString &heading, std::function<LayerTable()> compute)
+{
+    const int request = ++mRequest;
+    mHeading->setText(heading + tr(" · reading..."));
+    auto *watcher = new QFutureWatcher<LayerTable>(this);
+    connect(watcher, &QFutureWatcher<LayerTable>::finished, this, [this, watcher, heading, request] {
+        watcher->deleteLater();
+        if (request != mRequest)
+            return; // another checkpoint was chosen meanwhile
+        const LayerTable table = watcher->result();
+        mHeading->setText(table.error.isEmpty() ? heading : table.error);
+        fill(table.columns, table.rows);
+        Q_EMIT shown();
+    });
+    watcher->setFuture(QtConcurrent::run([compute] {
+        try {
+            return compute();
+        } catch (const std::exception &error) { // e.g. the zoo file went away
+            LayerTable failed;
+            failed.error = QString::fromStdString(error.what());
+            return failed;
+        }
+    }));
 }
 
 void LayerPanel::clearLayers()
 {
+    ++mRequest; // a result still on its way is not shown
     mTable->clear();
     mTable->setRowCount(0);
     mTable->setColumnCount(0);

@@ -1,10 +1,15 @@
 #pragma once
 // The Layers panel: the clicked checkpoint's tensors (shape, mean, std, range, norm, share of
 // near-zero weights), or — when exactly two checkpoints are selected — the two compared layer by
-// layer (norms, distance, relative distance, cosine similarity).
+// layer (norms, distance, relative distance, cosine similarity). The statistics are computed off the
+// GUI thread (a zoo opened without its weights in memory is read from its file); `shown` says when
+// a table is up.
+#include <QStringList>
 #include <QWidget>
 
 #include <cstdint>
+#include <functional>
+#include <vector>
 
 class QLabel;
 class QTableWidget;
@@ -30,9 +35,20 @@ public:
     QString value(const QString &layer, const QString &column) const;
     QString heading() const;
 
+Q_SIGNALS:
+    void shown();
+
 private:
+    struct LayerTable
+    {
+        QStringList columns;
+        std::vector<QStringList> rows;
+        QString error;
+    };
+    void run(const QString &heading, std::function<LayerTable()> compute);
     void fill(const QStringList &columns, const std::vector<QStringList> &rows);
 
+    int mRequest = 0;
     QLabel *mHeading = nullptr;
     QTableWidget *mTable = nullptr;
 };
