@@ -9,6 +9,7 @@
 #include "common/log.h"
 #include "common/text.h"
 #include "common/textfile.h"
+#include "formats/fileformat.h"
 #include "workspace/mapinput.h"
 #include "workspace/workspace.h"
 #include "zoo/zoostore.h"
@@ -255,6 +256,31 @@ void addNeighborsCommand(CLI::App &app)
     });
 }
 
+void relinkWorkspace(const std::string &path, const std::string &zoo, std::vector<std::string> search)
+{
+    Workspace workspace = Workspace::read(path);
+    std::string found;
+    if (!zoo.empty()) {
+        requireFileKind(zoo, {FileKind::Zoo});
+        if (fileContentHash(zoo) != workspace.zoo.contentHash)
+            throw UsageError(zoo + " is not the zoo this workspace was made from (its content hash differs)");
+        found = std::filesystem::absolute(zoo).lexically_normal().string();
+    } else {
+        search.push_back(std::filesystem::absolute(path).parent_path().string());
+        found = workspace.zoo.locate(search);
+        if (found.empty())
+            throw UsageError(path + ": its zoo " + workspace.zoo.path + " (" + workspace.zoo.contentHash +
+                             ") is not there nor in the folders searched; give --zoo or more --search folders");
+    }
+    if (found == workspace.zoo.path) {
+        std::cerr << "wse: " << path << ": its zoo is where it was (" << found << ")\n";
+        return;
+    }
+    workspace.zoo.path = found;
+    workspace.write(path);
+    std::cerr << "wse: " << path << ": zoo now " << found << "\n";
+}
+
 void addWorkspaceCommand(CLI::App &app)
 {
     CLI::App *workspace = app.add_subcommand("workspace", "Workspace files (maps, selections, bookmarks, generated models)");
@@ -263,6 +289,20 @@ void addWorkspaceCommand(CLI::App &app)
     CLI::App *info = workspace->add_subcommand("info", "Describe a workspace: its zoo, embeddings, maps and their quality");
     info->add_option("workspace", *path, "Workspace file (.h5)")->required();
     info->callback([path] { std::cout << Workspace::read(*path).describe(); });
+
+    struct RelinkArguments
+    {
+        std::string workspace, zoo;
+        std::vector<std::string> search;
+    };
+    auto relink = std::make_shared<RelinkArguments>();
+    CLI::App *command = workspace->add_subcommand(
+        "relink", "Point a workspace at its zoo after the zoo moved: found by its content hash (in the workspace's "
+                  "folder, --search folders and their sub-folders) or given with --zoo (checked)");
+    command->add_option("workspace", relink->workspace, "Workspace file (.h5), updated in place, atomically")->required();
+    command->add_option("--zoo", relink->zoo, "The zoo's new path (its content must match)");
+    command->add_option("--search", relink->search, "Folders to look in");
+    command->callback([relink] { relinkWorkspace(relink->workspace, relink->zoo, relink->search); });
 }
 
 } // namespace

@@ -52,6 +52,36 @@ ZooReference::Status ZooReference::check() const
     return fileContentHash(path) == contentHash ? Status::Found : Status::Changed;
 }
 
+std::string ZooReference::locate(const std::vector<std::string> &folders) const
+{
+    namespace fs = std::filesystem;
+    std::error_code error;
+    if (check() == Status::Found)
+        return path;
+    const auto matches = [&](const fs::path &candidate) {
+        return fs::is_regular_file(candidate, error) && detectFileKind(candidate.string()) == FileKind::Zoo &&
+               fileContentHash(candidate.string()) == contentHash;
+    };
+    for (const std::string &folder : folders) {
+        std::vector<fs::path> candidates;
+        for (fs::directory_iterator entry(folder, error), end; !error && entry != end; entry.increment(error)) {
+            if (entry->is_directory(error))
+                for (fs::directory_iterator inner(entry->path(), error), innerEnd; !error && inner != innerEnd;
+                     inner.increment(error))
+                    candidates.push_back(inner->path());
+            else
+                candidates.push_back(entry->path());
+            error.clear();
+        }
+        std::sort(candidates.begin(), candidates.end()); // the same answer on every run
+        for (const fs::path &candidate : candidates)
+            if (matches(candidate))
+                return fs::absolute(candidate).lexically_normal().string();
+        error.clear();
+    }
+    return {};
+}
+
 bool Workspace::isWorkspaceFile(const std::string &path)
 {
     return detectFileKind(path) == FileKind::Workspace;

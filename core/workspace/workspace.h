@@ -67,6 +67,11 @@ struct ZooReference
 
     enum class Status { Found, Missing, Changed };
     Status check() const;    // Missing: the file is gone (ask for it); Changed: other content
+
+    // Where the zoo is now: `path` when the file there has the recorded content, else the first zoo
+    // file with that content in `folders` (and their sub-folders, one level down). Only zoo files
+    // (by their format attribute) are hashed. Empty when it is nowhere there.
+    std::string locate(const std::vector<std::string> &folders) const;
 };
 
 // FNV-1a 64 of a file's bytes. Throws IoError naming the file.

@@ -34,6 +34,16 @@ assert 0.0 <= j["values"]["test_acc"] <= 1.0 and j["values"]["init"] in ("kaimin
 assert j["zoo_provenance"]["epochs"] == 1, j["zoo_provenance"]
 PY
 
+"$wse" zoo layers --json "$work/z.h5" "$first:1" > "$work/layers.json" || fail "zoo layers"
+"$wse" zoo layers --json "$work/z.h5" "$first:0" "$first:1" > "$work/compare.json" || fail "zoo layers (two)"
+/usr/bin/python3 - "$work/layers.json" "$work/compare.json" <<'PY' || fail "zoo layers values"
+import json, sys
+layers, compare = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+assert len(layers) == 10 and layers[0]["shape"] == "[8, 1, 5, 5]", layers[0]
+assert all(c["distance"] > 0 and -1 <= c["cosine"] <= 1 for c in compare[:1]), compare[0]
+assert abs(compare[0]["norm_b"] - layers[0]["norm"]) < 1e-6 * max(1.0, layers[0]["norm"])
+PY
+
 "$wse" zoo info --json "$work/z.h5" > "$work/info.json"
 /usr/bin/python3 - "$work/info.json" <<'PY' || fail "zoo info --json"
 import json, sys
@@ -179,6 +189,16 @@ assert m.attrs["name"] == "first umap" and json.loads(m.attrs["settings"])["meth
 assert m["coordinates"].shape == (48, 3) and m["checkpoints"].shape == (48,)
 assert 0.5 < m.attrs["trustworthiness"] <= 1 and f["embeddings/0/embeddings"].shape == (48, 8)
 PY
+# A workspace whose zoo moved finds it again by its content; another zoo is refused.
+mkdir -p "$work/moved/zoos" && cp "$work/ws.h5" "$work/moved/ws.h5" && mv "$work/axes.h5" "$work/moved/zoos/renamed.h5"
+cp "$work/z.h5" "$work/moved/zoos/another.h5"
+"$wse" workspace relink "$work/moved/ws.h5" 2> "$work/relink.txt" || fail "workspace relink: $(cat "$work/relink.txt")"
+grep -q "zoo now $work/moved/zoos/renamed.h5" "$work/relink.txt" || fail "relink message: $(cat "$work/relink.txt")"
+"$wse" workspace info "$work/moved/ws.h5" | grep -q "renamed.h5 (fnv1a64:[0-9a-f]*, found)" || fail "relinked workspace info"
+if "$wse" workspace relink "$work/moved/ws.h5" --zoo "$work/moved/zoos/another.h5" 2> "$work/err.txt"; then
+    fail "relink accepted another zoo"; fi
+grep -q "another.h5 is not the zoo this workspace was made from" "$work/err.txt" || fail "relink --zoo message: $(cat "$work/err.txt")"
+mv "$work/moved/zoos/renamed.h5" "$work/axes.h5"
 "$wse" neighbors --embeddings "$work/emb.h5" --of "$(sed -n 2p "$work/map.csv" | cut -d, -f2)" -k 3 > "$work/nn.csv" || fail "neighbors --of"
 [[ $(wc -l < "$work/nn.csv") -eq 4 && $(head -1 "$work/nn.csv") == "checkpoint,rank,neighbor,neighbor_checkpoint,distance" ]] || fail "neighbors: $(cat "$work/nn.csv")"
 "$wse" neighbors --zoo "$work/axes.h5" -k 2 --metric cosine -o "$work/nn-weights.csv" 2> /dev/null || fail "neighbors in weight space"

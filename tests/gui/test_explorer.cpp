@@ -362,17 +362,28 @@ private Q_SLOTS:
         QVERIFY(process.waitForFinished(60000));
         QVERIFY(process.readAllStandardError().contains("no bookmark 'nope'"));
 
-        // The zoo moved: the workspace says which file it misses; given the new place it opens.
-        const QString moved = mDir.filePath("moved.h5");
-        QVERIFY(QFile::rename(zoo, moved));
-        QSignalSpy failed(&window, &MainWindow::loadFailed);
+        // The zoo moved beside the workspace: found by its content. Moved elsewhere: the workspace
+        // says which file it misses; given the new place it opens.
+        const QString beside = mDir.filePath("renamed.h5");
+        QVERIFY(QFile::rename(zoo, beside));
         window.openZoo(workspace);
+        QVERIFY(loaded.wait(20000));
+        const QString found = window.document()->path(); // renamed.h5, or another copy of it there
+        QVERIFY(QFileInfo(found).absolutePath() == QFileInfo(beside).absolutePath() && found != zoo);
+        QCOMPARE(fileContentHash(found.toStdString()), fileContentHash(beside.toStdString()));
+        // A workspace copied to a folder without its zoo (the suite's folder holds copies of it).
+        QTemporaryDir elsewhere, lonely;
+        const QString moved = elsewhere.filePath("moved.h5"), alone = lonely.filePath("workspace.h5");
+        QVERIFY(QFile::rename(beside, moved));
+        QVERIFY(QFile::copy(workspace, alone));
+        QSignalSpy failed(&window, &MainWindow::loadFailed);
+        window.openZoo(alone);
         QVERIFY(failed.wait(20000));
         QVERIFY2(failed.last().first().toString().contains("is missing"), qPrintable(failed.last().first().toString()));
-        window.openZoo(workspace, {}, moved);
+        window.openZoo(alone, {}, moved);
         QVERIFY(loaded.wait(20000));
         QCOMPARE(window.document()->path(), moved);
-        window.openZoo(workspace, {}, mDir.filePath("clusters.h5.other"));
+        window.openZoo(alone, {}, mDir.filePath("clusters.h5.other"));
         QVERIFY(failed.wait(20000));
     }
 

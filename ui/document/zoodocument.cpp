@@ -4,6 +4,7 @@
 #include "workspace/checkpointlabels.h"
 
 #include "common/error.h"
+#include "common/log.h"
 #include "formats/fileformat.h"
 #include "sane/embeddingmap.h"
 #include "sane/zooembedding.h"
@@ -48,6 +49,14 @@ std::shared_ptr<ZooDocument> ZooDocument::load(const QString &path, const QStrin
         tryFileInChildProcess(path, FileKind::Workspace);
         Workspace workspace = Workspace::read(path.toStdString());
         zooPath = zooOverride.isEmpty() ? QString::fromStdString(workspace.zoo.path) : zooOverride;
+        if (zooOverride.isEmpty() && !QFileInfo::exists(zooPath)) {
+            // Moved with the workspace, or beside it: found by its content (`wse workspace relink`).
+            const std::string found = workspace.zoo.locate({QFileInfo(path).absolutePath().toStdString()});
+            if (found.empty())
+                throw MissingZoo(path, zooPath);
+            logInfo(path.toStdString() + ": its zoo moved; found it by its content at " + found);
+            zooPath = QString::fromStdString(found);
+        }
         if (!QFileInfo::exists(zooPath))
             throw MissingZoo(path, zooPath);
         if (!zooOverride.isEmpty() && fileContentHash(zooOverride.toStdString()) != workspace.zoo.contentHash)
