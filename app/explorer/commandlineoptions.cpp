@@ -20,7 +20,7 @@ ExplorerOptions parseExplorerOptions(const QCoreApplication &app)
     parser.addPositionalArgument("file", "Zoo file (.h5), or a workspace (.h5) with its zoo, maps and last view.");
     const QCommandLineOption colourBy({"c", "color-by"}, "Colour the map by this column (e.g. test_acc, init).", "column");
     const QCommandLineOption sizeBy("size-by", "Size the points by this numeric column (e.g. test_acc).", "column");
-    const QCommandLineOption screenshot({"s", "screenshot"}, "Render the window to this PNG file and exit.", "png");
+    const QCommandLineOption screenshot({"s", "screenshot"}, "Render to this file and exit: .png a screenshot of the window, .svg or .pdf a vector figure of the map.", "file");
     const QCommandLineOption size("size", "Window size, e.g. 1280x800.", "WxH");
     const QCommandLineOption map({"m", "map"}, "Map to show: weights (default), weight-statistics or sane.", "source");
     const QCommandLineOption sane("sane", "SANE encoder (.pt: embeds every checkpoint) or embeddings (.h5 from wse embed) "
