@@ -117,6 +117,11 @@ private:
     void buildMenus();
     void watchUnsavedChanges();
     void addMessagesDock();
+    // mainwindowparts.cpp
+    void addSideDocks();
+    void addStatusBar();
+    void addBackgroundWork();
+    void connectControls();
     void setDocument(std::shared_ptr<ZooDocument> document);
     void showMap();
     void updateStatus();
