@@ -2,6 +2,8 @@
 
 #include "zoo/architecture.h"
 
+#include <QFile>
+
 #include <random>
 
 namespace wse::test {
@@ -43,6 +45,11 @@ Zoo makeSyntheticZoo(int clusters, int perCluster, int epochs, unsigned seed)
             }
         }
     return zoo;
+}
+
+bool haveFashionMnist()
+{
+    return QFile::exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz");
 }
 
 } // namespace wse::test

@@ -14,4 +14,7 @@ namespace wse::test {
 // checkpoints each; test_acc rises with the epoch. Deterministic for a given seed.
 Zoo makeSyntheticZoo(int clusters = 3, int perCluster = 4, int epochs = 3, unsigned seed = 7);
 
+// Whether Debian's dataset-fashion-mnist package is installed (the tests that train skip without it).
+bool haveFashionMnist();
+
 } // namespace wse::test

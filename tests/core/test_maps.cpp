@@ -3,18 +3,16 @@
 // clusters apart, are reproducible for any thread count, can be cancelled and animate, new
 // points placed next to their neighbours, and the workspace file.
 #include "common/pythonoracle.h"
+#include "mapfixtures.h"
 
 #include "analysis/projection.h"
 #include "analysis/tsne.h"
 #include "analysis/umap.h"
 #include "common/error.h"
 #include "common/text.h"
-#include "workspace/workspace.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
-
-#include <H5Cpp.h>
 
 #include <cmath>
 #include <cstdlib>
@@ -23,36 +21,11 @@
 #include <set>
 
 using namespace wse;
+using test::Clusters;
+using test::makeClusters;
+using test::quickSettings;
 
 namespace {
-
-struct Clusters
-{
-    int64_t points = 0;
-    int64_t dims = 0;
-    std::vector<float> values;
-    std::vector<int> labels;
-};
-
-// Gaussian clusters whose centres are far apart compared with their spread.
-Clusters makeClusters(int clusters, int perCluster, int dims, uint64_t seed)
-{
-    std::mt19937_64 random(seed);
-    std::normal_distribution<float> normal;
-    Clusters c;
-    c.points = int64_t(clusters) * perCluster;
-    c.dims = dims;
-    std::vector<float> centres(size_t(clusters * dims));
-    for (float &v : centres)
-        v = 6.0f * normal(random);
-    for (int k = 0; k < clusters; ++k)
-        for (int i = 0; i < perCluster; ++i) {
-            for (int d = 0; d < dims; ++d)
-                c.values.push_back(centres[size_t(k * dims + d)] + normal(random));
-            c.labels.push_back(k);
-        }
-    return c;
-}
 
 QString floatsAsText(const float *values, size_t count)
 {
@@ -84,18 +57,6 @@ double neighbourPurity(const std::vector<float> &map, int dims, const std::vecto
         same += labels[size_t(nearest)] == labels[size_t(i)];
     }
     return double(same) / double(n);
-}
-
-ProjectionSettings quickSettings(ProjectionMethod method, int dims)
-{
-    ProjectionSettings s;
-    s.method = method;
-    s.dims = dims;
-    s.seed = 7;
-    s.iterations = 400;       // t-SNE: enough to separate clusters, quick in a test
-    s.exaggerationIterations = 100;
-    s.epochs = 150;           // UMAP
-    return s;
 }
 
 } // namespace
@@ -406,97 +367,6 @@ print(params[0], params[1])
         QVERIFY_THROWS_EXCEPTION(UsageError, s.set("min_dist", "abc"));
         QVERIFY_THROWS_EXCEPTION(UsageError, s.set("perplexity", "0"));
         QVERIFY(estimatedSeconds(s, 100000) > estimatedSeconds(s, 1000));
-    }
-
-    void workspaceRoundTrip()
-    {
-        QTemporaryDir dir;
-        const std::string zooPath = (dir.path() + "/zoo.h5").toStdString();
-        std::ofstream(zooPath) << "pretend zoo bytes";
-        Workspace w = Workspace::forZoo(zooPath);
-        QCOMPARE(w.zoo.check(), ZooReference::Status::Found);
-
-        const Clusters c = makeClusters(2, 20, 4, 13);
-        Embeddings e;
-        e.encoderId = "abc123";
-        e.source = zooPath;
-        e.mode = "full";
-        e.dims = c.dims;
-        e.values = c.values;
-        for (int64_t i = 0; i < c.points; ++i)
-            e.rows.appendRow({{"checkpoint", double(i)}, {"model_id", "m" + std::to_string(i)}, {"epoch", 1.0}, {"split", "train"}});
-        w.putEmbeddings(e);
-        WorkspaceMap map;
-        map.name = "umap / first";
-        map.input = "sane:abc123";
-        map.projection = computeProjection(c.values.data(), c.points, c.dims, quickSettings(ProjectionMethod::Umap, 2));
-        for (int64_t i = 0; i < c.points; ++i)
-            map.checkpoints.push_back(i);
-        map.created = currentTimeIso();
-        w.putMap(map);
-        WorkspaceMap pca = map;
-        pca.name = "pca";
-        pca.projection = computeProjection(c.values.data(), c.points, c.dims, quickSettings(ProjectionMethod::Pca, 3));
-        w.putMap(pca);
-        w.selections.push_back({"good ones", {1, 5, 7}});
-        w.bookmarks.push_back({"overview", R"({"camera": [0, 0, 10], "colour": "test_acc"})"});
-        WorkspaceGenerated g;
-        g.name = "samples";
-        g.kind = "sampled";
-        g.zooPath = "/tmp/samples.h5";
-        g.provenanceJson = R"({"anchors": "test_acc > 0.5"})";
-        g.evaluations.appendRow({{"model_id", "sample-0"}, {"test_acc", 0.5}});
-        g.encoderId = "abc123";
-        g.latentDims = 2;
-        g.latents = {1.0f, 2.0f};
-        w.generated.push_back(g);
-
-        const std::string path = (dir.path() + "/ws.h5").toStdString();
-        w.write(path);
-        w.writeRecoveryCopy(path);
-        QVERIFY(QFile::exists(QString::fromStdString(Workspace::recoveryPath(path))));
-        QCOMPARE(QDir(dir.path()).entryList(QDir::Files).size(), 3); // zoo, workspace, recovery: no temporaries left
-        const Workspace r = Workspace::read(path);
-        QCOMPARE(r.zoo.contentHash, w.zoo.contentHash);
-        QCOMPARE(r.embeddings.size(), size_t(1));
-        QCOMPARE(r.embeddings[0].values, c.values);
-        QCOMPARE(r.maps.size(), size_t(2));
-        QCOMPARE(r.map("umap / first")->projection.coordinates, map.projection.coordinates);
-        QCOMPARE(r.map("umap / first")->projection.settings.toJson(), map.projection.settings.toJson());
-        QCOMPARE(r.map("umap / first")->projection.quality.trustworthiness, map.projection.quality.trustworthiness);
-        QCOMPARE(r.map("pca")->projection.pcaAxes, pca.projection.pcaAxes);
-        QCOMPARE(r.selections[0].checkpoints, (std::vector<int64_t>{1, 5, 7}));
-        QCOMPARE(r.bookmarks[0].stateJson, w.bookmarks[0].stateJson);
-        QCOMPARE(r.generated[0].latents, g.latents);
-        QCOMPARE(r.generated[0].evaluations.get("test_acc").number(0), 0.5);
-        QVERIFY(r.describe().find("umap / first: UMAP 2D") != std::string::npos);
-
-        // A placed point from the re-read PCA map equals one from the original.
-        const float probe[4] = {0.5f, -1.0f, 2.0f, 0.0f};
-        QCOMPARE(placeNewPoints(r.maps[1].projection, c.values.data(), probe, 1),
-                 placeNewPoints(pca.projection, c.values.data(), probe, 1));
-
-        std::ofstream(zooPath) << "other bytes";
-        QCOMPARE(r.zoo.check(), ZooReference::Status::Changed);
-        QFile::remove(QString::fromStdString(zooPath));
-        QCOMPARE(r.zoo.check(), ZooReference::Status::Missing);
-
-        // A workspace from a newer schema is refused with a message naming the file and versions.
-        {
-            H5::H5File file(path, H5F_ACC_RDWR);
-            H5::Attribute version = file.openAttribute("format_version");
-            const long long newer = Workspace::FormatVersion + 1;
-            version.write(H5::PredType::NATIVE_LLONG, &newer);
-        }
-        try {
-            Workspace::read(path);
-            QFAIL("a newer workspace was read");
-        } catch (const FormatError &error) {
-            const std::string message = error.what();
-            QVERIFY2(message.find(path) != std::string::npos && message.find("newer") != std::string::npos, error.what());
-        }
-        std::ofstream(dir.path().toStdString() + "/not.h5") << "text";
-        QVERIFY_THROWS_EXCEPTION(FormatError, Workspace::read(dir.path().toStdString() + "/not.h5"));
     }
 };
 

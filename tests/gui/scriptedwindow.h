@@ -1,8 +1,13 @@
 #pragma once
 // Shared by the GUI tests: an explorer window for scripted use (errors are signals, not dialogs),
 // shown and exposed.
+#include "common/fixtures.h"
 #include "glcheck.h"
 #include "mainwindow.h"
+#include "zoo/zoostore.h"
+
+#include <QStandardPaths>
+#include <QTemporaryDir>
 
 #include <QSignalSpy>
 #include <QtTest>
@@ -33,6 +38,16 @@ inline bool openScripted(MainWindow &window, const QString &path, int millisecon
     QSignalSpy loaded(&window, &MainWindow::documentLoaded);
     window.openZoo(path);
     return loaded.wait(milliseconds);
+}
+
+// The zoo most GUI suites open (3 clusters of 4 models, 3 epochs: 48 checkpoints), written into
+// `dir`; settings, recent files and recovery copies go to Qt's test locations, not the user's.
+inline QString writeClustersZoo(const QTemporaryDir &dir)
+{
+    QStandardPaths::setTestModeEnabled(true);
+    const QString path = dir.filePath("clusters.h5");
+    ZooStore::write(makeSyntheticZoo(3, 4, 3), path.toStdString());
+    return path;
 }
 
 } // namespace wse::test

@@ -88,9 +88,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         WSE_REQUIRE_OPENGL();
-        mZooPath = mDir.filePath("clusters.h5");
-        ZooStore::write(test::makeSyntheticZoo(3, 4, 3), mZooPath.toStdString());
-        QStandardPaths::setTestModeEnabled(true); // the job centre's settings stay out of the user's
+        mZooPath = test::writeClustersZoo(mDir);
     }
 
     void opensZooAndDrawsPointsInTheirColours()

@@ -43,9 +43,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         WSE_REQUIRE_OPENGL();
-        mZooPath = mDir.filePath("clusters.h5");
-        ZooStore::write(test::makeSyntheticZoo(3, 4, 3), mZooPath.toStdString());
-        QStandardPaths::setTestModeEnabled(true); // recovery copies and settings stay out of the user's
+        mZooPath = test::writeClustersZoo(mDir);
         qputenv("WSE_EXECUTABLE", WSE_CLI_PATH);
     }
 

@@ -48,8 +48,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         WSE_REQUIRE_OPENGL();
-        mZooPath = mDir.filePath("clusters.h5");
-        ZooStore::write(test::makeSyntheticZoo(3, 4, 3), mZooPath.toStdString());
+        mZooPath = test::writeClustersZoo(mDir);
     }
 
     void everyViewEditUndoesAndRedoesExactly()
