@@ -1,30 +1,23 @@
-// MainWindow's parts: the docks beside the map, the status bar, the background work (layouts,
-// generated networks) and the wiring of the map controls. The window only assembles them.
+// MainWindow's parts: the docks beside the map and the background work (layouts, generated
+// networks) with the presenter that draws the document on the map.
 #include "mainwindow.h"
 
+#include "document/workspacesession.h"
 #include "document/zoodocument.h"
 #include "generate/generationcontroller.h"
-#include "map/hovercard.h"
 #include "map/layoutcontroller.h"
-#include "map/mapcolumns.h"
+#include "map/mappresenter.h"
 #include "map/mapview.h"
+#include "panels/currentcheckpoint.h"
 #include "panels/detailspanel.h"
-#include "panels/legendwidget.h"
 #include "panels/mapcontrols.h"
 #include "panels/messagesdock.h"
 #include "panels/metricchart.h"
-#include "document/workspacesession.h"
-#include "viewstate.h"
+#include "panels/statusline.h"
 
-#include "torchutil/device.h"
-
-#include <QComboBox>
 #include <QDockWidget>
 #include <QLabel>
-#include <QLineEdit>
 #include <QMessageBox>
-#include <QProgressBar>
-#include <QPushButton>
 #include <QStatusBar>
 
 namespace wse {
@@ -32,17 +25,15 @@ namespace wse {
 // Colour (map, layout, colouring, filter, legend), details and training curve, on the right.
 void MainWindow::addSideDocks()
 {
-    auto *colourPanel = mControls = new MapControls(this);
-    mMapBox = colourPanel->mapBox;
-    mLayoutBox = colourPanel->layoutBox;
-    mQualityLabel = colourPanel->quality;
-    mColourBox = colourPanel->colourBox;
-    mFilterEdit = colourPanel->filterEdit;
-    mFilterMessage = colourPanel->filterMessage;
-    mLegend = colourPanel->legend;
+    mControls = new MapControls(this);
+    mControls->setDocument(mExplorer, [this](ProjectionMethod method) {
+        // Asked before a slow layout only when the user chose it (scripts just wait).
+        return !mInteractive || mLayouts->has(mapSource(), method) ||
+               confirmLayoutCost(this, mLayouts->settings(method), mExplorer->pointCount());
+    });
     auto *colourDock = new QDockWidget(tr("Colour"), this);
     colourDock->setObjectName("colourDock");
-    colourDock->setWidget(colourPanel);
+    colourDock->setWidget(mControls);
     addDockWidget(Qt::RightDockWidgetArea, colourDock);
 
     mDetails = new DetailsPanel(this);
@@ -59,39 +50,24 @@ void MainWindow::addSideDocks()
     addDockWidget(Qt::RightDockWidgetArea, curveDock);
     tabifyDockWidget(detailsDock, curveDock); // a tab beside the details: small windows keep their size
     detailsDock->raise();
-
-}
-
-void MainWindow::addStatusBar()
-{
-    mStatusCounts = new QLabel(tr("No zoo open"), this);
-    statusBar()->addWidget(mStatusCounts, 1);
-    mBusy = new QProgressBar(this);
-    mBusy->setRange(0, 0);
-    mBusy->setMaximumWidth(260);
-    mBusy->setTextVisible(true);
-    mBusy->hide();
-    statusBar()->addPermanentWidget(mBusy);
-    useAllCores(); // as every torch job does: the label tells the threads they get
-    auto *device = new QLabel(tr("torch: %1").arg(QString::fromStdString(describeDevice(resolveDevice("auto")))), this);
-    device->setToolTip(tr("Where embedding, sampling and training run when their device is \"auto\""));
-    statusBar()->addPermanentWidget(device);
-    mCancelLayout = new QPushButton(tr("Cancel"), this);
-    mCancelLayout->setObjectName("cancelLayout");
-    mCancelLayout->hide();
-    statusBar()->addPermanentWidget(mCancelLayout);
+    showCurrentCheckpoint(*mExplorer, mDetails, mCurve);
 }
 
 // Layouts computed in the background and generated networks: their progress, cancel and results.
 void MainWindow::addBackgroundWork()
 {
     mLayouts = new LayoutController(mMapView, this);
-    mSession = new WorkspaceSession(mLayouts, [this] { return viewStateOf(*this); }, this);
+    mSession = new WorkspaceSession(mLayouts, [this] { return mExplorer->viewJson(); }, this);
     mGeneration = new GenerationController(mMapView, mLayouts, this);
     mSession->setGeneration(mGeneration);
-    connect(mCancelLayout, &QPushButton::clicked, mGeneration, &GenerationController::cancel);
-    connect(mGeneration, &GenerationController::runningChanged, this, &MainWindow::showBackgroundWork);
-    connect(mGeneration, &GenerationController::progressed, this, &MainWindow::showBackgroundProgress);
+    mSession->setSavedViews(mExplorer);
+    new MapPresenter(*mExplorer, mMapView, mLayouts, mGeneration, this);
+    connect(mStatus, &StatusLine::cancelRequested, mGeneration, &GenerationController::cancel);
+    connect(mStatus, &StatusLine::cancelRequested, mLayouts, &LayoutController::cancel);
+    connect(mGeneration, &GenerationController::runningChanged, mStatus, &StatusLine::showBackgroundWork);
+    connect(mGeneration, &GenerationController::progressed, mStatus, &StatusLine::showBackgroundProgress);
+    connect(mLayouts, &LayoutController::runningChanged, mStatus, &StatusLine::showBackgroundWork);
+    connect(mLayouts, &LayoutController::progressed, mStatus, &StatusLine::showBackgroundProgress);
     connect(mGeneration, &GenerationController::generated, this, [this](const QString &report) {
         statusBar()->showMessage(tr("Generated networks are the dark points (SANE map)"), 10000);
         if (mInteractive)
@@ -102,50 +78,8 @@ void MainWindow::addBackgroundWork()
         if (mInteractive)
             QMessageBox::warning(this, tr("Generate"), message);
     });
-    connect(mCancelLayout, &QPushButton::clicked, mLayouts, &LayoutController::cancel);
-    connect(mLayouts, &LayoutController::qualityChanged, mQualityLabel, &QLabel::setText);
-    connect(mLayouts, &LayoutController::runningChanged, this, &MainWindow::showBackgroundWork);
-    connect(mLayouts, &LayoutController::progressed, this, &MainWindow::showBackgroundProgress);
-    connect(mLayouts, &LayoutController::layoutReady, this, [this] {
-        updateStatus();
-        if (mGeneration)
-            mGeneration->place(mMapSource, mLayoutMethod);
-    });
-
-}
-
-// The map controls drive the window: colouring, map, layout, filter, hidden categories, clicks.
-void MainWindow::connectControls()
-{
-    connect(mControls, &MapControls::colourOptionsChanged, this, [this] { colourBy(colouringColumn()); });
-    connect(mColourBox, &QComboBox::currentTextChanged, this, [this](const QString &name) {
-        if (!name.isEmpty())
-            colourBy(name);
-    });
-    connect(mMapBox, qOverload<int>(&QComboBox::currentIndexChanged), this,
-            [this](int index) { setMapSource(MapSource(mMapBox->itemData(index).toInt())); });
-    connect(mLayoutBox, qOverload<int>(&QComboBox::currentIndexChanged), this,
-            [this](int index) { setLayoutMethod(ProjectionMethod(mLayoutBox->itemData(index).toInt())); });
-    connect(mFilterEdit, &QLineEdit::returnPressed, this, [this] { setFilter(mFilterEdit->text()); });
-    connect(mFilterEdit, &QLineEdit::textChanged, this, [this](const QString &text) {
-        if (text.isEmpty())
-            setFilter({}); // the clear button
-    });
-    connect(mMapView, &MapView::pointClicked, this, &MainWindow::selectPoint);
-    connect(mLegend, &LegendWidget::hiddenCategoriesChanged, this, [this](const QStringList &hidden) {
-        // Points of hidden categories (of the colouring column) leave the map until shown again.
-        if (!mDocument)
-            return;
-        const Column column =
-            columnOnMap(mDocument->zoo(), mDocument->map(mMapSource).checkpoints, colouringColumn().toStdString());
-        std::vector<bool> mask(size_t(column.size()), false);
-        for (size_t i = 0; i < mask.size(); ++i)
-            mask[i] = column.isText() && hidden.contains(QString::fromStdString(column.text(int64_t(i))));
-        mMapView->setHiddenPoints(mask);
-    });
-    mMapView->setHoverText([this](int point) {
-        return mDocument ? hoverCard(mDocument->zoo(), mDocument->checkpointOf(mMapSource, point)) : QString();
-    });
+    connect(mLayouts, &LayoutController::qualityChanged, mControls->quality, &QLabel::setText);
+    connect(mLayouts, &LayoutController::layoutReady, mStatus, &StatusLine::showSummary);
 }
 
 // Beside the table, behind it until a warning brings it forward.

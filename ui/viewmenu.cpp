@@ -1,10 +1,12 @@
 #include "viewmenu.h"
 
+#include "document/explorerdocument.h"
 #include "mainwindow.h"
 #include "map/mapview.h"
 #include "preferences/setting.h"
 
 #include <QActionGroup>
+#include <QSignalBlocker>
 #include <QApplication>
 #include <QDockWidget>
 #include <QMenu>
@@ -70,7 +72,14 @@ QMenu *addViewMenu(MainWindow &window)
     flat->setObjectName("flatMap");
     flat->setCheckable(true);
     flat->setShortcut(QKeySequence(QObject::tr("Ctrl+2")));
-    QObject::connect(flat, &QAction::toggled, map, &MapView::setTwoDimensional);
+    ExplorerDocument *document = window.explorer();
+    QObject::connect(flat, &QAction::toggled, document, &ExplorerDocument::setFlat);
+    QObject::connect(document, &ExplorerDocument::changed, flat, [document, flat](const ChangeEvent &event) {
+        if (event.type == ChangeEvent::Type::Flat) {
+            const QSignalBlocker blocker(flat);
+            flat->setChecked(document->view().flat);
+        }
+    });
 
     QMenu *theme = view->addMenu(QObject::tr("T&heme"));
     auto *themes = new QActionGroup(theme);

@@ -4,7 +4,6 @@
 #include "filemenu.h"
 #include "glcheck.h"
 #include "mainwindow.h"
-#include "map/sizeby.h"
 #include "map/layoutcontroller.h"
 #include "map/mapview.h"
 
@@ -102,7 +101,7 @@ int main(int argc, char **argv)
         QObject::connect(&window, &wse::MainWindow::documentLoaded, &window, [&] {
             if (!options.colourBy.isEmpty() && !window.colourBy(options.colourBy))
                 std::fprintf(stderr, "wse-explorer: error: no column '%s' to colour by\n", qPrintable(options.colourBy));
-            if (!options.sizeBy.isEmpty() && !wse::sizeBy(window, options.sizeBy))
+            if (!options.sizeBy.isEmpty() && !window.explorer()->setSizeBy(options.sizeBy))
                 std::fprintf(stderr, "wse-explorer: error: no numeric column '%s' to size by\n", qPrintable(options.sizeBy));
         });
     if (!options.file.isEmpty())
@@ -124,7 +123,7 @@ int main(int argc, char **argv)
             app.quit();
             return;
         }
-        if (!options.sizeBy.isEmpty() && !wse::sizeBy(window, options.sizeBy)) {
+        if (!options.sizeBy.isEmpty() && !window.explorer()->setSizeBy(options.sizeBy)) {
             std::fprintf(stderr, "wse-explorer: error: no numeric column '%s' to size by\n", qPrintable(options.sizeBy));
             status = 1;
             app.quit();

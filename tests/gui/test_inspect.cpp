@@ -138,8 +138,12 @@ private Q_SLOTS:
         window.selection()->select({0, 1}, "two");
         window.setMapSource(MapSource::Weights);
         QCOMPARE(map->selection().size(), size_t(2));
+        undo->undo(); // the map change is a step of its own
+        QCOMPARE(window.mapSource(), MapSource::WeightStatistics);
         undo->undo();
         QCOMPARE(window.selectedCheckpoints(), selectedCheckpoints);
+        undo->undo(); // back to the first map, with the lasso's points selected
+        QCOMPARE(window.mapSource(), MapSource::Weights);
         QCOMPARE(map->selection(), lasso);
 
         // Named selections and bookmarks are undoable and saved with the workspace.
@@ -182,8 +186,9 @@ private Q_SLOTS:
         std::iota(first10.begin(), first10.end(), 0);
         window.selection()->select(first10, "ten");
         const QImage before = map->viewport()->grabFramebuffer();
-        QVERIFY(labels->labelSelection("good"));
         QVERIFY(window.setFilter("label == \"good\""));
+        QCOMPARE(window.matchingPoints(), 0);
+        QVERIFY(labels->labelSelection("good")); // the filter's matches follow the labels
         QCOMPARE(window.matchingPoints(), 10);
         QCOMPARE(map->pointGroups().size(), size_t(1));
         QCOMPARE(map->pointGroups().front().name, QString("good"));
@@ -206,7 +211,7 @@ private Q_SLOTS:
         const QImage labelled = map->viewport()->grabFramebuffer();
         QVERIFY2(changedAround(before, labelled) > 100, qPrintable(QString::number(changedAround(before, labelled))));
 
-        // Undo takes the label away (filter, map and all), redo gives it back.
+        // Undo takes the label away (filter matches, map and all), redo gives it back.
         QUndoStack *undo = window.selection()->undoStack();
         undo->undo();
         QCOMPARE(window.matchingPoints(), 0);

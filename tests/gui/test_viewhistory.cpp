@@ -8,7 +8,6 @@
 #include "panels/legendwidget.h"
 #include "panels/mapcontrols.h"
 #include "selection/selectionactions.h"
-#include "viewstate.h"
 #include "zoo/zoostore.h"
 
 #include <QAction>
@@ -58,9 +57,9 @@ private Q_SLOTS:
         QUndoStack *undo = window.selection()->undoStack();
         QCOMPARE(undo->count(), 0); // opening is no edit
         MapControls *controls = window.mapControls();
-        QStringList views = {viewStateOf(window, false)};
+        QStringList views = {window.explorer()->viewJson(false)};
         const auto step = [&](const char *what) {
-            views << viewStateOf(window, false);
+            views << window.explorer()->viewJson(false);
             QVERIFY2(views.back() != views[views.size() - 2], what);
             QCOMPARE(undo->count(), views.size() - 1);
         };
@@ -91,13 +90,13 @@ private Q_SLOTS:
 
         for (int i = int(views.size()) - 2; i >= 0; --i) {
             undo->undo();
-            QCOMPARE(viewStateOf(window, false), views[i]);
+            QCOMPARE(window.explorer()->viewJson(false), views[i]);
         }
         QCOMPARE(window.filter(), QString());
-        QVERIFY2(controls->legend->hiddenCategories().isEmpty(), qPrintable(controls->legend->hiddenCategories().join(",") + " " + views[0] + " " + viewStateOf(window, false)));
+        QVERIFY2(controls->legend->hiddenCategories().isEmpty(), qPrintable(controls->legend->hiddenCategories().join(",") + " " + views[0] + " " + window.explorer()->viewJson(false)));
         for (int i = 1; i < int(views.size()); ++i) {
             undo->redo();
-            QCOMPARE(viewStateOf(window, false), views[i]);
+            QCOMPARE(window.explorer()->viewJson(false), views[i]);
         }
         QCOMPARE(window.filter(), QStringLiteral("epoch > 1"));
         QVERIFY(window.isWindowModified()); // view edits are unsaved work

@@ -14,7 +14,6 @@
 #include "map/layoutcontroller.h"
 #include "map/mapmenu.h"
 #include "map/mapview.h"
-#include "map/sizeby.h"
 #include "map/vectorfigure.h"
 #include "selection/labelactions.h"
 #include "selection/selectionactions.h"
@@ -334,7 +333,7 @@ private Q_SLOTS:
         // The cluster labelled, every point sized by its accuracy.
         window.selection()->select(cluster, "cluster again");
         QVERIFY(window.findChild<LabelActions *>()->labelSelection("best cluster"));
-        QVERIFY(sizeBy(window, "test_acc"));
+        QVERIFY(window.explorer()->setSizeBy("test_acc"));
         QCOMPARE(mapView->pointGroups().size(), size_t(1));
         QTest::qWait(300);
         shoot(&window, "tour-9-labelled-and-sized-by-accuracy");

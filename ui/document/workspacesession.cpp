@@ -4,8 +4,7 @@
 #include "document/zoodocument.h"
 #include "generate/generationcontroller.h"
 #include "map/layoutcontroller.h"
-#include "selection/bookmarkactions.h"
-#include "selection/selectionactions.h"
+#include "document/explorerdocument.h"
 
 #include "common/error.h"
 #include "common/log.h"
@@ -38,8 +37,7 @@ QString unsavedSessionBase(const QString &zooPath)
 struct SessionParts
 {
     const GenerationController *generation = nullptr;
-    const SelectionActions *selections = nullptr;
-    const BookmarkActions *bookmarks = nullptr;
+    const ExplorerDocument *explorer = nullptr;
 };
 
 Workspace buildWorkspace(const ZooDocument &document, const LayoutController &layouts, const SessionParts &parts,
@@ -49,10 +47,10 @@ Workspace buildWorkspace(const ZooDocument &document, const LayoutController &la
     // The explorer's current sets replace the ones the workspace was opened with.
     if (parts.generation)
         workspace.generated = parts.generation->toWorkspace();
-    if (parts.selections)
-        workspace.selections = parts.selections->savedSelections();
-    if (parts.bookmarks)
-        workspace.bookmarks = parts.bookmarks->bookmarks();
+    if (parts.explorer) {
+        workspace.selections = parts.explorer->savedSelections();
+        workspace.bookmarks = parts.explorer->bookmarks();
+    }
     for (const auto &[source, projection] : layouts.finishedLayouts()) {
         WorkspaceMap map;
         // One per source and parameters: "umap of weights, UMAP 3D, n_neighbors 15, ...".
@@ -100,7 +98,7 @@ void WorkspaceSession::save(const QString &path)
 {
     if (!mDocument)
         throw UsageError("no zoo is open");
-    Workspace workspace = buildWorkspace(*mDocument, *mLayouts, {mGeneration, mSelections, mBookmarks}, mViewState());
+    Workspace workspace = buildWorkspace(*mDocument, *mLayouts, {mGeneration, mExplorer}, mViewState());
     workspace.write(path.toStdString());
     discardRecovery();
     QFile::remove(path + RecoverySuffix);
@@ -126,7 +124,7 @@ void WorkspaceSession::autosave()
     try {
         const QString base = recoveryBase();
         QDir().mkpath(QFileInfo(base).absolutePath());
-        buildWorkspace(*mDocument, *mLayouts, {mGeneration, mSelections, mBookmarks}, mViewState()).writeRecoveryCopy(base.toStdString());
+        buildWorkspace(*mDocument, *mLayouts, {mGeneration, mExplorer}, mViewState()).writeRecoveryCopy(base.toStdString());
     } catch (const std::exception &error) {
         logWarning(std::string("autosave failed: ") + error.what());
     }

@@ -14,9 +14,8 @@ class QWidget;
 
 namespace wse {
 
-class BookmarkActions;
 class GenerationController;
-class SelectionActions;
+class ExplorerDocument;
 class LayoutController;
 class ZooDocument;
 
@@ -28,12 +27,9 @@ public:
     // `viewState` gives the current view as JSON (map, layout, colouring, filter, selection).
     WorkspaceSession(LayoutController *layouts, std::function<QString()> viewState, QObject *parent = nullptr);
     void setGeneration(const GenerationController *generation) { mGeneration = generation; }
-    // Named selections and bookmarks are written from these (else as the workspace had them).
-    void setSavedViews(const SelectionActions *selections, const BookmarkActions *bookmarks)
-    {
-        mSelections = selections;
-        mBookmarks = bookmarks;
-    }
+    // Named selections and bookmarks are written from the explorer's document (else as the
+    // workspace had them).
+    void setSavedViews(const ExplorerDocument *explorer) { mExplorer = explorer; }
 
     void setDocument(std::shared_ptr<const ZooDocument> document); // takes its workspace path
     QString path() const { return mPath; }
@@ -61,8 +57,7 @@ private:
 
     LayoutController *mLayouts;
     const GenerationController *mGeneration = nullptr;
-    const SelectionActions *mSelections = nullptr;
-    const BookmarkActions *mBookmarks = nullptr;
+    const ExplorerDocument *mExplorer = nullptr;
     QString recoveryBase() const; // the workspace, or the unsaved session's file in the data folder
 
     std::function<QString()> mViewState;

@@ -1,6 +1,7 @@
 #include "panels/layerpanel.h"
 
 #include "document/zoodocument.h"
+#include "document/explorerdocument.h"
 #include "mainwindow.h"
 #include "map/mapview.h"
 
@@ -192,20 +193,19 @@ LayerPanel *addLayersDock(MainWindow &window)
         window.tabifyDockWidget(details, dock);
         details->raise();
     }
-    auto refresh = [&window, panel] {
-        const ZooDocument *document = window.document();
+    ExplorerDocument *explorer = window.explorer();
+    auto refresh = [explorer, panel] {
+        const ZooDocument *document = explorer->zoo();
         if (!document) {
             panel->clearLayers();
             return;
         }
         try {
-            const std::vector<int> &selected = window.mapView()->selection(); // (the window's copy may lag)
-            const int current = window.mapView()->selectedPoint();
+            const std::vector<int64_t> &selected = explorer->selection();
             if (selected.size() == 2)
-                panel->compare(document->zoo(), document->path(), document->checkpointOf(window.mapSource(), selected[0]),
-                               document->checkpointOf(window.mapSource(), selected[1]));
-            else if (current >= 0)
-                panel->showCheckpoint(document->zoo(), document->path(), document->checkpointOf(window.mapSource(), current));
+                panel->compare(document->zoo(), document->path(), selected[0], selected[1]);
+            else if (explorer->currentCheckpoint() >= 0)
+                panel->showCheckpoint(document->zoo(), document->path(), explorer->currentCheckpoint());
             else
                 panel->clearLayers();
         } catch (const std::exception &error) { // the zoo file went away
@@ -213,8 +213,10 @@ LayerPanel *addLayersDock(MainWindow &window)
             panel->setToolTip(QString::fromStdString(error.what()));
         }
     };
-    QObject::connect(&window, &MainWindow::currentPointChanged, panel, refresh);
-    QObject::connect(window.mapView(), &MapView::selectionChanged, panel, refresh);
+    QObject::connect(explorer, &ExplorerDocument::changed, panel, [refresh](const ChangeEvent &event) {
+        if (event.type == ChangeEvent::Type::Current || event.type == ChangeEvent::Type::Selection)
+            refresh();
+    });
     return panel;
 }
 

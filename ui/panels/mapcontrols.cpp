@@ -107,7 +107,6 @@ void MapControls::setColourOptions(const ColourOptions &options)
         rangeMinimum->setText(options.fixedRange ? QString::number(options.minimum) : QString());
         rangeMaximum->setText(options.fixedRange ? QString::number(options.maximum) : QString());
     }
-    Q_EMIT colourOptionsChanged();
 }
 
 ColourOptions MapControls::colourOptions() const

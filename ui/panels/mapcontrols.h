@@ -1,9 +1,13 @@
 #pragma once
 // The panel beside the map: what is mapped, its layout and that layout's quality, the colouring
-// column, the filter and the legend. The main window wires the widgets to the document.
+// column, the filter and the legend. They show the explorer's document and turn what the user
+// picks or types into the document's edits (mapcontrolsbinding.cpp).
+#include "analysis/projection.h"
 #include "map/colouring.h"
 
 #include <QWidget>
+
+#include <functional>
 
 class QComboBox;
 class QLabel;
@@ -11,6 +15,8 @@ class QLineEdit;
 
 namespace wse {
 
+struct ChangeEvent;
+class ExplorerDocument;
 class LegendWidget;
 
 class MapControls : public QWidget
@@ -26,12 +32,16 @@ public:
     QComboBox *colourBox = nullptr; // "colourBy"
     QComboBox *scaleBox = nullptr;  // "colourScale": viridis or diverging (numbers only)
     QLineEdit *rangeMinimum = nullptr, *rangeMaximum = nullptr; // "rangeMinimum"/"rangeMaximum": empty = the data's
-    QComboBox *sizeBox = nullptr;   // "sizeBy": "uniform" or a numeric column (map/sizeby.h)
+    QComboBox *sizeBox = nullptr;   // "sizeBy": "uniform" or a numeric column (ExplorerDocument::sizeColumns)
 
     // The scale and range chosen for numeric columns (a range only when both ends parse, min < max).
     ColourOptions colourOptions() const;
-    // Shows these options (the range only when fixed) and emits colourOptionsChanged once.
+    // Shows these options (the range only when fixed); emits nothing.
     void setColourOptions(const ColourOptions &options);
+
+    // Shows `document` and edits it. `mayComputeLayout` asks before a slow layout (false: the
+    // choice goes back).
+    void setDocument(ExplorerDocument *document, std::function<bool(ProjectionMethod)> mayComputeLayout);
 
 Q_SIGNALS:
     void colourOptionsChanged();
@@ -40,6 +50,13 @@ public:
     QLineEdit *filterEdit = nullptr; // "filter"
     QLabel *filterMessage = nullptr; // "filterMessage": matches or the parse error
     LegendWidget *legend = nullptr;  // "legend"
+
+private:
+    void react(const ChangeEvent &event);
+    void showColumns(); // of another zoo: maps, colourable and numeric columns
+    void showFilter();
+
+    ExplorerDocument *mDocument = nullptr;
 };
 
 } // namespace wse

@@ -1,10 +1,9 @@
 #include "panels/tabledock.h"
 
+#include "document/explorerdocument.h"
 #include "document/zoodocument.h"
 #include "mainwindow.h"
-#include "map/mapview.h"
 #include "panels/checkpointtable.h"
-#include "selection/selectionactions.h"
 
 #include <QDockWidget>
 
@@ -17,23 +16,26 @@ CheckpointTable *addCheckpointTableDock(MainWindow &window)
     dock->setObjectName("tableDock");
     dock->setWidget(table);
     window.addDockWidget(Qt::BottomDockWidgetArea, dock);
-    MapView *map = window.mapView();
-    auto showRows = [&window, table, map] {
-        const ZooDocument *document = window.document();
-        table->showCheckpoints(document ? &document->zoo() : nullptr,
-                               document ? document->map(window.mapSource()).checkpoints : std::vector<int64_t>{});
-        table->setFilterMatches(window.filterMatches());
-        table->setSelectedPoints(map->selection()); // kept across maps
-    };
-    QObject::connect(&window, &MainWindow::mapShown, table, showRows);
-    QObject::connect(&window, &MainWindow::labelsChanged, table, showRows);
-    QObject::connect(&window, &MainWindow::filterChanged, table, [&window, table] { table->setFilterMatches(window.filterMatches()); });
-    QObject::connect(map, &MapView::selectionChanged, table, [map, table] { table->setSelectedPoints(map->selection()); });
-    QObject::connect(&window, &MainWindow::currentPointChanged, table, &CheckpointTable::setCurrentPoint);
-    QObject::connect(table, &CheckpointTable::pointsSelected, &window, [&window](const std::vector<int> &points) {
-        window.selection()->select(points, QObject::tr("Select in the Table"));
+    ExplorerDocument *document = window.explorer();
+    QObject::connect(document, &ExplorerDocument::changed, table, [document, table](const ChangeEvent &event) {
+        using Type = ChangeEvent::Type;
+        switch (event.type) {
+        case Type::Map:
+        case Type::Labels: // the rows (and their label column)
+            table->showCheckpoints(document->zoo() ? &document->zoo()->zoo() : nullptr,
+                                   document->zoo() ? document->shownMap().checkpoints : std::vector<int64_t>{});
+            table->setFilterMatches(document->filterMatches());
+            table->setSelectedPoints(document->selectedPoints());
+            break;
+        case Type::Filter: table->setFilterMatches(document->filterMatches()); break;
+        case Type::Selection: table->setSelectedPoints(document->selectedPoints()); break;
+        case Type::Current: table->setCurrentPoint(document->currentPoint()); break;
+        default: break;
+        }
     });
-    QObject::connect(table, &CheckpointTable::pointActivated, &window, &MainWindow::selectPoint);
+    QObject::connect(table, &CheckpointTable::pointsSelected, document,
+                     [document](const std::vector<int> &points) { document->selectPoints(points, QObject::tr("Select in the Table")); });
+    QObject::connect(table, &CheckpointTable::pointActivated, document, &ExplorerDocument::setCurrentPoint);
     return table;
 }
 

@@ -1,64 +1,22 @@
 #include "selection/bookmarkactions.h"
 
-#include "mainwindow.h"
-#include "viewstate.h"
+#include "document/explorerdocument.h"
 
 #include <QInputDialog>
 #include <QMenu>
-#include <QUndoCommand>
-#include <QUndoStack>
-
-#include <algorithm>
-#include <optional>
 
 namespace wse {
 
-namespace {
-const char *LastView = "last view"; // written by the workspace session on every save
-}
-
-// Adds a bookmark (replacing one of the same name) or removes one; undo puts back what was.
-class BookmarkCommand : public QUndoCommand
-{
-public:
-    BookmarkCommand(BookmarkActions &owner, const QString &name, std::optional<WorkspaceBookmark> after, const QString &text)
-        : QUndoCommand(text), mOwner(owner), mName(name.toStdString()), mAfter(std::move(after))
-    {
-        for (const WorkspaceBookmark &bookmark : owner.mBookmarks)
-            if (bookmark.name == mName)
-                mBefore = bookmark;
-    }
-    void redo() override { put(mAfter); }
-    void undo() override { put(mBefore); }
-
-private:
-    void put(const std::optional<WorkspaceBookmark> &bookmark)
-    {
-        std::vector<WorkspaceBookmark> &list = mOwner.mBookmarks;
-        const auto same = std::find_if(list.begin(), list.end(), [&](const WorkspaceBookmark &b) { return b.name == mName; });
-        if (same != list.end() && bookmark)
-            *same = *bookmark;
-        else if (same != list.end())
-            list.erase(same);
-        else if (bookmark)
-            list.push_back(*bookmark);
-    }
-
-    BookmarkActions &mOwner;
-    std::string mName;
-    std::optional<WorkspaceBookmark> mBefore, mAfter;
-};
-
-BookmarkActions::BookmarkActions(MainWindow &window, QUndoStack *undo, QMenu *viewMenu)
-    : QObject(&window), mWindow(window), mUndo(undo)
+BookmarkActions::BookmarkActions(QWidget *window, ExplorerDocument &document, QMenu *viewMenu)
+    : QObject(window), mDocument(document)
 {
     viewMenu->addSeparator();
     QAction *add = viewMenu->addAction(tr("&Add Bookmark..."));
     add->setShortcut(QKeySequence(tr("Ctrl+B")));
-    connect(add, &QAction::triggered, this, [this] {
+    connect(add, &QAction::triggered, this, [this, window] {
         bool ok = false;
-        const QString name = QInputDialog::getText(&mWindow, tr("Add Bookmark"), tr("Name of this view:"), QLineEdit::Normal,
-                                                   tr("view %1").arg(mBookmarks.size() + 1), &ok);
+        const QString name = QInputDialog::getText(window, tr("Add Bookmark"), tr("Name of this view:"), QLineEdit::Normal,
+                                                   tr("view %1").arg(bookmarks().size() + 1), &ok);
         if (ok)
             addBookmark(name);
     });
@@ -67,41 +25,29 @@ BookmarkActions::BookmarkActions(MainWindow &window, QUndoStack *undo, QMenu *vi
     connect(viewMenu, &QMenu::aboutToShow, this, [this, goTo, remove] {
         goTo->clear();
         remove->clear();
-        for (const WorkspaceBookmark &bookmark : mBookmarks) {
+        for (const WorkspaceBookmark &bookmark : bookmarks()) {
             const QString name = QString::fromStdString(bookmark.name);
-            goTo->addAction(name, this, [this, name] { mWindow.showBookmark(name); });
+            goTo->addAction(name, this, [this, name] { mDocument.showBookmark(name); });
             remove->addAction(name, this, [this, name] { removeBookmark(name); });
         }
-        goTo->setEnabled(!mBookmarks.empty());
-        remove->setEnabled(!mBookmarks.empty());
+        goTo->setEnabled(!bookmarks().empty());
+        remove->setEnabled(!bookmarks().empty());
     });
 }
 
-void BookmarkActions::setBookmarks(const std::vector<WorkspaceBookmark> &bookmarks)
+const std::vector<WorkspaceBookmark> &BookmarkActions::bookmarks() const
 {
-    mBookmarks.clear();
-    for (const WorkspaceBookmark &bookmark : bookmarks)
-        if (bookmark.name != LastView)
-            mBookmarks.push_back(bookmark);
+    return mDocument.bookmarks();
 }
 
 bool BookmarkActions::addBookmark(const QString &name)
 {
-    if (!mWindow.document() || name.trimmed().isEmpty() || name.trimmed() == LastView)
-        return false;
-    mUndo->push(new BookmarkCommand(*this, name.trimmed(), WorkspaceBookmark{name.trimmed().toStdString(), viewStateOf(mWindow).toStdString()},
-                                    tr("Add Bookmark \"%1\"").arg(name.trimmed())));
-    return true;
+    return mDocument.addBookmark(name);
 }
 
 bool BookmarkActions::removeBookmark(const QString &name)
 {
-    for (const WorkspaceBookmark &bookmark : mBookmarks)
-        if (bookmark.name == name.toStdString()) {
-            mUndo->push(new BookmarkCommand(*this, name, std::nullopt, tr("Remove Bookmark \"%1\"").arg(name)));
-            return true;
-        }
-    return false;
+    return mDocument.removeBookmark(name);
 }
 
 } // namespace wse
