@@ -3,6 +3,7 @@
 
 #include "checkpoint/checkpointfile.h"
 #include "checkpoint/pickle.h"
+#include "checkpoint/zipwriter.h"
 #include "common/error.h"
 
 #include <QJsonArray>
@@ -15,6 +16,13 @@
 
 using namespace wse;
 
+// PyTorch's own files (written by python3-torch) are the oracle of these checks (QSKIP returns from the slot).
+#define REQUIRE_TORCH()                                                                               \
+    do {                                                                                             \
+        if (!mHaveTorch)                                                                             \
+            QSKIP("python3-torch is not installed");                                                 \
+    } while (false)
+
 class TestCheckpoint : public QObject
 {
     Q_OBJECT
@@ -23,6 +31,8 @@ class TestCheckpoint : public QObject
     QJsonObject mExpected;
 
     QString file(const QString &name) const { return mDir.filePath(name); }
+
+    bool mHaveTorch = false;
 
     void expectRefusal(const QString &name, const QString &fragment)
     {
@@ -38,8 +48,9 @@ class TestCheckpoint : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        if (!test::pythonHas("torch"))
-            QSKIP("python3-torch is not installed");
+        mHaveTorch = test::pythonHas("torch");
+        if (!mHaveTorch)
+            return; // the hostile pickles below are written by hand; the rest needs PyTorch's files
         test::runPython(QString("import runpy, sys; sys.argv = ['', '%1']; runpy.run_path('%2')")
                             .arg(mDir.path(), QString(WSE_TEST_DATA) + "/make_checkpoints.py"));
         QFile expected(file("expected.json"));
@@ -55,6 +66,7 @@ private Q_SLOTS:
     }
     void readsWhatPyTorchWrote()
     {
+        REQUIRE_TORCH();
         QFETCH(QString, name);
         const StateDict sd = readCheckpoint(file(name).toStdString());
         const QJsonArray expected = mExpected[name].toArray();
@@ -79,14 +91,57 @@ private Q_SLOTS:
 
     void trainingCheckpointNotesWhatWasSkipped()
     {
+        REQUIRE_TORCH();
         const StateDict sd = readCheckpoint(file("training_state.pt").toStdString());
         QCOMPARE(sd.notes.size(), size_t(1));
         QVERIFY(QString::fromStdString(sd.notes[0]).contains("'model'"));
         QVERIFY(QString::fromStdString(sd.notes[0]).contains("optimizer, scheduler"));
     }
 
+    // Hostile pickles written opcode by opcode (no Python needed): each names a global that would
+    // run code, through each opcode that can load one, at the top or nested in a state dict.
+    void refusesHandWrittenHostilePickles_data()
+    {
+        QTest::addColumn<QByteArray>("pickle");
+        QTest::addColumn<QString>("global");
+        const QByteArray proto("\x80\x02", 2);
+        const QByteArray command = QByteArray("X\x0b\x00\x00\x00touch PWNED", 16) + "\x85";
+        QTest::newRow("GLOBAL posix.system") << proto + "cposix\nsystem\n" + command + "R." << "posix.system";
+        QTest::newRow("GLOBAL builtins.eval") << proto + "cbuiltins\neval\n" + command + "R." << "builtins.eval";
+        QTest::newRow("GLOBAL os.system (mapped)") << proto + "cos\nsystem\n" + command + "R." << "system";
+        QTest::newRow("STACK_GLOBAL subprocess.Popen")
+            << QByteArray("\x80\x04\x8c\x0asubprocess\x8c\x05Popen\x93", 23) + command + "R." << "subprocess.Popen";
+        QTest::newRow("NEWOBJ of builtins.exec")
+            << proto + "cbuiltins\nexec\n" + command + "\x81." << "builtins.exec";
+        QTest::newRow("nested in a state dict")
+            << proto + "}(" + QByteArray("X\x06\x00\x00\x00weight", 11) + "cbuiltins\n__import__\n" + command + "Ru."
+            << "builtins.__import__";
+    }
+    void refusesHandWrittenHostilePickles()
+    {
+        QFETCH(QByteArray, pickle);
+        QFETCH(QString, global);
+        ZipWriter zip; // as torch.save lays a checkpoint out
+        zip.add("evil/data.pkl", std::vector<uint8_t>(pickle.begin(), pickle.end()));
+        zip.add("evil/version", {'3', '\n'});
+        const std::vector<uint8_t> bytes = zip.finish();
+        QFile out(file("hand_written_evil.pt"));
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(reinterpret_cast<const char *>(bytes.data()), qint64(bytes.size()));
+        out.close();
+        expectRefusal("hand_written_evil.pt", "refusing to load global");
+        try {
+            unpickle(std::vector<uint8_t>(pickle.begin(), pickle.end()), "data.pkl");
+            QFAIL("accepted");
+        } catch (const FormatError &error) {
+            QVERIFY2(QString(error.what()).contains(global), error.what());
+        }
+        QVERIFY(!QFile::exists("PWNED") && !QFile::exists(file("PWNED")));
+    }
+
     void refusesMaliciousPicklesWithoutRunningThem()
     {
+        REQUIRE_TORCH();
         expectRefusal("evil_system.pt", "refusing to load global 'posix.system'");
         expectRefusal("evil_eval.pt", "refusing to load global 'builtins.eval'");
         QVERIFY(!QFile::exists(file("PWNED")));
@@ -94,6 +149,7 @@ private Q_SLOTS:
 
     void explainsLegacyAndDamagedFiles()
     {
+        REQUIRE_TORCH();
         expectRefusal("legacy.pt", "unsupported legacy PyTorch format");
         expectRefusal("truncated.pt", "truncated");
         expectRefusal("bad_crc.pt", "CRC mismatch");
@@ -104,6 +160,7 @@ private Q_SLOTS:
 
     void pyTorchLoadsWhatWeWrite()
     {
+        REQUIRE_TORCH();
         // Read PyTorch's files and write them back: torch.load must see identical tensors.
         for (const char *name : {"state_dict.pt", "dtypes.pt", "views.pt"}) {
             const StateDict sd = readCheckpoint(file(name).toStdString());
@@ -128,6 +185,7 @@ print("ok")
 
     void writerRoundTripsBigIntegersAndEmptyTensors()
     {
+        REQUIRE_TORCH();
         StateDict sd;
         TensorBuffer big;
         big.dtype = DType::Int64;
