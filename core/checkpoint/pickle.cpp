@@ -81,6 +81,41 @@ public:
 
     std::vector<PickleRef> takeArena() { return std::move(mArena); }
 
+    // Opcodes that push one value (none, booleans, numbers, text, bytes); false for others.
+    bool pushLiteral(uint8_t op)
+    {
+        switch (op) {
+        case 'N': push(make(Kind::None)); break;
+        case 0x88: case 0x89: { auto v = make(Kind::Bool); v->boolean = op == 0x88; push(v); break; }
+        case 'K': pushInt(byte()); break;               // BININT1
+        case 'M': pushInt(uint16()); break;             // BININT2
+        case 'J': pushInt(int32_t(uint32())); break;    // BININT
+        case 0x8a: pushInt(longBytes(byte())); break;   // LONG1
+        case 0x8b: pushInt(longBytes(uint32())); break; // LONG4
+        case 'G': {                                     // BINFLOAT (big-endian double)
+            const std::string raw = bytes(8);
+            uint64_t bits = 0;
+            for (unsigned char c : raw)
+                bits = bits << 8 | c;
+            auto v = make(Kind::Float);
+            std::memcpy(&v->real, &bits, 8);
+            push(v);
+            break;
+        }
+        case 'X': pushUnicode(bytes(uint32())); break;                // BINUNICODE
+        case 0x8c: pushUnicode(bytes(byte())); break;                 // SHORT_BINUNICODE
+        case 0x8d: pushUnicode(bytes(size_t(uint64()))); break;       // BINUNICODE8
+        case 'U': pushText(Kind::String, bytes(byte())); break;       // SHORT_BINSTRING
+        case 'T': pushText(Kind::String, bytes(uint32())); break;     // BINSTRING
+        case 'C': pushText(Kind::Bytes, bytes(byte())); break;        // SHORT_BINBYTES
+        case 'B': pushText(Kind::Bytes, bytes(uint32())); break;      // BINBYTES
+        case 0x8e: pushText(Kind::Bytes, bytes(size_t(uint64()))); break; // BINBYTES8
+        default:
+            return false;
+        }
+        return true;
+    }
+
     PickleRef run()
     {
         for (;;) {
@@ -93,31 +128,6 @@ public:
             case '0': pop(); break;                         // POP
             case '1': popMark(); break;                     // POP_MARK
             case '2': push(top()); break;                   // DUP
-            case 'N': push(make(Kind::None)); break;
-            case 0x88: case 0x89: { auto v = make(Kind::Bool); v->boolean = op == 0x88; push(v); break; }
-            case 'K': pushInt(byte()); break;               // BININT1
-            case 'M': pushInt(uint16()); break;             // BININT2
-            case 'J': pushInt(int32_t(uint32())); break;    // BININT
-            case 0x8a: pushInt(longBytes(byte())); break;   // LONG1
-            case 0x8b: pushInt(longBytes(uint32())); break; // LONG4
-            case 'G': {                                     // BINFLOAT (big-endian double)
-                const std::string raw = bytes(8);
-                uint64_t bits = 0;
-                for (unsigned char c : raw)
-                    bits = bits << 8 | c;
-                auto v = make(Kind::Float);
-                std::memcpy(&v->real, &bits, 8);
-                push(v);
-                break;
-            }
-            case 'X': pushUnicode(bytes(uint32())); break;                // BINUNICODE
-            case 0x8c: pushUnicode(bytes(byte())); break;                 // SHORT_BINUNICODE
-            case 0x8d: pushUnicode(bytes(size_t(uint64()))); break;       // BINUNICODE8
-            case 'U': pushText(Kind::String, bytes(byte())); break;       // SHORT_BINSTRING
-            case 'T': pushText(Kind::String, bytes(uint32())); break;     // BINSTRING
-            case 'C': pushText(Kind::Bytes, bytes(byte())); break;        // SHORT_BINBYTES
-            case 'B': pushText(Kind::Bytes, bytes(uint32())); break;      // BINBYTES
-            case 0x8e: pushText(Kind::Bytes, bytes(size_t(uint64()))); break; // BINBYTES8
             case ')': push(make(Kind::Tuple)); break;                     // EMPTY_TUPLE
             case 't': { auto v = make(Kind::Tuple); v->items = popMark(); push(v); break; }
             case 0x85: case 0x86: case 0x87: {                            // TUPLE1..3
@@ -163,6 +173,8 @@ public:
             case 'b': { pop(); break; } // BUILD: state of a dict (OrderedDict _metadata) or placeholder: ignored
             case 'Q': { auto id = pop(); push(persistentLoad(id)); break; } // BINPERSID
             default: {
+                if (pushLiteral(op))
+                    break;
                 char hex[8];
                 std::snprintf(hex, sizeof hex, "0x%02x", op);
                 fail(std::string("unsupported pickle opcode ") + hex + " at byte " + std::to_string(mPosition - 1));

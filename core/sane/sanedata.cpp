@@ -79,59 +79,41 @@ std::vector<float> alignModels(const Zoo &zoo, int architecture, const std::map<
 
 } // namespace
 
-SaneZooData loadSaneZooData(const std::string &zooPath, SaneConfig &config, ProgressReporter *progress)
+namespace {
+
+// The finite checkpoints of the training and validation splits (diverged ones would poison the
+// statistics), as weight rows.
+struct SplitRows
 {
-    const Zoo zoo = ZooStore::read(zooPath, /*withWeights=*/false);
-    if (zoo.architectures.empty())
-        throw UsageError(zooPath + ": the zoo has no checkpoints");
-    std::vector<int64_t> perArchitecture(zoo.architectures.size(), 0);
-    for (int64_t c = 0; c < zoo.checkpointCount(); ++c)
-        ++perArchitecture[size_t(zoo.checkpointArchitecture(c))];
-    const int architecture = int(std::max_element(perArchitecture.begin(), perArchitecture.end()) - perArchitecture.begin());
-    SaneZooData data;
-    data.architecture = zoo.architectures[size_t(architecture)];
+    std::vector<int64_t> train, val;
+};
 
-    std::vector<std::string> ids;
-    const Column &modelIds = zoo.models.get(zoocol::ModelId);
-    const Column &architectures = zoo.models.get(zoocol::Architecture);
-    for (int64_t m = 0; m < zoo.modelCount(); ++m)
-        if (architectures.text(m) == data.architecture.name)
-            ids.push_back(modelIds.text(m));
-    if (ids.size() < 3)
-        throw UsageError(zooPath + ": SANE needs at least 3 models of one architecture (train, validation and test "
-                                   "splits are made by model); " + data.architecture.name + " has " + std::to_string(ids.size()));
-    data.split = splitModels(ids, config.seed, config.split);
-
-    // Finite checkpoints by split (diverged ones would poison the statistics).
-    WeightMatrix weights = ZooStore::readWeights(zooPath, data.architecture.name);
-    if (config.align)
-        data.reference = alignModels(zoo, architecture, data.split, config.seed, weights);
-    const int64_t rowSize = weights.cols;
-    std::vector<int64_t> trainRows, valRows;
+SplitRows finiteRowsBySplit(const Zoo &zoo, int architecture, const WeightMatrix &weights, SaneZooData &data)
+{
+    SplitRows rows;
     const Column &weightRows = zoo.checkpoints.get(zoocol::WeightRow);
     for (int64_t c = 0; c < zoo.checkpointCount(); ++c) {
         if (zoo.checkpointArchitecture(c) != architecture)
             continue;
         const int64_t row = int64_t(weightRows.number(c));
         const float *values = weights.row(row);
-        if (!std::all_of(values, values + rowSize, [](float v) { return std::isfinite(v); })) {
+        if (!std::all_of(values, values + weights.cols, [](float v) { return std::isfinite(v); })) {
             ++data.skippedNonFinite;
             continue;
         }
         const std::string &split = data.split[zoo.checkpointValue(c, zoocol::ModelId)];
         if (split == "train")
-            trainRows.push_back(row);
+            rows.train.push_back(row);
         else if (split == "val")
-            valRows.push_back(row);
+            rows.val.push_back(row);
     }
-    if (trainRows.empty())
-        throw UsageError(zooPath + ": no finite checkpoint in the training split");
-    data.normalization = LayerStandardization::compute(
-        data.architecture, int64_t(trainRows.size()), [&](int64_t i) { return weights.row(trainRows[size_t(i)]); },
-        config.includeBatchNorm);
-    data.layout = std::make_unique<TokenLayout>(data.architecture, TokenizeOptions{config.tokenSize, config.includeBatchNorm},
-                                                data.normalization);
-    config.tokenSize = data.layout->tokenSize();
+    return rows;
+}
+
+// The window must fit the token sequence; position embeddings must cover every position (0: as
+// many as the zoo needs).
+void fitSequence(const SaneZooData &data, SaneConfig &config)
+{
     const int64_t n = data.layout->length();
     if (config.windowSize > n)
         throw UsageError("the training window (" + std::to_string(config.windowSize) + " tokens) is longer than the token sequence of " +
@@ -147,19 +129,65 @@ SaneZooData loadSaneZooData(const std::string &zooPath, SaneConfig &config, Prog
             throw UsageError("max_positions[" + std::to_string(axis) + "] = " + std::to_string(config.maxPositions[size_t(axis)]) +
                              " is too small for this zoo (needs " + std::to_string(largest + 1) + ")");
     }
-    auto tokensOf = [&](const std::vector<int64_t> &rows, std::vector<float> &out) {
+}
+
+// The architecture most checkpoints have, and its models split by model into train/val/test.
+int chooseArchitecture(const Zoo &zoo, const std::string &zooPath, const SaneConfig &config, SaneZooData &data)
+{
+    if (zoo.architectures.empty())
+        throw UsageError(zooPath + ": the zoo has no checkpoints");
+    std::vector<int64_t> perArchitecture(zoo.architectures.size(), 0);
+    for (int64_t c = 0; c < zoo.checkpointCount(); ++c)
+        ++perArchitecture[size_t(zoo.checkpointArchitecture(c))];
+    const int architecture = int(std::max_element(perArchitecture.begin(), perArchitecture.end()) - perArchitecture.begin());
+    data.architecture = zoo.architectures[size_t(architecture)];
+    std::vector<std::string> ids;
+    const Column &modelIds = zoo.models.get(zoocol::ModelId);
+    const Column &architectures = zoo.models.get(zoocol::Architecture);
+    for (int64_t m = 0; m < zoo.modelCount(); ++m)
+        if (architectures.text(m) == data.architecture.name)
+            ids.push_back(modelIds.text(m));
+    if (ids.size() < 3)
+        throw UsageError(zooPath + ": SANE needs at least 3 models of one architecture (train, validation and test "
+                                   "splits are made by model); " + data.architecture.name + " has " + std::to_string(ids.size()));
+    data.split = splitModels(ids, config.seed, config.split);
+    return architecture;
+}
+
+} // namespace
+
+SaneZooData loadSaneZooData(const std::string &zooPath, SaneConfig &config, ProgressReporter *progress)
+{
+    const Zoo zoo = ZooStore::read(zooPath, /*withWeights=*/false);
+    SaneZooData data;
+    const int architecture = chooseArchitecture(zoo, zooPath, config, data);
+    WeightMatrix weights = ZooStore::readWeights(zooPath, data.architecture.name);
+    if (config.align)
+        data.reference = alignModels(zoo, architecture, data.split, config.seed, weights);
+    const SplitRows rows = finiteRowsBySplit(zoo, architecture, weights, data);
+    if (rows.train.empty())
+        throw UsageError(zooPath + ": no finite checkpoint in the training split");
+    data.normalization = LayerStandardization::compute(
+        data.architecture, int64_t(rows.train.size()), [&](int64_t i) { return weights.row(rows.train[size_t(i)]); },
+        config.includeBatchNorm);
+    data.layout = std::make_unique<TokenLayout>(data.architecture, TokenizeOptions{config.tokenSize, config.includeBatchNorm},
+                                                data.normalization);
+    config.tokenSize = data.layout->tokenSize();
+    fitSequence(data, config);
+    const int64_t n = data.layout->length();
+    auto tokensOf = [&](const std::vector<int64_t> &rowsOfSplit, std::vector<float> &out) {
         const int64_t size = n * data.layout->tokenSize();
-        out.resize(rows.size() * size_t(size));
-        for (size_t i = 0; i < rows.size(); ++i)
-            data.layout->tokens(weights.row(rows[i]), out.data() + int64_t(i) * size);
+        out.resize(rowsOfSplit.size() * size_t(size));
+        for (size_t i = 0; i < rowsOfSplit.size(); ++i)
+            data.layout->tokens(weights.row(rowsOfSplit[i]), out.data() + int64_t(i) * size);
     };
-    tokensOf(trainRows, data.trainTokens);
+    tokensOf(rows.train, data.trainTokens);
     if (config.permuteView)
-        for (int64_t row : trainRows)
-            data.trainWeights.insert(data.trainWeights.end(), weights.row(row), weights.row(row) + rowSize);
-    tokensOf(valRows, data.valTokens);
-    data.trainCount = int64_t(trainRows.size());
-    data.valCount = int64_t(valRows.size());
+        for (int64_t row : rows.train)
+            data.trainWeights.insert(data.trainWeights.end(), weights.row(row), weights.row(row) + weights.cols);
+    tokensOf(rows.val, data.valTokens);
+    data.trainCount = int64_t(rows.train.size());
+    data.valCount = int64_t(rows.val.size());
     if (progress)
         progress->report(0.0, "data", std::to_string(data.trainCount) + " training checkpoints of " + std::to_string(n) + " tokens");
     return data;
