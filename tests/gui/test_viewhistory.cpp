@@ -1,14 +1,13 @@
-// Every edit of the view is a step of the window's undo stack: colouring column, scale and range,
-// size-by, filter, hidden legend categories, map and 2-D/3-D. Undo and redo restore the exact view
-// (the view state a bookmark stores); typing a filter in two goes is one step; opening a zoo is none.
+// Every edit of the view made with the window's controls is one step of the document's undo stack:
+// colouring column, scale and range, size-by, filter, hidden legend categories, map and 2-D/3-D.
+// One row per edit, on one window (the fixture, opened once; the edits accumulate): undo restores
+// the exact view before the edit and redo the one after it; typing a filter in two goes is one step.
 #include "common/fixtures.h"
 #include "scriptedwindow.h"
 
 #include "mainwindow.h"
 #include "panels/legendwidget.h"
 #include "panels/mapcontrols.h"
-#include "selection/selectionactions.h"
-#include "zoo/zoostore.h"
 
 #include <QAction>
 #include <QApplication>
@@ -19,87 +18,110 @@
 #include <QUndoStack>
 #include <QtTest>
 
+#include <functional>
+
 using namespace wse;
 using wse::test::openScripted;
+
+using ControlEdit = std::function<void(MainWindow &)>;
+Q_DECLARE_METATYPE(ControlEdit)
+
+namespace {
+
+void choose(QComboBox *box, const QString &text)
+{
+    const int index = box->findText(text);
+    QVERIFY2(index >= 0, qPrintable(text));
+    box->setCurrentIndex(index);
+    Q_EMIT box->activated(index); // as a user's choice does
+}
+
+void typeFilter(QLineEdit *edit, const QString &text)
+{
+    edit->setText(text);
+    QTest::keyClick(edit, Qt::Key_Return);
+}
+
+} // namespace
 
 class TestViewHistory : public QObject
 {
     Q_OBJECT
 
     QTemporaryDir mDir;
-    QString mZooPath;
+    std::unique_ptr<MainWindow> mWindow;
 
-    static void choose(QComboBox *box, const QString &text)
-    {
-        const int index = box->findText(text);
-        QVERIFY2(index >= 0, qPrintable(text));
-        box->setCurrentIndex(index);
-        Q_EMIT box->activated(index); // as a user's choice does
-    }
-
-    static void typeFilter(QLineEdit *edit, const QString &text)
-    {
-        edit->setText(text);
-        QTest::keyClick(edit, Qt::Key_Return);
-    }
+    QString view() const { return mWindow->explorer()->viewJson(false); }
 
 private Q_SLOTS:
     void initTestCase()
     {
         WSE_REQUIRE_OPENGL();
-        mZooPath = test::writeClustersZoo(mDir);
+        mWindow = std::make_unique<MainWindow>();
+        QVERIFY(openScripted(*mWindow, test::writeClustersZoo(mDir)));
+        QCOMPARE(mWindow->explorer()->undoStack()->count(), 0); // opening is no edit
+    }
+    void cleanupTestCase() { mWindow.reset(); }
+
+    void eachControlEditIsOneExactStep_data()
+    {
+        QTest::addColumn<ControlEdit>("edit");
+        QTest::newRow("colour by a category") << ControlEdit([](MainWindow &w) { choose(w.mapControls()->colourBox, "init"); });
+        QTest::newRow("hide a legend category")
+            << ControlEdit([](MainWindow &w) { w.mapControls()->legend->item(1)->setCheckState(Qt::Unchecked); });
+        QTest::newRow("colour by a number") << ControlEdit([](MainWindow &w) { choose(w.mapControls()->colourBox, "test_acc"); });
+        QTest::newRow("diverging scale with a fixed range") << ControlEdit([](MainWindow &w) {
+            MapControls *controls = w.mapControls();
+            choose(controls->scaleBox, "diverging"); // scale and range in a row: one step
+            controls->rangeMinimum->setText("0.2");
+            controls->rangeMaximum->setText("0.6");
+            Q_EMIT controls->rangeMaximum->editingFinished();
+        });
+        QTest::newRow("filter typed in two goes") << ControlEdit([](MainWindow &w) {
+            typeFilter(w.mapControls()->filterEdit, "epoch > 0");
+            typeFilter(w.mapControls()->filterEdit, "epoch > 1"); // typing on: the same step
+        });
+        QTest::newRow("size by") << ControlEdit([](MainWindow &w) { choose(w.mapControls()->sizeBox, "train_acc"); });
+        QTest::newRow("2-D map") << ControlEdit([](MainWindow &w) { w.findChild<QAction *>("flatMap")->setChecked(true); });
+        QTest::newRow("another map")
+            << ControlEdit([](MainWindow &w) { choose(w.mapControls()->mapBox, w.mapControls()->mapBox->itemText(1)); });
+        QTest::newRow("clear the filter") << ControlEdit([](MainWindow &w) { w.mapControls()->filterEdit->clear(); });
+    }
+    void eachControlEditIsOneExactStep()
+    {
+        QFETCH(ControlEdit, edit);
+        QUndoStack *undo = mWindow->explorer()->undoStack();
+        const int steps = undo->count();
+        const QString before = view();
+        edit(*mWindow);
+        const QString after = view();
+        QVERIFY2(after != before, qPrintable(after));
+        QCOMPARE(undo->count(), steps + 1);
+        QVERIFY(mWindow->isWindowModified()); // view edits are unsaved work
+        undo->undo();
+        QCOMPARE(view(), before);
+        undo->redo();
+        QCOMPARE(view(), after);
     }
 
-    void everyViewEditUndoesAndRedoesExactly()
+    // The controls show what an undo restores.
+    void controlsFollowUndo()
     {
-        MainWindow window;
-        QVERIFY(openScripted(window, mZooPath));
-        QUndoStack *undo = window.selection()->undoStack();
-        QCOMPARE(undo->count(), 0); // opening is no edit
-        MapControls *controls = window.mapControls();
-        QStringList views = {window.explorer()->viewJson(false)};
-        const auto step = [&](const char *what) {
-            views << window.explorer()->viewJson(false);
-            QVERIFY2(views.back() != views[views.size() - 2], what);
-            QCOMPARE(undo->count(), views.size() - 1);
-        };
-
-        choose(controls->colourBox, "init");
-        step("colour by a category");
-        controls->legend->item(1)->setCheckState(Qt::Unchecked); // hide one category
-        step("hide a legend category");
-        QCOMPARE(controls->legend->hiddenCategories().size(), 1);
-        choose(controls->colourBox, "test_acc");
-        step("colour by a number");
-        choose(controls->scaleBox, "diverging"); // scale and range in a row: one step
-        controls->rangeMinimum->setText("0.2");
-        controls->rangeMaximum->setText("0.6");
-        Q_EMIT controls->rangeMaximum->editingFinished();
-        step("diverging scale with a fixed range");
-        QVERIFY(controls->colourOptions().fixedRange);
-        typeFilter(controls->filterEdit, "epoch > 0");
-        typeFilter(controls->filterEdit, "epoch > 1"); // typing on: the same step
-        step("filter");
-        QCOMPARE(window.filter(), QStringLiteral("epoch > 1"));
-        choose(controls->sizeBox, "train_acc");
-        step("size by");
-        window.findChild<QAction *>("flatMap")->setChecked(true);
-        step("2-D map");
-        choose(controls->mapBox, controls->mapBox->itemText(1));
-        step("another map");
-
-        for (int i = int(views.size()) - 2; i >= 0; --i) {
+        MapControls *controls = mWindow->mapControls();
+        QUndoStack *undo = mWindow->explorer()->undoStack();
+        while (undo->canUndo())
             undo->undo();
-            QCOMPARE(window.explorer()->viewJson(false), views[i]);
-        }
-        QCOMPARE(window.filter(), QString());
-        QVERIFY2(controls->legend->hiddenCategories().isEmpty(), qPrintable(controls->legend->hiddenCategories().join(",") + " " + views[0] + " " + window.explorer()->viewJson(false)));
-        for (int i = 1; i < int(views.size()); ++i) {
+        QCOMPARE(controls->filterEdit->text(), QString());
+        QVERIFY(controls->legend->hiddenCategories().isEmpty());
+        QCOMPARE(controls->colourBox->currentText(), mWindow->colouringColumn());
+        QCOMPARE(controls->sizeBox->currentIndex(), 0);
+        QVERIFY(!mWindow->findChild<QAction *>("flatMap")->isChecked());
+        while (undo->canRedo())
             undo->redo();
-            QCOMPARE(window.explorer()->viewJson(false), views[i]);
-        }
-        QCOMPARE(window.filter(), QStringLiteral("epoch > 1"));
-        QVERIFY(window.isWindowModified()); // view edits are unsaved work
+        QCOMPARE(controls->sizeBox->currentText(), QString("train_acc"));
+        QCOMPARE(controls->mapBox->currentIndex(), 1);
+        QVERIFY(mWindow->findChild<QAction *>("flatMap")->isChecked());
+        QVERIFY(controls->colourOptions().fixedRange);
     }
 };
 

@@ -76,12 +76,26 @@ Wizard *openedWizard(MainWindow &window)
 
 } // namespace
 
+// A step of the walkthrough needs the ones before it.
+#define REQUIRE_EARLIER_STEPS()                                                                      \
+    do {                                                                                             \
+        if (mStepFailed || (!mWindow && QByteArray(QTest::currentTestFunction()) != "step1_theStartPageGrowsAZoo")) \
+            QSKIP("an earlier step failed");                                                        \
+    } while (false)
+
 class TestWalkthrough : public QObject
 {
     Q_OBJECT
 
     QTemporaryDir mDir;
     QString mImages = qEnvironmentVariable("WSE_SCREENSHOT_DIR");
+    // The walkthrough's fixture: one window and what each step leaves for the next.
+    std::unique_ptr<MainWindow> mWindow;
+    QString mZooPath;
+    std::vector<int64_t> mCluster;
+    SampleOptions mOptions;
+    JobEntry *mJob = nullptr;
+    bool mStepFailed = false;
 
     void shoot(QWidget *widget, const QString &name)
     {
@@ -90,6 +104,9 @@ class TestWalkthrough : public QObject
     }
 
 private Q_SLOTS:
+    void cleanup() { mStepFailed = mStepFailed || QTest::currentTestFailed(); }
+    void cleanupTestCase() { mWindow.reset(); }
+
     void initTestCase()
     {
         WSE_REQUIRE_OPENGL();
@@ -100,16 +117,18 @@ private Q_SLOTS:
         wse::openSettings(wse::SettingScope::Session)->clear();
     }
 
-    void fromTheStartPageToSampledNetworks()
+    // The steps share one window (the fixture); a failed step skips the ones after it.
+    void step1_theStartPageGrowsAZoo()
     {
-        MainWindow window;
-        QVERIFY(showScripted(window));
-        QVERIFY(window.startPage()->isVisible());
-        shoot(&window, "walkthrough-1-start-page");
+        REQUIRE_EARLIER_STEPS();
+        mWindow = std::make_unique<MainWindow>();
+        QVERIFY(showScripted(*mWindow));
+        QVERIFY(mWindow->startPage()->isVisible());
+        shoot(mWindow.get(), "walkthrough-1-start-page");
 
         // 1. Grow a zoo on the digits: 3 inits x 4 seeds, 5 epochs.
-        window.startPage()->findChild<QPushButton *>("startNewZoo")->click();
-        auto *zooWizard = openedWizard<NewZooWizard>(window);
+        mWindow->startPage()->findChild<QPushButton *>("startNewZoo")->click();
+        auto *zooWizard = openedWizard<NewZooWizard>(*mWindow);
         QVERIFY(zooWizard);
         auto *dataset = zooWizard->findChild<QComboBox *>("dataset");
         dataset->setCurrentIndex(dataset->findData("digits"));
@@ -126,22 +145,26 @@ private Q_SLOTS:
         zooWizard->next();
         QCOMPARE(zooWizard->currentId(), 2);
         zooWizard->findChild<QSpinBox *>("epochs")->setValue(5);
-        const QString zooPath = mDir.filePath("digits-zoo.h5");
-        zooWizard->findChild<QLineEdit *>("output")->setText(zooPath);
+        mZooPath = mDir.filePath("digits-zoo.h5");
+        zooWizard->findChild<QLineEdit *>("output")->setText(mZooPath);
         shoot(zooWizard, "walkthrough-4-new-zoo-run");
-        QSignalSpy loaded(&window, &MainWindow::documentLoaded);
+        QSignalSpy loaded(mWindow.get(), &MainWindow::documentLoaded);
         zooWizard->button(QWizard::FinishButton)->click();
-        QTRY_VERIFY_WITH_TIMEOUT(window.document() && window.document()->path() == zooPath, 180000);
-        QCOMPARE(window.document()->zoo().checkpointCount(), int64_t(12 * 6));
-        shoot(&window, "walkthrough-5-zoo-opened");
+        QTRY_VERIFY_WITH_TIMEOUT(mWindow->document() && mWindow->document()->path() == mZooPath, 180000);
+        QCOMPARE(mWindow->document()->zoo().checkpointCount(), int64_t(12 * 6));
+        shoot(mWindow.get(), "walkthrough-5-zoo-opened");
+    }
 
+    void step2_trainingSaneShowsTheSaneMap()
+    {
+        REQUIRE_EARLIER_STEPS();
         // 2. Train a SANE encoder on it (Train menu); the zoo is embedded and its SANE map shown.
-        QAction *trainSane = menuAction(window, "Train", "Train SANE");
+        QAction *trainSane = menuAction(*mWindow, "Train", "Train SANE");
         QVERIFY(trainSane);
         trainSane->trigger();
-        auto *saneWizard = openedWizard<TrainSaneWizard>(window);
+        auto *saneWizard = openedWizard<TrainSaneWizard>(*mWindow);
         QVERIFY(saneWizard);
-        QCOMPARE(saneWizard->zooPath(), zooPath);
+        QCOMPARE(saneWizard->zooPath(), mZooPath);
         saneWizard->findChild<QComboBox *>("preset")->setCurrentText("tiny");
         saneWizard->findChild<QLineEdit *>("epochs")->setText("8");
         shoot(saneWizard, "walkthrough-6-train-sane-encoder");
@@ -150,45 +173,56 @@ private Q_SLOTS:
         saneWizard->findChild<QComboBox *>("device")->setCurrentText("cpu");
         shoot(saneWizard, "walkthrough-7-train-sane-run");
         saneWizard->button(QWizard::FinishButton)->click();
-        QTRY_VERIFY_WITH_TIMEOUT(window.document() && window.document()->hasMap(MapSource::SaneEmbeddings), 180000);
-        QTRY_VERIFY_WITH_TIMEOUT(window.mapSource() == MapSource::SaneEmbeddings, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(mWindow->document() && mWindow->document()->hasMap(MapSource::SaneEmbeddings), 180000);
+        QTRY_VERIFY_WITH_TIMEOUT(mWindow->mapSource() == MapSource::SaneEmbeddings, 30000);
+    }
 
+    void step3_tsneColouredByAccuracy()
+    {
+        REQUIRE_EARLIER_STEPS();
         // 3. Project with t-SNE and colour by accuracy.
-        QSignalSpy layoutReady(window.layouts(), &LayoutController::layoutReady);
-        window.setLayoutMethod(ProjectionMethod::Tsne);
-        QTRY_VERIFY_WITH_TIMEOUT(window.layouts()->has(MapSource::SaneEmbeddings, ProjectionMethod::Tsne), 120000);
-        QVERIFY(window.colourBy("test_acc"));
+        QSignalSpy layoutReady(mWindow->layouts(), &LayoutController::layoutReady);
+        mWindow->setLayoutMethod(ProjectionMethod::Tsne);
+        QTRY_VERIFY_WITH_TIMEOUT(mWindow->layouts()->has(MapSource::SaneEmbeddings, ProjectionMethod::Tsne), 120000);
+        QVERIFY(mWindow->colourBy("test_acc"));
         QTest::qWait(200);
-        shoot(&window, "walkthrough-8-sane-map-tsne-by-accuracy");
+        shoot(mWindow.get(), "walkthrough-8-sane-map-tsne-by-accuracy");
+    }
 
+    void step4_aBoxSelectsTheBestCluster()
+    {
+        REQUIRE_EARLIER_STEPS();
         // 4. Select the best cluster: a box around the most accurate checkpoint.
-        const ZooDocument *document = window.document();
+        const ZooDocument *document = mWindow->document();
         const WeightMap &map = document->map(MapSource::SaneEmbeddings);
         int best = 0;
         for (int i = 0; i < int(map.checkpoints.size()); ++i)
             if (document->zoo().checkpoints.get("test_acc").number(map.checkpoints[size_t(i)]) >
                 document->zoo().checkpoints.get("test_acc").number(map.checkpoints[size_t(best)]))
                 best = i;
-        MapView *mapView = window.mapView();
-        const QPoint centre = mapView->widgetPositionOf(best);
+                const QPoint centre = mWindow->mapView()->widgetPositionOf(best);
         const QPoint corner(std::max(1, centre.x() - 70), std::max(1, centre.y() - 70));
-        QTest::mousePress(mapView->viewport(), Qt::LeftButton, Qt::ShiftModifier, corner);
-        QTest::mouseMove(mapView->viewport(), centre);
-        QTest::mouseRelease(mapView->viewport(), Qt::LeftButton, Qt::ShiftModifier, centre + (centre - corner));
-        QVERIFY(!mapView->selection().empty());
-        QVERIFY(std::find(mapView->selection().begin(), mapView->selection().end(), best) != mapView->selection().end());
+        QTest::mousePress(mWindow->mapView()->viewport(), Qt::LeftButton, Qt::ShiftModifier, corner);
+        QTest::mouseMove(mWindow->mapView()->viewport(), centre);
+        QTest::mouseRelease(mWindow->mapView()->viewport(), Qt::LeftButton, Qt::ShiftModifier, centre + (centre - corner));
+        QVERIFY(!mWindow->mapView()->selection().empty());
+        QVERIFY(std::find(mWindow->mapView()->selection().begin(), mWindow->mapView()->selection().end(), best) != mWindow->mapView()->selection().end());
         QTest::qWait(100);
-        shoot(&window, "walkthrough-9-best-cluster-selected");
-        const std::vector<int64_t> cluster = window.selectedCheckpoints();
+        shoot(mWindow.get(), "walkthrough-9-best-cluster-selected");
+        mCluster = mWindow->selectedCheckpoints();
+    }
 
+    void step5_theSampleWizardRefusesBadInput()
+    {
+        REQUIRE_EARLIER_STEPS();
         // 5. Sample 10 networks from it (Generate menu): bad input is refused on the pages.
-        QAction *sample = menuAction(window, "Generate", "Sample Networks");
+        QAction *sample = menuAction(*mWindow, "Generate", "Sample Networks");
         QVERIFY(sample);
         sample->trigger();
-        auto *sampleWizard = openedWizard<SampleWizard>(window);
+        auto *sampleWizard = openedWizard<SampleWizard>(*mWindow);
         QVERIFY(sampleWizard);
         QVERIFY(sampleWizard->findChild<QRadioButton *>("fromSelection")->isChecked());
-        QVERIFY2(sampleWizard->findChild<QLabel *>("anchorSummary")->text().startsWith(QString("%1 anchor").arg(cluster.size())),
+        QVERIFY2(sampleWizard->findChild<QLabel *>("anchorSummary")->text().startsWith(QString("%1 anchor").arg(mCluster.size())),
                  qPrintable(sampleWizard->findChild<QLabel *>("anchorSummary")->text()));
         sampleWizard->findChild<QLineEdit *>("anchorFilter")->setText("activation == \"tanh\"");
         sampleWizard->next();
@@ -212,29 +246,37 @@ private Q_SLOTS:
         sampleWizard->findChild<QComboBox *>("device")->setCurrentText("cpu");
         QVERIFY(sampleWizard->findChild<QLabel *>("command")->text().startsWith("wse sample --sane"));
         shoot(sampleWizard, "walkthrough-13-sample-run");
-        const SampleOptions options = sampleWizard->options();
-        QCOMPARE(options.count, int64_t(10));
+        mOptions = sampleWizard->options();
+        QCOMPARE(mOptions.count, int64_t(10));
         sampleWizard->button(QWizard::FinishButton)->click();
+    }
 
+    void step6_sampledNetworksAppearOnTheMap()
+    {
+        REQUIRE_EARLIER_STEPS();
         // The job runs in the job centre; the 10 networks appear on the map.
-        JobEntry *job = nullptr;
-        for (JobEntry *entry : jobCentre(window)->jobs())
+        mJob = nullptr;
+        for (JobEntry *entry : jobCentre(*mWindow)->jobs())
             if (entry->spec().kind == JobSpec::Kind::Sample)
-                job = entry;
-        QVERIFY(job);
-        QTRY_VERIFY_WITH_TIMEOUT(job->state() == JobEntry::State::Finished, 180000);
-        QVERIFY2(job->resultText().contains("freshly initialised"), qPrintable(job->resultText()));
-        QTRY_VERIFY_WITH_TIMEOUT(mapView->overlayPointCount() == 10, 60000);
+                mJob = entry;
+        QVERIFY(mJob);
+        QTRY_VERIFY_WITH_TIMEOUT(mJob->state() == JobEntry::State::Finished, 180000);
+        QVERIFY2(mJob->resultText().contains("freshly initialised"), qPrintable(mJob->resultText()));
+        QTRY_VERIFY_WITH_TIMEOUT(mWindow->mapView()->overlayPointCount() == 10, 60000);
         QTest::qWait(200);
-        shoot(&window, "walkthrough-14-sampled-networks-on-the-map");
-        QCOMPARE(window.generation()->networkLabels().size(), 10);
+        shoot(mWindow.get(), "walkthrough-14-sampled-networks-on-the-map");
+        QCOMPARE(mWindow->generation()->networkLabels().size(), 10);
+    }
 
+    void step7_theJobsCommandMakesTheSameNetworks()
+    {
+        REQUIRE_EARLIER_STEPS();
         // The job's command, run from a shell, makes the same networks.
-        QString command = job->command();
+        QString command = mJob->command();
         const QString again = mDir.filePath("again.h5");
-        command.replace(QString("-o '%1'").arg(QString::fromStdString(options.output)), QString("-o '%1'").arg(again));
+        command.replace(QString("-o '%1'").arg(QString::fromStdString(mOptions.output)), QString("-o '%1'").arg(again));
         QCOMPARE(QProcess::execute("/bin/sh", {"-c", command.replace("wse ", QString(WSE_CLI_PATH) + " ") + " >/dev/null 2>&1"}), 0);
-        const Zoo gui = ZooStore::read(options.output), cli = ZooStore::read(again.toStdString());
+        const Zoo gui = ZooStore::read(mOptions.output), cli = ZooStore::read(again.toStdString());
         QCOMPARE(cli.checkpointCount(), gui.checkpointCount());
         for (int64_t c = 0; c < gui.checkpointCount(); ++c)
             QCOMPARE(cli.checkpoints.get("test_acc").number(c), gui.checkpoints.get("test_acc").number(c));
