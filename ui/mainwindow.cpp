@@ -78,7 +78,8 @@ void MainWindow::buildMenus()
     addFileMenu(*this);
     mSelection = new SelectionActions(this, *mExplorer, mMapView);
     addMapMenu(*this);
-    addGenerateMenu(*this);
+    mGenerate = new GenerateActions(this, *mExplorer, *mGeneration, mMapView, [this] { return workspacePath(); },
+                                    [this] { openSampleWizard(*this); });
     addTrainMenu(*this);
     mBookmarks = new BookmarkActions(this, *mExplorer, addViewMenu(*this));
     new LabelActions(this, *mExplorer);

@@ -12,6 +12,7 @@ namespace wse {
 
 class BookmarkActions;
 class DetailsPanel;
+class GenerateActions;
 class GenerationController;
 class LayoutController;
 class MapControls;
@@ -68,6 +69,7 @@ public:
     MapControls *mapControls() const { return mControls; }
     LayoutController *layouts() const { return mLayouts; }
     GenerationController *generation() const { return mGeneration; }
+    GenerateActions *generate() const { return mGenerate; }
     SelectionActions *selection() const { return mSelection; }
     BookmarkActions *bookmarks() const { return mBookmarks; }
     UnsavedChanges *unsavedChanges() const { return mUnsaved; }
@@ -105,6 +107,7 @@ private:
     WorkspaceSession *mSession = nullptr;
     UnsavedChanges *mUnsaved = nullptr;
     GenerationController *mGeneration = nullptr;
+    GenerateActions *mGenerate = nullptr;
     StatusLine *mStatus = nullptr;
     ZooOpener *mOpener = nullptr;
     bool mInteractive = true;

@@ -77,7 +77,7 @@ private Q_SLOTS:
         options.count = 4;
         options.keep = 2;
         QString error;
-        QVERIFY2(sampleAroundFilter(window, options, &error), qPrintable(error));
+        QVERIFY2(window.generate()->sampleAroundFilter(options, &error), qPrintable(error));
         QCOMPARE(window.mapSource(), MapSource::SaneEmbeddings); // generated networks live in the SANE map
         QVERIFY2(sampled.wait(120000), failed.isEmpty() ? "timeout" : qPrintable(failed.first().first().toString()));
         QVERIFY(sampled.first().first().toString().contains("freshly initialised"));
@@ -91,10 +91,10 @@ private Q_SLOTS:
         QVERIFY(ready.wait(30000));
         QCOMPARE(window.mapView()->overlayPointCount(), 4);
         // The selected checkpoint decoded: its reconstruction joins the map.
-        QVERIFY(!decodeSelected(window, &error)); // nothing selected yet
+        QVERIFY(!window.generate()->decodeCurrent(&error)); // nothing selected yet
         QVERIFY2(error.contains("Click a checkpoint"), qPrintable(error));
         window.selectPoint(3);
-        QVERIFY2(decodeSelected(window, &error), qPrintable(error));
+        QVERIFY2(window.generate()->decodeCurrent(&error), qPrintable(error));
         QVERIFY2(sampled.wait(120000), failed.isEmpty() ? "timeout" : qPrintable(failed.first().first().toString()));
         QVERIFY2(sampled.last().first().toString().contains("R2"), qPrintable(sampled.last().first().toString()));
         QCOMPARE(window.mapView()->overlayPointCount(), 5);
@@ -107,17 +107,17 @@ private Q_SLOTS:
         QVERIFY(decodedSidecar.open(QIODevice::ReadOnly));
         QVERIFY(decodedSidecar.readAll().contains("\"origin\": \"decoded\""));
         // The path between two selected checkpoints: 5 networks, accuracy along the way.
-        QVERIFY(!decodeSelectedPath(window, 5, &error));
+        QVERIFY(!window.generate()->decodeSelectedPath(5, &error));
         QVERIFY2(error.contains("exactly two"), qPrintable(error));
         window.selection()->select({0, 5}, "two");
-        QVERIFY2(decodeSelectedPath(window, 5, &error), qPrintable(error));
+        QVERIFY2(window.generate()->decodeSelectedPath(5, &error), qPrintable(error));
         QVERIFY2(sampled.wait(120000), failed.isEmpty() ? "timeout" : qPrintable(failed.first().first().toString()));
         QVERIFY2(sampled.last().first().toString().contains("0.500"), qPrintable(sampled.last().first().toString()));
         QCOMPARE(window.mapView()->overlayPointCount(), 10);
         // An empty spot between two points: the nearest checkpoints' latents, blended; it says so.
         const QPoint between = (window.mapView()->widgetPositionOf(0) + window.mapView()->widgetPositionOf(1)) / 2;
         QString how;
-        QVERIFY2(decodeSpot(window, between, &error, &how), qPrintable(error));
+        QVERIFY2(window.generate()->decodeSpot(between, &error, &how), qPrintable(error));
         QVERIFY2(how.contains("nearest checkpoints"), qPrintable(how));
         QVERIFY2(sampled.wait(120000), failed.isEmpty() ? "timeout" : qPrintable(failed.first().first().toString()));
         QCOMPARE(window.mapView()->overlayPointCount(), 11);

@@ -349,10 +349,10 @@ private Q_SLOTS:
         QSignalSpy generated(window.generation(), &GenerationController::generated);
         QSignalSpy failed(window.generation(), &GenerationController::failed);
         auto why = [&] { return failed.isEmpty() ? QByteArray("timeout") : failed.last().first().toString().toUtf8(); };
-        QVERIFY2(decodeSelected(window, &error), qPrintable(error));
+        QVERIFY2(window.generate()->decodeCurrent(&error), qPrintable(error));
         QVERIFY2(generated.wait(300000), why().constData());
         QString how;
-        QVERIFY2(decodeSpot(window, centre + QPoint(30, 30), &error, &how), qPrintable(error));
+        QVERIFY2(window.generate()->decodeSpot(centre + QPoint(30, 30), &error, &how), qPrintable(error));
         QVERIFY2(generated.wait(300000), why().constData());
         QTest::qWait(300);
         shoot(&window, "tour-6-decoded-point-and-spot");
