@@ -77,7 +77,7 @@ void MainWindow::buildMenus()
 {
     addFileMenu(*this);
     mSelection = new SelectionActions(this, *mExplorer, mMapView);
-    addMapMenu(*this);
+    mMapActions = new MapActions(this, *mExplorer, *mLayouts, [this] { return jobCentre(*this); });
     mGenerate = new GenerateActions(this, *mExplorer, *mGeneration, mMapView, [this] { return workspacePath(); },
                                     [this] { openSampleWizard(*this); });
     addTrainMenu(*this);

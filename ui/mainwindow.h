@@ -15,6 +15,7 @@ class DetailsPanel;
 class GenerateActions;
 class GenerationController;
 class LayoutController;
+class MapActions;
 class MapControls;
 class MapView;
 class MetricChart;
@@ -70,6 +71,7 @@ public:
     LayoutController *layouts() const { return mLayouts; }
     GenerationController *generation() const { return mGeneration; }
     GenerateActions *generate() const { return mGenerate; }
+    MapActions *mapActions() const { return mMapActions; }
     SelectionActions *selection() const { return mSelection; }
     BookmarkActions *bookmarks() const { return mBookmarks; }
     UnsavedChanges *unsavedChanges() const { return mUnsaved; }
@@ -108,6 +110,7 @@ private:
     UnsavedChanges *mUnsaved = nullptr;
     GenerationController *mGeneration = nullptr;
     GenerateActions *mGenerate = nullptr;
+    MapActions *mMapActions = nullptr;
     StatusLine *mStatus = nullptr;
     ZooOpener *mOpener = nullptr;
     bool mInteractive = true;

@@ -276,10 +276,10 @@ private Q_SLOTS:
         QCOMPARE(window.mapView()->widgetPositionOf(7), umapPosition);
         // New UMAP parameters recompute it with them; a wrong key is refused with its name.
         QString error;
-        QVERIFY(!setLayoutParameters(window, "n_neighbours=5", &error));
+        QVERIFY(!window.mapActions()->setLayoutParameters("n_neighbours=5", &error));
         QVERIFY2(error.contains("n_neighbours"), qPrintable(error));
         ready.clear();
-        QVERIFY2(setLayoutParameters(window, "n_neighbors=5 min_dist=0.5 random_state=7", &error), qPrintable(error));
+        QVERIFY2(window.mapActions()->setLayoutParameters("n_neighbors=5 min_dist=0.5 random_state=7", &error), qPrintable(error));
         QVERIFY(ready.wait(30000));
         const Projection *tuned = window.layouts()->layout(MapSource::Weights, ProjectionMethod::Umap);
         QVERIFY(tuned);
@@ -293,7 +293,7 @@ private Q_SLOTS:
             return p.settings.method == ProjectionMethod::Umap && p.settings.neighbors != 5;
         });
         QVERIFY(first != computed.end());
-        showLayoutVariant(window, first->settings);
+        window.mapActions()->showLayoutVariant(first->settings);
         QVERIFY(!window.layouts()->isRunning());
         QTest::qWait(100);
         QCOMPARE(window.mapView()->widgetPositionOf(7), umapPosition);

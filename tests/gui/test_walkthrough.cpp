@@ -299,7 +299,7 @@ private Q_SLOTS:
 
         // Embed with the encoder (a job), then UMAP, coloured by accuracy and by init.
         QString error;
-        QVERIFY2(embedOpenZoo(window, encoder, "auto", "fp32", &error), qPrintable(error));
+        QVERIFY2(window.mapActions()->embedOpenZoo(encoder, "auto", "fp32", &error), qPrintable(error));
         QTRY_VERIFY_WITH_TIMEOUT(window.document() && window.document()->hasMap(MapSource::SaneEmbeddings), 600000);
         QTRY_VERIFY_WITH_TIMEOUT(window.mapSource() == MapSource::SaneEmbeddings, 30000);
         jobCentre(window)->hide();

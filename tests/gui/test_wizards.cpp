@@ -199,9 +199,9 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(window.mapSource() == MapSource::SaneEmbeddings, 30000); // shown at once
         // Embedding again from the Map menu runs as a job on the chosen device; the SANE map reopens.
         QString error;
-        QVERIFY(!embedOpenZoo(window, mDir.filePath("no-encoder.pt"), "cpu", "fp32", &error));
+        QVERIFY(!window.mapActions()->embedOpenZoo(mDir.filePath("no-encoder.pt"), "cpu", "fp32", &error));
         QVERIFY2(error.contains("No SANE encoder"), qPrintable(error));
-        QVERIFY2(embedOpenZoo(window, encoder, "cpu", "fp32", &error), qPrintable(error));
+        QVERIFY2(window.mapActions()->embedOpenZoo(encoder, "cpu", "fp32", &error), qPrintable(error));
         JobEntry *embedding = jobCentre(window)->jobs().back();
         QCOMPARE(embedding->spec().kind, JobSpec::Kind::Embed);
         QVERIFY(embedding->command().startsWith("wse embed --sane"));

@@ -107,7 +107,7 @@ bool openDroppedFiles(MainWindow &window, const QStringList &files, QString *err
         return false;
     }
     if (checkpoints.size() == 1 && isEncoder(checkpoints.front()))
-        return embedOpenZoo(window, checkpoints.front(), "auto", "fp32", error);
+        return window.mapActions()->embedOpenZoo(checkpoints.front(), "auto", "fp32", error);
     if (!window.generation()->placeCheckpointFiles(checkpoints, error))
         return false;
     if (window.mapSource() != MapSource::SaneEmbeddings && window.document()->hasMap(MapSource::SaneEmbeddings))

@@ -2,10 +2,9 @@
 
 #include "document/zoodocument.h"
 #include "jobs/jobcentre.h"
-#include "mainwindow.h"
+#include "document/explorerdocument.h"
 #include "map/layoutcontroller.h"
 #include "wizards/runfields.h"
-#include "wizards/trainmenu.h"
 
 #include "common/error.h"
 #include "torchutil/device.h"
@@ -21,6 +20,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMainWindow>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
@@ -55,12 +55,14 @@ QString currentValue(const ProjectionSettings &settings, const QString &key)
     return {};
 }
 
-void askEmbedding(MainWindow &window)
+} // namespace
+
+void MapActions::askEmbedding()
 {
-    QDialog dialog(&window);
+    QDialog dialog(mWindow);
     dialog.setWindowTitle(QObject::tr("Embed with a SANE Encoder"));
     auto *form = new QFormLayout(&dialog);
-    auto *encoder = new QLineEdit(window.document()->encoderPath());
+    auto *encoder = new QLineEdit(mDocument.zoo()->encoderPath());
     auto *browse = new QPushButton(QObject::tr("Browse..."));
     QObject::connect(browse, &QPushButton::clicked, &dialog, [&dialog, encoder] {
         const QString path = chooseFileToOpen(&dialog, QObject::tr("SANE encoder"), {FileKind::Encoder}, encoder->text());
@@ -79,20 +81,20 @@ void askEmbedding(MainWindow &window)
     if (dialog.exec() != QDialog::Accepted)
         return;
     QString error;
-    if (!embedOpenZoo(window, encoder->text().trimmed(), device->currentText(), precision->currentText(), &error))
-        QMessageBox::warning(&window, QObject::tr("Embed"), error);
+    if (!embedOpenZoo(encoder->text().trimmed(), device->currentText(), precision->currentText(), &error))
+        QMessageBox::warning(mWindow, QObject::tr("Embed"), error);
 }
 
-void askLayoutParameters(MainWindow &window)
+void MapActions::askLayoutParameters()
 {
-    const ProjectionMethod method = window.layoutMethod();
+    const ProjectionMethod method = mDocument.view().layout;
     if (method == ProjectionMethod::Pca) {
-        QMessageBox::information(&window, QObject::tr("Layout Parameters"),
+        QMessageBox::information(mWindow, QObject::tr("Layout Parameters"),
                                  QObject::tr("PCA has no parameters. Choose t-SNE or UMAP as the layout to tune it."));
         return;
     }
-    const ProjectionSettings settings = window.layouts()->settings(method);
-    QDialog dialog(&window);
+    const ProjectionSettings settings = mLayouts.settings(method);
+    QDialog dialog(mWindow);
     dialog.setWindowTitle(QObject::tr("%1 Parameters").arg(method == ProjectionMethod::Tsne ? "t-SNE" : "UMAP"));
     auto *form = new QFormLayout(&dialog);
     std::vector<std::pair<QString, QLineEdit *>> edits;
@@ -112,7 +114,7 @@ void askLayoutParameters(MainWindow &window)
             if (edit->text().trimmed() != currentValue(settings, key))
                 assignments << key + "=" + edit->text().trimmed();
         QString problem;
-        if (setLayoutParameters(window, assignments.join(' '), &problem))
+        if (setLayoutParameters(assignments.join(' '), &problem))
             dialog.accept();
         else
             error->setText(problem);
@@ -122,12 +124,11 @@ void askLayoutParameters(MainWindow &window)
     dialog.exec();
 }
 
-} // namespace
 
-bool embedOpenZoo(MainWindow &window, const QString &encoderPath, const QString &device, const QString &precision,
+bool MapActions::embedOpenZoo(const QString &encoderPath, const QString &device, const QString &precision,
                   QString *error)
 {
-    if (!window.document()) {
+    if (!mDocument.zoo()) {
         *error = QObject::tr("Open a zoo first.");
         return false;
     }
@@ -135,17 +136,17 @@ bool embedOpenZoo(MainWindow &window, const QString &encoderPath, const QString 
         *error = QObject::tr("No SANE encoder at '%1'.").arg(encoderPath);
         return false;
     }
-    const QFileInfo zoo(window.document()->path());
+    const QFileInfo zoo(mDocument.zoo()->path());
     QString output;
     for (int n = 1; output.isEmpty() || QFileInfo::exists(output); ++n) // never over an existing file
         output = zoo.dir().filePath(QStringLiteral("%1-embeddings-%2.h5").arg(zoo.completeBaseName()).arg(n));
-    jobCentre(window)->startEmbedding(encoderPath, window.document()->path(), device, precision, output);
+    mJobs()->startEmbedding(encoderPath, mDocument.zoo()->path(), device, precision, output);
     return true;
 }
 
-bool setLayoutParameters(MainWindow &window, const QString &assignments, QString *error)
+bool MapActions::setLayoutParameters(const QString &assignments, QString *error)
 {
-    ProjectionSettings settings = window.layouts()->settings(window.layoutMethod());
+    ProjectionSettings settings = mLayouts.settings(mDocument.view().layout);
     try {
         for (const QString &assignment : assignments.split(' ', Qt::SkipEmptyParts)) {
             const int equals = assignment.indexOf('=');
@@ -157,35 +158,42 @@ bool setLayoutParameters(MainWindow &window, const QString &assignments, QString
         *error = QString::fromStdString(problem.what());
         return false;
     }
-    window.layouts()->setSettings(settings);
+    mLayouts.setSettings(settings);
     return true;
 }
 
-void addMapMenu(MainWindow &window)
+MapActions::MapActions(QMainWindow *window, ExplorerDocument &document, LayoutController &layouts,
+                       std::function<JobCentre *()> jobs)
+    : QObject(window), mWindow(window), mDocument(document), mLayouts(layouts), mJobs(std::move(jobs))
 {
-    QMenu *menu = window.menuBar()->addMenu(QObject::tr("&Map"));
-    QAction *embed = menu->addAction(QObject::tr("&Embed with a SANE Encoder..."), &window, [&window] {
-        if (window.document())
-            askEmbedding(window);
+    addMenu();
+}
+
+void MapActions::addMenu()
+{
+    QMenu *menu = mWindow->menuBar()->addMenu(QObject::tr("&Map"));
+    QAction *embed = menu->addAction(QObject::tr("&Embed with a SANE Encoder..."), this, [this] {
+        if (mDocument.zoo())
+            askEmbedding();
     });
     embed->setShortcut(QKeySequence(QObject::tr("Ctrl+Shift+M")));
     embed->setStatusTip(QObject::tr("Embed every checkpoint with a SANE encoder (a job); the SANE map opens when it ends"));
-    QAction *parameters = menu->addAction(QObject::tr("Layout &Parameters..."), &window, [&window] {
-        if (window.document())
-            askLayoutParameters(window);
+    QAction *parameters = menu->addAction(QObject::tr("Layout &Parameters..."), this, [this] {
+        if (mDocument.zoo())
+            askLayoutParameters();
     });
     parameters->setShortcut(QKeySequence(QObject::tr("Ctrl+Shift+P")));
     // Every layout of the shown map computed so far (each method and parameters), to go back to.
     QMenu *computed = menu->addMenu(QObject::tr("&Computed Layouts"));
-    QObject::connect(menu, &QMenu::aboutToShow, computed, [&window, computed] {
+    QObject::connect(menu, &QMenu::aboutToShow, computed, [this, computed] {
         computed->clear();
-        const ProjectionSettings current = window.layouts()->settings(window.layoutMethod());
-        for (const Projection &layout : window.layouts()->finishedLayouts(window.mapSource())) {
+        const ProjectionSettings current = mLayouts.settings(mDocument.view().layout);
+        for (const Projection &layout : mLayouts.finishedLayouts(mDocument.view().map)) {
             QString text = QString::fromStdString(layout.settings.describe());
             if (layout.quality.queries > 0)
                 text += QObject::tr(" — trustworthiness %1").arg(layout.quality.trustworthiness, 0, 'f', 3);
-            QAction *action = computed->addAction(text, &window, [&window, settings = layout.settings] {
-                showLayoutVariant(window, settings);
+            QAction *action = computed->addAction(text, this, [this, settings = layout.settings] {
+                showLayoutVariant(settings);
             });
             action->setCheckable(true);
             action->setChecked(layout.settings.toJson() == current.toJson());
@@ -194,10 +202,10 @@ void addMapMenu(MainWindow &window)
     });
 }
 
-void showLayoutVariant(MainWindow &window, const ProjectionSettings &settings)
+void MapActions::showLayoutVariant(const ProjectionSettings &settings)
 {
-    window.layouts()->setSettings(settings);
-    window.setLayoutMethod(settings.method);
+    mLayouts.setSettings(settings);
+    mDocument.setLayoutMethod(settings.method);
 }
 
 } // namespace wse
