@@ -48,9 +48,9 @@ MainWindow::MainWindow(QWidget *parent)
     addSideDocks();
     mStatus = new StatusLine(statusBar(), *mExplorer);
     addBackgroundWork();
-    addCheckpointTableDock(*this);
+    addCheckpointTableDock(*this, *mExplorer);
     addMessagesDock();
-    addLayersDock(*this);
+    addLayersDock(*this, *mExplorer);
     acceptFileDrops(*this);
     buildMenus();
     followDocument();

@@ -2,13 +2,13 @@
 
 #include "document/zoodocument.h"
 #include "document/explorerdocument.h"
-#include "mainwindow.h"
 #include "map/mapview.h"
 
 #include "analysis/layerstatistics.h"
 #include "zoo/zoostore.h"
 
 #include <QDockWidget>
+#include <QMainWindow>
 #include <QFutureWatcher>
 #include <QtConcurrent/QtConcurrentRun>
 #include <QHeaderView>
@@ -182,7 +182,7 @@ QString LayerPanel::value(const QString &layer, const QString &column) const
     return {};
 }
 
-LayerPanel *addLayersDock(MainWindow &window)
+LayerPanel *addLayersDock(QMainWindow &window, ExplorerDocument &document)
 {
     auto *panel = new LayerPanel;
     auto *dock = new QDockWidget(QObject::tr("Layers"), &window);
@@ -193,7 +193,7 @@ LayerPanel *addLayersDock(MainWindow &window)
         window.tabifyDockWidget(details, dock);
         details->raise();
     }
-    ExplorerDocument *explorer = window.explorer();
+    ExplorerDocument *explorer = &document;
     auto refresh = [explorer, panel] {
         const ZooDocument *document = explorer->zoo();
         if (!document) {

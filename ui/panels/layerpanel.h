@@ -14,9 +14,11 @@
 class QLabel;
 class QTableWidget;
 
+class QMainWindow;
+
 namespace wse {
 
-class MainWindow;
+class ExplorerDocument;
 class Zoo;
 
 class LayerPanel : public QWidget
@@ -54,6 +56,6 @@ private:
 };
 
 // Adds the panel as a tab beside the Details dock, following the clicked point and the selection.
-LayerPanel *addLayersDock(MainWindow &window);
+LayerPanel *addLayersDock(QMainWindow &window, ExplorerDocument &document);
 
 } // namespace wse

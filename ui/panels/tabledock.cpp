@@ -2,21 +2,21 @@
 
 #include "document/explorerdocument.h"
 #include "document/zoodocument.h"
-#include "mainwindow.h"
 #include "panels/checkpointtable.h"
 
 #include <QDockWidget>
+#include <QMainWindow>
 
 namespace wse {
 
-CheckpointTable *addCheckpointTableDock(MainWindow &window)
+CheckpointTable *addCheckpointTableDock(QMainWindow &window, ExplorerDocument &explorer)
 {
     auto *table = new CheckpointTable;
     auto *dock = new QDockWidget(QObject::tr("Table"), &window);
     dock->setObjectName("tableDock");
     dock->setWidget(table);
     window.addDockWidget(Qt::BottomDockWidgetArea, dock);
-    ExplorerDocument *document = window.explorer();
+    ExplorerDocument *document = &explorer;
     QObject::connect(document, &ExplorerDocument::changed, table, [document, table](const ChangeEvent &event) {
         using Type = ChangeEvent::Type;
         switch (event.type) {
