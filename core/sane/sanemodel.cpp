@@ -1,7 +1,7 @@
-// Everything that runs the SANE network (sane/sanenet.h): encoding, decoding, the training step
+// Everything that runs the SANE network (sane/sanenet_p.h): encoding, decoding, the training step
 // and its state. With sanenet.cpp the only SANE files that include torch (~30 s per file).
 #include "sane/sanemodel.h"
-#include "sane/sanenet.h"
+#include "sane/sanenet_p.h"
 
 #include "common/atomicfile.h"
 #include "common/error.h"

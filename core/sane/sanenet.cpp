@@ -1,5 +1,5 @@
 // The SANE network's modules: their shapes, forward passes and the official initialisation.
-#include "sane/sanenet.h"
+#include "sane/sanenet_p.h"
 
 #include "common/error.h"
 

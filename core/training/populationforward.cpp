@@ -1,6 +1,6 @@
 // The grouped forward pass of a population: K networks' convolutions as one grouped convolution,
 // their linear layers as one batched product, batch norm per model and channel.
-#include "training/populationtrainerimpl.h"
+#include "training/populationtrainer_p.h"
 
 namespace wse {
 

@@ -1,5 +1,5 @@
 #include "training/populationtrainer.h"
-#include "training/populationtrainerimpl.h"
+#include "training/populationtrainer_p.h"
 
 #include "common/assert.h"
 #include "common/error.h"
