@@ -66,6 +66,7 @@ void addSampleCommand(CLI::App &app)
             report = sampleModels(run, &progress);
         }
         std::cout << report.toText();
+        noteWritten(run.output);
         std::cerr << "wse: wrote " << run.output << " (" << run.count << " samples, " << run.keep
                   << " kept; export one with: wse zoo export " << run.output << " --model sample-0000 --epoch 0 -o net.pt)\n";
     });
@@ -112,6 +113,7 @@ void addDecodeCommand(CLI::App &app)
             report = decodeCheckpoints(*options, &progress);
         }
         std::cout << report.toText();
+        noteWritten(options->output);
         std::cerr << "wse: wrote " << options->output << " (" << report.points.size() << " decoded networks)\n";
     });
 }

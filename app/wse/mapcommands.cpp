@@ -196,6 +196,7 @@ void addProjectCommand(CLI::App &app)
             }
             workspace.write(a->output);
         }
+        noteWritten(a->output);
         std::cerr << "wse: wrote " << a->output << "\n";
     });
 }
@@ -250,6 +251,7 @@ void addNeighborsCommand(CLI::App &app)
             std::cout << out.str();
         } else {
             writeTextFile(a->output, out.str());
+            noteWritten(a->output);
             std::cerr << "wse: wrote " << a->output << " (" << rows.size() << " checkpoints x " << graph.k << " neighbours, "
                       << (graph.exact ? "exact" : "approximate") << ")\n";
         }

@@ -89,6 +89,7 @@ void addImportCommand(CLI::App &sane)
         }
         const SaneEncoder encoder = importOfficialSane(*arguments);
         encoder.write(*output);
+        noteWritten(*output);
         std::cerr << "wse: wrote " << *output << " (" << encoder.weights.numel() << " parameters, id " << encoder.id() << ")\n";
         if (arguments->normalization.empty())
             std::cerr << "wse: warning: no --normalization: checkpoints will be embedded without the per-layer "
@@ -129,6 +130,8 @@ void addTrainCommand(CLI::App &sane)
         TerminalProgress terminal;
         ProgressReporter progress(terminal.callback());
         const std::vector<SaneEpochLog> log = trainSane(options, &progress);
+        noteWritten(options.runDir);
+        noteWritten(options.runDir + "/encoder.pt");
         if (!log.empty())
             std::cerr << "wse: epoch " << log.back().epoch << ": loss " << log.back().loss << ", validation loss "
                       << log.back().valLoss << "; encoder in " << options.runDir << "/encoder.pt\n";
@@ -185,6 +188,7 @@ void addEmbedCommand(CLI::App &app)
             embeddings = embedCheckpointFiles(arguments->encoder, arguments->checkpoints, arguments->options);
         }
         embeddings.write(arguments->output);
+        noteWritten(arguments->output);
         std::cerr << "wse: wrote " << arguments->output << " (" << embeddings.count() << " checkpoints x " << embeddings.dims
                   << " dimensions)\n";
     });
@@ -224,6 +228,7 @@ void addSaneCommands(CLI::App &app)
         checkOutputPath(tokenize->output, {tokenize->checkpoint});
         const TokenSequence sequence = wse::tokenize(readCheckpoint(tokenize->checkpoint), tokenize->options);
         writeCheckpoint(tokenize->output, tokensAsStateDict(sequence));
+        noteWritten(tokenize->output);
         std::cerr << "wse: wrote " << tokenize->output << " (" << sequence.count << " tokens of size "
                   << sequence.tokenSize << ")\n";
     });

@@ -83,6 +83,7 @@ void runTrain(const TrainArguments &arguments, const CLI::App &command)
     TerminalProgress progress;
     try {
         const Zoo zoo = trainZoo(options, arguments.output, progress.callback());
+        noteWritten(arguments.output);
         std::cerr << "\nwse: wrote " << arguments.output << " (" << zoo.modelCount() << " models, "
                   << zoo.checkpointCount() << " checkpoints)\n";
     } catch (const Cancelled &) {
@@ -182,6 +183,7 @@ void addZooImportExportCommands(CLI::App &zooCommand)
             zoo = importOfficialZoo(import->folder, report, progress.callback());
         }
         ZooStore::write(zoo, import->output);
+        noteWritten(import->output);
         std::cerr << "wse: imported " << report.modelsImported << " of " << report.modelsFound << " models ("
                   << report.checkpointsImported << " checkpoints) -> " << import->output << "\n";
         if (!report.skipped.empty()) {
@@ -208,6 +210,7 @@ void addZooImportExportCommands(CLI::App &zooCommand)
     exportCommand->callback([exportArgs] {
         const StateDict sd = exportCheckpointFile(exportArgs->zoo, exportArgs->model, exportArgs->epoch,
                                                   exportArgs->output, exportArgs->provenance);
+        noteWritten(exportArgs->output);
         std::cerr << "wse: wrote " << exportArgs->output << (exportArgs->provenance ? " and its .json" : "") << " ("
                   << sd.entries.size() << " tensors, " << sd.numel()
                   << " values; load with model.load_state_dict(torch.load(path)))\n";

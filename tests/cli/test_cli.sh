@@ -241,4 +241,46 @@ if "$wse" embed --sane "$work/exported.pt" --zoo "$work/axes.h5" -o "$work/x.h5"
     fail "a network checkpoint was accepted as an encoder"; fi
 grep -q "wse sane import" "$work/err.txt" || fail "not-an-encoder message: $(cat "$work/err.txt")"
 
+# --progress json, as the explorer reads a job: every line of stderr is one JSON object; progress
+# never goes back; the last event is the result with the paths written, an error, or (after
+# SIGTERM, the explorer's Cancel) a clean stop that the same command resumes.
+/usr/bin/python3 - "$wse" "$work" <<'PY' || fail "--progress json"
+import json, signal, subprocess, sys
+wse, work = sys.argv[1], sys.argv[2]
+def events(text):
+    lines = [line for line in text.splitlines() if line.strip()]
+    parsed = [json.loads(line) for line in lines]  # raises on any line that is not JSON
+    assert all("event" in e for e in parsed), parsed
+    return parsed
+train = [wse, "zoo", "train", "-o", work + "/j.h5", "--init", "kaiming_uniform", "--activation", "relu",
+         "--seed", "1", "2", "--epochs", "4", "--train-limit", "3000", "--test-limit", "200", "--device", "cpu",
+         "--progress", "json"]
+run = subprocess.run([wse, "--progress", "json"] + train[1:-2], capture_output=True, text=True)  # the option before the command too
+assert run.returncode == 0, run.stderr
+got = events(run.stderr)
+fractions = [e["fraction"] for e in got if e["event"] == "progress"]
+assert fractions and fractions == sorted(fractions) and fractions[-1] == 1.0, fractions
+assert all({"stage", "detail", "elapsed_s", "eta_s"} <= set(e) for e in got if e["event"] == "progress")
+assert got[-1] == {"event": "result", "paths": [work + "/j.h5"], "exit_status": 0}, got[-1]
+assert any(e["event"] == "message" and "wrote" in e["message"] for e in got)
+
+bad = subprocess.run([wse, "zoo", "info", work + "/missing.h5", "--progress", "json"], capture_output=True, text=True)
+last = events(bad.stderr)[-1]
+assert bad.returncode == 1 and last["event"] == "error" and "missing.h5" in last["message"], bad.stderr
+
+train[4] = work + "/stopped.h5"
+child = subprocess.Popen(train, stderr=subprocess.PIPE, text=True)
+seen = []
+for line in child.stderr:
+    seen.append(json.loads(line))
+    if seen[-1]["event"] == "progress" and seen[-1]["stage"].startswith("epoch 2/4"):
+        child.send_signal(signal.SIGTERM)
+        break
+seen += events(child.stderr.read())
+assert child.wait() == 130 and seen[-1]["event"] == "cancelled", seen[-3:]
+resumed = subprocess.run(train, capture_output=True, text=True)
+assert resumed.returncode == 0 and events(resumed.stderr)[-1]["event"] == "result", resumed.stderr
+assert any(e["event"] == "message" and "resum" in e["message"].lower() for e in events(resumed.stderr)), resumed.stderr
+PY
+
 echo "cli: all checks passed"

@@ -35,7 +35,7 @@ expect_error() {
         words+=("$word")
     done
     local rc=0
-    timeout 60 "${words[@]}" > /dev/null 2> "$work/err.txt" < /dev/null || rc=$?
+    timeout -k 5 60 "${words[@]}" > /dev/null 2> "$work/err.txt" < /dev/null || rc=$?
     checked=$((checked + 1))
     local message lines problem=""
     message=$(cat "$work/err.txt")
