@@ -24,6 +24,7 @@ namespace wse::test {
 
 inline bool showScripted(MainWindow &window)
 {
+    qputenv("WSE_EXECUTABLE", WSE_CLI_PATH); // the jobs' and file checks' child processes: this build's wse
     window.setInteractive(false);
     window.resize(1100, 750);
     window.show();

@@ -310,6 +310,32 @@ torch.save({"model": {"_orig_mod." + k: v for k, v in ours["model"].items()}}, s
         for (int64_t c = 0; c < straight.checkpointCount(); ++c)
             QCOMPARE(resumed.checkpoints.get("test_loss").number(c), straight.checkpoints.get("test_loss").number(c));
     }
+
+    // A job whose wse crashes (here: a stand-in that reports progress, then dies of SIGSEGV) fails
+    // in the Jobs dock with how it ended and its last words; the explorer and its session go on.
+    void crashedJobIsReportedAndTheExplorerGoesOn()
+    {
+        MainWindow window;
+        QVERIFY(showScripted(window));
+        const QString fake = mDir.filePath("crashing-wse.sh");
+        QFile script(fake);
+        QVERIFY(script.open(QIODevice::WriteOnly));
+        script.write("#!/bin/sh\n"
+                     "echo '{\"event\":\"progress\",\"fraction\":0.25,\"stage\":\"epoch 1/4\",\"detail\":\"\",\"elapsed_s\":1,\"eta_s\":3}' >&2\n"
+                     "echo 'terminate called after throwing an instance of std::bad_alloc' >&2\n"
+                     "kill -SEGV $$\n");
+        script.close();
+        script.setPermissions(script.permissions() | QFileDevice::ExeOwner);
+        qputenv("WSE_EXECUTABLE", fake.toUtf8());
+        ZooTrainOptions options;
+        options.device = "cpu";
+        JobEntry *job = jobCentre(window)->startZooTraining(options, mDir.filePath("never.h5"));
+        qputenv("WSE_EXECUTABLE", WSE_CLI_PATH);
+        QTRY_VERIFY_WITH_TIMEOUT(job->state() == JobEntry::State::Failed, 30000);
+        QVERIFY2(job->statusText().contains("crashed"), qPrintable(job->statusText()));
+        QVERIFY2(job->statusText().contains("bad_alloc"), qPrintable(job->statusText()));
+        QVERIFY(window.isVisible());
+    }
 };
 
 int main(int argc, char **argv)

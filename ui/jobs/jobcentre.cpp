@@ -2,13 +2,10 @@
 
 #include "common/error.h"
 #include "common/textfile.h"
-#include "document/backgroundtask.h"
-#include "sane/sanetrainer.h"
-#include "sane/zooembedding.h"
-#include "training/zootrainer.h"
-#include "zoo/officialimport.h"
-#include "zoo/zoostore.h"
+#include "document/childprocesscheck.h"
+#include "jobs/processtask.h"
 #include "preferences/setting.h"
+#include "sane/sanetrainer.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -66,6 +63,20 @@ QString JobSpec::command() const
             .arg(quoted(config), quoted(zoo), device, precision, quoted(output));
     return QString("wse sane train --zoo %1 --config %2 --device %3 --precision %4 -o %5")
         .arg(quoted(zoo), quoted(config), device, precision, quoted(output));
+}
+
+QStringList JobSpec::arguments() const
+{
+    switch (kind) {
+    case Kind::Zoo: return {"zoo", "train", "--config", config, "-o", output};
+    case Kind::Sample: return {"sample", "--config", config, "-o", output};
+    case Kind::Import: return {"zoo", "import", config, "-o", output};
+    case Kind::Embed:
+        return {"embed", "--sane", config, "--zoo", zoo, "--device", device, "--precision", precision, "-o", output};
+    case Kind::Sane:
+        return {"sane", "train", "--zoo", zoo, "--config", config, "--device", device, "--precision", precision, "-o", output};
+    }
+    return {};
 }
 
 QString JobSpec::toText() const
@@ -208,70 +219,16 @@ void JobEntry::start()
 {
     if (mState == State::Running)
         return;
-    std::function<void(ProgressReporter &)> work;
-    try {
-        const std::string output = mSpec.output.toStdString();
-        const bool configIsFile = mSpec.kind != JobSpec::Kind::Embed && mSpec.kind != JobSpec::Kind::Import;
-        const std::string config = configIsFile ? readTextFile(mSpec.config.toStdString()) : std::string();
-        if (mSpec.kind == JobSpec::Kind::Import) {
-            auto report = mReport = std::make_shared<std::string>();
-            work = [folder = mSpec.config.toStdString(), output, report](ProgressReporter &progress) {
-                ImportReport imported;
-                const Zoo zoo = importOfficialZoo(folder, imported, [&progress](const ProgressInfo &info) {
-                    progress.report(info.fraction, info.stage + (info.detail.empty() ? "" : ": " + info.detail));
-                    return true;
-                });
-                ZooStore::write(zoo, output);
-                *report = "imported " + std::to_string(imported.modelsImported) + " of " + std::to_string(imported.modelsFound) +
-                          " models (" + std::to_string(imported.checkpointsImported) + " checkpoints)";
-                if (!imported.skipped.empty())
-                    *report += "; skipped " + std::to_string(imported.skipped.size()) + ":";
-                for (const auto &[model, reason] : imported.skipped)
-                    *report += "\n  " + model + ": " + reason;
-            };
-        } else if (mSpec.kind == JobSpec::Kind::Embed) {
-            EmbedOptions options;
-            options.device = mSpec.device.toStdString();
-            options.precision = mSpec.precision.toStdString();
-            work = [options, output, encoder = mSpec.config.toStdString(), zoo = mSpec.zoo.toStdString()](ProgressReporter &progress) {
-                embedZoo(encoder, zoo, options, &progress).write(output);
-            };
-        } else if (mSpec.kind == JobSpec::Kind::Zoo) {
-            const ZooTrainOptions options = ZooTrainOptions::fromJson(config, mSpec.config.toStdString(), {});
-            work = [options, output](ProgressReporter &progress) {
-                trainZoo(options, output, [&progress](const ProgressInfo &info) {
-                    std::string stage = info.stage;
-                    if (!info.detail.empty())
-                        stage += ": " + info.detail;
-                    if (info.remainingSeconds >= 0)
-                        stage += " · ETA " + formatDuration(info.remainingSeconds);
-                    progress.report(info.fraction, stage); // throws Cancelled when asked to stop
-                    return true;
-                });
-            };
-        } else if (mSpec.kind == JobSpec::Kind::Sample) {
-            SampleOptions options = SampleOptions::fromJson(config, mSpec.config.toStdString(), {});
-            options.output = output;
-            auto report = mReport = std::make_shared<std::string>();
-            work = [options, report](ProgressReporter &progress) { *report = sampleModels(options, &progress).toText(); };
-        } else {
-            SaneTrainOptions options;
-            options.zooPath = mSpec.zoo.toStdString();
-            options.runDir = output;
-            options.device = mSpec.device.toStdString();
-            options.precision = mSpec.precision.toStdString();
-            options.config = SaneConfig::fromJson(config, mSpec.config.toStdString());
-            work = [options](ProgressReporter &progress) { trainSane(options, &progress); };
-        }
-    } catch (const std::exception &error) {
-        setState(State::Failed, QString::fromStdString(error.what()));
+    const QString program = wseExecutable();
+    if (program.isEmpty()) {
+        setState(State::Failed, tr("no wse executable beside the explorer or on PATH (set WSE_EXECUTABLE to one)"));
         return;
     }
     delete mTask;
-    mTask = new BackgroundTask(work, this);
+    mTask = new ProcessTask(program, mSpec.arguments(), this);
     auto curvesShown = std::make_shared<QElapsedTimer>();
     curvesShown->start();
-    connect(mTask, &BackgroundTask::progressed, this, [this, curvesShown](int percent, const QString &stage) {
+    connect(mTask, &ProcessTask::progressed, this, [this, curvesShown](int percent, const QString &stage) {
         mBar->setValue(percent);
         mStatus->setText(stage);
         if (curvesShown->elapsed() > 1000) { // log.json grows once per epoch
@@ -279,21 +236,35 @@ void JobEntry::start()
             curvesShown->restart();
         }
     });
-    connect(mTask, &BackgroundTask::finished, this, [this] {
+    connect(mTask, &ProcessTask::finished, this, [this] {
         mBar->setValue(100);
         showLossCurves();
-        if (mReport)
-            mResult = QString::fromStdString(*mReport);
+        mResult = resultOf(*mTask);
         setState(State::Finished, tr("finished: %1").arg(mSpec.output) + (mResult.isEmpty() ? QString() : "\n" + mResult.trimmed()));
         Q_EMIT finished();
     });
-    connect(mTask, &BackgroundTask::failed, this, [this](const QString &message) { setState(State::Failed, message); });
-    connect(mTask, &BackgroundTask::cancelled, this, [this] {
+    connect(mTask, &ProcessTask::failed, this, [this](const QString &message) { setState(State::Failed, message); });
+    connect(mTask, &ProcessTask::cancelled, this, [this] {
         showLossCurves();
         setState(State::Cancelled, tr("cancelled at %1% — every finished epoch is kept; Resume continues").arg(mBar->value()));
     });
     setState(State::Running, tr("starting"));
     mTask->start();
+}
+
+// What a finished job reports beside its output: a sampling job's report (its standard output),
+// an import's counts and skipped models.
+QString JobEntry::resultOf(const ProcessTask &task) const
+{
+    if (mSpec.kind == JobSpec::Kind::Sample)
+        return task.standardOutput();
+    if (mSpec.kind != JobSpec::Kind::Import)
+        return {};
+    QStringList report;
+    for (const QString &message : task.messages())
+        if (!report.isEmpty() || message.startsWith("imported"))
+            report << message;
+    return report.join('\n');
 }
 
 void JobEntry::markInterrupted()

@@ -1,6 +1,8 @@
 #pragma once
 // The job centre dock: every training job started from the explorer, running or finished, with
-// progress, ETA, device, Cancel / Resume / Open, and the exact `wse` command that reproduces it.
+// progress, ETA, device, Cancel / Resume / Open, and the exact `wse` command that reproduces it —
+// which is what runs: each job is that command in a child process (jobs/processtask.h), so a job
+// that crashes or runs out of memory leaves the explorer and its session as they were.
 // Jobs still unfinished when the explorer closes are offered for resume at the next start.
 #include "sane/sampler.h"
 #include "sane/saneconfig.h"
@@ -21,7 +23,7 @@ class QVBoxLayout;
 
 namespace wse {
 
-class BackgroundTask;
+class ProcessTask;
 class JobEntry;
 
 // What a job runs: a zoo training (config = the zoo options' JSON), a SANE training (config = the
@@ -34,7 +36,8 @@ struct JobSpec
     Kind kind = Kind::Zoo;
     QString config, output, zoo, device = "auto", precision = "fp32";
 
-    QString command() const;
+    QString command() const;     // as a user types it in a shell
+    QStringList arguments() const; // of the `wse` the explorer runs (document/childprocesscheck.h)
     QString toText() const; // for the list of unfinished jobs in the settings
     static JobSpec fromText(const QString &text); // kind Zoo with an empty config when unreadable
 };
@@ -110,16 +113,16 @@ Q_SIGNALS:
 private:
     void setState(State state, const QString &text = {});
     void showLossCurves(); // SANE jobs: the run's log.json
+    QString resultOf(const ProcessTask &task) const;
 
     JobSpec mSpec;
     State mState = State::Waiting;
-    BackgroundTask *mTask = nullptr;
+    ProcessTask *mTask = nullptr; // the job's `wse` child process
     QProgressBar *mBar = nullptr;
     QLabel *mStatus = nullptr;
     QPushButton *mCancel = nullptr, *mResume = nullptr, *mOpen = nullptr;
     QChartView *mCurves = nullptr;
     QString mResult;
-    std::shared_ptr<std::string> mReport; // written by a sampling job's thread, read when it finished
 };
 
 } // namespace wse
