@@ -2,8 +2,8 @@
 
 #include "common/error.h"
 #include "common/textfile.h"
-#include "document/childprocesscheck.h"
 #include "jobs/processtask.h"
+#include "jobs/runnerchoice.h"
 #include "preferences/setting.h"
 #include "sane/sanetrainer.h"
 
@@ -52,17 +52,18 @@ const char *kindName(JobSpec::Kind kind)
 
 QString JobSpec::command() const
 {
+    const QString wse = runner.commandPrefix();
     if (kind == Kind::Zoo)
-        return QString("wse zoo train --config %1 -o %2").arg(quoted(config), quoted(output));
+        return QString("%1 zoo train --config %2 -o %3").arg(wse, quoted(config), quoted(output));
     if (kind == Kind::Sample)
-        return QString("wse sample --config %1 -o %2").arg(quoted(config), quoted(output));
+        return QString("%1 sample --config %2 -o %3").arg(wse, quoted(config), quoted(output));
     if (kind == Kind::Import)
-        return QString("wse zoo import %1 -o %2").arg(quoted(config), quoted(output));
+        return QString("%1 zoo import %2 -o %3").arg(wse, quoted(config), quoted(output));
     if (kind == Kind::Embed)
-        return QString("wse embed --sane %1 --zoo %2 --device %3 --precision %4 -o %5")
-            .arg(quoted(config), quoted(zoo), device, precision, quoted(output));
-    return QString("wse sane train --zoo %1 --config %2 --device %3 --precision %4 -o %5")
-        .arg(quoted(zoo), quoted(config), device, precision, quoted(output));
+        return QString("%1 embed --sane %2 --zoo %3 --device %4 --precision %5 -o %6")
+            .arg(wse, quoted(config), quoted(zoo), device, precision, quoted(output));
+    return QString("%1 sane train --zoo %2 --config %3 --device %4 --precision %5 -o %6")
+        .arg(wse, quoted(zoo), quoted(config), device, precision, quoted(output));
 }
 
 QStringList JobSpec::arguments() const
@@ -86,7 +87,8 @@ QString JobSpec::toText() const
                                                        {"output", output},
                                                        {"zoo", zoo},
                                                        {"device", device},
-                                                       {"precision", precision}})
+                                                       {"precision", precision},
+                                                       {"runner", runner.toText()}})
                                  .toJson(QJsonDocument::Compact));
 }
 
@@ -103,6 +105,7 @@ JobSpec JobSpec::fromText(const QString &text)
     spec.zoo = o["zoo"].toString();
     spec.device = o["device"].toString("auto");
     spec.precision = o["precision"].toString("fp32");
+    spec.runner = Runner::fromText(o["runner"].toString());
     return spec;
 }
 
@@ -219,13 +222,13 @@ void JobEntry::start()
 {
     if (mState == State::Running)
         return;
-    const QString program = wseExecutable();
+    const QString program = mSpec.runner.program();
     if (program.isEmpty()) {
         setState(State::Failed, tr("no wse executable beside the explorer or on PATH (set WSE_EXECUTABLE to one)"));
         return;
     }
     delete mTask;
-    mTask = new ProcessTask(program, mSpec.arguments(), this);
+    mTask = new ProcessTask(program, mSpec.runner.arguments(mSpec.arguments()), this);
     auto curvesShown = std::make_shared<QElapsedTimer>();
     curvesShown->start();
     connect(mTask, &ProcessTask::progressed, this, [this, curvesShown](int percent, const QString &stage) {
@@ -287,7 +290,12 @@ JobCentre::JobCentre(QWidget *parent) : QDockWidget(tr("Jobs"), parent)
     auto *scroll = new QScrollArea;
     scroll->setWidgetResizable(true);
     scroll->setWidget(content);
-    setWidget(scroll);
+    auto *dock = new QWidget;
+    auto *column = new QVBoxLayout(dock);
+    column->setContentsMargins(0, 0, 0, 0);
+    column->addWidget(new RunnerChoice);
+    column->addWidget(scroll, 1);
+    setWidget(dock);
     // Jobs the last session left unfinished: offered for resume.
     for (const QString &text : unfinishedJobs.get()) {
         const JobSpec spec = JobSpec::fromText(text);
@@ -328,11 +336,14 @@ JobEntry *JobCentre::addEntry(const JobSpec &spec)
 JobEntry *JobCentre::start(const JobSpec &spec)
 {
     JobEntry *entry = nullptr;
-    for (JobEntry *existing : mJobs) // the same output again: that entry resumes
+    for (JobEntry *existing : mJobs) // the same output again: that entry resumes (where it ran)
         if (existing->outputPath() == spec.output && existing->spec().kind == spec.kind)
             entry = existing;
-    if (!entry)
-        entry = addEntry(spec);
+    if (!entry) {
+        JobSpec placed = spec;
+        placed.runner = defaultRunner();
+        entry = addEntry(placed);
+    }
     show();
     raise(); // the tab in front
     entry->start();

@@ -7,6 +7,7 @@
 #include "sane/sampler.h"
 #include "sane/saneconfig.h"
 #include "training/zootrainoptions.h"
+#include "jobs/runner.h"
 
 #include <QDockWidget>
 #include <QString>
@@ -35,6 +36,7 @@ struct JobSpec
     enum class Kind { Zoo, Sane, Sample, Embed, Import };
     Kind kind = Kind::Zoo;
     QString config, output, zoo, device = "auto", precision = "fp32";
+    Runner runner; // where its wse runs (jobs/runner.h)
 
     QString command() const;     // as a user types it in a shell
     QStringList arguments() const; // of the `wse` the explorer runs (document/childprocesscheck.h)

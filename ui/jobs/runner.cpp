@@ -1,0 +1,115 @@
+#include "jobs/runner.h"
+
+#include "document/childprocesscheck.h"
+#include "preferences/setting.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+
+namespace wse {
+
+namespace {
+
+const Setting<QString> savedRunner{QStringLiteral("jobs/runner")};
+
+const char *kindName(Runner::Kind kind)
+{
+    switch (kind) {
+    case Runner::Kind::ThisComputer: return "this-computer";
+    case Runner::Kind::Build: return "build";
+    case Runner::Kind::Ssh: return "ssh";
+    }
+    return "this-computer";
+}
+
+// OpenSSH's client: $WSE_SSH when set (another client, or a stand-in in tests).
+QString sshProgram()
+{
+    const QString chosen = qEnvironmentVariable("WSE_SSH");
+    return chosen.isEmpty() ? QStringLiteral("ssh") : chosen;
+}
+
+} // namespace
+
+QString shellQuoted(const QString &word)
+{
+    static const QRegularExpression plain(QStringLiteral("^[A-Za-z0-9_./:=+,@%-]+$"));
+    if (plain.match(word).hasMatch())
+        return word;
+    return "'" + QString(word).replace("'", "'\\''") + "'";
+}
+
+QString Runner::describe() const
+{
+    switch (kind) {
+    case Kind::ThisComputer: return QObject::tr("this computer");
+    case Kind::Build: return QObject::tr("wse build %1").arg(wse);
+    case Kind::Ssh: return QObject::tr("SSH host %1").arg(host);
+    }
+    return {};
+}
+
+QString Runner::program() const
+{
+    switch (kind) {
+    case Kind::ThisComputer: return wseExecutable();
+    case Kind::Build: return wse;
+    case Kind::Ssh: return sshProgram();
+    }
+    return {};
+}
+
+QStringList Runner::arguments(const QStringList &wseArguments) const
+{
+    if (kind != Kind::Ssh)
+        return wseArguments;
+    // ssh joins its arguments into one command line for the host's shell: quote each word. BatchMode:
+    // a job cannot answer a password prompt (keys or an agent are needed).
+    QStringList command{shellQuoted(wse.isEmpty() ? QStringLiteral("wse") : wse)};
+    for (const QString &argument : wseArguments)
+        command << shellQuoted(argument);
+    return {"-o", "BatchMode=yes", host, "--", command.join(' ')};
+}
+
+QString Runner::commandPrefix() const
+{
+    switch (kind) {
+    case Kind::ThisComputer: return QStringLiteral("wse");
+    case Kind::Build: return shellQuoted(wse);
+    case Kind::Ssh: return "ssh " + shellQuoted(host) + " " + shellQuoted(wse.isEmpty() ? QStringLiteral("wse") : wse);
+    }
+    return {};
+}
+
+QString Runner::toText() const
+{
+    return QString::fromUtf8(
+        QJsonDocument(QJsonObject{{"kind", kindName(kind)}, {"wse", wse}, {"host", host}}).toJson(QJsonDocument::Compact));
+}
+
+Runner Runner::fromText(const QString &text)
+{
+    const QJsonObject o = QJsonDocument::fromJson(text.toUtf8()).object();
+    Runner runner;
+    for (Kind kind : {Kind::Build, Kind::Ssh})
+        if (o["kind"].toString() == kindName(kind))
+            runner.kind = kind;
+    runner.wse = o["wse"].toString();
+    runner.host = o["host"].toString();
+    if ((runner.kind == Kind::Build && runner.wse.isEmpty()) || (runner.kind == Kind::Ssh && runner.host.isEmpty()))
+        return {};
+    return runner;
+}
+
+Runner defaultRunner()
+{
+    return Runner::fromText(savedRunner.get());
+}
+
+void setDefaultRunner(const Runner &runner)
+{
+    savedRunner.set(runner.toText());
+}
+
+} // namespace wse

@@ -1,0 +1,30 @@
+#pragma once
+// The head of the Jobs dock: where new jobs run — this computer, another wse build (a file), or an
+// SSH host (and wse's path there) — kept as the user's default (jobs/runner.h).
+#include "jobs/runner.h"
+
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+
+namespace wse {
+
+class RunnerChoice : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit RunnerChoice(QWidget *parent = nullptr);
+    // Chooses a runner without asking (scripts, tests) and makes it the default.
+    void choose(const Runner &runner);
+
+private:
+    void showChoice();
+    void picked(int index); // asks for the build or the host
+
+    QComboBox *mBox;
+    QLabel *mNote;
+};
+
+} // namespace wse
