@@ -1,5 +1,6 @@
 // wse: the command-line interface of Weight Space Explorer.
 #include "checkpointcommands.h"
+#include "devicescommand.h"
 #include "generationcommands.h"
 #include "infocommand.h"
 #include "mapcommands.h"
@@ -64,6 +65,7 @@ int main(int argc, char **argv)
     wse::addGenerationCommands(app);
     wse::addMapCommands(app);
     wse::addInfoCommand(app);
+    wse::addDevicesCommand(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError &error) {

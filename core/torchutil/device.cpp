@@ -1,4 +1,5 @@
 #include "torchutil/device.h"
+#include "torchutil/devices.h"
 
 #include "common/error.h"
 
@@ -11,6 +12,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <dlfcn.h>
 #include <malloc.h>
 #include <thread>
 
@@ -138,6 +140,34 @@ MixedPrecisionScope::~MixedPrecisionScope()
     if (at::autocast::decrement_nesting() == 0)
         at::autocast::clear_cache(); // the bfloat16 copies of the weights made in this scope
     setAutocast(mCuda, mWasEnabled, at::ScalarType(mWasDtype));
+}
+
+DeviceInventory listDevices()
+{
+    useAllCores();
+    DeviceInventory inventory;
+    inventory.libtorchVersion = std::to_string(TORCH_VERSION_MAJOR) + "." + std::to_string(TORCH_VERSION_MINOR) + "." +
+                                std::to_string(TORCH_VERSION_PATCH);
+    // A CUDA build links LibTorch's CUDA library into the process (CPU builds have none to load).
+    void *cudaLibrary = dlopen("libtorch_cuda.so", RTLD_NOW | RTLD_NOLOAD);
+    inventory.cudaBuild = cudaLibrary != nullptr;
+    if (cudaLibrary)
+        dlclose(cudaLibrary);
+    inventory.cpuThreads = at::get_num_threads();
+    inventory.cpuCores = int(std::thread::hardware_concurrency());
+    const int count = int(torch::cuda::device_count());
+    // NVML counts in PCI order, CUDA fastest first unless CUDA_DEVICE_ORDER=PCI_BUS_ID: names are
+    // given when the counts agree and there is one GPU or the order is the PCI one.
+    const std::vector<CudaDeviceInfo> named = nvidiaDevices();
+    const char *order = std::getenv("CUDA_DEVICE_ORDER");
+    const bool sameOrder = int(named.size()) == count && (count == 1 || (order && std::string(order) == "PCI_BUS_ID"));
+    for (int i = 0; i < count; ++i)
+        inventory.cuda.push_back(sameOrder ? named[size_t(i)] : CudaDeviceInfo{i, {}, 0});
+    if (count == 0)
+        inventory.cudaNote = !inventory.cudaBuild ? "this wse's LibTorch is built without CUDA"
+                             : named.empty()      ? "no NVIDIA driver or GPU found"
+                                                  : "the GPUs are not visible to CUDA (CUDA_VISIBLE_DEVICES?)";
+    return inventory;
 }
 
 } // namespace wse

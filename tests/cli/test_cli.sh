@@ -241,6 +241,16 @@ if "$wse" embed --sane "$work/exported.pt" --zoo "$work/axes.h5" -o "$work/x.h5"
     fail "a network checkpoint was accepted as an encoder"; fi
 grep -q "wse sane import" "$work/err.txt" || fail "not-an-encoder message: $(cat "$work/err.txt")"
 
+# wse devices: what this build computes on (the explorer asks each runner's wse the same).
+"$wse" devices | head -1 | grep -q "^wse .*LibTorch" || fail "wse devices: first line"
+"$wse" devices --json | /usr/bin/python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["cpu"]["threads"] >= 1 and d["cpu"]["device"] == "cpu", d
+assert isinstance(d["cuda"], list) and (d["cuda"] or d["cuda_note"]), d
+assert all(g["device"].startswith("cuda:") for g in d["cuda"]), d
+' || fail "wse devices --json"
+
 # --progress json, as the explorer reads a job: every line of stderr is one JSON object; progress
 # never goes back; the last event is the result with the paths written, an error, or (after
 # SIGTERM, the explorer's Cancel) a clean stop that the same command resumes.

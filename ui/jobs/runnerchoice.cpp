@@ -5,7 +5,11 @@
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QInputDialog>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
+#include <QProcess>
 #include <QSignalBlocker>
 
 namespace wse {
@@ -29,6 +33,22 @@ RunnerChoice::RunnerChoice(QWidget *parent) : QWidget(parent)
     showChoice();
 }
 
+RunnerChoice::~RunnerChoice()
+{
+    stopProbe();
+}
+
+void RunnerChoice::stopProbe()
+{
+    if (!mProbe)
+        return;
+    mProbe->disconnect(this);
+    mProbe->kill();
+    mProbe->waitForFinished(2000);
+    delete mProbe;
+    mProbe = nullptr;
+}
+
 void RunnerChoice::choose(const Runner &runner)
 {
     setDefaultRunner(runner);
@@ -48,6 +68,47 @@ void RunnerChoice::showChoice()
     const bool missing = current.kind == Runner::Kind::Build && !QFileInfo(current.wse).isExecutable();
     mNote->setText(missing ? tr("not executable") : QString());
     mNote->setStyleSheet(missing ? "color: #b00020;" : QString());
+    if (!missing)
+        probeDevices(current);
+}
+
+// Asks the runner's wse what it has (`wse devices --json`, in the background) and shows it:
+// "cpu 16 threads · cuda:0 NVIDIA H100 80GB HBM3 (79.1 GiB)".
+void RunnerChoice::probeDevices(const Runner &runner)
+{
+    stopProbe(); // an earlier question is no longer wanted
+    if (runner.program().isEmpty()) {
+        mNote->setText(tr("no wse found beside the explorer or on PATH"));
+        return;
+    }
+    mProbe = new QProcess(this);
+    mNote->setText(tr("asking..."));
+    QProcess *probe = mProbe;
+    connect(probe, &QProcess::finished, this, [this, probe](int exitCode) {
+        const QJsonObject devices = QJsonDocument::fromJson(probe->readAllStandardOutput()).object();
+        if (exitCode != 0 || devices.isEmpty()) {
+            const QString why = QString::fromUtf8(probe->readAllStandardError()).trimmed().section('\n', -1);
+            mNote->setText(tr("no answer: %1").arg(why.isEmpty() ? tr("exit status %1").arg(exitCode) : why));
+            mNote->setStyleSheet("color: #b00020;");
+            return;
+        }
+        QStringList offered{tr("cpu %1 threads").arg(devices["cpu"].toObject()["threads"].toInt())};
+        for (const QJsonValue &value : devices["cuda"].toArray()) {
+            const QJsonObject gpu = value.toObject();
+            QString text = gpu["device"].toString() + " " + gpu["name"].toString();
+            if (gpu["memory_bytes"].toDouble() > 0)
+                text += QStringLiteral(" (%1 GiB)").arg(gpu["memory_bytes"].toDouble() / double(1ull << 30), 0, 'f', 1);
+            offered << text.simplified();
+        }
+        mNote->setText(offered.join(QStringLiteral(" · ")));
+        mNote->setToolTip(tr("LibTorch %1%2").arg(devices["libtorch"].toString(),
+                                                   devices["cuda_build"].toBool() ? tr(", CUDA build") : QString()));
+    });
+    connect(probe, &QProcess::errorOccurred, this, [this, probe](QProcess::ProcessError error) {
+        if (error == QProcess::FailedToStart)
+            mNote->setText(tr("cannot run %1").arg(probe->program()));
+    });
+    probe->start(runner.program(), runner.arguments({"devices", "--json"}));
 }
 
 void RunnerChoice::picked(int index)

@@ -1,12 +1,14 @@
 #pragma once
 // The head of the Jobs dock: where new jobs run — this computer, another wse build (a file), or an
-// SSH host (and wse's path there) — kept as the user's default (jobs/runner.h).
+// SSH host (and wse's path there) — kept as the user's default (jobs/runner.h), with the devices
+// that runner's wse has (`wse devices`).
 #include "jobs/runner.h"
 
 #include <QWidget>
 
 class QComboBox;
 class QLabel;
+class QProcess;
 
 namespace wse {
 
@@ -16,15 +18,19 @@ class RunnerChoice : public QWidget
 
 public:
     explicit RunnerChoice(QWidget *parent = nullptr);
+    ~RunnerChoice() override; // stops a question still running
     // Chooses a runner without asking (scripts, tests) and makes it the default.
     void choose(const Runner &runner);
 
 private:
     void showChoice();
     void picked(int index); // asks for the build or the host
+    void probeDevices(const Runner &runner);
+    void stopProbe();
 
     QComboBox *mBox;
     QLabel *mNote;
+    QProcess *mProbe = nullptr;
 };
 
 } // namespace wse
