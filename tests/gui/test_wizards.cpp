@@ -6,7 +6,6 @@
 #include "document/zoodocument.h"
 #include "glcheck.h"
 #include "jobs/jobcentre.h"
-#include "jobs/runnerchoice.h"
 #include "common/pythonoracle.h"
 #include "document/filedrop.h"
 #include "filemenu.h"
@@ -310,85 +309,6 @@ torch.save({"model": {"_orig_mod." + k: v for k, v in ours["model"].items()}}, s
         const Zoo resumed = ZooStore::read(output.toStdString()), straight = ZooStore::read(mDir.filePath("straight.h5").toStdString());
         for (int64_t c = 0; c < straight.checkpointCount(); ++c)
             QCOMPARE(resumed.checkpoints.get("test_loss").number(c), straight.checkpoints.get("test_loss").number(c));
-    }
-
-    // A job whose wse crashes (here: a stand-in that reports progress, then dies of SIGSEGV) fails
-    // in the Jobs dock with how it ended and its last words; the explorer and its session go on.
-    void crashedJobIsReportedAndTheExplorerGoesOn()
-    {
-        MainWindow window;
-        QVERIFY(showScripted(window));
-        const QString fake = mDir.filePath("crashing-wse.sh");
-        QFile script(fake);
-        QVERIFY(script.open(QIODevice::WriteOnly));
-        script.write("#!/bin/sh\n"
-                     "echo '{\"event\":\"progress\",\"fraction\":0.25,\"stage\":\"epoch 1/4\",\"detail\":\"\",\"elapsed_s\":1,\"eta_s\":3}' >&2\n"
-                     "echo 'terminate called after throwing an instance of std::bad_alloc' >&2\n"
-                     "kill -SEGV $$\n");
-        script.close();
-        script.setPermissions(script.permissions() | QFileDevice::ExeOwner);
-        qputenv("WSE_EXECUTABLE", fake.toUtf8());
-        ZooTrainOptions options;
-        options.device = "cpu";
-        JobEntry *job = jobCentre(window)->startZooTraining(options, mDir.filePath("never.h5"));
-        qputenv("WSE_EXECUTABLE", WSE_CLI_PATH);
-        QTRY_VERIFY_WITH_TIMEOUT(job->state() == JobEntry::State::Failed, 30000);
-        QVERIFY2(job->statusText().contains("crashed"), qPrintable(job->statusText()));
-        QVERIFY2(job->statusText().contains("bad_alloc"), qPrintable(job->statusText()));
-        QVERIFY(window.isVisible());
-    }
-
-    // New jobs run where the Jobs dock says: another wse build, or an SSH host (here a stand-in for
-    // ssh that runs the remote command line with a shell, as sshd would); the command shows it.
-    void jobsRunOnTheChosenRunner()
-    {
-        if (!QFile::exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"))
-            QSKIP("dataset-fashion-mnist is not installed");
-        MainWindow window;
-        QVERIFY(showScripted(window));
-        auto script = [this](const QString &name, const QByteArray &text) {
-            QFile file(mDir.filePath(name));
-            if (!file.open(QIODevice::WriteOnly))
-                return QString();
-            file.write(text);
-            file.close();
-            file.setPermissions(file.permissions() | QFileDevice::ExeOwner);
-            return file.fileName();
-        };
-        const QString used = mDir.filePath("used-by");
-        const QString build = script("other-wse.sh", "#!/bin/sh\necho build >> '" + used.toUtf8() + "'\nexec '" +
-                                                          QByteArray(WSE_CLI_PATH) + "' \"$@\"\n");
-        // ssh -o BatchMode=yes HOST -- COMMAND...: the stand-in notes the host and runs COMMAND.
-        const QString ssh = script("fake-ssh.sh", "#!/bin/sh\necho \"ssh $3\" >> '" + used.toUtf8() + "'\nshift 4\nexec /bin/sh -c \"$*\"\n");
-        auto *runners = window.findChild<RunnerChoice *>();
-        QVERIFY(runners);
-        ZooTrainOptions options;
-        options.epochs = 1;
-        options.trainLimit = 200;
-        options.testLimit = 100;
-        options.device = "cpu";
-
-        runners->choose(Runner{Runner::Kind::Build, build, {}});
-        auto *offered = runners->findChild<QLabel *>("jobRunnerNote"); // what that build's `wse devices` says
-        QTRY_VERIFY2(offered->text().startsWith("cpu "), qPrintable(offered->text()));
-        JobEntry *first = jobCentre(window)->startZooTraining(options, mDir.filePath("by build.h5"));
-        QVERIFY2(first->command().startsWith(build + " zoo train"), qPrintable(first->command()));
-        QTRY_VERIFY_WITH_TIMEOUT(first->state() == JobEntry::State::Finished, 60000);
-
-        qputenv("WSE_SSH", ssh.toUtf8());
-        runners->choose(Runner{Runner::Kind::Ssh, WSE_CLI_PATH, "gpu-box"});
-        JobEntry *second = jobCentre(window)->startZooTraining(options, mDir.filePath("by ssh.h5"));
-        QVERIFY2(second->command().startsWith("ssh gpu-box "), qPrintable(second->command()));
-        QTRY_VERIFY_WITH_TIMEOUT(second->state() != JobEntry::State::Running, 60000);
-        QVERIFY2(second->state() == JobEntry::State::Finished, qPrintable(second->statusText()));
-        QVERIFY(ZooStore::read(mDir.filePath("by ssh.h5").toStdString()).checkpointCount() > 0);
-        runners->choose(Runner{});
-        qunsetenv("WSE_SSH");
-
-        QFile log(used);
-        QVERIFY(log.open(QIODevice::ReadOnly));
-        const QStringList runs = QString::fromUtf8(log.readAll()).split('\n', Qt::SkipEmptyParts);
-        QVERIFY2(runs.count("build") >= 2 && runs.contains("ssh gpu-box"), qPrintable(runs.join(","))); // devices, job; job
     }
 };
 

@@ -1,0 +1,207 @@
+// Where jobs run and how they end, as a user meets it in the Jobs dock: a job whose wse crashes is
+// reported with its last words while the explorer and its document go on; new jobs run on the
+// chosen runner — another wse build, or an SSH host (a stand-in for ssh, and a real sshd started
+// on 127.0.0.1 with a throwaway key, whose zoo then opens on the map).
+#include "common/fixtures.h"
+#include "scriptedwindow.h"
+
+#include "document/zoodocument.h"
+#include "jobs/jobcentre.h"
+#include "jobs/runnerchoice.h"
+#include "mainwindow.h"
+#include "map/mapview.h"
+#include "wizards/trainmenu.h"
+#include "zoo/zoostore.h"
+
+#include <QApplication>
+#include <QFile>
+#include <QLabel>
+#include <QProcess>
+#include <QUndoStack>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+using namespace wse;
+using wse::test::showScripted;
+
+namespace {
+
+// A port on 127.0.0.1 that nothing listens on now (the system picks it).
+int freePort()
+{
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    int port = 0;
+    if (fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr *>(&address), sizeof address) == 0 &&
+        ::getsockname(fd, reinterpret_cast<sockaddr *>(&address), &length) == 0)
+        port = ntohs(address.sin_port);
+    if (fd >= 0)
+        ::close(fd);
+    return port;
+}
+
+} // namespace
+
+class TestRunners : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir mDir;
+
+    // An executable script in the test's folder.
+    QString script(const QString &name, const QByteArray &text)
+    {
+        QFile file(mDir.filePath(name));
+        if (!file.open(QIODevice::WriteOnly))
+            return {};
+        file.write(text);
+        file.close();
+        file.setPermissions(file.permissions() | QFileDevice::ExeOwner);
+        return file.fileName();
+    }
+
+    static bool haveFashionMnist() { return test::haveFashionMnist(); }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        WSE_REQUIRE_OPENGL();
+        QStandardPaths::setTestModeEnabled(true); // the runner choice stays out of the user's settings
+    }
+    void cleanup() { setDefaultRunner(Runner{}); qunsetenv("WSE_SSH"); }
+
+    // A job whose wse crashes (here: a stand-in that reports progress, then dies of SIGSEGV) fails
+    // in the Jobs dock with how it ended and its last words; the explorer and its session go on.
+    void crashedJobIsReportedAndTheExplorerGoesOn()
+    {
+        MainWindow window;
+        QVERIFY(test::openScripted(window, test::writeClustersZoo(mDir)));
+        QVERIFY(window.colourBy("init")); // the session holds an edit
+        const QString fake = script("crashing-wse.sh",
+                                    "#!/bin/sh\n"
+                                    "echo '{\"event\":\"progress\",\"fraction\":0.25,\"stage\":\"epoch 1/4\",\"detail\":\"\",\"elapsed_s\":1,\"eta_s\":3}' >&2\n"
+                                    "echo 'terminate called after throwing an instance of std::bad_alloc' >&2\n"
+                                    "kill -SEGV $$\n");
+        qputenv("WSE_EXECUTABLE", fake.toUtf8());
+        ZooTrainOptions options;
+        options.device = "cpu";
+        JobEntry *job = jobCentre(window)->startZooTraining(options, mDir.filePath("never.h5"));
+        qputenv("WSE_EXECUTABLE", WSE_CLI_PATH);
+        QTRY_VERIFY_WITH_TIMEOUT(job->state() == JobEntry::State::Failed, 30000);
+        QVERIFY2(job->statusText().contains("crashed"), qPrintable(job->statusText()));
+        QVERIFY2(job->statusText().contains("bad_alloc"), qPrintable(job->statusText()));
+        QVERIFY(window.isVisible()); // the explorer and its document go on
+        QVERIFY(window.document());
+        QCOMPARE(window.colouringColumn(), QString("init"));
+        QCOMPARE(window.explorer()->undoStack()->count(), 1);
+        QVERIFY(window.isWindowModified());
+    }
+
+    // New jobs run where the Jobs dock says: another wse build, or an SSH host (here a stand-in for
+    // ssh that runs the remote command line with a shell, as sshd would); the command shows it.
+    void jobsRunOnTheChosenRunner()
+    {
+        if (!haveFashionMnist())
+            QSKIP("dataset-fashion-mnist is not installed");
+        MainWindow window;
+        QVERIFY(showScripted(window));
+        const QString used = mDir.filePath("used-by");
+        const QString build = script("other-wse.sh", "#!/bin/sh\necho build >> '" + used.toUtf8() + "'\nexec '" +
+                                                          QByteArray(WSE_CLI_PATH) + "' \"$@\"\n");
+        // ssh -o BatchMode=yes HOST -- COMMAND...: the stand-in notes the host and runs COMMAND.
+        const QString ssh = script("fake-ssh.sh", "#!/bin/sh\necho \"ssh $3\" >> '" + used.toUtf8() + "'\nshift 4\nexec /bin/sh -c \"$*\"\n");
+        auto *runners = window.findChild<RunnerChoice *>();
+        QVERIFY(runners);
+        ZooTrainOptions options;
+        options.epochs = 1;
+        options.trainLimit = 200;
+        options.testLimit = 100;
+        options.device = "cpu";
+
+        runners->choose(Runner{Runner::Kind::Build, build, {}});
+        auto *offered = runners->findChild<QLabel *>("jobRunnerNote"); // what that build's `wse devices` says
+        QTRY_VERIFY2(offered->text().startsWith("cpu "), qPrintable(offered->text()));
+        JobEntry *first = jobCentre(window)->startZooTraining(options, mDir.filePath("by build.h5"));
+        QVERIFY2(first->command().startsWith(build + " zoo train"), qPrintable(first->command()));
+        QTRY_VERIFY_WITH_TIMEOUT(first->state() == JobEntry::State::Finished, 60000);
+
+        qputenv("WSE_SSH", ssh.toUtf8());
+        runners->choose(Runner{Runner::Kind::Ssh, WSE_CLI_PATH, "gpu-box"});
+        JobEntry *second = jobCentre(window)->startZooTraining(options, mDir.filePath("by ssh.h5"));
+        QVERIFY2(second->command().startsWith("ssh gpu-box "), qPrintable(second->command()));
+        QTRY_VERIFY_WITH_TIMEOUT(second->state() != JobEntry::State::Running, 60000);
+        QVERIFY2(second->state() == JobEntry::State::Finished, qPrintable(second->statusText()));
+        QVERIFY(ZooStore::read(mDir.filePath("by ssh.h5").toStdString()).checkpointCount() > 0);
+
+        QFile log(used);
+        QVERIFY(log.open(QIODevice::ReadOnly));
+        const QStringList runs = QString::fromUtf8(log.readAll()).split('\n', Qt::SkipEmptyParts);
+        QVERIFY2(runs.count("build") >= 2 && runs.contains("ssh gpu-box"), qPrintable(runs.join(","))); // devices, job; job
+    }
+
+    // A real SSH host: sshd on 127.0.0.1 with a throwaway host key and user key, reached through an
+    // ssh config (as a user's ~/.ssh/config names a host); the zoo trained there opens on the map.
+    void jobRunsOnARealSshHost()
+    {
+        if (!haveFashionMnist())
+            QSKIP("dataset-fashion-mnist is not installed");
+        if (!QFile::exists("/usr/sbin/sshd"))
+            QSKIP("openssh-server is not installed (scripts/debian-packages.txt lists it)");
+        const int port = freePort();
+        QVERIFY(port > 0);
+        const QString dir = mDir.path();
+        for (const QString &key : {"host_key", "user_key"})
+            QCOMPARE(QProcess::execute("ssh-keygen", {"-q", "-t", "ed25519", "-N", "", "-f", dir + "/" + key}), 0);
+        QFile::copy(dir + "/user_key.pub", dir + "/authorized_keys");
+        QFile::setPermissions(dir + "/authorized_keys", QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+        QFile::setPermissions(dir + "/user_key", QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+        const QString user = qEnvironmentVariable("USER", "root");
+        script("sshd_config", QStringLiteral("Port %1\nListenAddress 127.0.0.1\nHostKey %2/host_key\nAuthorizedKeysFile %2/authorized_keys\n"
+                                             "PasswordAuthentication no\nStrictModes no\nUsePAM no\nPidFile %2/sshd.pid\n")
+                                  .arg(port).arg(dir).toUtf8());
+        QDir().mkpath("/run/sshd"); // privilege separation, when running as root
+        QProcess sshd;
+        sshd.start("/usr/sbin/sshd", {"-D", "-e", "-f", dir + "/sshd_config"});
+        if (!sshd.waitForStarted(5000) || sshd.waitForFinished(1500))
+            QSKIP(qPrintable("could not start sshd: " + QString::fromUtf8(sshd.readAllStandardError()).trimmed()));
+        script("ssh_config", QStringLiteral("Host zoo-server\n  HostName 127.0.0.1\n  Port %1\n  User %2\n  IdentityFile %3/user_key\n"
+                                            "  StrictHostKeyChecking no\n  UserKnownHostsFile /dev/null\n  LogLevel ERROR\n")
+                                 .arg(port).arg(user, dir).toUtf8());
+        qputenv("WSE_SSH", script("ssh.sh", "#!/bin/sh\nexec ssh -F '" + (dir + "/ssh_config").toUtf8() + "' \"$@\"\n").toUtf8());
+
+        MainWindow window;
+        QVERIFY(showScripted(window));
+        window.findChild<RunnerChoice *>()->choose(Runner{Runner::Kind::Ssh, WSE_CLI_PATH, "zoo-server"});
+        ZooTrainOptions options;
+        options.epochs = 1;
+        options.trainLimit = 200;
+        options.testLimit = 100;
+        options.device = "cpu";
+        const QString output = mDir.filePath("remote zoo.h5");
+        JobEntry *job = jobCentre(window)->startZooTraining(options, output);
+        QVERIFY(job->command().startsWith("ssh zoo-server "));
+        QTRY_VERIFY_WITH_TIMEOUT(job->state() != JobEntry::State::Running, 120000);
+        QVERIFY2(job->state() == JobEntry::State::Finished, qPrintable(job->statusText()));
+        QTRY_VERIFY_WITH_TIMEOUT(window.document() && window.document()->path() == output, 30000); // it opens
+        QCOMPARE(window.mapView()->pointCount(), int(window.document()->zoo().checkpointCount()));
+        sshd.terminate();
+        sshd.waitForFinished(5000);
+    }
+};
+
+int main(int argc, char **argv)
+{
+    setDefaultSurfaceFormat();
+    QApplication app(argc, argv);
+    TestRunners test;
+    return QTest::qExec(&test, argc, argv);
+}
+#include "test_runners.moc"
