@@ -1,6 +1,14 @@
 # Finds LibTorch, HDF5 (serial, C++ API), nlohmann-json, CLI11 and (optional) hnswlib; Qt 6 and VTK when the GUI is built.
 
+# WSE_TORCH_DIR: an upstream LibTorch 2.x (the unzipped libtorch/ folder of pytorch.org's C++
+# download, cxx11 ABI, CUDA or CPU) instead of Debian's; or torch's CMake prefix of a pip
+# installation (python3 -c 'import torch; print(torch.utils.cmake_prefix_path)').
+set(WSE_TORCH_DIR "" CACHE PATH "An upstream LibTorch (its folder, or torch's CMake prefix) to build against")
+if(WSE_TORCH_DIR)
+    list(PREPEND CMAKE_PREFIX_PATH ${WSE_TORCH_DIR})
+endif()
 find_package(Torch REQUIRED)
+message(STATUS "LibTorch ${Torch_VERSION} from ${Torch_DIR}")
 # TorchConfig appends its flags to CMAKE_CXX_FLAGS; keep them (ABI flag) but nothing else is needed.
 
 # WSE_DEPS_PREFIX: a folder with include/ and lib/ holding HDF5 (serial, C and C++), nlohmann-json
