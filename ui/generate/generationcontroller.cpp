@@ -1,6 +1,8 @@
 #include "generate/generationcontroller.h"
 
 #include "document/backgroundtask.h"
+#include "document/childprocesscheck.h"
+#include "jobs/processtask.h"
 #include "document/zoodocument.h"
 #include "map/layoutcontroller.h"
 #include "map/mapview.h"
@@ -132,11 +134,13 @@ void GenerationController::restore(const std::vector<WorkspaceGenerated> &genera
 
 bool GenerationController::isRunning() const
 {
-    return mTask && mTask->isRunning();
+    return (mTask && mTask->isRunning()) || (mChild && mChild->isRunning());
 }
 
 void GenerationController::cancel()
 {
+    if (mChild)
+        mChild->cancel();
     if (mTask)
         mTask->cancel();
 }
@@ -145,7 +149,14 @@ void GenerationController::sample(const SampleOptions &options)
 {
     auto pending = std::make_shared<GeneratedNetworks>();
     pending->options = options;
-    run(pending, [options](ProgressReporter &progress) { return sampleModels(options, &progress).toText(); });
+    const QString output = QString::fromStdString(options.output);
+    try {
+        writeTextFile((output + ".config.json").toStdString(), options.toJson()); // the command's --config
+    } catch (const std::exception &error) {
+        Q_EMIT failed(QString::fromStdString(error.what()));
+        return;
+    }
+    runChild(pending, {"sample", "--config", output + ".config.json", "-o", output});
 }
 
 bool GenerationController::placeCheckpointFiles(const QStringList &files, QString *error)
@@ -175,7 +186,8 @@ void GenerationController::adoptSamples(const SampleOptions &options, const QStr
 {
     auto pending = std::make_shared<GeneratedNetworks>();
     pending->options = options;
-    run(pending, [report](ProgressReporter &) { return report.toStdString(); });
+    pending->report = report;
+    embedAndPlace(pending);
 }
 
 void GenerationController::decode(const DecodeOptions &options)
@@ -190,7 +202,26 @@ void GenerationController::decode(const DecodeOptions &options)
     pending->to = options.to;
     for (const auto &[checkpoint, weight] : options.blend) // a spot between checkpoints
         pending->from += (pending->from.empty() ? "blend of " : ", ") + checkpoint + "=" + std::to_string(weight).substr(0, 5);
-    run(pending, [options](ProgressReporter &progress) { return decodeCheckpoints(options, &progress).toText(); });
+    runChild(pending, decodeArguments(options));
+}
+
+// `wse decode` with these options (the command the explorer runs for them).
+QStringList GenerationController::decodeArguments(const DecodeOptions &options)
+{
+    const auto text = [](const auto &value) { return QString::fromStdString(value); };
+    QStringList arguments{"decode", "--sane", text(options.encoderPath), "--zoo", text(options.zooPath),
+                          "--steps", QString::number(options.steps), "--mode", text(options.embed.mode),
+                          "--device", text(options.embed.device), "--precision", text(options.embed.precision),
+                          "--bn-condition", QString::number(options.bnConditionIterations), "-o", text(options.output)};
+    if (!options.from.empty())
+        arguments << "--from" << text(options.from);
+    if (!options.to.empty())
+        arguments << "--to" << text(options.to);
+    if (!options.blend.empty())
+        arguments << "--blend";
+    for (const auto &[checkpoint, weight] : options.blend)
+        arguments << text(checkpoint) + "=" + QString::number(weight, 'g', 17);
+    return arguments;
 }
 
 QString GenerationController::encoder(QString *error) const
@@ -266,13 +297,40 @@ bool GenerationController::decodeBlend(const std::vector<std::pair<int64_t, doub
     return startDecode(options, workspace, error);
 }
 
-void GenerationController::run(std::shared_ptr<GeneratedNetworks> pending,
-                               std::function<std::string(ProgressReporter &)> generate)
+// The networks are made by a `wse` child process (a crash there leaves the explorer as it was);
+// the few it made are then embedded here, to be placed on the SANE map.
+void GenerationController::runChild(std::shared_ptr<GeneratedNetworks> pending, const QStringList &arguments)
 {
     mTask.reset();
-    mTask = std::make_unique<BackgroundTask>([pending, generate](ProgressReporter &progress) {
-        ProgressReporter making = partOf(&progress, 0.0, 0.9);
-        pending->report = QString::fromStdString(generate(making));
+    const QString program = wseExecutable();
+    if (program.isEmpty()) {
+        Q_EMIT failed(tr("no wse executable beside the explorer or on PATH (set WSE_EXECUTABLE to one)"));
+        return;
+    }
+    mChild = std::make_unique<ProcessTask>(program, arguments);
+    connect(mChild.get(), &ProcessTask::progressed, this,
+            [this](int percent, const QString &stage) { Q_EMIT progressed(percent * 9 / 10, stage); });
+    connect(mChild.get(), &ProcessTask::finished, this, [this, pending] {
+        pending->report = mChild->standardOutput();
+        embedAndPlace(pending);
+    });
+    connect(mChild.get(), &ProcessTask::failed, this, [this](const QString &message) {
+        Q_EMIT runningChanged(false);
+        Q_EMIT failed(message);
+    });
+    connect(mChild.get(), &ProcessTask::cancelled, this, [this] {
+        Q_EMIT runningChanged(false);
+        Q_EMIT failed(tr("Cancelled"));
+    });
+    Q_EMIT runningChanged(true);
+    mChild->start();
+}
+
+// Embeds the networks of pending->options.output with the encoder (a few: quick, here), then
+// places them on the SANE map.
+void GenerationController::embedAndPlace(std::shared_ptr<GeneratedNetworks> pending)
+{
+    mTask = std::make_unique<BackgroundTask>([pending](ProgressReporter &progress) {
         ProgressReporter embedding = partOf(&progress, 0.9, 1.0);
         pending->embeddings = embedZoo(pending->options.encoderPath, pending->options.output, pending->options.embed, &embedding);
     });

@@ -21,6 +21,7 @@
 namespace wse {
 
 class BackgroundTask;
+class ProcessTask;
 class LayoutController;
 class MapView;
 class ZooDocument;
@@ -47,7 +48,7 @@ public:
     ~GenerationController() override;
 
     void setDocument(std::shared_ptr<const ZooDocument> document); // forgets generated networks
-    // Runs sampleModels (or decodeCheckpoints) and embeds the result; emits generated or failed.
+    // Runs `wse sample` (or `wse decode`) in a child process and embeds the result; emits generated or failed.
     void sample(const SampleOptions &options);
     void decode(const DecodeOptions &options);
     // The same with the document's encoder and zoo, anchors from a filter expression (empty: all)
@@ -94,14 +95,17 @@ private:
     QString encoder(QString *error) const;
     bool startDecode(DecodeOptions options, const QString &workspace, QString *error);
     std::string checkpointName(int64_t checkpoint) const; // MODEL:EPOCH
-    void run(std::shared_ptr<GeneratedNetworks> pending, std::function<std::string(ProgressReporter &)> generate);
+    void runChild(std::shared_ptr<GeneratedNetworks> pending, const QStringList &arguments);
+    static QStringList decodeArguments(const DecodeOptions &options);
+    void embedAndPlace(std::shared_ptr<GeneratedNetworks> pending);
     void startTask(std::shared_ptr<GeneratedNetworks> pending); // mTask, reporting; the set joins when it ends
 
     MapView *mView;
     LayoutController *mLayouts;
     std::shared_ptr<const ZooDocument> mDocument;
     std::vector<GeneratedNetworks> mSets;
-    std::unique_ptr<BackgroundTask> mTask;
+    std::unique_ptr<BackgroundTask> mTask;  // embedding what was made, in this process
+    std::unique_ptr<ProcessTask> mChild;    // making networks: `wse sample` or `wse decode`
     MapSource mSource = MapSource::Weights;
     ProjectionMethod mMethod = ProjectionMethod::Pca;
 };
