@@ -39,6 +39,62 @@ void describeApplication()
     QCoreApplication::setApplicationVersion(WSE_VERSION);
 }
 
+
+// Once the file is open: the bookmark, filter, colouring and sizes asked for on the command line
+// (a scripted run colours and sizes in renderScreenshot, where a bad column fails the run).
+void applyViewOptions(wse::MainWindow &window, const wse::ExplorerOptions &options, bool scripted)
+{
+    QObject::connect(&window, &wse::MainWindow::documentLoaded, &window, [&window, options, scripted] {
+        if (!options.bookmark.isEmpty() && !window.showBookmark(options.bookmark))
+            std::fprintf(stderr, "wse-explorer: error: no bookmark '%s' in %s\n", qPrintable(options.bookmark),
+                         qPrintable(options.file));
+        if (!options.filter.isEmpty() && !window.setFilter(options.filter))
+            std::fprintf(stderr, "wse-explorer: error: %s\n", qPrintable(window.filterError()));
+        if (scripted)
+            return;
+        if (!options.colourBy.isEmpty() && !window.colourBy(options.colourBy))
+            std::fprintf(stderr, "wse-explorer: error: no column '%s' to colour by\n", qPrintable(options.colourBy));
+        if (!options.sizeBy.isEmpty() && !window.explorer()->setSizeBy(options.sizeBy))
+            std::fprintf(stderr, "wse-explorer: error: no numeric column '%s' to size by\n", qPrintable(options.sizeBy));
+    });
+}
+
+// Scripted rendering: open, colour, size, wait for the layout, save the figure, quit; `status` 1
+// on any failure.
+void renderScreenshot(QApplication &app, wse::MainWindow &window, const wse::ExplorerOptions &options, int &status)
+{
+    const auto stop = [&app, &status](const QString &message) {
+        std::fprintf(stderr, "wse-explorer: error: %s\n", qPrintable(message));
+        status = 1;
+        app.quit();
+    };
+    QObject::connect(&window, &wse::MainWindow::loadFailed, &app, stop);
+    QObject::connect(&window, &wse::MainWindow::documentLoaded, &app, [&app, &window, &status, options, stop] {
+        if (!options.colourBy.isEmpty() && !window.colourBy(options.colourBy))
+            return stop(QStringLiteral("no column '%1' to colour by").arg(options.colourBy));
+        if (!options.sizeBy.isEmpty() && !window.explorer()->setSizeBy(options.sizeBy))
+            return stop(QStringLiteral("no numeric column '%1' to size by").arg(options.sizeBy));
+        // Let the viewport paint once before grabbing the window.
+        auto grab = [&app, &window, &status, options, stop] {
+            QTimer::singleShot(300, &app, [&app, &window, &status, options, stop] {
+                QString error;
+                if (!exportFigure(window, options.screenshot, &error))
+                    return stop(options.screenshot + ": " + error);
+                std::fprintf(stderr, "wse-explorer: wrote %s\n", qPrintable(options.screenshot));
+                app.quit();
+            });
+        };
+        // A layout (and the quality line) still being computed is waited for.
+        if (window.layouts()->isRunning())
+            QObject::connect(window.layouts(), &wse::LayoutController::runningChanged, &app, [grab](bool running) {
+                if (!running)
+                    grab();
+            });
+        else
+            grab();
+    });
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -85,76 +141,16 @@ int main(int argc, char **argv)
     if (options.size.isValid())
         window.resize(options.size);
     window.show();
-
-    if (!options.bookmark.isEmpty())
-        QObject::connect(&window, &wse::MainWindow::documentLoaded, &window, [&] {
-            if (!window.showBookmark(options.bookmark))
-                std::fprintf(stderr, "wse-explorer: error: no bookmark '%s' in %s\n", qPrintable(options.bookmark),
-                             qPrintable(options.file));
-        });
-    if (!options.filter.isEmpty())
-        QObject::connect(&window, &wse::MainWindow::documentLoaded, &window, [&] {
-            if (!window.setFilter(options.filter))
-                std::fprintf(stderr, "wse-explorer: error: %s\n", qPrintable(window.filterError()));
-        });
-    if (!scripted && !(options.colourBy.isEmpty() && options.sizeBy.isEmpty()))
-        QObject::connect(&window, &wse::MainWindow::documentLoaded, &window, [&] {
-            if (!options.colourBy.isEmpty() && !window.colourBy(options.colourBy))
-                std::fprintf(stderr, "wse-explorer: error: no column '%s' to colour by\n", qPrintable(options.colourBy));
-            if (!options.sizeBy.isEmpty() && !window.explorer()->setSizeBy(options.sizeBy))
-                std::fprintf(stderr, "wse-explorer: error: no numeric column '%s' to size by\n", qPrintable(options.sizeBy));
-        });
-    if (!options.file.isEmpty())
-        window.openZoo(options.file, options.sane);
-    if (!scripted)
-        return app.exec();
-
-    // Scripted rendering: open, colour, render, save, exit.
-    int status = 0;
-    QObject::connect(&window, &wse::MainWindow::loadFailed, &app, [&](const QString &message) {
-        std::fprintf(stderr, "wse-explorer: error: %s\n", qPrintable(message));
-        status = 1;
-        app.quit();
-    });
-    QObject::connect(&window, &wse::MainWindow::documentLoaded, &app, [&] {
-        if (!options.colourBy.isEmpty() && !window.colourBy(options.colourBy)) {
-            std::fprintf(stderr, "wse-explorer: error: no column '%s' to colour by\n", qPrintable(options.colourBy));
-            status = 1;
-            app.quit();
-            return;
-        }
-        if (!options.sizeBy.isEmpty() && !window.explorer()->setSizeBy(options.sizeBy)) {
-            std::fprintf(stderr, "wse-explorer: error: no numeric column '%s' to size by\n", qPrintable(options.sizeBy));
-            status = 1;
-            app.quit();
-            return;
-        }
-        // Let the viewport paint once before grabbing the window.
-        auto grab = [&] {
-            QTimer::singleShot(300, &app, [&] {
-                QString error;
-                if (!exportFigure(window, options.screenshot, &error)) {
-                    std::fprintf(stderr, "wse-explorer: error: %s: %s\n", qPrintable(options.screenshot), qPrintable(error));
-                    status = 1;
-                } else {
-                    std::fprintf(stderr, "wse-explorer: wrote %s\n", qPrintable(options.screenshot));
-                }
-                app.quit();
-            });
-        };
-        // A layout (and the quality line) still being computed is waited for.
-        if (window.layouts()->isRunning())
-            QObject::connect(window.layouts(), &wse::LayoutController::runningChanged, &app, [grab](bool running) {
-                if (!running)
-                    grab();
-            });
-        else
-            grab();
-    });
-    if (options.file.isEmpty()) {
+    applyViewOptions(window, options, scripted);
+    if (scripted && options.file.isEmpty()) {
         std::fprintf(stderr, "wse-explorer: error: --screenshot needs a zoo file\n");
         return 1;
     }
-    app.exec();
-    return status;
+    int status = 0;
+    if (scripted)
+        renderScreenshot(app, window, options, status);
+    if (!options.file.isEmpty())
+        window.openZoo(options.file, options.sane);
+    const int code = app.exec();
+    return scripted ? status : code;
 }

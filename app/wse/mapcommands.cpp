@@ -91,16 +91,124 @@ void writeProjectionCsv(const std::string &path, const MapInput &input, const Pr
     writeTextFile(path, pointsCsv(points));
 }
 
+namespace {
+
+struct ProjectArguments
+{
+    InputArguments input;
+    ProjectionSettings settings;
+    std::string method = "pca", metric = "euclidean", add, name, output;
+    std::vector<std::string> set;
+};
+
+// New points placed into a finished map (--add): their labels and positions.
+struct AddedPoints
+{
+    Embeddings embeddings;
+    std::vector<std::string> labels;
+    std::vector<float> positions;
+};
+
+void printProjection(const Projection &projection, int64_t points, const AddedPoints &added, const std::string &addPath)
+{
+    std::cout << projection.settings.describe() << ": " << points << " points in " << formatNumber(projection.seconds) << " s\n";
+    if (!projection.explainedRatio.empty()) {
+        std::cout << "explained variance ratio:";
+        for (double r : projection.explainedRatio)
+            std::cout << " " << formatNumber(r);
+        std::cout << "\n";
+    }
+    if (projection.quality.queries > 0)
+        std::cout << projection.quality.describe() << "\n";
+    for (const std::string &note : projection.notes)
+        std::cout << "note: " << note << "\n";
+    if (!added.labels.empty())
+        std::cout << "placed " << added.labels.size() << " new points from " << addPath << "\n";
+}
+
+// Adds the map (and the embeddings it came from, and the added points) to a workspace, created
+// for the input's zoo when it does not exist.
+void writeProjectionWorkspace(const ProjectArguments &a, const MapInput &input, const Embeddings &embeddings,
+                              const Projection &projection, const AddedPoints &added)
+{
+    const bool exists = std::filesystem::exists(a.output);
+    Workspace workspace = exists ? Workspace::read(a.output) : Workspace::forZoo(input.zooPath);
+    if (exists && std::filesystem::absolute(input.zooPath).lexically_normal() != std::filesystem::path(workspace.zoo.path))
+        std::cerr << "wse: warning: the workspace belongs to " << workspace.zoo.path << ", the points to " << input.zooPath << "\n";
+    if (!a.input.embeddings.empty())
+        workspace.putEmbeddings(embeddings);
+    const ProjectionSettings &settings = projection.settings;
+    WorkspaceMap map;
+    map.name = a.name.empty() ? methodName(settings.method) + "-" + std::to_string(settings.dims) + "d-seed" + std::to_string(settings.seed)
+                              : a.name;
+    map.input = input.key;
+    map.checkpoints = input.checkpoints;
+    map.projection = projection;
+    map.created = currentTimeIso();
+    workspace.putMap(map);
+    if (!added.labels.empty()) {
+        WorkspaceGenerated g;
+        g.name = "added to " + map.name;
+        g.kind = "added";
+        g.zooPath = added.embeddings.source;
+        g.provenanceJson = nlohmann::json{{"embeddings", a.add}}.dump();
+        g.evaluations = added.embeddings.rows;
+        g.encoderId = added.embeddings.encoderId;
+        g.latentDims = added.embeddings.dims;
+        g.latents = added.embeddings.values;
+        workspace.generated.push_back(g);
+    }
+    workspace.write(a.output);
+}
+
+void runProject(const ProjectArguments &a)
+{
+    checkOutputPath(a.output, {a.input.embeddings, a.input.zoo, a.add});
+    ProjectionSettings settings = a.settings;
+    settings.method = methodFromName(a.method);
+    settings.metric = metricFromName(a.metric);
+    for (const std::string &pair : a.set) {
+        const size_t equals = pair.find('=');
+        if (equals == std::string::npos)
+            throw UsageError("--set expects KEY=VALUE, got '" + pair + "'");
+        settings.set(pair.substr(0, equals), pair.substr(equals + 1));
+    }
+    Embeddings embeddings;
+    const MapInput input = a.input.load(&embeddings);
+    const double estimate = estimatedSeconds(settings, input.count());
+    if (estimate > 60)
+        std::cerr << "wse: " << settings.describe() << " of " << input.count() << " points takes about "
+                  << formatDuration(estimate) << " here (every point is mapped; Ctrl-C stops)\n";
+    Projection projection;
+    {
+        TerminalProgress terminal;
+        ProgressReporter progress(terminal.callback());
+        projection = computeProjection(input.values.data(), input.count(), input.dims, settings, &progress);
+    }
+    AddedPoints added;
+    if (!a.add.empty()) {
+        added.embeddings = Embeddings::read(a.add);
+        const MapInput extra = mapInputFromEmbeddings(added.embeddings);
+        if (extra.dims != input.dims)
+            throw UsageError(a.add + " has " + std::to_string(extra.dims) + "-dimensional embeddings, the map's input " +
+                             std::to_string(input.dims));
+        added.positions = placeNewPoints(projection, input.values.data(), extra.values.data(), extra.count());
+        added.labels = extra.labels;
+    }
+    printProjection(projection, input.count(), added, a.add);
+    if (endsWith(a.output, ".csv"))
+        writeProjectionCsv(a.output, input, projection, added.labels, added.positions);
+    else
+        writeProjectionWorkspace(a, input, embeddings, projection, added);
+    noteWritten(a.output);
+    std::cerr << "wse: wrote " << a.output << "\n";
+}
+
+} // namespace
+
 void addProjectCommand(CLI::App &app)
 {
-    struct Arguments
-    {
-        InputArguments input;
-        ProjectionSettings settings;
-        std::string method = "pca", metric = "euclidean", add, name, output;
-        std::vector<std::string> set;
-    };
-    auto a = std::make_shared<Arguments>();
+    auto a = std::make_shared<ProjectArguments>();
     CLI::App *command = app.add_subcommand("project", "Map embeddings (or weights) to 2D/3D with PCA, t-SNE or UMAP, seeded, "
                                                       "with trustworthiness and continuity; writes CSV or adds the map to a workspace");
     a->input.add(command);
@@ -113,92 +221,7 @@ void addProjectCommand(CLI::App &app)
     command->add_option("--add", a->add, "Embeddings (.h5) of new checkpoints to place into the map without recomputing it");
     command->add_option("--name", a->name, "Name of the map in the workspace (default: method, dims, seed)");
     command->add_option("-o,--output", a->output, "OUT.csv (coordinates) or OUT.h5 (workspace: created or updated)")->required();
-    command->callback([a] {
-        checkOutputPath(a->output, {a->input.embeddings, a->input.zoo, a->add});
-        ProjectionSettings settings = a->settings;
-        settings.method = methodFromName(a->method);
-        settings.metric = metricFromName(a->metric);
-        for (const std::string &pair : a->set) {
-            const size_t equals = pair.find('=');
-            if (equals == std::string::npos)
-                throw UsageError("--set expects KEY=VALUE, got '" + pair + "'");
-            settings.set(pair.substr(0, equals), pair.substr(equals + 1));
-        }
-        Embeddings embeddings;
-        const MapInput input = a->input.load(&embeddings);
-        const double estimate = estimatedSeconds(settings, input.count());
-        if (estimate > 60)
-            std::cerr << "wse: " << settings.describe() << " of " << input.count() << " points takes about "
-                      << formatDuration(estimate) << " here (every point is mapped; Ctrl-C stops)\n";
-        Projection projection;
-        {
-            TerminalProgress terminal;
-            ProgressReporter progress(terminal.callback());
-            projection = computeProjection(input.values.data(), input.count(), input.dims, settings, &progress);
-        }
-        std::vector<std::string> addedLabels;
-        std::vector<float> added;
-        Embeddings addedEmbeddings;
-        if (!a->add.empty()) {
-            addedEmbeddings = Embeddings::read(a->add);
-            const MapInput extra = mapInputFromEmbeddings(addedEmbeddings);
-            if (extra.dims != input.dims)
-                throw UsageError(a->add + " has " + std::to_string(extra.dims) + "-dimensional embeddings, the map's input " +
-                                 std::to_string(input.dims));
-            added = placeNewPoints(projection, input.values.data(), extra.values.data(), extra.count());
-            addedLabels = extra.labels;
-        }
-        std::cout << projection.settings.describe() << ": " << input.count() << " points in "
-                  << formatNumber(projection.seconds) << " s\n";
-        if (!projection.explainedRatio.empty()) {
-            std::cout << "explained variance ratio:";
-            for (double r : projection.explainedRatio)
-                std::cout << " " << formatNumber(r);
-            std::cout << "\n";
-        }
-        if (projection.quality.queries > 0)
-            std::cout << projection.quality.describe() << "\n";
-        for (const std::string &note : projection.notes)
-            std::cout << "note: " << note << "\n";
-        if (!addedLabels.empty())
-            std::cout << "placed " << addedLabels.size() << " new points from " << a->add << "\n";
-
-        if (endsWith(a->output, ".csv")) {
-            writeProjectionCsv(a->output, input, projection, addedLabels, added);
-        } else {
-            const bool exists = std::filesystem::exists(a->output);
-            Workspace workspace = exists ? Workspace::read(a->output) : Workspace::forZoo(input.zooPath);
-            if (exists && std::filesystem::absolute(input.zooPath).lexically_normal() != std::filesystem::path(workspace.zoo.path))
-                std::cerr << "wse: warning: the workspace belongs to " << workspace.zoo.path << ", the points to "
-                          << input.zooPath << "\n";
-            if (!a->input.embeddings.empty())
-                workspace.putEmbeddings(embeddings);
-            WorkspaceMap map;
-            map.name = a->name.empty() ? methodName(settings.method) + "-" + std::to_string(settings.dims) + "d-seed" +
-                                             std::to_string(settings.seed)
-                                       : a->name;
-            map.input = input.key;
-            map.checkpoints = input.checkpoints;
-            map.projection = projection;
-            map.created = currentTimeIso();
-            workspace.putMap(map);
-            if (!addedLabels.empty()) {
-                WorkspaceGenerated g;
-                g.name = "added to " + map.name;
-                g.kind = "added";
-                g.zooPath = addedEmbeddings.source;
-                g.provenanceJson = nlohmann::json{{"embeddings", a->add}}.dump();
-                g.evaluations = addedEmbeddings.rows;
-                g.encoderId = addedEmbeddings.encoderId;
-                g.latentDims = addedEmbeddings.dims;
-                g.latents = addedEmbeddings.values;
-                workspace.generated.push_back(g);
-            }
-            workspace.write(a->output);
-        }
-        noteWritten(a->output);
-        std::cerr << "wse: wrote " << a->output << "\n";
-    });
+    command->callback([a] { runProject(*a); });
 }
 
 void addNeighborsCommand(CLI::App &app)
