@@ -10,12 +10,17 @@
 #include "jobs/runnerchoice.h"
 #include "mainwindow.h"
 #include "map/mapview.h"
+#include "wizards/newzoowizard.h"
 #include "wizards/trainmenu.h"
 #include "zoo/zoostore.h"
 
 #include <QApplication>
 #include <QFile>
+#include <QAbstractButton>
+#include <QComboBox>
 #include <QLabel>
+#include <QLineEdit>
+#include <QSpinBox>
 #include <QProcess>
 #include <QUndoStack>
 #include <QTemporaryDir>
@@ -145,6 +150,35 @@ private Q_SLOTS:
         QVERIFY(log.open(QIODevice::ReadOnly));
         const QStringList runs = QString::fromUtf8(log.readAll()).split('\n', Qt::SkipEmptyParts);
         QVERIFY2(runs.count("build") >= 2 && runs.contains("ssh gpu-box"), qPrintable(runs.join(","))); // devices, job; job
+    }
+
+    // The job dialogs say where the job runs and refuse, on the page, a device that runner lacks.
+    void aDeviceTheRunnerLacksIsRefusedOnThePage()
+    {
+        if (!haveFashionMnist())
+            QSKIP("dataset-fashion-mnist is not installed");
+        MainWindow window;
+        QVERIFY(showScripted(window));
+        auto *runners = window.findChild<RunnerChoice *>();
+        runners->choose(Runner{Runner::Kind::Build, WSE_CLI_PATH, {}});
+        auto *offered = runners->findChild<QLabel *>("jobRunnerNote");
+        QTRY_VERIFY2(offered->text().startsWith("cpu "), qPrintable(offered->text()));
+        if (knownDevices(defaultRunner()).contains("cuda:0"))
+            QSKIP("this wse has a CUDA device: nothing to refuse");
+        NewZooWizard *wizard = openNewZooWizard(window);
+        QVERIFY(QTest::qWaitForWindowExposed(wizard));
+        wizard->findChild<QSpinBox *>("trainLimit")->setValue(200);
+        wizard->next();
+        wizard->findChild<QLineEdit *>("seeds")->setText("1");
+        wizard->next();
+        QCOMPARE(wizard->currentId(), 2);
+        QVERIFY2(wizard->findChild<QLabel *>("runner")->text().contains(WSE_CLI_PATH), qPrintable(wizard->findChild<QLabel *>("runner")->text()));
+        wizard->findChild<QComboBox *>("device")->setCurrentText("cuda");
+        wizard->findChild<QLineEdit *>("output")->setText(mDir.filePath("never-cuda.h5"));
+        wizard->button(QWizard::FinishButton)->click();
+        QVERIFY(wizard->isVisible()); // refused: the wizard stays
+        QVERIFY2(wizard->pageError().contains("no CUDA device"), qPrintable(wizard->pageError()));
+        wizard->close();
     }
 
     // A real SSH host: sshd on 127.0.0.1 with a throwaway host key and user key, reached through an

@@ -3,9 +3,12 @@
 #include "document/childprocesscheck.h"
 #include "preferences/setting.h"
 
+#include <QHash>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
+
+#include <algorithm>
 
 namespace wse {
 
@@ -100,6 +103,39 @@ Runner Runner::fromText(const QString &text)
     if ((runner.kind == Kind::Build && runner.wse.isEmpty()) || (runner.kind == Kind::Ssh && runner.host.isEmpty()))
         return {};
     return runner;
+}
+
+namespace {
+QHash<QString, QStringList> &devicesByRunner()
+{
+    static QHash<QString, QStringList> known;
+    return known;
+}
+} // namespace
+
+void rememberDevices(const Runner &runner, const QStringList &devices)
+{
+    devicesByRunner()[runner.toText()] = devices;
+}
+
+QStringList knownDevices(const Runner &runner)
+{
+    return devicesByRunner().value(runner.toText());
+}
+
+QString deviceRefusal(const QString &device)
+{
+    const Runner runner = defaultRunner();
+    const QStringList devices = knownDevices(runner);
+    if (devices.isEmpty() || !device.startsWith("cuda"))
+        return {};
+    const QString wanted = device == "cuda" ? QStringLiteral("cuda:0") : device;
+    if (devices.contains(wanted))
+        return {};
+    const bool anyCuda = std::any_of(devices.begin(), devices.end(), [](const QString &d) { return d.startsWith("cuda"); });
+    return QObject::tr("Jobs run on %1, which has %2: choose cpu or auto here, or another runner in the Jobs dock.")
+        .arg(runner.describe(), anyCuda ? QObject::tr("no device %1 (it has %2)").arg(wanted, devices.join(", "))
+                                        : QObject::tr("no CUDA device"));
 }
 
 Runner defaultRunner()

@@ -33,6 +33,13 @@ struct Runner
 Runner defaultRunner();
 void setDefaultRunner(const Runner &runner);
 
+// What a runner's wse said it has ("cpu", "cuda:0", ...: `wse devices`), as the Jobs dock last
+// heard it; empty while unknown.
+void rememberDevices(const Runner &runner, const QStringList &devices);
+QStringList knownDevices(const Runner &runner);
+// Why a job on the default runner cannot use `device` ("cuda" where it has no CUDA device), or "".
+QString deviceRefusal(const QString &device);
+
 // A word quoted for a POSIX shell when it needs it: abc stays, a b becomes 'a b'.
 QString shellQuoted(const QString &word);
 

@@ -84,7 +84,7 @@ void RunnerChoice::probeDevices(const Runner &runner)
     mProbe = new QProcess(this);
     mNote->setText(tr("asking..."));
     QProcess *probe = mProbe;
-    connect(probe, &QProcess::finished, this, [this, probe](int exitCode) {
+    connect(probe, &QProcess::finished, this, [this, probe, runner](int exitCode) {
         const QJsonObject devices = QJsonDocument::fromJson(probe->readAllStandardOutput()).object();
         if (exitCode != 0 || devices.isEmpty()) {
             const QString why = QString::fromUtf8(probe->readAllStandardError()).trimmed().section('\n', -1);
@@ -93,13 +93,16 @@ void RunnerChoice::probeDevices(const Runner &runner)
             return;
         }
         QStringList offered{tr("cpu %1 threads").arg(devices["cpu"].toObject()["threads"].toInt())};
+        QStringList names{"cpu"};
         for (const QJsonValue &value : devices["cuda"].toArray()) {
             const QJsonObject gpu = value.toObject();
+            names << gpu["device"].toString();
             QString text = gpu["device"].toString() + " " + gpu["name"].toString();
             if (gpu["memory_bytes"].toDouble() > 0)
                 text += QStringLiteral(" (%1 GiB)").arg(gpu["memory_bytes"].toDouble() / double(1ull << 30), 0, 'f', 1);
             offered << text.simplified();
         }
+        rememberDevices(runner, names);
         mNote->setText(offered.join(QStringLiteral(" · ")));
         mNote->setToolTip(tr("LibTorch %1%2").arg(devices["libtorch"].toString(),
                                                    devices["cuda_build"].toBool() ? tr(", CUDA build") : QString()));

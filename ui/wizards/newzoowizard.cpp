@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "wizards/pageerror.h"
+#include "jobs/runner.h"
 #include "wizards/runfields.h"
 #include "data/datasets.h"
 #include "training/zooestimate.h"
@@ -255,6 +256,7 @@ public:
         form->addRow(tr("Epochs:"), w->mEpochs);
         form->addRow(tr("Checkpoints at epochs:"), w->mCheckpointEpochs);
         form->addRow(tr("Population size:"), w->mPopulation);
+        form->addRow(tr("Runs on:"), runnerLabel());
         form->addRow(tr("Device:"), w->mDevice);
         form->addRow(tr("Output:"), pathRow(w->mOutput, browse));
         form->addRow(w->mRunSummary);
@@ -277,7 +279,9 @@ public:
     {
         const QFileInfo output(wizard->mOutput->text());
         QString problem;
-        if (wizard->mOutput->text().trimmed().isEmpty())
+        if (const QString refusal = deviceRefusal(wizard->mDevice->currentText()); !refusal.isEmpty())
+            problem = refusal;
+        else if (wizard->mOutput->text().trimmed().isEmpty())
             problem = tr("Choose the zoo file to write.");
         else if (!output.absoluteDir().exists())
             problem = tr("The folder %1 does not exist.").arg(output.absolutePath());

@@ -1,7 +1,10 @@
 #include "wizards/runfields.h"
 
+#include "jobs/runner.h"
+
 #include <QComboBox>
 #include <QHBoxLayout>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
@@ -15,6 +18,16 @@ QComboBox *deviceBox()
     box->addItems({"auto", "cpu", "cuda"});
     box->setToolTip(QObject::tr("auto: CUDA when this machine has it, else the CPU"));
     return box;
+}
+
+QLabel *runnerLabel()
+{
+    const Runner runner = defaultRunner();
+    const QStringList devices = knownDevices(runner);
+    auto *label = new QLabel(devices.isEmpty() ? runner.describe() : QStringLiteral("%1 (%2)").arg(runner.describe(), devices.join(", ")));
+    label->setObjectName("runner");
+    label->setToolTip(QObject::tr("Where the job's wse runs: choose it in the Jobs dock (Run new jobs on)"));
+    return label;
 }
 
 QComboBox *precisionBox()

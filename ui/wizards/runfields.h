@@ -3,6 +3,7 @@
 // button, a named spin box.
 class QComboBox;
 class QHBoxLayout;
+class QLabel;
 class QLineEdit;
 class QPushButton;
 class QSpinBox;
@@ -12,6 +13,8 @@ namespace wse {
 
 QComboBox *deviceBox();    // "device": auto, cpu, cuda
 QComboBox *precisionBox(); // "precision": fp32, bf16
+// "runner": where the job will run (the Jobs dock's choice) and what that runner has.
+QLabel *runnerLabel();
 QHBoxLayout *pathRow(QLineEdit *edit, QPushButton *browse);
 QSpinBox *spinBox(int minimum, int maximum, int value, const QString &objectName);
 

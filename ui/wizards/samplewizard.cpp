@@ -2,6 +2,7 @@
 
 #include "map/mapcolumns.h"
 #include "wizards/pageerror.h"
+#include "jobs/runner.h"
 #include "wizards/runfields.h"
 
 #include "analysis/selection.h"
@@ -183,6 +184,7 @@ public:
         w->mCommand->setWordWrap(true);
         w->mCommand->setTextInteractionFlags(Qt::TextSelectableByMouse);
         auto *form = new QFormLayout(this);
+        form->addRow(tr("Runs on:"), runnerLabel());
         form->addRow(tr("Device:"), w->mDevice);
         form->addRow(tr("Precision:"), w->mPrecision);
         form->addRow(tr("Output zoo:"), pathRow(w->mOutput, browse));
@@ -213,7 +215,9 @@ public:
     {
         const QFileInfo output(wizard->mOutput->text().trimmed());
         QString problem;
-        if (wizard->mOutput->text().trimmed().isEmpty())
+        if (const QString refusal = deviceRefusal(wizard->mDevice->currentText()); !refusal.isEmpty())
+            problem = refusal;
+        else if (wizard->mOutput->text().trimmed().isEmpty())
             problem = tr("Choose the zoo file the networks are written to.");
         else if (!output.absoluteDir().exists())
             problem = tr("The folder %1 does not exist.").arg(output.absolutePath());

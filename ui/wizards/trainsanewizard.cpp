@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "wizards/pageerror.h"
+#include "jobs/runner.h"
 #include "wizards/runfields.h"
 #include "common/numbertext.h"
 #include "sane/sanedata.h"
@@ -119,6 +120,7 @@ public:
         w->mSummary = new QLabel;
         w->mSummary->setObjectName("summary");
         auto *form = new QFormLayout(this);
+        form->addRow(tr("Runs on:"), runnerLabel());
         form->addRow(tr("Device:"), w->mDevice);
         form->addRow(tr("Precision:"), w->mPrecision);
         form->addRow(tr("Run folder:"), pathRow(w->mRunDir, browse));
