@@ -363,7 +363,7 @@ void NewZooWizard::updateCount()
     mModelsCount->setText(text);
     mRunSummary->setText(text + tr(" — press Estimate Time for the disk size and the time on this device"));
     const QString output = mOutput->text().isEmpty() ? "ZOO.h5" : mOutput->text();
-    mCommand->setText(QString("wse zoo train --config %1.config.json -o %1").arg(output));
+    mCommand->setText(QString("%1 zoo train --config %2.config.json -o %2").arg(defaultRunner().commandPrefix(), output));
 }
 
 void NewZooWizard::estimateTime()

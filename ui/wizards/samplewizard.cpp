@@ -192,7 +192,8 @@ public:
         mError = pageErrorLabel();
         form->addRow(mError);
         auto describe = [w] {
-            w->mCommand->setText(QString("wse sample --sane %1 --zoo %2 --anchors %3 -n %4 --keep %5 --bandwidth %6 --seed %7 "
+            w->mCommand->setText(defaultRunner().commandPrefix() +
+                                 QString(" sample --sane %1 --zoo %2 --anchors %3 -n %4 --keep %5 --bandwidth %6 --seed %7 "
                                          "--finetune %8 --bn-condition %9 --device %10 --precision %11 -o %12")
                                      .arg(quoted(w->mContext.encoderPath), quoted(w->mContext.zooPath), quoted(w->anchorExpression()))
                                      .arg(w->mCount->value())
