@@ -194,7 +194,7 @@ private Q_SLOTS:
         const int port = freePort();
         QVERIFY(port > 0);
         const QString dir = mDir.path();
-        for (const QString &key : {"host_key", "user_key"})
+        for (const char *key : {"host_key", "user_key"})
             QCOMPARE(QProcess::execute("ssh-keygen", {"-q", "-t", "ed25519", "-N", "", "-f", dir + "/" + key}), 0);
         QFile::copy(dir + "/user_key.pub", dir + "/authorized_keys");
         QFile::setPermissions(dir + "/authorized_keys", QFileDevice::ReadOwner | QFileDevice::WriteOwner);

@@ -200,7 +200,7 @@ private Q_SLOTS:
             if (document->zoo().checkpoints.get("test_acc").number(map.checkpoints[size_t(i)]) >
                 document->zoo().checkpoints.get("test_acc").number(map.checkpoints[size_t(best)]))
                 best = i;
-                const QPoint centre = mWindow->mapView()->widgetPositionOf(best);
+        const QPoint centre = mWindow->mapView()->widgetPositionOf(best);
         const QPoint corner(std::max(1, centre.x() - 70), std::max(1, centre.y() - 70));
         QTest::mousePress(mWindow->mapView()->viewport(), Qt::LeftButton, Qt::ShiftModifier, corner);
         QTest::mouseMove(mWindow->mapView()->viewport(), centre);

@@ -195,17 +195,17 @@ LayerPanel *addLayersDock(QMainWindow &window, ExplorerDocument &document)
     }
     ExplorerDocument *explorer = &document;
     auto refresh = [explorer, panel] {
-        const ZooDocument *document = explorer->zoo();
-        if (!document) {
+        const ZooDocument *zoo = explorer->zoo();
+        if (!zoo) {
             panel->clearLayers();
             return;
         }
         try {
             const std::vector<int64_t> &selected = explorer->selection();
             if (selected.size() == 2)
-                panel->compare(document->zoo(), document->path(), selected[0], selected[1]);
+                panel->compare(zoo->zoo(), zoo->path(), selected[0], selected[1]);
             else if (explorer->currentCheckpoint() >= 0)
-                panel->showCheckpoint(document->zoo(), document->path(), explorer->currentCheckpoint());
+                panel->showCheckpoint(zoo->zoo(), zoo->path(), explorer->currentCheckpoint());
             else
                 panel->clearLayers();
         } catch (const std::exception &error) { // the zoo file went away
