@@ -314,14 +314,8 @@ void GenerationController::runChild(std::shared_ptr<GeneratedNetworks> pending, 
         pending->report = mChild->standardOutput();
         embedAndPlace(pending);
     });
-    connect(mChild.get(), &ProcessTask::failed, this, [this](const QString &message) {
-        Q_EMIT runningChanged(false);
-        Q_EMIT failed(message);
-    });
-    connect(mChild.get(), &ProcessTask::cancelled, this, [this] {
-        Q_EMIT runningChanged(false);
-        Q_EMIT failed(tr("Cancelled"));
-    });
+    connect(mChild.get(), &ProcessTask::failed, this, &GenerationController::stopWith);
+    connect(mChild.get(), &ProcessTask::cancelled, this, [this] { stopWith(tr("Cancelled")); });
     Q_EMIT runningChanged(true);
     mChild->start();
 }
@@ -346,16 +340,16 @@ void GenerationController::startTask(std::shared_ptr<GeneratedNetworks> pending)
         Q_EMIT runningChanged(false);
         Q_EMIT generated(mSets.back().report);
     });
-    connect(mTask.get(), &BackgroundTask::failed, this, [this](const QString &message) {
-        Q_EMIT runningChanged(false);
-        Q_EMIT failed(message);
-    });
-    connect(mTask.get(), &BackgroundTask::cancelled, this, [this] {
-        Q_EMIT runningChanged(false);
-        Q_EMIT failed(tr("Cancelled"));
-    });
+    connect(mTask.get(), &BackgroundTask::failed, this, &GenerationController::stopWith);
+    connect(mTask.get(), &BackgroundTask::cancelled, this, [this] { stopWith(tr("Cancelled")); });
     Q_EMIT runningChanged(true);
     mTask->start();
+}
+
+void GenerationController::stopWith(const QString &message)
+{
+    Q_EMIT runningChanged(false);
+    Q_EMIT failed(message);
 }
 
 void GenerationController::place(MapSource source, ProjectionMethod method)

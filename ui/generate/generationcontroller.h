@@ -98,6 +98,7 @@ private:
     void runChild(std::shared_ptr<GeneratedNetworks> pending, const QStringList &arguments);
     static QStringList decodeArguments(const DecodeOptions &options);
     void embedAndPlace(std::shared_ptr<GeneratedNetworks> pending);
+    void stopWith(const QString &message); // a failure or a cancel: nothing joins the map
     void startTask(std::shared_ptr<GeneratedNetworks> pending); // mTask, reporting; the set joins when it ends
 
     MapView *mView;

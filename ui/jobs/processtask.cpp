@@ -74,9 +74,7 @@ void ProcessTask::handleEvent(const QByteArray &line)
     const QJsonObject event = QJsonDocument::fromJson(line).object();
     const QString kind = event["event"].toString();
     if (kind.isEmpty()) { // not an event: a library's own output, or a dying process's last words
-        mTail << QString::fromUtf8(line);
-        while (mTail.size() > TailLines)
-            mTail.removeFirst();
+        keepInTail(QString::fromUtf8(line));
         return;
     }
     mLastEvent = kind;
@@ -89,15 +87,20 @@ void ProcessTask::handleEvent(const QByteArray &line)
         Q_EMIT progressed(int(std::lround(event["fraction"].toDouble() * 100.0)), stage);
     } else if (kind == "message") {
         mMessages << event["message"].toString();
-        mTail << event["message"].toString();
-        while (mTail.size() > TailLines)
-            mTail.removeFirst();
+        keepInTail(event["message"].toString());
     } else if (kind == "result") {
         for (const QJsonValue &path : event["paths"].toArray())
             mResultPaths << path.toString();
     } else if (kind == "error") {
         mError = event["message"].toString();
     }
+}
+
+void ProcessTask::keepInTail(const QString &line)
+{
+    mTail << line;
+    while (mTail.size() > TailLines)
+        mTail.removeFirst();
 }
 
 void ProcessTask::ended(int exitCode, QProcess::ExitStatus status)

@@ -35,6 +35,7 @@ Q_SIGNALS:
 private:
     void readEvents();
     void handleEvent(const QByteArray &line);
+    void keepInTail(const QString &line); // the last lines, for a crash report
     void ended(int exitCode, QProcess::ExitStatus status);
 
     QString mProgram;

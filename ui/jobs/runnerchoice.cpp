@@ -30,7 +30,14 @@ RunnerChoice::RunnerChoice(QWidget *parent) : QWidget(parent)
     mNote->setObjectName("jobRunnerNote");
     row->addWidget(mNote);
     connect(mBox, qOverload<int>(&QComboBox::activated), this, &RunnerChoice::picked);
-    showChoice();
+    showChoice(false); // asked when the dock is first shown: nothing runs at the explorer's start
+}
+
+void RunnerChoice::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    if (!mAsked)
+        probeDevices(defaultRunner());
 }
 
 RunnerChoice::~RunnerChoice()
@@ -52,11 +59,11 @@ void RunnerChoice::stopProbe()
 void RunnerChoice::choose(const Runner &runner)
 {
     setDefaultRunner(runner);
-    showChoice();
+    showChoice(true);
 }
 
 // The three kinds, the current one with its build or host.
-void RunnerChoice::showChoice()
+void RunnerChoice::showChoice(bool askDevices)
 {
     const Runner current = defaultRunner();
     const QSignalBlocker blocker(mBox);
@@ -68,7 +75,7 @@ void RunnerChoice::showChoice()
     const bool missing = current.kind == Runner::Kind::Build && !QFileInfo(current.wse).isExecutable();
     mNote->setText(missing ? tr("not executable") : QString());
     mNote->setStyleSheet(missing ? "color: #b00020;" : QString());
-    if (!missing)
+    if (!missing && askDevices)
         probeDevices(current);
 }
 
@@ -77,6 +84,7 @@ void RunnerChoice::showChoice()
 void RunnerChoice::probeDevices(const Runner &runner)
 {
     stopProbe(); // an earlier question is no longer wanted
+    mAsked = true;
     if (runner.program().isEmpty()) {
         mNote->setText(tr("no wse found beside the explorer or on PATH"));
         return;

@@ -22,8 +22,11 @@ public:
     // Chooses a runner without asking (scripts, tests) and makes it the default.
     void choose(const Runner &runner);
 
+protected:
+    void showEvent(QShowEvent *event) override;
+
 private:
-    void showChoice();
+    void showChoice(bool askDevices);
     void picked(int index); // asks for the build or the host
     void probeDevices(const Runner &runner);
     void stopProbe();
@@ -31,6 +34,7 @@ private:
     QComboBox *mBox;
     QLabel *mNote;
     QProcess *mProbe = nullptr;
+    bool mAsked = false; // the runner's devices were asked for
 };
 
 } // namespace wse
