@@ -82,7 +82,7 @@ struct PopulationTrainer::Impl
     }
 
     // x: [K, B, C, H, W] (each model its own batch) or [B, C, H, W] (one batch shared by all).
-    // Returns logits [K, B, classes] (populationforward.cpp).
+    // Returns logits [K, B, classes].
     torch::Tensor forward(const torch::Tensor &x, bool shared, bool training);
     struct Pass // one forward pass: the activations and the next of the weights to use
     {
