@@ -154,33 +154,48 @@ private Q_SLOTS:
         QVERIFY2(runs.count("build") >= 2 && runs.contains("ssh gpu-box"), qPrintable(runs.join(","))); // devices, job; job
     }
 
-    // The job dialogs say where the job runs and refuse, on the page, a device that runner lacks.
-    void aDeviceTheRunnerLacksIsRefusedOnThePage()
+    // Each job dialog chooses where its job runs, starting from the Jobs dock's default and leaving
+    // that default alone; it refuses, on the page, a device that runner lacks, and the job it starts
+    // runs there.
+    void theDialogChoosesTheRunnerOfItsJob()
     {
         if (!haveFashionMnist())
             QSKIP("dataset-fashion-mnist is not installed");
         MainWindow window;
         QVERIFY(showScripted(window));
-        auto *runners = window.findChild<RunnerChoice *>();
-        runners->choose(Runner{Runner::Kind::Build, WSE_CLI_PATH, {}});
-        auto *offered = runners->findChild<QLabel *>("jobRunnerNote");
-        QTRY_VERIFY2(offered->text().startsWith("cpu "), qPrintable(offered->text()));
-        if (knownDevices(defaultRunner()).contains("cuda:0"))
-            QSKIP("this wse has a CUDA device: nothing to refuse");
         NewZooWizard *wizard = openNewZooWizard(window);
         QVERIFY(QTest::qWaitForWindowExposed(wizard));
         wizard->findChild<QSpinBox *>("trainLimit")->setValue(200);
+        wizard->findChild<QSpinBox *>("testLimit")->setValue(100);
         wizard->next();
         wizard->findChild<QLineEdit *>("seeds")->setText("1");
         wizard->next();
         QCOMPARE(wizard->currentId(), 2);
-        QVERIFY2(wizard->findChild<QLabel *>("runner")->text().contains(WSE_CLI_PATH), qPrintable(wizard->findChild<QLabel *>("runner")->text()));
-        wizard->findChild<QComboBox *>("device")->setCurrentText("cuda");
-        wizard->findChild<QLineEdit *>("output")->setText(mDir.filePath("never-cuda.h5"));
+        auto *choice = wizard->findChild<RunnerChoice *>();
+        QVERIFY(choice);
+        QCOMPARE(choice->runner(), defaultRunner()); // starts where the Jobs dock says
+        const Runner build{Runner::Kind::Build, WSE_CLI_PATH, {}};
+        choice->choose(build);
+        QCOMPARE(defaultRunner(), Runner{}); // the default stays
+        QVERIFY2(wizard->findChild<QLabel *>("command")->text().startsWith(QString(WSE_CLI_PATH) + " zoo train"),
+                 qPrintable(wizard->findChild<QLabel *>("command")->text()));
+        auto *offered = choice->findChild<QLabel *>("jobRunnerNote"); // what that build's `wse devices` says
+        QTRY_VERIFY2(offered->text().startsWith("cpu "), qPrintable(offered->text()));
+        wizard->findChild<QLineEdit *>("output")->setText(mDir.filePath("chosen-runner.h5"));
+        if (!knownDevices(build).contains("cuda:0")) {
+            wizard->findChild<QComboBox *>("device")->setCurrentText("cuda");
+            wizard->button(QWizard::FinishButton)->click();
+            QVERIFY(wizard->isVisible()); // refused: the wizard stays
+            QVERIFY2(wizard->pageError().contains("no CUDA device"), qPrintable(wizard->pageError()));
+        }
+        wizard->findChild<QComboBox *>("device")->setCurrentText("cpu");
         wizard->button(QWizard::FinishButton)->click();
-        QVERIFY(wizard->isVisible()); // refused: the wizard stays
-        QVERIFY2(wizard->pageError().contains("no CUDA device"), qPrintable(wizard->pageError()));
-        wizard->close();
+        QTRY_VERIFY(!jobCentre(window)->jobs().empty());
+        JobEntry *job = jobCentre(window)->jobs().back();
+        QCOMPARE(job->spec().runner, build);
+        QVERIFY2(job->command().startsWith(QString(WSE_CLI_PATH) + " zoo train"), qPrintable(job->command()));
+        QTRY_VERIFY_WITH_TIMEOUT(job->state() != JobEntry::State::Running, 120000);
+        QVERIFY2(job->state() == JobEntry::State::Finished, qPrintable(job->statusText()));
     }
 
     // A real SSH host: sshd on 127.0.0.1 with a throwaway host key and user key, reached through an

@@ -333,34 +333,32 @@ JobEntry *JobCentre::addEntry(const JobSpec &spec)
     return entry;
 }
 
-JobEntry *JobCentre::start(const JobSpec &spec)
+JobEntry *JobCentre::start(JobSpec spec, const Runner &runner)
 {
+    spec.runner = runner;
     JobEntry *entry = nullptr;
     for (JobEntry *existing : mJobs) // the same output again: that entry resumes (where it ran)
         if (existing->outputPath() == spec.output && existing->spec().kind == spec.kind)
             entry = existing;
-    if (!entry) {
-        JobSpec placed = spec;
-        placed.runner = defaultRunner();
-        entry = addEntry(placed);
-    }
+    if (!entry)
+        entry = addEntry(spec);
     show();
     raise(); // the tab in front
     entry->start();
     return entry;
 }
 
-JobEntry *JobCentre::startZooTraining(const ZooTrainOptions &options, const QString &outputPath)
+JobEntry *JobCentre::startZooTraining(const ZooTrainOptions &options, const QString &outputPath, const Runner &runner)
 {
     JobSpec spec;
     spec.config = outputPath + ".config.json";
     spec.output = outputPath;
     writeTextFile(spec.config.toStdString(), options.toJson());
-    return start(spec);
+    return start(spec, runner);
 }
 
 JobEntry *JobCentre::startSaneTraining(const QString &zooPath, const SaneConfig &config, const QString &device,
-                                       const QString &precision, const QString &runDir)
+                                       const QString &precision, const QString &runDir, const Runner &runner)
 {
     JobSpec spec;
     spec.kind = JobSpec::Kind::Sane;
@@ -370,10 +368,10 @@ JobEntry *JobCentre::startSaneTraining(const QString &zooPath, const SaneConfig 
     spec.device = device;
     spec.precision = precision;
     writeTextFile(spec.config.toStdString(), config.toJson());
-    return start(spec);
+    return start(spec, runner);
 }
 
-JobEntry *JobCentre::startSampling(const SampleOptions &options)
+JobEntry *JobCentre::startSampling(const SampleOptions &options, const Runner &runner)
 {
     JobSpec spec;
     spec.kind = JobSpec::Kind::Sample;
@@ -382,20 +380,20 @@ JobEntry *JobCentre::startSampling(const SampleOptions &options)
     spec.device = QString::fromStdString(options.embed.device);
     spec.precision = QString::fromStdString(options.embed.precision);
     writeTextFile(spec.config.toStdString(), options.toJson());
-    return start(spec);
+    return start(spec, runner);
 }
 
-JobEntry *JobCentre::startImport(const QString &folder, const QString &outputPath)
+JobEntry *JobCentre::startImport(const QString &folder, const QString &outputPath, const Runner &runner)
 {
     JobSpec spec;
     spec.kind = JobSpec::Kind::Import;
     spec.config = folder;
     spec.output = outputPath;
-    return start(spec);
+    return start(spec, runner);
 }
 
 JobEntry *JobCentre::startEmbedding(const QString &encoderPath, const QString &zooPath, const QString &device,
-                                    const QString &precision, const QString &outputPath)
+                                    const QString &precision, const QString &outputPath, const Runner &runner)
 {
     JobSpec spec;
     spec.kind = JobSpec::Kind::Embed;
@@ -404,7 +402,7 @@ JobEntry *JobCentre::startEmbedding(const QString &encoderPath, const QString &z
     spec.device = device;
     spec.precision = precision;
     spec.output = outputPath;
-    return start(spec);
+    return start(spec, runner);
 }
 
 bool JobCentre::mayStopRunningJobs()

@@ -54,17 +54,18 @@ public:
 
     // Writes the options next to the output (OUTPUT.config.json: the command's --config) and trains
     // the zoo in the background. Re-running a cancelled or interrupted job resumes it.
-    JobEntry *startZooTraining(const ZooTrainOptions &options, const QString &outputPath);
+    // Each runs on `runner` (by default where the Jobs dock says).
+    JobEntry *startZooTraining(const ZooTrainOptions &options, const QString &outputPath, const Runner &runner = defaultRunner());
     // Writes the configuration next to the run folder (RUN_DIR.config.json) and trains the encoder.
     JobEntry *startSaneTraining(const QString &zooPath, const SaneConfig &config, const QString &device,
-                                const QString &precision, const QString &runDir);
+                                const QString &precision, const QString &runDir, const Runner &runner = defaultRunner());
     // Writes the options next to their output (OUTPUT.config.json) and samples networks.
-    JobEntry *startSampling(const SampleOptions &options);
+    JobEntry *startSampling(const SampleOptions &options, const Runner &runner = defaultRunner());
     // Embeds every checkpoint of the zoo with the encoder into `outputPath` (embeddings .h5).
     JobEntry *startEmbedding(const QString &encoderPath, const QString &zooPath, const QString &device,
-                             const QString &precision, const QString &outputPath);
+                             const QString &precision, const QString &outputPath, const Runner &runner = defaultRunner());
     // Imports an official Model Zoos folder into a zoo file; the skipped models are reported.
-    JobEntry *startImport(const QString &folder, const QString &outputPath);
+    JobEntry *startImport(const QString &folder, const QString &outputPath, const Runner &runner = defaultRunner());
     const std::vector<JobEntry *> &jobs() const { return mJobs; }
     // Before the explorer quits: with jobs running, asks whether to stop them (they stay resumable:
     // offered at the next start). True when nothing runs or the user agreed.
@@ -80,7 +81,7 @@ Q_SIGNALS:
 
 private:
     JobEntry *addEntry(const JobSpec &spec);
-    JobEntry *start(const JobSpec &spec);
+    JobEntry *start(JobSpec spec, const Runner &runner);
     void remember();
 
     QVBoxLayout *mList = nullptr;

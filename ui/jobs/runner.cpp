@@ -67,12 +67,17 @@ QStringList Runner::arguments(const QStringList &wseArguments) const
 {
     if (kind != Kind::Ssh)
         return wseArguments;
-    // ssh joins its arguments into one command line for the host's shell: quote each word. BatchMode:
-    // a job cannot answer a password prompt (keys or an agent are needed).
+    // ssh joins its arguments into one command line for the host's shell: quote each word.
     QStringList command{shellQuoted(wse.isEmpty() ? QStringLiteral("wse") : wse)};
     for (const QString &argument : wseArguments)
         command << shellQuoted(argument);
-    return {"-o", "BatchMode=yes", host, "--", command.join(' ')};
+    return remoteShell(command.join(' '));
+}
+
+QStringList Runner::remoteShell(const QString &commandLine) const
+{
+    // BatchMode: a job cannot answer a password prompt (keys or an agent are needed).
+    return {"-o", "BatchMode=yes", host, "--", commandLine};
 }
 
 QString Runner::commandPrefix() const
@@ -87,8 +92,12 @@ QString Runner::commandPrefix() const
 
 QString Runner::toText() const
 {
-    return QString::fromUtf8(
-        QJsonDocument(QJsonObject{{"kind", kindName(kind)}, {"wse", wse}, {"host", host}}).toJson(QJsonDocument::Compact));
+    QJsonObject o{{"kind", kindName(kind)}, {"wse", wse}, {"host", host}};
+    if (kind == Kind::Ssh) {
+        o["stage"] = stage;
+        o["always_copy"] = alwaysCopy;
+    }
+    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
 }
 
 Runner Runner::fromText(const QString &text)
@@ -100,32 +109,45 @@ Runner Runner::fromText(const QString &text)
             runner.kind = kind;
     runner.wse = o["wse"].toString();
     runner.host = o["host"].toString();
+    runner.stage = o["stage"].toString(runner.stage);
+    runner.alwaysCopy = o["always_copy"].toBool();
     if ((runner.kind == Kind::Build && runner.wse.isEmpty()) || (runner.kind == Kind::Ssh && runner.host.isEmpty()))
         return {};
     return runner;
 }
 
 namespace {
-QHash<QString, QStringList> &devicesByRunner()
+struct KnownDevices
 {
-    static QHash<QString, QStringList> known;
+    QStringList names;
+    QString summary;
+};
+// By the runner's wse and host: where copies go does not change what it computes on.
+QHash<QString, KnownDevices> &devicesByRunner()
+{
+    static QHash<QString, KnownDevices> known;
     return known;
 }
+QString machineKey(const Runner &runner) { return QString::number(int(runner.kind)) + '\n' + runner.wse + '\n' + runner.host; }
 } // namespace
 
-void rememberDevices(const Runner &runner, const QStringList &devices)
+void rememberDevices(const Runner &runner, const QStringList &devices, const QString &summary)
 {
-    devicesByRunner()[runner.toText()] = devices;
+    devicesByRunner()[machineKey(runner)] = {devices, summary};
 }
 
 QStringList knownDevices(const Runner &runner)
 {
-    return devicesByRunner().value(runner.toText());
+    return devicesByRunner().value(machineKey(runner)).names;
 }
 
-QString deviceRefusal(const QString &device)
+QString knownDevicesSummary(const Runner &runner)
 {
-    const Runner runner = defaultRunner();
+    return devicesByRunner().value(machineKey(runner)).summary;
+}
+
+QString deviceRefusal(const Runner &runner, const QString &device)
+{
     const QStringList devices = knownDevices(runner);
     if (devices.isEmpty() || !device.startsWith("cuda"))
         return {};
@@ -133,7 +155,7 @@ QString deviceRefusal(const QString &device)
     if (devices.contains(wanted))
         return {};
     const bool anyCuda = std::any_of(devices.begin(), devices.end(), [](const QString &d) { return d.startsWith("cuda"); });
-    return QObject::tr("Jobs run on %1, which has %2: choose cpu or auto here, or another runner in the Jobs dock.")
+    return QObject::tr("The job would run on %1, which has %2: choose cpu or auto, or another runner.")
         .arg(runner.describe(), anyCuda ? QObject::tr("no device %1 (it has %2)").arg(wanted, devices.join(", "))
                                         : QObject::tr("no CUDA device"));
 }

@@ -1,9 +1,10 @@
 #pragma once
 // Where a job's `wse` runs: on this computer (the wse installed beside the explorer), with another
 // wse build (e.g. one linked against a CUDA LibTorch), or on an SSH host (OpenSSH with the user's
-// own config and keys; the job's files must be on a file system that both computers see under the
-// same paths, as a cluster's home or project folders are). New jobs run where the Jobs dock says;
-// a job keeps its runner when it is resumed.
+// own config and keys). On an SSH host a job uses its files in place when the host sees them under
+// the same paths (a cluster's shared home or project folders); otherwise they are copied up to a
+// folder there and the results copied back (jobs/remotestaging.h). New jobs run where their dialog
+// says, by default where the Jobs dock says; a job keeps its runner when it is resumed.
 #include <QString>
 #include <QStringList>
 
@@ -15,6 +16,10 @@ struct Runner
     Kind kind = Kind::ThisComputer;
     QString wse;  // Build: the executable; Ssh: the path of wse on the host (empty: wse on its PATH)
     QString host; // Ssh: [user@]host, or a Host of ~/.ssh/config
+    // Ssh: the folder on the host that copies go to (relative: to the login's home folder), and
+    // whether to copy even files the host sees in place (e.g. to work on a node's fast local disk).
+    QString stage = QStringLiteral("wse-jobs");
+    bool alwaysCopy = false;
 
     QString describe() const; // "this computer", "wse build /opt/wse-cuda/bin/wse", "SSH host gpu-box"
     // What runs the `wse` arguments: the program and its arguments (for SSH, one remote command
@@ -23,22 +28,26 @@ struct Runner
     QStringList arguments(const QStringList &wseArguments) const;
     // The same as a shell command a user can run ("ssh gpu-box wse zoo train ...").
     QString commandPrefix() const;
+    // Ssh: ssh's arguments that run `commandLine` (already quoted for the host's shell) there.
+    QStringList remoteShell(const QString &commandLine) const;
 
     QString toText() const;
     static Runner fromText(const QString &text); // this computer when unreadable
-    bool operator==(const Runner &other) const { return kind == other.kind && wse == other.wse && host == other.host; }
+    bool operator==(const Runner &other) const { return toText() == other.toText(); }
 };
 
 // The runner of new jobs (a user setting).
 Runner defaultRunner();
 void setDefaultRunner(const Runner &runner);
 
-// What a runner's wse said it has ("cpu", "cuda:0", ...: `wse devices`), as the Jobs dock last
-// heard it; empty while unknown.
-void rememberDevices(const Runner &runner, const QStringList &devices);
+// What a runner's wse said it has (`wse devices`): the device names ("cpu", "cuda:0", ...) and a
+// line for people ("cpu 16 threads · cuda:0 NVIDIA H100 80GB HBM3 (79.1 GiB)"), as last heard in
+// this session; empty while unknown.
+void rememberDevices(const Runner &runner, const QStringList &devices, const QString &summary);
 QStringList knownDevices(const Runner &runner);
-// Why a job on the default runner cannot use `device` ("cuda" where it has no CUDA device), or "".
-QString deviceRefusal(const QString &device);
+QString knownDevicesSummary(const Runner &runner);
+// Why a job on `runner` cannot use `device` ("cuda" where it has no CUDA device), or "".
+QString deviceRefusal(const Runner &runner, const QString &device);
 
 // A word quoted for a POSIX shell when it needs it: abc stays, a b becomes 'a b'.
 QString shellQuoted(const QString &word);

@@ -1,43 +1,90 @@
 #include "jobs/runnerchoice.h"
 
+#include <QCheckBox>
 #include <QComboBox>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QHBoxLayout>
-#include <QInputDialog>
+#include <QFormLayout>
+#include <QGridLayout>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
+#include <QLineEdit>
 #include <QProcess>
 #include <QSignalBlocker>
 
 namespace wse {
 
-RunnerChoice::RunnerChoice(QWidget *parent) : QWidget(parent)
+namespace {
+
+// "cpu 16 threads · cuda:0 NVIDIA H100 80GB HBM3 (79.1 GiB)" and the device names, from
+// `wse devices --json`.
+std::pair<QString, QStringList> describeDevices(const QJsonObject &devices)
 {
-    auto *row = new QHBoxLayout(this);
-    row->setContentsMargins(4, 2, 4, 2);
-    row->addWidget(new QLabel(tr("Run new jobs on:")));
+    QStringList offered{QObject::tr("cpu %1 threads").arg(devices["cpu"].toObject()["threads"].toInt())};
+    QStringList names{"cpu"};
+    for (const QJsonValue &value : devices["cuda"].toArray()) {
+        const QJsonObject gpu = value.toObject();
+        names << gpu["device"].toString();
+        QString text = gpu["device"].toString() + " " + gpu["name"].toString();
+        if (gpu["memory_bytes"].toDouble() > 0)
+            text += QStringLiteral(" (%1 GiB)").arg(gpu["memory_bytes"].toDouble() / double(1ull << 30), 0, 'f', 1);
+        offered << text.simplified();
+    }
+    return {offered.join(QStringLiteral(" · ")), names};
+}
+
+QString filesPolicy(const Runner &runner)
+{
+    if (runner.kind != Runner::Kind::Ssh)
+        return {};
+    const QString stage = runner.host + ":" + runner.stage;
+    if (runner.alwaysCopy)
+        return QObject::tr("Files: copied up to %1, the results copied back.").arg(stage);
+    return QObject::tr("Files: used in place when %1 sees them under the same paths; otherwise copied up to %2 "
+                       "and the results copied back.").arg(runner.host, stage);
+}
+
+} // namespace
+
+RunnerChoice::RunnerChoice(Scope scope, QWidget *parent) : QWidget(parent), mScope(scope), mRunner(defaultRunner())
+{
+    auto *grid = new QGridLayout(this);
+    int column = 0;
+    if (scope == Scope::NewJobs) {
+        grid->setContentsMargins(4, 2, 4, 2);
+        grid->addWidget(new QLabel(tr("Run new jobs on:")), 0, column++);
+    } else {
+        grid->setContentsMargins(0, 0, 0, 0);
+    }
     mBox = new QComboBox;
-    mBox->setObjectName("jobRunner");
+    mBox->setObjectName(scope == Scope::NewJobs ? "jobRunner" : "runner");
     mBox->setToolTip(tr("This computer: the wse installed with the explorer.\n"
                         "Another wse build: e.g. one built against a CUDA LibTorch.\n"
-                        "An SSH host: OpenSSH with your config and keys; the files must be on a file system the host "
-                        "sees under the same paths."));
-    row->addWidget(mBox, 1);
+                        "An SSH host: OpenSSH with your config and keys; files the host does not see under the "
+                        "same paths are copied there and the results back."));
+    grid->addWidget(mBox, 0, column, 1, 1);
+    grid->setColumnStretch(column, 1);
     mNote = new QLabel;
     mNote->setObjectName("jobRunnerNote");
-    row->addWidget(mNote);
+    mNote->setWordWrap(true);
+    mFiles = new QLabel;
+    mFiles->setObjectName("runnerFiles");
+    mFiles->setWordWrap(true);
+    grid->addWidget(mNote, 1, column);
+    grid->addWidget(mFiles, 2, column);
     connect(mBox, qOverload<int>(&QComboBox::activated), this, &RunnerChoice::picked);
-    showChoice(false); // asked when the dock is first shown: nothing runs at the explorer's start
+    showChoice(false); // asked when first shown: nothing runs at the explorer's start
 }
 
 void RunnerChoice::showEvent(QShowEvent *event)
 {
     QWidget::showEvent(event);
     if (!mAsked)
-        probeDevices(defaultRunner());
+        probeDevices(mRunner);
 }
 
 RunnerChoice::~RunnerChoice()
@@ -58,73 +105,71 @@ void RunnerChoice::stopProbe()
 
 void RunnerChoice::choose(const Runner &runner)
 {
-    setDefaultRunner(runner);
+    mRunner = runner;
+    if (mScope == Scope::NewJobs)
+        setDefaultRunner(runner);
     showChoice(true);
+    Q_EMIT runnerChanged(mRunner);
 }
 
 // The three kinds, the current one with its build or host.
 void RunnerChoice::showChoice(bool askDevices)
 {
-    const Runner current = defaultRunner();
     const QSignalBlocker blocker(mBox);
     mBox->clear();
     mBox->addItem(tr("this computer"));
-    mBox->addItem(current.kind == Runner::Kind::Build ? current.describe() : tr("another wse build..."));
-    mBox->addItem(current.kind == Runner::Kind::Ssh ? current.describe() : tr("an SSH host..."));
-    mBox->setCurrentIndex(int(current.kind));
-    const bool missing = current.kind == Runner::Kind::Build && !QFileInfo(current.wse).isExecutable();
-    mNote->setText(missing ? tr("not executable") : QString());
-    mNote->setStyleSheet(missing ? "color: #b00020;" : QString());
-    if (!missing && askDevices)
-        probeDevices(current);
+    mBox->addItem(mRunner.kind == Runner::Kind::Build ? mRunner.describe() : tr("another wse build..."));
+    mBox->addItem(mRunner.kind == Runner::Kind::Ssh ? mRunner.describe() : tr("an SSH host..."));
+    mBox->setCurrentIndex(int(mRunner.kind));
+    mFiles->setText(filesPolicy(mRunner));
+    mFiles->setVisible(mRunner.kind == Runner::Kind::Ssh);
+    if (mRunner.kind == Runner::Kind::Build && !QFileInfo(mRunner.wse).isExecutable())
+        showDevices(tr("not executable"), true);
+    else if (askDevices)
+        probeDevices(mRunner);
 }
 
-// Asks the runner's wse what it has (`wse devices --json`, in the background) and shows it:
-// "cpu 16 threads · cuda:0 NVIDIA H100 80GB HBM3 (79.1 GiB)".
+void RunnerChoice::showDevices(const QString &text, bool problem)
+{
+    mNote->setText(text);
+    mNote->setStyleSheet(problem ? "color: #b00020;" : QString());
+}
+
+// Asks the runner's wse what it has (`wse devices --json`, in the background) and shows it; what
+// this session heard before is shown without asking again.
 void RunnerChoice::probeDevices(const Runner &runner)
 {
     stopProbe(); // an earlier question is no longer wanted
     mAsked = true;
-    if (runner.program().isEmpty()) {
-        mNote->setText(tr("no wse found beside the explorer or on PATH"));
-        return;
-    }
+    if (const QString known = knownDevicesSummary(runner); !known.isEmpty())
+        return showDevices(known, false);
+    if (runner.program().isEmpty())
+        return showDevices(tr("no wse found beside the explorer or on PATH"), true);
     mProbe = new QProcess(this);
-    mNote->setText(tr("asking..."));
+    showDevices(tr("asking..."), false);
     QProcess *probe = mProbe;
     connect(probe, &QProcess::finished, this, [this, probe, runner](int exitCode) {
         const QJsonObject devices = QJsonDocument::fromJson(probe->readAllStandardOutput()).object();
         if (exitCode != 0 || devices.isEmpty()) {
             const QString why = QString::fromUtf8(probe->readAllStandardError()).trimmed().section('\n', -1);
-            mNote->setText(tr("no answer: %1").arg(why.isEmpty() ? tr("exit status %1").arg(exitCode) : why));
-            mNote->setStyleSheet("color: #b00020;");
-            return;
+            return showDevices(tr("no answer: %1").arg(why.isEmpty() ? tr("exit status %1").arg(exitCode) : why), true);
         }
-        QStringList offered{tr("cpu %1 threads").arg(devices["cpu"].toObject()["threads"].toInt())};
-        QStringList names{"cpu"};
-        for (const QJsonValue &value : devices["cuda"].toArray()) {
-            const QJsonObject gpu = value.toObject();
-            names << gpu["device"].toString();
-            QString text = gpu["device"].toString() + " " + gpu["name"].toString();
-            if (gpu["memory_bytes"].toDouble() > 0)
-                text += QStringLiteral(" (%1 GiB)").arg(gpu["memory_bytes"].toDouble() / double(1ull << 30), 0, 'f', 1);
-            offered << text.simplified();
-        }
-        rememberDevices(runner, names);
-        mNote->setText(offered.join(QStringLiteral(" · ")));
+        const auto [summary, names] = describeDevices(devices);
+        rememberDevices(runner, names, summary);
+        showDevices(summary, false);
         mNote->setToolTip(tr("LibTorch %1%2").arg(devices["libtorch"].toString(),
                                                    devices["cuda_build"].toBool() ? tr(", CUDA build") : QString()));
     });
     connect(probe, &QProcess::errorOccurred, this, [this, probe](QProcess::ProcessError error) {
         if (error == QProcess::FailedToStart)
-            mNote->setText(tr("cannot run %1").arg(probe->program()));
+            showDevices(tr("cannot run %1").arg(probe->program()), true);
     });
     probe->start(runner.program(), runner.arguments({"devices", "--json"}));
 }
 
 void RunnerChoice::picked(int index)
 {
-    Runner runner = defaultRunner();
+    Runner runner = mRunner;
     if (index == int(Runner::Kind::ThisComputer)) {
         runner = Runner();
     } else if (index == int(Runner::Kind::Build)) {
@@ -132,18 +177,47 @@ void RunnerChoice::picked(int index)
                                                           runner.kind == Runner::Kind::Build ? runner.wse : QString());
         if (!file.isEmpty())
             runner = Runner{Runner::Kind::Build, file, {}};
-    } else {
-        bool ok = false;
-        const QString host = QInputDialog::getText(this, tr("SSH Host"), tr("Host ([user@]host, or a Host of ~/.ssh/config):"),
-                                                   QLineEdit::Normal, runner.host, &ok).trimmed();
-        if (ok && !host.isEmpty()) {
-            const QString wse = QInputDialog::getText(this, tr("SSH Host"), tr("wse on %1 (empty: wse on its PATH):").arg(host),
-                                                      QLineEdit::Normal, runner.kind == Runner::Kind::Ssh ? runner.wse : QString(), &ok);
-            if (ok)
-                runner = Runner{Runner::Kind::Ssh, wse.trimmed(), host};
-        }
+    } else if (askSshHost(this, runner)) {
+        runner.kind = Runner::Kind::Ssh;
     }
     choose(runner);
+}
+
+bool askSshHost(QWidget *parent, Runner &runner)
+{
+    QDialog dialog(parent);
+    dialog.setWindowTitle(QObject::tr("SSH Host"));
+    auto *form = new QFormLayout(&dialog);
+    const bool ssh = runner.kind == Runner::Kind::Ssh;
+    auto *host = new QLineEdit(ssh ? runner.host : QString());
+    host->setObjectName("sshHost");
+    host->setPlaceholderText(QObject::tr("[user@]host, or a Host of ~/.ssh/config"));
+    auto *wse = new QLineEdit(ssh ? runner.wse : QString());
+    wse->setPlaceholderText(QObject::tr("empty: wse on the host's PATH"));
+    auto *stage = new QLineEdit(ssh ? runner.stage : Runner().stage);
+    stage->setToolTip(QObject::tr("Where inputs the host does not see are copied, one folder per job (relative: to your "
+                                  "home folder there). Kept after the job, so that it can resume."));
+    auto *copy = new QCheckBox(QObject::tr("Copy files even where the host sees them (e.g. to use its local disk)"));
+    copy->setChecked(ssh && runner.alwaysCopy);
+    form->addRow(QObject::tr("Host:"), host);
+    form->addRow(QObject::tr("wse there:"), wse);
+    form->addRow(QObject::tr("Copies go to:"), stage);
+    form->addRow(copy);
+    form->addRow(new QLabel(QObject::tr("ssh runs in batch mode: the host must accept your key or agent.")));
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
+    QObject::connect(buttons, &QDialogButtonBox::accepted, &dialog, [&] {
+        if (!host->text().trimmed().isEmpty())
+            dialog.accept();
+    });
+    QObject::connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    form->addRow(buttons);
+    if (dialog.exec() != QDialog::Accepted)
+        return false;
+    runner.host = host->text().trimmed();
+    runner.wse = wse->text().trimmed();
+    runner.stage = stage->text().trimmed().isEmpty() ? Runner().stage : stage->text().trimmed();
+    runner.alwaysCopy = copy->isChecked();
+    return true;
 }
 
 } // namespace wse

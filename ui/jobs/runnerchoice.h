@@ -1,7 +1,8 @@
 #pragma once
-// The head of the Jobs dock: where new jobs run — this computer, another wse build (a file), or an
-// SSH host (and wse's path there) — kept as the user's default (jobs/runner.h), with the devices
-// that runner's wse has (`wse devices`).
+// Where a job runs — this computer, another wse build (a file), or an SSH host (wse's path there,
+// and where copies of files go when the host does not see them) — with the devices that runner's
+// wse has (`wse devices`). At the head of the Jobs dock it sets the default for new jobs; in a job
+// dialog it chooses for that job only, starting from the default.
 #include "jobs/runner.h"
 
 #include <QWidget>
@@ -17,10 +18,15 @@ class RunnerChoice : public QWidget
     Q_OBJECT
 
 public:
-    explicit RunnerChoice(QWidget *parent = nullptr);
+    enum class Scope { NewJobs, OneJob };
+    explicit RunnerChoice(Scope scope = Scope::NewJobs, QWidget *parent = nullptr);
     ~RunnerChoice() override; // stops a question still running
-    // Chooses a runner without asking (scripts, tests) and makes it the default.
+    // Chooses a runner without asking (scripts, tests); for new jobs it becomes the default.
     void choose(const Runner &runner);
+    const Runner &runner() const { return mRunner; }
+
+Q_SIGNALS:
+    void runnerChanged(const wse::Runner &runner);
 
 protected:
     void showEvent(QShowEvent *event) override;
@@ -30,11 +36,18 @@ private:
     void picked(int index); // asks for the build or the host
     void probeDevices(const Runner &runner);
     void stopProbe();
+    void showDevices(const QString &text, bool problem);
 
+    Scope mScope;
+    Runner mRunner;
     QComboBox *mBox;
-    QLabel *mNote;
+    QLabel *mNote, *mFiles;
     QProcess *mProbe = nullptr;
     bool mAsked = false; // the runner's devices were asked for
 };
+
+// Asks for an SSH host: [user@]host, wse's path there, where copies go, whether always to copy.
+// False when the user cancelled.
+bool askSshHost(QWidget *parent, Runner &runner);
 
 } // namespace wse

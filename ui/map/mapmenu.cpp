@@ -1,5 +1,6 @@
 #include "map/mapmenu.h"
 
+#include "jobs/runnerchoice.h"
 #include "document/zoodocument.h"
 #include "jobs/jobcentre.h"
 #include "document/explorerdocument.h"
@@ -7,7 +8,6 @@
 #include "wizards/runfields.h"
 
 #include "common/error.h"
-#include "torchutil/device.h"
 #include "formats/fileformat.h"
 #include "preferences/filedialogs.h"
 
@@ -70,10 +70,12 @@ void MapActions::askEmbedding()
             encoder->setText(path);
     });
     QComboBox *device = deviceBox(), *precision = precisionBox();
+    RunnerChoice *runner = runnerChoice();
     form->addRow(QObject::tr("Encoder:"), pathRow(encoder, browse));
+    form->addRow(QObject::tr("Runs on:"), runner);
     form->addRow(QObject::tr("Device:"), device);
     form->addRow(QObject::tr("Precision:"), precision);
-    form->addRow(new QLabel(QObject::tr("On this machine \"auto\" is %1.").arg(QString::fromStdString(describeDevice(resolveDevice("auto"))))));
+    form->addRow(new QLabel(QObject::tr("\"auto\": the runner's first CUDA device when it has one, else its CPU.")));
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
     QObject::connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
     QObject::connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
@@ -81,7 +83,7 @@ void MapActions::askEmbedding()
     if (dialog.exec() != QDialog::Accepted)
         return;
     QString error;
-    if (!embedOpenZoo(encoder->text().trimmed(), device->currentText(), precision->currentText(), &error))
+    if (!embedOpenZoo(encoder->text().trimmed(), device->currentText(), precision->currentText(), &error, runner->runner()))
         QMessageBox::warning(mWindow, QObject::tr("Embed"), error);
 }
 
@@ -126,7 +128,7 @@ void MapActions::askLayoutParameters()
 
 
 bool MapActions::embedOpenZoo(const QString &encoderPath, const QString &device, const QString &precision,
-                  QString *error)
+                              QString *error, const Runner &runner)
 {
     if (!mDocument.zoo()) {
         *error = QObject::tr("Open a zoo first.");
@@ -140,7 +142,11 @@ bool MapActions::embedOpenZoo(const QString &encoderPath, const QString &device,
     QString output;
     for (int n = 1; output.isEmpty() || QFileInfo::exists(output); ++n) // never over an existing file
         output = zoo.dir().filePath(QStringLiteral("%1-embeddings-%2.h5").arg(zoo.completeBaseName()).arg(n));
-    mJobs()->startEmbedding(encoderPath, mDocument.zoo()->path(), device, precision, output);
+    if (const QString refusal = deviceRefusal(runner, device); !refusal.isEmpty()) {
+        *error = refusal;
+        return false;
+    }
+    mJobs()->startEmbedding(encoderPath, mDocument.zoo()->path(), device, precision, output, runner);
     return true;
 }
 

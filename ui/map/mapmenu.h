@@ -2,6 +2,7 @@
 // The explorer's Map menu: embed the zoo with a SANE encoder (a job in the job centre, on the
 // device chosen, then the SANE map opens), the parameters of the t-SNE and UMAP layouts and the
 // layouts computed so far. It acts on the explorer's document and its layouts, not on the window.
+#include "jobs/runner.h"
 #include "analysis/projection.h"
 
 #include <QObject>
@@ -26,7 +27,8 @@ public:
     MapActions(QMainWindow *window, ExplorerDocument &document, LayoutController &layouts, std::function<JobCentre *()> jobs);
 
     // Starts embedding the open zoo with the encoder; false with the reason (no zoo, no encoder file).
-    bool embedOpenZoo(const QString &encoderPath, const QString &device, const QString &precision, QString *error);
+    bool embedOpenZoo(const QString &encoderPath, const QString &device, const QString &precision, QString *error,
+                      const Runner &runner = defaultRunner());
     // Sets layout parameters by their scikit-learn / umap-learn names ("perplexity=50 seed=3") for
     // the shown layout's method and recomputes it; false with the reason for an unknown key or value.
     bool setLayoutParameters(const QString &assignments, QString *error);

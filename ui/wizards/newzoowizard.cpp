@@ -2,7 +2,7 @@
 
 #include "common/error.h"
 #include "wizards/pageerror.h"
-#include "jobs/runner.h"
+#include "jobs/runnerchoice.h"
 #include "wizards/runfields.h"
 #include "data/datasets.h"
 #include "training/zooestimate.h"
@@ -256,7 +256,8 @@ public:
         form->addRow(tr("Epochs:"), w->mEpochs);
         form->addRow(tr("Checkpoints at epochs:"), w->mCheckpointEpochs);
         form->addRow(tr("Population size:"), w->mPopulation);
-        form->addRow(tr("Runs on:"), runnerLabel());
+        w->mRunner = runnerChoice();
+        form->addRow(tr("Runs on:"), w->mRunner);
         form->addRow(tr("Device:"), w->mDevice);
         form->addRow(tr("Output:"), pathRow(w->mOutput, browse));
         form->addRow(w->mRunSummary);
@@ -264,6 +265,10 @@ public:
         form->addRow(tr("Same job from a shell:"), w->mCommand);
         mError = pageErrorLabel();
         form->addRow(mError);
+        connect(w->mRunner, &RunnerChoice::runnerChanged, this, [this, w] {
+            mError->clear();
+            w->updateCount();
+        });
         connect(w->mEstimate, &QPushButton::clicked, this, [w] { w->estimateTime(); });
         connect(w->mEpochs, &QSpinBox::valueChanged, this, [w] { w->updateCount(); });
         connect(w->mCheckpointEpochs, &QLineEdit::textChanged, this, [w] { w->updateCount(); });
@@ -279,7 +284,7 @@ public:
     {
         const QFileInfo output(wizard->mOutput->text());
         QString problem;
-        if (const QString refusal = deviceRefusal(wizard->mDevice->currentText()); !refusal.isEmpty())
+        if (const QString refusal = deviceRefusal(wizard->runner(), wizard->mDevice->currentText()); !refusal.isEmpty())
             problem = refusal;
         else if (wizard->mOutput->text().trimmed().isEmpty())
             problem = tr("Choose the zoo file to write.");
@@ -345,6 +350,8 @@ ZooTrainOptions NewZooWizard::options() const
 
 QString NewZooWizard::outputPath() const { return mOutput->text(); }
 
+Runner NewZooWizard::runner() const { return mRunner ? mRunner->runner() : defaultRunner(); }
+
 QString NewZooWizard::pageError() const { return currentPageError(*this); }
 
 void NewZooWizard::updateCount()
@@ -363,7 +370,7 @@ void NewZooWizard::updateCount()
     mModelsCount->setText(text);
     mRunSummary->setText(text + tr(" — press Estimate Time for the disk size and the time on this device"));
     const QString output = mOutput->text().isEmpty() ? "ZOO.h5" : mOutput->text();
-    mCommand->setText(QString("%1 zoo train --config %2.config.json -o %2").arg(defaultRunner().commandPrefix(), output));
+    mCommand->setText(QString("%1 zoo train --config %2.config.json -o %2").arg(runner().commandPrefix(), output));
 }
 
 void NewZooWizard::estimateTime()

@@ -4,6 +4,8 @@
 // checkpoints and disk size, and a time estimate from a short timed probe on the chosen device.
 #include "training/zootrainoptions.h"
 
+#include "jobs/runner.h"
+
 #include <QWizard>
 
 class QComboBox;
@@ -15,6 +17,8 @@ class QSpinBox;
 
 namespace wse {
 
+class RunnerChoice;
+
 class NewZooWizard : public QWizard
 {
     Q_OBJECT
@@ -25,6 +29,7 @@ public:
     // The options the pages describe (expandModels() may still refuse them: see pageError()).
     ZooTrainOptions options() const;
     QString outputPath() const;
+    Runner runner() const; // where the job runs
     // The message shown on the current page when it refused to go on ("" when none).
     QString pageError() const;
 
@@ -35,6 +40,7 @@ private:
     void updateCount();
     void estimateTime();
 
+    RunnerChoice *mRunner = nullptr;
     QComboBox *mDataset = nullptr, *mArchitecture = nullptr, *mSearch = nullptr, *mDevice = nullptr;
     QLineEdit *mDataRoot = nullptr, *mLearningRates = nullptr, *mWeightDecays = nullptr, *mDropouts = nullptr,
               *mBatchSizes = nullptr, *mSeeds = nullptr, *mCheckpointEpochs = nullptr, *mOutput = nullptr;

@@ -1,6 +1,6 @@
 #include "wizards/runfields.h"
 
-#include "jobs/runner.h"
+#include "jobs/runnerchoice.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -20,14 +20,9 @@ QComboBox *deviceBox()
     return box;
 }
 
-QLabel *runnerLabel()
+RunnerChoice *runnerChoice()
 {
-    const Runner runner = defaultRunner();
-    const QStringList devices = knownDevices(runner);
-    auto *label = new QLabel(devices.isEmpty() ? runner.describe() : QStringLiteral("%1 (%2)").arg(runner.describe(), devices.join(", ")));
-    label->setObjectName("runner");
-    label->setToolTip(QObject::tr("Where the job's wse runs: choose it in the Jobs dock (Run new jobs on)"));
-    return label;
+    return new RunnerChoice(RunnerChoice::Scope::OneJob);
 }
 
 QComboBox *precisionBox()

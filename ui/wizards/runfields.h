@@ -13,8 +13,9 @@ namespace wse {
 
 QComboBox *deviceBox();    // "device": auto, cpu, cuda
 QComboBox *precisionBox(); // "precision": fp32, bf16
-// "runner": where the job will run (the Jobs dock's choice) and what that runner has.
-QLabel *runnerLabel();
+// "runner": where the job will run (from the Jobs dock's default) and what that runner has.
+class RunnerChoice;
+RunnerChoice *runnerChoice();
 QHBoxLayout *pathRow(QLineEdit *edit, QPushButton *browse);
 QSpinBox *spinBox(int minimum, int maximum, int value, const QString &objectName);
 

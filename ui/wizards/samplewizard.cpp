@@ -2,7 +2,7 @@
 
 #include "map/mapcolumns.h"
 #include "wizards/pageerror.h"
-#include "jobs/runner.h"
+#include "jobs/runnerchoice.h"
 #include "wizards/runfields.h"
 
 #include "analysis/selection.h"
@@ -184,7 +184,8 @@ public:
         w->mCommand->setWordWrap(true);
         w->mCommand->setTextInteractionFlags(Qt::TextSelectableByMouse);
         auto *form = new QFormLayout(this);
-        form->addRow(tr("Runs on:"), runnerLabel());
+        w->mRunner = runnerChoice();
+        form->addRow(tr("Runs on:"), w->mRunner);
         form->addRow(tr("Device:"), w->mDevice);
         form->addRow(tr("Precision:"), w->mPrecision);
         form->addRow(tr("Output zoo:"), pathRow(w->mOutput, browse));
@@ -192,7 +193,7 @@ public:
         mError = pageErrorLabel();
         form->addRow(mError);
         auto describe = [w] {
-            w->mCommand->setText(defaultRunner().commandPrefix() +
+            w->mCommand->setText(w->runner().commandPrefix() +
                                  QString(" sample --sane %1 --zoo %2 --anchors %3 -n %4 --keep %5 --bandwidth %6 --seed %7 "
                                          "--finetune %8 --bn-condition %9 --device %10 --precision %11 -o %12")
                                      .arg(quoted(w->mContext.encoderPath), quoted(w->mContext.zooPath), quoted(w->anchorExpression()))
@@ -207,6 +208,10 @@ public:
         connect(w->mOutput, &QLineEdit::textChanged, this, describe);
         connect(w->mDevice, &QComboBox::currentTextChanged, this, describe);
         connect(w->mPrecision, &QComboBox::currentTextChanged, this, describe);
+        connect(w->mRunner, &RunnerChoice::runnerChanged, this, [this, describe] {
+            mError->clear();
+            describe();
+        });
         mDescribe = describe;
     }
 
@@ -216,7 +221,7 @@ public:
     {
         const QFileInfo output(wizard->mOutput->text().trimmed());
         QString problem;
-        if (const QString refusal = deviceRefusal(wizard->mDevice->currentText()); !refusal.isEmpty())
+        if (const QString refusal = deviceRefusal(wizard->runner(), wizard->mDevice->currentText()); !refusal.isEmpty())
             problem = refusal;
         else if (wizard->mOutput->text().trimmed().isEmpty())
             problem = tr("Choose the zoo file the networks are written to.");
@@ -328,5 +333,7 @@ SampleOptions SampleWizard::options() const
 }
 
 QString SampleWizard::pageError() const { return currentPageError(*this); }
+
+Runner SampleWizard::runner() const { return mRunner ? mRunner->runner() : defaultRunner(); }
 
 } // namespace wse

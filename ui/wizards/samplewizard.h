@@ -3,6 +3,7 @@
 // expression; checked on the page: at least one, one dataset and one activation), how many to
 // draw and keep, the latent bandwidth, seed and fine-tuning, then device, precision and the output
 // zoo. The job runs in the job centre; the networks then appear on the SANE map.
+#include "jobs/runner.h"
 #include "sane/sampler.h"
 
 #include <QWizard>
@@ -18,6 +19,7 @@ class QSpinBox;
 
 namespace wse {
 
+class RunnerChoice;
 class Zoo;
 
 struct SampleContext
@@ -37,6 +39,7 @@ public:
     SampleOptions options() const;
     QString anchorExpression() const; // the selection as an expression, or the filter
     QString pageError() const;
+    Runner runner() const; // where the job runs
 
 private:
     friend class SampleAnchorsPage;
@@ -47,6 +50,7 @@ private:
     void describeAnchors();
 
     SampleContext mContext;
+    RunnerChoice *mRunner = nullptr;
     QRadioButton *mFromSelection = nullptr, *mFromFilter = nullptr;
     QLineEdit *mFilter = nullptr, *mOutput = nullptr;
     QLabel *mAnchorSummary = nullptr, *mEvaluation = nullptr, *mCommand = nullptr;

@@ -22,7 +22,7 @@ NewZooWizard *openNewZooWizard(MainWindow &window)
     auto *wizard = new NewZooWizard(&window);
     wizard->setAttribute(Qt::WA_DeleteOnClose);
     QObject::connect(wizard, &QWizard::accepted, &window, [&window, wizard] {
-        jobCentre(window)->startZooTraining(wizard->options(), wizard->outputPath());
+        jobCentre(window)->startZooTraining(wizard->options(), wizard->outputPath(), wizard->runner());
     });
     wizard->open();
     return wizard;
@@ -34,7 +34,7 @@ TrainSaneWizard *openTrainSaneWizard(MainWindow &window)
     wizard->setAttribute(Qt::WA_DeleteOnClose);
     QObject::connect(wizard, &QWizard::accepted, &window, [&window, wizard] {
         jobCentre(window)->startSaneTraining(wizard->zooPath(), wizard->config(), wizard->device(), wizard->precision(),
-                                             wizard->runDir());
+                                             wizard->runDir(), wizard->runner());
     });
     wizard->open();
     return wizard;
@@ -51,7 +51,7 @@ SampleWizard *openSampleWizard(MainWindow &window)
     context.defaultOutput = window.generation()->freeOutputPath(window.workspacePath(), "samples");
     auto *wizard = new SampleWizard(context, &window);
     wizard->setAttribute(Qt::WA_DeleteOnClose);
-    QObject::connect(wizard, &QWizard::accepted, &window, [&window, wizard] { jobCentre(window)->startSampling(wizard->options()); });
+    QObject::connect(wizard, &QWizard::accepted, &window, [&window, wizard] { jobCentre(window)->startSampling(wizard->options(), wizard->runner()); });
     wizard->open();
     return wizard;
 }

@@ -2,7 +2,7 @@
 
 #include "common/error.h"
 #include "wizards/pageerror.h"
-#include "jobs/runner.h"
+#include "jobs/runnerchoice.h"
 #include "wizards/runfields.h"
 #include "common/numbertext.h"
 #include "sane/sanedata.h"
@@ -120,7 +120,8 @@ public:
         w->mSummary = new QLabel;
         w->mSummary->setObjectName("summary");
         auto *form = new QFormLayout(this);
-        form->addRow(tr("Runs on:"), runnerLabel());
+        w->mRunner = runnerChoice();
+        form->addRow(tr("Runs on:"), w->mRunner);
         form->addRow(tr("Device:"), w->mDevice);
         form->addRow(tr("Precision:"), w->mPrecision);
         form->addRow(tr("Run folder:"), pathRow(w->mRunDir, browse));
@@ -140,7 +141,9 @@ public:
     {
         const QFileInfo run(wizard->runDir());
         QString problem;
-        if (wizard->runDir().trimmed().isEmpty())
+        if (const QString refusal = deviceRefusal(wizard->runner(), wizard->device()); !refusal.isEmpty())
+            problem = refusal;
+        else if (wizard->runDir().trimmed().isEmpty())
             problem = tr("Choose the run folder.");
         else if (!run.absoluteDir().exists())
             problem = tr("The folder %1 does not exist.").arg(run.absolutePath());
@@ -182,6 +185,8 @@ SaneConfig TrainSaneWizard::config() const
 QString TrainSaneWizard::zooPath() const { return mZoo->text(); }
 QString TrainSaneWizard::runDir() const { return mRunDir->text(); }
 QString TrainSaneWizard::device() const { return mDevice->currentText(); }
+
+Runner TrainSaneWizard::runner() const { return mRunner ? mRunner->runner() : defaultRunner(); }
 QString TrainSaneWizard::precision() const { return mPrecision->currentText(); }
 
 QString TrainSaneWizard::pageError() const { return currentPageError(*this); }

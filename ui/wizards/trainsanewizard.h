@@ -3,6 +3,7 @@
 // config.json, checked against the zoo on the page: a window longer than the token sequence, say),
 // then device, precision and the run folder. The job runs in the job centre with live loss curves;
 // when it finishes the explorer embeds the zoo with the new encoder and shows its SANE map.
+#include "jobs/runner.h"
 #include "sane/saneconfig.h"
 
 #include <QMap>
@@ -13,6 +14,8 @@ class QLabel;
 class QLineEdit;
 
 namespace wse {
+
+class RunnerChoice;
 
 class TrainSaneWizard : public QWizard
 {
@@ -27,6 +30,7 @@ public:
     QString runDir() const;
     QString device() const;
     QString precision() const;
+    Runner runner() const; // where the job runs
     QString pageError() const;
 
 private:
@@ -34,6 +38,7 @@ private:
     friend class SaneRunPage;
     void fillFromPreset();
 
+    RunnerChoice *mRunner = nullptr;
     QLineEdit *mZoo = nullptr, *mRunDir = nullptr;
     QComboBox *mPreset = nullptr, *mDevice = nullptr, *mPrecision = nullptr;
     QMap<QString, QLineEdit *> mSettings; // config.json key -> its value as JSON text
