@@ -7,42 +7,16 @@
 #include "sane/sampler.h"
 #include "sane/saneconfig.h"
 #include "training/zootrainoptions.h"
-#include "jobs/runner.h"
+#include "jobs/jobentry.h"
 
 #include <QDockWidget>
 #include <QString>
 
-#include <memory>
-#include <string>
 #include <vector>
 
-class QChartView;
-class QLabel;
-class QProgressBar;
-class QPushButton;
 class QVBoxLayout;
 
 namespace wse {
-
-class ProcessTask;
-class JobEntry;
-
-// What a job runs: a zoo training (config = the zoo options' JSON), a SANE training (config = the
-// encoder configuration's JSON, on `zoo`), sampling networks (config = the sampling options'
-// JSON), embedding `zoo` (config = the encoder .pt) or importing an official zoo folder (config =
-// the folder). Everything `wse` needs to run it again.
-struct JobSpec
-{
-    enum class Kind { Zoo, Sane, Sample, Embed, Import };
-    Kind kind = Kind::Zoo;
-    QString config, output, zoo, device = "auto", precision = "fp32";
-    Runner runner; // where its wse runs (jobs/runner.h)
-
-    QString command() const;     // as a user types it in a shell
-    QStringList arguments() const; // of the `wse` the explorer runs (document/childprocesscheck.h)
-    QString toText() const; // for the list of unfinished jobs in the settings
-    static JobSpec fromText(const QString &text); // kind Zoo with an empty config when unreadable
-};
 
 class JobCentre : public QDockWidget
 {
@@ -86,46 +60,6 @@ private:
 
     QVBoxLayout *mList = nullptr;
     std::vector<JobEntry *> mJobs;
-};
-
-// One job's row: title, progress bar, state, buttons, the command.
-class JobEntry : public QWidget
-{
-    Q_OBJECT
-
-public:
-    enum class State { Waiting, Running, Finished, Failed, Cancelled, Interrupted };
-    explicit JobEntry(const JobSpec &spec, QWidget *parent = nullptr);
-    ~JobEntry() override;
-
-    void start();  // also resumes
-    void cancel();
-    void markInterrupted(); // left unfinished by an earlier session: waits for Resume
-    State state() const { return mState; }
-    const JobSpec &spec() const { return mSpec; }
-    QString command() const { return mSpec.command(); }
-    QString outputPath() const { return mSpec.output; }
-    QString statusText() const;
-    int percent() const;
-    QString resultText() const { return mResult; } // a finished sampling job: its report
-
-Q_SIGNALS:
-    void stateChanged();
-    void finished(); // the result is complete
-
-private:
-    void setState(State state, const QString &text = {});
-    void showLossCurves(); // SANE jobs: the run's log.json
-    QString resultOf(const ProcessTask &task) const;
-
-    JobSpec mSpec;
-    State mState = State::Waiting;
-    ProcessTask *mTask = nullptr; // the job's `wse` child process
-    QProgressBar *mBar = nullptr;
-    QLabel *mStatus = nullptr;
-    QPushButton *mCancel = nullptr, *mResume = nullptr, *mOpen = nullptr;
-    QChartView *mCurves = nullptr;
-    QString mResult;
 };
 
 } // namespace wse

@@ -1,0 +1,196 @@
+#include "jobs/jobentry.h"
+
+#include "jobs/processtask.h"
+#include "sane/sanetrainer.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QVBoxLayout>
+#include <QtCharts/QChartView>
+#include <QtCharts/QLineSeries>
+#include <QtCharts/QValueAxis>
+
+#include <algorithm>
+
+namespace wse {
+
+JobEntry::JobEntry(const JobSpec &spec, QWidget *parent) : QWidget(parent), mSpec(spec)
+{
+    const QString what = spec.kind == JobSpec::Kind::Zoo      ? tr("zoo")
+                         : spec.kind == JobSpec::Kind::Sane   ? tr("SANE encoder")
+                         : spec.kind == JobSpec::Kind::Sample ? tr("sampled networks")
+                         : spec.kind == JobSpec::Kind::Import ? tr("zoo imported from %1").arg(QFileInfo(spec.config).fileName())
+                                                              : tr("SANE embeddings on %1").arg(spec.device);
+    auto *title = new QLabel(QString("<b>%1</b> (%2)").arg(QFileInfo(spec.output).fileName().toHtmlEscaped(), what));
+    title->setToolTip(spec.output);
+    mBar = new QProgressBar;
+    mBar->setRange(0, 100);
+    mStatus = new QLabel;
+    mStatus->setWordWrap(true);
+    mCancel = new QPushButton(tr("Cancel"));
+    mResume = new QPushButton(tr("Resume"));
+    mOpen = new QPushButton(tr("Open"));
+    auto *copy = new QPushButton(tr("Copy"));
+    copy->setToolTip(tr("Copy the command that runs this job from a shell"));
+    auto *commandLine = new QLineEdit(command());
+    commandLine->setReadOnly(true);
+    connect(mCancel, &QPushButton::clicked, this, &JobEntry::cancel);
+    connect(mResume, &QPushButton::clicked, this, &JobEntry::start);
+    connect(mOpen, &QPushButton::clicked, this, &JobEntry::finished);
+    connect(copy, &QPushButton::clicked, this, [this] { QApplication::clipboard()->setText(command()); });
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(mBar, 1);
+    buttons->addWidget(mCancel);
+    buttons->addWidget(mResume);
+    buttons->addWidget(mOpen);
+    auto *commandRow = new QHBoxLayout;
+    commandRow->addWidget(commandLine, 1);
+    commandRow->addWidget(copy);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(title);
+    layout->addLayout(buttons);
+    layout->addWidget(mStatus);
+    if (spec.kind == JobSpec::Kind::Sane) { // live loss curves, from the run's log.json
+        mCurves = new QChartView;
+        mCurves->setObjectName("lossCurves");
+        mCurves->setMinimumHeight(220);
+        mCurves->setRenderHint(QPainter::Antialiasing);
+        layout->addWidget(mCurves);
+        showLossCurves();
+    }
+    layout->addLayout(commandRow);
+    setState(State::Waiting, tr("waiting"));
+}
+
+JobEntry::~JobEntry() = default; // the task (a child) cancels and waits
+
+QString JobEntry::statusText() const { return mStatus->text(); }
+int JobEntry::percent() const { return mBar->value(); }
+
+void JobEntry::setState(State state, const QString &text)
+{
+    mState = state;
+    mCancel->setVisible(state == State::Running);
+    mResume->setVisible(state == State::Cancelled || state == State::Interrupted || state == State::Failed);
+    mOpen->setVisible(state == State::Finished);
+    if (!text.isEmpty())
+        mStatus->setText(text);
+    Q_EMIT stateChanged();
+}
+
+void JobEntry::showLossCurves()
+{
+    if (!mCurves)
+        return;
+    std::vector<SaneEpochLog> log;
+    try {
+        log = readSaneLog(mSpec.output.toStdString());
+    } catch (const std::exception &) {
+        return; // being written: the next report shows it
+    }
+    auto *chart = new QChart;
+    chart->setTitle(tr("SANE losses per epoch"));
+    auto *axisX = new QValueAxis;
+    axisX->setTitleText(tr("epoch"));
+    axisX->setLabelFormat("%d");
+    auto *axisY = new QValueAxis;
+    axisY->setTitleText(tr("loss"));
+    chart->addAxis(axisX, Qt::AlignBottom);
+    chart->addAxis(axisY, Qt::AlignLeft);
+    double top = 0;
+    const std::pair<QString, double SaneEpochLog::*> curves[] = {{tr("training"), &SaneEpochLog::loss},
+                                                                 {tr("validation"), &SaneEpochLog::valLoss},
+                                                                 {tr("reconstruction"), &SaneEpochLog::reconstruction},
+                                                                 {tr("contrastive"), &SaneEpochLog::contrastive}};
+    for (const auto &[name, field] : curves) {
+        auto *series = new QLineSeries;
+        series->setName(name);
+        for (const SaneEpochLog &epoch : log) {
+            series->append(epoch.epoch, epoch.*field);
+            top = std::max(top, epoch.*field);
+        }
+        chart->addSeries(series);
+        series->attachAxis(axisX);
+        series->attachAxis(axisY);
+    }
+    // Epochs are whole numbers from 1: one tick per epoch up to ten, else ten ticks.
+    const int last = std::max(2, log.empty() ? 2 : log.back().epoch);
+    axisX->setRange(1, last);
+    axisX->setTickCount(last <= 10 ? last : 10);
+    axisY->setRange(0, top > 0 ? top * 1.05 : 1);
+    QChart *old = mCurves->chart();
+    mCurves->setChart(chart);
+    delete old;
+}
+
+void JobEntry::start()
+{
+    if (mState == State::Running)
+        return;
+    const QString program = mSpec.runner.program();
+    if (program.isEmpty()) {
+        setState(State::Failed, tr("no wse executable beside the explorer or on PATH (set WSE_EXECUTABLE to one)"));
+        return;
+    }
+    delete mTask;
+    mTask = new ProcessTask(program, mSpec.runner.arguments(mSpec.arguments()), this);
+    auto curvesShown = std::make_shared<QElapsedTimer>();
+    curvesShown->start();
+    connect(mTask, &ProcessTask::progressed, this, [this, curvesShown](int percent, const QString &stage) {
+        mBar->setValue(percent);
+        mStatus->setText(stage);
+        if (curvesShown->elapsed() > 1000) { // log.json grows once per epoch
+            showLossCurves();
+            curvesShown->restart();
+        }
+    });
+    connect(mTask, &ProcessTask::finished, this, [this] {
+        mBar->setValue(100);
+        showLossCurves();
+        mResult = resultOf(*mTask);
+        setState(State::Finished, tr("finished: %1").arg(mSpec.output) + (mResult.isEmpty() ? QString() : "\n" + mResult.trimmed()));
+        Q_EMIT finished();
+    });
+    connect(mTask, &ProcessTask::failed, this, [this](const QString &message) { setState(State::Failed, message); });
+    connect(mTask, &ProcessTask::cancelled, this, [this] {
+        showLossCurves();
+        setState(State::Cancelled, tr("cancelled at %1% — every finished epoch is kept; Resume continues").arg(mBar->value()));
+    });
+    setState(State::Running, tr("starting"));
+    mTask->start();
+}
+
+// What a finished job reports beside its output: a sampling job's report (its standard output),
+// an import's counts and skipped models.
+QString JobEntry::resultOf(const ProcessTask &task) const
+{
+    if (mSpec.kind == JobSpec::Kind::Sample)
+        return task.standardOutput();
+    if (mSpec.kind != JobSpec::Kind::Import)
+        return {};
+    QStringList report;
+    for (const QString &message : task.messages())
+        if (!report.isEmpty() || message.startsWith("imported"))
+            report << message;
+    return report.join('\n');
+}
+
+void JobEntry::markInterrupted()
+{
+    setState(State::Interrupted, tr("interrupted when the explorer closed — Resume continues from the last finished epoch"));
+}
+
+void JobEntry::cancel()
+{
+    if (mTask && mState == State::Running)
+        mTask->cancel();
+}
+
+} // namespace wse
