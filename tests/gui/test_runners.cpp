@@ -1,7 +1,8 @@
 // Where jobs run and how they end, as a user meets it in the Jobs dock: a job whose wse crashes is
 // reported with its last words while the explorer and its document go on; new jobs run on the
 // chosen runner — another wse build, or an SSH host (a stand-in for ssh, and a real sshd started
-// on 127.0.0.1 with a throwaway key, whose zoo then opens on the map).
+// on 127.0.0.1 with a throwaway key: a zoo trained there in place, and a SANE embedding whose files
+// are copied up and its result back, each opening on the map).
 #include "common/fixtures.h"
 #include "scriptedwindow.h"
 
@@ -13,6 +14,9 @@
 #include "wizards/newzoowizard.h"
 #include "wizards/trainmenu.h"
 #include "zoo/zoostore.h"
+#include "map/mapmenu.h"
+#include "sane/sanetrainer.h"
+#include "training/zootrainer.h"
 
 #include <QApplication>
 #include <QFile>
@@ -77,6 +81,45 @@ class TestRunners : public QObject
 
     static bool haveFashionMnist() { return test::haveFashionMnist(); }
 
+    std::unique_ptr<QProcess> mSshd;
+
+    // Starts sshd on 127.0.0.1 with a throwaway host key and user key (once) and points WSE_SSH at
+    // an ssh that reaches it as "zoo-server". Returns why it cannot, or "".
+    QString startSshHost()
+    {
+        if (!QFile::exists("/usr/sbin/sshd"))
+            return "openssh-server is not installed (scripts/debian-packages.txt lists it)";
+        const QString dir = mDir.path();
+        if (!mSshd) {
+            const int port = freePort();
+            for (const char *key : {"host_key", "user_key"})
+                if (QProcess::execute("ssh-keygen", {"-q", "-t", "ed25519", "-N", "", "-f", dir + "/" + key}) != 0)
+                    return "ssh-keygen failed";
+            QFile::copy(dir + "/user_key.pub", dir + "/authorized_keys");
+            QFile::setPermissions(dir + "/authorized_keys", QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+            QFile::setPermissions(dir + "/user_key", QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+            const passwd *account = ::getpwuid(::getuid());
+            const QString user = account ? QString::fromLocal8Bit(account->pw_name) : qEnvironmentVariable("USER");
+            script("sshd_config", QStringLiteral("Port %1\nListenAddress 127.0.0.1\nHostKey %2/host_key\nAuthorizedKeysFile %2/authorized_keys\n"
+                                                 "PasswordAuthentication no\nStrictModes no\nUsePAM no\nPidFile %2/sshd.pid\n")
+                                      .arg(port).arg(dir).toUtf8());
+            script("ssh_config", QStringLiteral("Host zoo-server\n  HostName 127.0.0.1\n  Port %1\n  User %2\n  IdentityFile %3/user_key\n"
+                                                "  StrictHostKeyChecking no\n  UserKnownHostsFile /dev/null\n  LogLevel ERROR\n")
+                                     .arg(port).arg(user, dir).toUtf8());
+            QDir().mkpath("/run/sshd"); // privilege separation, when running as root
+            mSshd = std::make_unique<QProcess>();
+            mSshd->start("/usr/sbin/sshd", {"-D", "-e", "-f", dir + "/sshd_config"});
+            if (!mSshd->waitForStarted(5000) || mSshd->waitForFinished(1500))
+                return "could not start sshd: " + QString::fromUtf8(mSshd->readAllStandardError()).trimmed();
+        }
+        qputenv("WSE_SSH", script("ssh.sh", "#!/bin/sh\nexec ssh -F '" + (dir + "/ssh_config").toUtf8() + "' \"$@\"\n").toUtf8());
+        QProcess login; // the environment's part: can this user log in to that sshd at all?
+        login.start(qEnvironmentVariable("WSE_SSH"), {"-o", "BatchMode=yes", "zoo-server", "--", "true"});
+        if (!login.waitForFinished(20000) || login.exitCode() != 0)
+            return "sshd started, but logging in to it failed: " + QString::fromUtf8(login.readAllStandardError()).trimmed();
+        return {};
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -84,6 +127,13 @@ private Q_SLOTS:
         QStandardPaths::setTestModeEnabled(true); // the runner choice stays out of the user's settings
     }
     void cleanup() { setDefaultRunner(Runner{}); qunsetenv("WSE_SSH"); }
+    void cleanupTestCase()
+    {
+        if (mSshd) {
+            mSshd->terminate();
+            mSshd->waitForFinished(5000);
+        }
+    }
 
     // A job whose wse crashes (here: a stand-in that reports progress, then dies of SIGSEGV) fails
     // in the Jobs dock with how it ended and its last words; the explorer and its session go on.
@@ -182,6 +232,8 @@ private Q_SLOTS:
         auto *offered = choice->findChild<QLabel *>("jobRunnerNote"); // what that build's `wse devices` says
         QTRY_VERIFY2(offered->text().startsWith("cpu "), qPrintable(offered->text()));
         wizard->findChild<QLineEdit *>("output")->setText(mDir.filePath("chosen-runner.h5"));
+        if (const QString images = qEnvironmentVariable("WSE_SCREENSHOT_DIR"); !images.isEmpty())
+            wizard->grab().save(images + "/wizard-runner-choice.png");
         if (!knownDevices(build).contains("cuda:0")) {
             wizard->findChild<QComboBox *>("device")->setCurrentText("cuda");
             wizard->button(QWizard::FinishButton)->click();
@@ -199,46 +251,19 @@ private Q_SLOTS:
     }
 
     // A real SSH host: sshd on 127.0.0.1 with a throwaway host key and user key, reached through an
-    // ssh config (as a user's ~/.ssh/config names a host); the zoo trained there opens on the map.
-    void jobRunsOnARealSshHost()
+    // ssh config (as a user's ~/.ssh/config names a host). Here the host sees this computer's files:
+    // the zoo trained there is written in place, and opens on the map.
+    void zooTrainedOnAnSshHostOpensOnTheMap()
     {
         if (!haveFashionMnist())
             QSKIP("dataset-fashion-mnist is not installed");
-        if (!QFile::exists("/usr/sbin/sshd"))
-            QSKIP("openssh-server is not installed (scripts/debian-packages.txt lists it)");
-        const int port = freePort();
-        QVERIFY(port > 0);
-        const QString dir = mDir.path();
-        for (const char *key : {"host_key", "user_key"})
-            QCOMPARE(QProcess::execute("ssh-keygen", {"-q", "-t", "ed25519", "-N", "", "-f", dir + "/" + key}), 0);
-        QFile::copy(dir + "/user_key.pub", dir + "/authorized_keys");
-        QFile::setPermissions(dir + "/authorized_keys", QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-        QFile::setPermissions(dir + "/user_key", QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-        const passwd *account = ::getpwuid(::getuid());
-        const QString user = account ? QString::fromLocal8Bit(account->pw_name) : qEnvironmentVariable("USER");
-        script("sshd_config", QStringLiteral("Port %1\nListenAddress 127.0.0.1\nHostKey %2/host_key\nAuthorizedKeysFile %2/authorized_keys\n"
-                                             "PasswordAuthentication no\nStrictModes no\nUsePAM no\nPidFile %2/sshd.pid\n")
-                                  .arg(port).arg(dir).toUtf8());
-        QDir().mkpath("/run/sshd"); // privilege separation, when running as root
-        QProcess sshd;
-        sshd.start("/usr/sbin/sshd", {"-D", "-e", "-f", dir + "/sshd_config"});
-        if (!sshd.waitForStarted(5000) || sshd.waitForFinished(1500))
-            QSKIP(qPrintable("could not start sshd: " + QString::fromUtf8(sshd.readAllStandardError()).trimmed()));
-        script("ssh_config", QStringLiteral("Host zoo-server\n  HostName 127.0.0.1\n  Port %1\n  User %2\n  IdentityFile %3/user_key\n"
-                                            "  StrictHostKeyChecking no\n  UserKnownHostsFile /dev/null\n  LogLevel ERROR\n")
-                                 .arg(port).arg(user, dir).toUtf8());
-        qputenv("WSE_SSH", script("ssh.sh", "#!/bin/sh\nexec ssh -F '" + (dir + "/ssh_config").toUtf8() + "' \"$@\"\n").toUtf8());
-        QProcess login; // the environment's part: can this user log in to that sshd at all?
-        login.start(qEnvironmentVariable("WSE_SSH"), {"-o", "BatchMode=yes", "zoo-server", "--", "true"});
-        if (!login.waitForFinished(20000) || login.exitCode() != 0) {
-            sshd.terminate();
-            sshd.waitForFinished(5000);
-            QSKIP(qPrintable("sshd started, but logging in to it failed: " + QString::fromUtf8(login.readAllStandardError()).trimmed()));
-        }
-
+        if (const QString why = startSshHost(); !why.isEmpty())
+            QSKIP(qPrintable(why));
         MainWindow window;
         QVERIFY(showScripted(window));
-        window.findChild<RunnerChoice *>()->choose(Runner{Runner::Kind::Ssh, WSE_CLI_PATH, "zoo-server"});
+        Runner host{Runner::Kind::Ssh, WSE_CLI_PATH, "zoo-server"};
+        host.stage = mDir.filePath("host-stage");
+        window.findChild<RunnerChoice *>()->choose(host);
         ZooTrainOptions options;
         options.epochs = 1;
         options.trainLimit = 200;
@@ -251,8 +276,75 @@ private Q_SLOTS:
         QVERIFY2(job->state() == JobEntry::State::Finished, qPrintable(job->statusText()));
         QTRY_VERIFY_WITH_TIMEOUT(window.document() && window.document()->path() == output, 30000); // it opens
         QCOMPARE(window.mapView()->pointCount(), int(window.document()->zoo().checkpointCount()));
-        sshd.terminate();
-        sshd.waitForFinished(5000);
+        QVERIFY(!QFileInfo::exists(host.stage)); // used in place: nothing was copied
+        QVERIFY(QDir(mDir.path()).entryList({".wse-*"}, QDir::Hidden | QDir::AllEntries).isEmpty()); // no marker left
+    }
+
+    // The SANE embedding of a zoo on an SSH host that does not share this computer's files (here:
+    // a runner that always copies): the zoo and the encoder are copied up to the job's folder there,
+    // the embeddings come back beside the zoo, and the SANE map opens. A second embedding finds
+    // the copies there and does not send them again.
+    void saneEmbeddingOnAnSshHostWithoutSharedFiles()
+    {
+        if (!haveFashionMnist())
+            QSKIP("dataset-fashion-mnist is not installed");
+        if (const QString why = startSshHost(); !why.isEmpty())
+            QSKIP(qPrintable(why));
+        ZooTrainOptions training;
+        training.inits = {"kaiming_uniform", "uniform"};
+        training.seeds = {1, 2};
+        training.epochs = 2;
+        training.trainLimit = 200;
+        training.testLimit = 100;
+        training.device = "cpu";
+        const QString zoo = mDir.filePath("embed here.h5");
+        trainZoo(training, zoo.toStdString(), {});
+        SaneTrainOptions sane;
+        sane.zooPath = zoo.toStdString();
+        sane.runDir = mDir.filePath("sane-run").toStdString();
+        sane.device = "cpu";
+        sane.config = SaneConfig::preset("tiny");
+        sane.config.tokenSize = 64;
+        sane.config.epochs = 1;
+        trainSane(sane, nullptr);
+        const QString encoder = mDir.filePath("sane-run/encoder.pt");
+
+        MainWindow window;
+        QVERIFY(test::openScripted(window, zoo));
+        Runner host{Runner::Kind::Ssh, WSE_CLI_PATH, "zoo-server"};
+        host.stage = mDir.filePath("copies-on-host");
+        host.alwaysCopy = true;
+        QString error;
+        QVERIFY2(window.mapActions()->embedOpenZoo(encoder, "cpu", "fp32", &error, host), qPrintable(error));
+        JobEntry *job = jobCentre(window)->jobs().back();
+        QCOMPARE(job->spec().runner, host);
+        QTRY_VERIFY_WITH_TIMEOUT(job->state() != JobEntry::State::Running, 120000);
+        QVERIFY2(job->state() == JobEntry::State::Finished, qPrintable(job->statusText()));
+        QVERIFY2(job->statusText().contains("computed in zoo-server:" + host.stage), qPrintable(job->statusText()));
+        QTRY_VERIFY_WITH_TIMEOUT(window.document() && window.document()->sanePath() == job->outputPath(), 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(window.mapSource() == MapSource::SaneEmbeddings, 30000);
+        QCOMPARE(window.mapView()->pointCount(), int(window.document()->zoo().checkpointCount()));
+        // What the host worked on: copies in the job's own folder there.
+        const QStringList copies = QDir(host.stage).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+        QCOMPARE(copies.size(), 1);
+        const QString folder = host.stage + "/" + copies.front();
+        QVERIFY(QFileInfo::exists(folder + "/in/zoo/embed here.h5"));
+        QVERIFY(QFileInfo::exists(folder + "/in/encoder/encoder.pt"));
+        QVERIFY(QFileInfo::exists(folder + "/out/" + QFileInfo(job->outputPath()).fileName()));
+        QCOMPARE(QFileInfo(job->outputPath()).size(), QFileInfo(folder + "/out/" + QFileInfo(job->outputPath()).fileName()).size());
+        QVERIFY(QDir(mDir.path()).entryList({".wse-*"}, QDir::Hidden | QDir::AllEntries).isEmpty()); // nothing left here
+        if (const QString images = qEnvironmentVariable("WSE_SCREENSHOT_DIR"); !images.isEmpty())
+            window.grab().save(images + "/jobs-ssh-copies.png");
+
+        // Resumed (the same output again): the copies there are used, not sent again.
+        const QString copiedZoo = folder + "/in/zoo/embed here.h5";
+        const QDateTime sent = QFileInfo(copiedZoo).metadataChangeTime(); // a copy sent again is a new file
+        QVERIFY(QFile::remove(job->outputPath()));
+        job->start();
+        QTRY_VERIFY_WITH_TIMEOUT(job->state() != JobEntry::State::Running, 120000);
+        QVERIFY2(job->state() == JobEntry::State::Finished, qPrintable(job->statusText()));
+        QVERIFY(QFileInfo::exists(job->outputPath()));
+        QCOMPARE(QFileInfo(copiedZoo).metadataChangeTime(), sent);
     }
 };
 

@@ -1,6 +1,7 @@
 #include "jobs/jobentry.h"
 
 #include "jobs/processtask.h"
+#include "jobs/remotestaging.h"
 #include "sane/sanetrainer.h"
 
 #include <QApplication>
@@ -28,7 +29,8 @@ JobEntry::JobEntry(const JobSpec &spec, QWidget *parent) : QWidget(parent), mSpe
                          : spec.kind == JobSpec::Kind::Sample ? tr("sampled networks")
                          : spec.kind == JobSpec::Kind::Import ? tr("zoo imported from %1").arg(QFileInfo(spec.config).fileName())
                                                               : tr("SANE embeddings on %1").arg(spec.device);
-    auto *title = new QLabel(QString("<b>%1</b> (%2)").arg(QFileInfo(spec.output).fileName().toHtmlEscaped(), what));
+    const QString where = spec.runner.kind == Runner::Kind::ThisComputer ? QString() : ", " + spec.runner.describe();
+    auto *title = new QLabel(QString("<b>%1</b> (%2)").arg(QFileInfo(spec.output).fileName().toHtmlEscaped(), (what + where).toHtmlEscaped()));
     title->setToolTip(spec.output);
     mBar = new QProgressBar;
     mBar->setRange(0, 100);
@@ -134,37 +136,63 @@ void JobEntry::start()
 {
     if (mState == State::Running)
         return;
-    const QString program = mSpec.runner.program();
-    if (program.isEmpty()) {
+    if (mSpec.runner.program().isEmpty()) {
         setState(State::Failed, tr("no wse executable beside the explorer or on PATH (set WSE_EXECUTABLE to one)"));
         return;
     }
+    setState(State::Running, tr("starting"));
+    if (mSpec.runner.kind != Runner::Kind::Ssh)
+        return runTask(mSpec);
+    delete mStaging; // the host is asked again: its files may have changed since
+    mStaging = new RemoteStaging(mSpec, this);
+    connect(mStaging, &RemoteStaging::progressed, this, &JobEntry::showProgress);
+    connect(mStaging, &RemoteStaging::prepared, this, [this] { runTask(mStaging->remoteSpec()); });
+    connect(mStaging, &RemoteStaging::fetched, this, &JobEntry::complete);
+    connect(mStaging, &RemoteStaging::failed, this, [this](const QString &message) { setState(State::Failed, message); });
+    mStaging->prepare();
+}
+
+// Runs the job's wse on `spec` (on an SSH host without this computer's files: on their copies).
+void JobEntry::runTask(const JobSpec &spec)
+{
     delete mTask;
-    mTask = new ProcessTask(program, mSpec.runner.arguments(mSpec.arguments()), this);
-    auto curvesShown = std::make_shared<QElapsedTimer>();
-    curvesShown->start();
-    connect(mTask, &ProcessTask::progressed, this, [this, curvesShown](int percent, const QString &stage) {
-        mBar->setValue(percent);
-        mStatus->setText(stage);
-        if (curvesShown->elapsed() > 1000) { // log.json grows once per epoch
-            showLossCurves();
-            curvesShown->restart();
-        }
-    });
+    mTask = new ProcessTask(spec.runner.program(), spec.runner.arguments(spec.arguments()), this);
+    mCurvesShown.start();
+    connect(mTask, &ProcessTask::progressed, this, &JobEntry::showProgress);
     connect(mTask, &ProcessTask::finished, this, [this] {
-        mBar->setValue(100);
-        showLossCurves();
         mResult = resultOf(*mTask);
-        setState(State::Finished, tr("finished: %1").arg(mSpec.output) + (mResult.isEmpty() ? QString() : "\n" + mResult.trimmed()));
-        Q_EMIT finished();
+        if (mStaging && mStaging->copies())
+            mStaging->fetch(); // complete() when the output is back in place
+        else
+            complete();
     });
     connect(mTask, &ProcessTask::failed, this, [this](const QString &message) { setState(State::Failed, message); });
     connect(mTask, &ProcessTask::cancelled, this, [this] {
         showLossCurves();
         setState(State::Cancelled, tr("cancelled at %1% — every finished epoch is kept; Resume continues").arg(mBar->value()));
     });
-    setState(State::Running, tr("starting"));
     mTask->start();
+}
+
+void JobEntry::showProgress(int percent, const QString &stage)
+{
+    mBar->setValue(percent);
+    mStatus->setText(stage);
+    if (mCurvesShown.isValid() && mCurvesShown.elapsed() > 1000) { // log.json grows once per epoch
+        showLossCurves();
+        mCurvesShown.restart();
+    }
+}
+
+void JobEntry::complete()
+{
+    mBar->setValue(100);
+    showLossCurves();
+    QString text = tr("finished: %1").arg(mSpec.output);
+    if (mStaging && mStaging->copies())
+        text += tr(" (computed in %1:%2)").arg(mSpec.runner.host, mStaging->remoteFolder());
+    setState(State::Finished, text + (mResult.isEmpty() ? QString() : "\n" + mResult.trimmed()));
+    Q_EMIT finished();
 }
 
 // What a finished job reports beside its output: a sampling job's report (its standard output),
@@ -189,8 +217,13 @@ void JobEntry::markInterrupted()
 
 void JobEntry::cancel()
 {
-    if (mTask && mState == State::Running)
-        mTask->cancel();
+    if (mState != State::Running)
+        return;
+    if (mTask && mTask->isRunning())
+        return mTask->cancel(); // cancelled() follows
+    if (mStaging)
+        mStaging->cancel(); // copying: what arrived stays, Resume sends only the rest
+    setState(State::Cancelled, tr("cancelled while copying — Resume continues"));
 }
 
 } // namespace wse

@@ -3,6 +3,7 @@
 // curves of a SANE training, and the command; it runs the job's `wse` as a child process.
 #include "jobs/jobspec.h"
 
+#include <QElapsedTimer>
 #include <QWidget>
 
 class QChartView;
@@ -13,6 +14,7 @@ class QPushButton;
 namespace wse {
 
 class ProcessTask;
+class RemoteStaging;
 
 // One job's row: title, progress bar, state, buttons, the command.
 class JobEntry : public QWidget
@@ -43,10 +45,15 @@ private:
     void setState(State state, const QString &text = {});
     void showLossCurves(); // SANE jobs: the run's log.json
     QString resultOf(const ProcessTask &task) const;
+    void runTask(const JobSpec &spec);
+    void showProgress(int percent, const QString &stage);
+    void complete(); // the output is in place
 
     JobSpec mSpec;
     State mState = State::Waiting;
     ProcessTask *mTask = nullptr; // the job's `wse` child process
+    RemoteStaging *mStaging = nullptr; // on an SSH host: its files there
+    QElapsedTimer mCurvesShown;
     QProgressBar *mBar = nullptr;
     QLabel *mStatus = nullptr;
     QPushButton *mCancel = nullptr, *mResume = nullptr, *mOpen = nullptr;
