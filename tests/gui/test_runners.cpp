@@ -6,7 +6,9 @@
 #include "common/fixtures.h"
 #include "scriptedwindow.h"
 
+#include "document/childprojectionjob.h"
 #include "document/zoodocument.h"
+#include "map/layoutcontroller.h"
 #include "jobs/jobcentre.h"
 #include "jobs/runnerchoice.h"
 #include "mainwindow.h"
@@ -126,7 +128,13 @@ private Q_SLOTS:
         WSE_REQUIRE_OPENGL();
         QStandardPaths::setTestModeEnabled(true); // the runner choice stays out of the user's settings
     }
-    void cleanup() { setDefaultRunner(Runner{}); qunsetenv("WSE_SSH"); }
+    void cleanup()
+    {
+        setDefaultRunner(Runner{});
+        qunsetenv("WSE_SSH");
+        qputenv("WSE_EXECUTABLE", WSE_CLI_PATH);
+        setChildLayoutPoints(20000);
+    }
     void cleanupTestCase()
     {
         if (mSshd) {
@@ -160,6 +168,54 @@ private Q_SLOTS:
         QCOMPARE(window.colouringColumn(), QString("init"));
         QCOMPARE(window.explorer()->undoStack()->count(), 1);
         QVERIFY(window.isWindowModified());
+    }
+
+    // The t-SNE or UMAP of a large map runs `wse project` in a child process (here every map is
+    // large): the same layout as computed in the explorer; a layout process that crashes is
+    // reported, and the explorer and its map go on.
+    void largeMapLayoutsRunInAChildProcess()
+    {
+        const QString zoo = test::writeClustersZoo(mDir);
+        Projection inExplorer;
+        {
+            MainWindow window;
+            QVERIFY(test::openScripted(window, zoo));
+            window.setLayoutMethod(ProjectionMethod::Tsne);
+            QTRY_VERIFY_WITH_TIMEOUT(window.layouts()->has(MapSource::Weights, ProjectionMethod::Tsne), 60000);
+            inExplorer = *window.layouts()->layout(MapSource::Weights, ProjectionMethod::Tsne);
+        }
+        setChildLayoutPoints(0);
+        const QString used = mDir.filePath("layout-processes");
+        script("logging-wse.sh", "#!/bin/sh\necho \"$*\" >> '" + used.toUtf8() + "'\nexec '" + QByteArray(WSE_CLI_PATH) + "' \"$@\"\n");
+        const QString again = mDir.filePath("clusters again.h5"); // the session kept the first one's layouts
+        QVERIFY(QFile::copy(zoo, again));
+        MainWindow window;
+        QVERIFY(test::openScripted(window, again));
+        qputenv("WSE_EXECUTABLE", mDir.filePath("logging-wse.sh").toUtf8()); // after the window chose this build's
+        QVERIFY(!window.layouts()->has(MapSource::Weights, ProjectionMethod::Tsne));
+        window.setLayoutMethod(ProjectionMethod::Tsne);
+        QVERIFY(window.layouts()->isRunning());
+        QTRY_VERIFY_WITH_TIMEOUT(window.layouts()->has(MapSource::Weights, ProjectionMethod::Tsne), 60000);
+        QFile log(used);
+        QVERIFY(log.open(QIODevice::ReadOnly));
+        QVERIFY2(log.readAll().contains("project --zoo"), "the layout ran in a wse project process");
+        const Projection *separate = window.layouts()->layout(MapSource::Weights, ProjectionMethod::Tsne);
+        QVERIFY(separate);
+        QCOMPARE(separate->coordinates.size(), inExplorer.coordinates.size());
+        for (size_t i = 0; i < separate->coordinates.size(); ++i)
+            QVERIFY2(std::abs(separate->coordinates[i] - inExplorer.coordinates[i]) < 1e-3f, qPrintable(QString::number(i)));
+        QCOMPARE(separate->quality.trustworthiness, inExplorer.quality.trustworthiness);
+        QVERIFY(window.findChild<QLabel *>("mapQuality")->text().startsWith("Trustworthiness 0."));
+
+        // A layout process that dies: reported where the quality goes; the map and session stay.
+        qputenv("WSE_EXECUTABLE", script("dying-wse.sh", "#!/bin/sh\necho 'Killed: out of memory' >&2\nkill -KILL $$\n").toUtf8());
+        QVERIFY(window.colourBy("init"));
+        window.setLayoutMethod(ProjectionMethod::Umap);
+        QTRY_VERIFY_WITH_TIMEOUT(!window.layouts()->isRunning(), 30000);
+        const QString quality = window.findChild<QLabel *>("mapQuality")->text();
+        QVERIFY2(quality.startsWith("Layout failed") && quality.contains("out of memory"), qPrintable(quality));
+        QCOMPARE(window.mapView()->pointCount(), 48);
+        QCOMPARE(window.colouringColumn(), QString("init"));
     }
 
     // New jobs run where the Jobs dock says: another wse build, or an SSH host (here a stand-in for

@@ -9,7 +9,7 @@
 namespace wse {
 
 ProjectionJob::ProjectionJob(std::vector<float> rows, int64_t dims, ProjectionSettings settings, QObject *parent)
-    : QObject(parent), mSettings(std::move(settings)), mResult(std::make_shared<Projection>())
+    : LayoutJob(parent), mSettings(std::move(settings)), mResult(std::make_shared<Projection>())
 {
     QPointer<ProjectionJob> self(this);
     auto input = std::make_shared<std::vector<float>>(std::move(rows));

@@ -1,7 +1,7 @@
 #pragma once
 // Computes a map layout (PCA, t-SNE, UMAP) off the GUI thread: emits throttled intermediate
 // layouts (to animate convergence), progress, and the finished projection with its quality;
-// cancel() stops it at the next progress report.
+// cancel() stops it at the next progress report. (Large maps: document/childprojectionjob.h.)
 #include "analysis/projection.h"
 
 #include <QObject>
@@ -12,7 +12,26 @@ namespace wse {
 
 class BackgroundTask;
 
-class ProjectionJob : public QObject
+// What the map's layout controller drives: a layout computed here or in a child process.
+class LayoutJob : public QObject
+{
+    Q_OBJECT
+
+public:
+    using QObject::QObject;
+    virtual void start() = 0;
+    virtual void cancel() = 0;
+    virtual bool isRunning() const = 0;
+
+Q_SIGNALS:
+    void layoutChanged(const std::vector<float> &coordinates, int step, int steps);
+    void progressed(int percent, const QString &stage);
+    void finished(const wse::Projection &projection);
+    void failed(const QString &message); // not emitted for a cancelled job
+    void cancelled();
+};
+
+class ProjectionJob : public LayoutJob
 {
     Q_OBJECT
 
@@ -21,17 +40,9 @@ public:
     ProjectionJob(std::vector<float> rows, int64_t dims, ProjectionSettings settings, QObject *parent = nullptr);
     ~ProjectionJob() override; // cancels and waits
 
-    void start();
-    void cancel();
-    bool isRunning() const;
-    const ProjectionSettings &settings() const { return mSettings; }
-
-Q_SIGNALS:
-    void layoutChanged(const std::vector<float> &coordinates, int step, int steps);
-    void progressed(int percent, const QString &stage);
-    void finished(const wse::Projection &projection);
-    void failed(const QString &message); // not emitted for a cancelled job
-    void cancelled();
+    void start() override;
+    void cancel() override;
+    bool isRunning() const override;
 
 private:
     ProjectionSettings mSettings;

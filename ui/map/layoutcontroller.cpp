@@ -1,5 +1,6 @@
 #include "map/layoutcontroller.h"
 
+#include "document/childprojectionjob.h"
 #include "document/projectionjob.h"
 #include "document/zoodocument.h"
 #include "map/mapview.h"
@@ -152,16 +153,20 @@ void LayoutController::startJob()
         mRunning = false;
     }
     const WeightMap &map = mDocument->map(mSource);
-    int64_t dims = 0;
-    std::vector<float> rows = map.inputRows(mDocument->zoo(), dims);
     const ProjectionSettings settings = this->settings(mMethod);
-    mJob = std::make_unique<ProjectionJob>(std::move(rows), dims, settings);
+    if (mMethod != ProjectionMethod::Pca && int64_t(map.checkpoints.size()) > childLayoutPoints()) {
+        mJob = std::make_unique<ChildProjectionJob>(mDocument->zoo(), mDocument->path(), map, settings);
+    } else {
+        int64_t dims = 0;
+        std::vector<float> rows = map.inputRows(mDocument->zoo(), dims);
+        mJob = std::make_unique<ProjectionJob>(std::move(rows), dims, settings);
+    }
     const Key key{int(mSource), settings.toJson()};
-    connect(mJob.get(), &ProjectionJob::layoutChanged, this, [this](const std::vector<float> &xyz, int, int) {
+    connect(mJob.get(), &LayoutJob::layoutChanged, this, [this](const std::vector<float> &xyz, int, int) {
         mView->movePoints(xyz, true);
     });
-    connect(mJob.get(), &ProjectionJob::progressed, this, &LayoutController::progressed);
-    connect(mJob.get(), &ProjectionJob::finished, this, [this, key](const Projection &projection) {
+    connect(mJob.get(), &LayoutJob::progressed, this, &LayoutController::progressed);
+    connect(mJob.get(), &LayoutJob::finished, this, [this, key](const Projection &projection) {
         mDone[key] = projection;
         if (projection.settings.method != ProjectionMethod::Pca)
             mView->movePoints(projection.coordinates, true);
@@ -169,11 +174,11 @@ void LayoutController::startJob()
         setRunning(false);
         Q_EMIT layoutReady();
     });
-    connect(mJob.get(), &ProjectionJob::failed, this, [this](const QString &message) {
+    connect(mJob.get(), &LayoutJob::failed, this, [this](const QString &message) {
         setQualityText(tr("Layout failed: %1").arg(message));
         setRunning(false);
     });
-    connect(mJob.get(), &ProjectionJob::cancelled, this, [this] {
+    connect(mJob.get(), &LayoutJob::cancelled, this, [this] {
         setQualityText(tr("Layout cancelled"));
         setRunning(false);
     });

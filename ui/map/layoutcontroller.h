@@ -1,7 +1,8 @@
 #pragma once
 // Which layout of a map the view shows (PCA, t-SNE, UMAP) and its quality: layouts are computed
 // off the GUI thread, animate in the view while they converge, can be cancelled, and are kept
-// per map source and parameters, so switching back (also to other parameters) is instant.
+// per map source and parameters, so switching back (also to other parameters) is instant. Those of
+// large maps run in a `wse project` child process (document/childprojectionjob.h).
 #include "analysis/projection.h"
 #include "analysis/weightmap.h"
 
@@ -17,7 +18,7 @@
 namespace wse {
 
 class MapView;
-class ProjectionJob;
+class LayoutJob;
 
 // Before a layout that takes over a minute on this machine (every point is mapped, never a
 // subset): asks whether to compute it. True when it is quick or the user says yes.
@@ -73,7 +74,7 @@ private:
     using Key = std::pair<int, std::string>; // map source, settings as JSON
     std::map<Key, Projection> mDone;
     std::map<int, ProjectionSettings> mSettings; // by method; absent: the defaults
-    std::unique_ptr<ProjectionJob> mJob;
+    std::unique_ptr<LayoutJob> mJob;
     QString mQualityText;
     bool mRunning = false; // until the job's result has been handled
 };
