@@ -197,6 +197,12 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(window.document() && window.document()->encoderPath() == encoder &&
                                      window.document()->hasMap(MapSource::SaneEmbeddings), 60000);
         QTRY_VERIFY_WITH_TIMEOUT(window.mapSource() == MapSource::SaneEmbeddings, 30000); // shown at once
+        // The zoo was embedded with the new encoder by a job of its own (progress, Cancel, its command).
+        const std::vector<JobEntry *> &all = jobCentre(window)->jobs();
+        QVERIFY(std::any_of(all.begin(), all.end(), [&](const JobEntry *entry) {
+            return entry->spec().kind == JobSpec::Kind::Embed && entry->spec().config == encoder &&
+                   entry->state() == JobEntry::State::Finished && entry->outputPath() == window.document()->sanePath();
+        }));
         // Embedding again from the Map menu runs as a job on the chosen device; the SANE map reopens.
         QString error;
         QVERIFY(!window.mapActions()->embedOpenZoo(mDir.filePath("no-encoder.pt"), "cpu", "fp32", &error));

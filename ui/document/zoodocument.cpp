@@ -7,7 +7,7 @@
 #include "common/log.h"
 #include "formats/fileformat.h"
 #include "sane/embeddingmap.h"
-#include "sane/zooembedding.h"
+#include "jobs/childembedding.h"
 #include "zoo/zoostore.h"
 
 #include <QFileInfo>
@@ -24,14 +24,14 @@ MissingZoo::MissingZoo(const QString &workspaceFile, const QString &expectedZoo)
 
 namespace {
 
-// --sane names embeddings made earlier, or an encoder to embed the zoo with now.
+// --sane names embeddings made earlier, or an encoder to embed the zoo with now (in a wse process).
 Embeddings readOrMakeEmbeddings(const QString &sane, const QString &zooPath)
 {
     if (detectFileKind(sane.toStdString()) == FileKind::Embeddings) {
         tryFileInChildProcess(sane, FileKind::Embeddings);
         return Embeddings::read(sane.toStdString());
     }
-    return embedZoo(sane.toStdString(), zooPath.toStdString(), EmbedOptions::defaults(), nullptr);
+    return embedZooInChild(sane, zooPath, EmbedOptions::defaults(), nullptr);
 }
 
 } // namespace

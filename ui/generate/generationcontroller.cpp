@@ -2,6 +2,7 @@
 
 #include "document/backgroundtask.h"
 #include "document/childprocesscheck.h"
+#include "jobs/childembedding.h"
 #include "jobs/processtask.h"
 #include "document/zoodocument.h"
 #include "map/layoutcontroller.h"
@@ -10,7 +11,6 @@
 #include "checkpoint/checkpointfile.h"
 #include "common/error.h"
 #include "common/textfile.h"
-#include "sane/zooembedding.h"
 #include "zoo/zoocheckpoints.h"
 #include "zoo/zoostore.h"
 
@@ -168,15 +168,12 @@ bool GenerationController::placeCheckpointFiles(const QStringList &files, QStrin
     pending->kind = "dropped";
     pending->options.encoderPath = encoderPath.toStdString();
     pending->options.zooPath = mDocument->path().toStdString();
-    std::vector<std::string> paths;
-    for (const QString &file : files)
-        paths.push_back(file.toStdString());
-    pending->from = std::to_string(paths.size()) + " checkpoint files";
+    pending->from = std::to_string(files.size()) + " checkpoint files";
     mTask.reset();
-    mTask = std::make_unique<BackgroundTask>([pending, paths](ProgressReporter &progress) {
-        progress.report(0.1, "embedding", std::to_string(paths.size()) + " checkpoint files");
-        pending->embeddings = embedCheckpointFiles(pending->options.encoderPath, paths, pending->options.embed);
-        pending->report = QString::fromStdString("placed " + std::to_string(paths.size()) + " checkpoint files on the SANE map");
+    mTask = std::make_unique<BackgroundTask>([pending, files](ProgressReporter &progress) {
+        progress.report(0.1, "embedding", std::to_string(files.size()) + " checkpoint files");
+        pending->embeddings = embedFilesInChild(QString::fromStdString(pending->options.encoderPath), files, pending->options.embed, &progress);
+        pending->report = tr("placed %1 checkpoint files on the SANE map").arg(files.size());
     });
     startTask(pending);
     return true;
@@ -320,13 +317,14 @@ void GenerationController::runChild(std::shared_ptr<GeneratedNetworks> pending, 
     mChild->start();
 }
 
-// Embeds the networks of pending->options.output with the encoder (a few: quick, here), then
-// places them on the SANE map.
+// Embeds the networks of pending->options.output with the encoder (in a wse process), then places
+// them on the SANE map.
 void GenerationController::embedAndPlace(std::shared_ptr<GeneratedNetworks> pending)
 {
     mTask = std::make_unique<BackgroundTask>([pending](ProgressReporter &progress) {
         ProgressReporter embedding = partOf(&progress, 0.9, 1.0);
-        pending->embeddings = embedZoo(pending->options.encoderPath, pending->options.output, pending->options.embed, &embedding);
+        pending->embeddings = embedZooInChild(QString::fromStdString(pending->options.encoderPath),
+                                              QString::fromStdString(pending->options.output), pending->options.embed, &embedding);
     });
     startTask(pending);
 }

@@ -54,8 +54,8 @@ JobEntry *JobCentre::addEntry(const JobSpec &spec)
         const JobSpec &job = entry->spec();
         if (job.kind == JobSpec::Kind::Zoo || job.kind == JobSpec::Kind::Import) {
             Q_EMIT zooReady(job.output);
-        } else if (job.kind == JobSpec::Kind::Sane) {
-            Q_EMIT encoderReady(job.zoo, job.output + "/encoder.pt");
+        } else if (job.kind == JobSpec::Kind::Sane) { // the zoo is embedded with it (a job), then its map opens
+            startEmbedding(job.output + "/encoder.pt", job.zoo, job.device, job.precision, freeEmbeddingsPath(job.zoo), job.runner);
         } else if (job.kind == JobSpec::Kind::Embed) {
             Q_EMIT embeddingsReady(job.zoo, job.output);
         } else {

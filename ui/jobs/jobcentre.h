@@ -47,8 +47,6 @@ public:
 
 Q_SIGNALS:
     void zooReady(const QString &path); // a zoo job finished: the explorer opens it
-    // A SANE job finished: the explorer opens the zoo with the encoder (embeds it, SANE map).
-    void encoderReady(const QString &zooPath, const QString &encoderPath);
     // A sampling job finished: the explorer shows the networks on the map. `report`: SampleReport's text.
     void samplesReady(const SampleOptions &options, const QString &report);
     void embeddingsReady(const QString &zooPath, const QString &embeddingsPath); // the explorer shows the SANE map

@@ -1,5 +1,7 @@
 #include "jobs/jobspec.h"
 
+#include <QDir>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -80,6 +82,15 @@ JobSpec JobSpec::fromText(const QString &text)
     spec.precision = o["precision"].toString("fp32");
     spec.runner = Runner::fromText(o["runner"].toString());
     return spec;
+}
+
+QString freeEmbeddingsPath(const QString &zooPath)
+{
+    const QFileInfo zoo(zooPath);
+    QString output;
+    for (int n = 1; output.isEmpty() || QFileInfo::exists(output); ++n)
+        output = zoo.dir().filePath(QStringLiteral("%1-embeddings-%2.h5").arg(zoo.completeBaseName()).arg(n));
+    return output;
 }
 
 } // namespace wse

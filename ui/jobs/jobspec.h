@@ -25,4 +25,7 @@ struct JobSpec
     static JobSpec fromText(const QString &text); // kind Zoo with an empty config when unreadable
 };
 
+// Where embeddings of a zoo go when nobody says: beside it, ZOO-embeddings-N.h5, never over a file.
+QString freeEmbeddingsPath(const QString &zooPath);
+
 } // namespace wse

@@ -138,10 +138,7 @@ bool MapActions::embedOpenZoo(const QString &encoderPath, const QString &device,
         *error = QObject::tr("No SANE encoder at '%1'.").arg(encoderPath);
         return false;
     }
-    const QFileInfo zoo(mDocument.zoo()->path());
-    QString output;
-    for (int n = 1; output.isEmpty() || QFileInfo::exists(output); ++n) // never over an existing file
-        output = zoo.dir().filePath(QStringLiteral("%1-embeddings-%2.h5").arg(zoo.completeBaseName()).arg(n));
+    const QString output = freeEmbeddingsPath(mDocument.zoo()->path());
     if (const QString refusal = deviceRefusal(runner, device); !refusal.isEmpty()) {
         *error = refusal;
         return false;

@@ -65,16 +65,6 @@ void addTrainMenu(MainWindow &window)
     if (jobs->jobs().empty())
         jobs->hide();
     QObject::connect(jobs, &JobCentre::zooReady, &window, [&window](const QString &path) { window.openZoo(path); });
-    QObject::connect(jobs, &JobCentre::encoderReady, &window, [&window](const QString &zoo, const QString &encoder) {
-        // Once the zoo is embedded with the new encoder, show its SANE map.
-        auto connection = std::make_shared<QMetaObject::Connection>();
-        *connection = QObject::connect(&window, &MainWindow::documentLoaded, &window, [&window, connection] {
-            QObject::disconnect(*connection);
-            window.setMapSource(MapSource::SaneEmbeddings);
-        });
-        window.openZoo(zoo, encoder);
-    });
-
     QObject::connect(jobs, &JobCentre::embeddingsReady, &window, [&window](const QString &zoo, const QString &embeddings) {
         auto connection = std::make_shared<QMetaObject::Connection>();
         *connection = QObject::connect(&window, &MainWindow::documentLoaded, &window, [&window, connection] {
