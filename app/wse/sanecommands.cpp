@@ -6,6 +6,7 @@
 #include "common/error.h"
 #include "common/filekind.h"
 #include "common/textfile.h"
+#include "distributed/distributed.h"
 #include "sane/saneimport.h"
 #include "sane/sanetrainer.h"
 #include "sane/tokenizer.h"
@@ -181,7 +182,19 @@ void addEmbedCommand(CLI::App &app)
             TerminalProgress terminal;
             ProgressReporter progress(terminal.callback());
             std::vector<std::string> notes;
-            embeddings = embedZoo(arguments->encoder, arguments->zoo, arguments->options, &progress, &notes);
+            const DistributedContext world = DistributedContext::fromEnvironment();
+            if (world.active()) { // each process embeds its block; the sum over the processes is every row
+                std::cerr << "wse: " << world.describe() << "\n";
+                EmbedOptions options = arguments->options;
+                options.device = deviceOfRank(options.device, world);
+                ProcessGroup group(world, options.device);
+                embeddings = embedZoo(arguments->encoder, arguments->zoo, options, &progress, &notes, {world.rank, world.worldSize});
+                group.allReduceSum(embeddings.values.data(), int64_t(embeddings.values.size()));
+                if (!world.leader())
+                    return; // the first process writes
+            } else {
+                embeddings = embedZoo(arguments->encoder, arguments->zoo, arguments->options, &progress, &notes);
+            }
             for (const std::string &note : notes)
                 std::cerr << "wse: note: " << note << "\n";
         } else {

@@ -8,6 +8,9 @@
 #include "common/filekind.h"
 #include "common/textfile.h"
 #include "training/zootrainer.h"
+#include "training/zooshards.h"
+#include "zoo/zoomerge.h"
+#include "distributed/distributed.h"
 #include "zoo/officialimport.h"
 #include "zoo/zoocheckpoints.h"
 #include "zoo/zoostore.h"
@@ -15,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <cmath>
@@ -64,11 +68,26 @@ ZooTrainOptions resolveTrainOptions(const TrainArguments &arguments, const CLI::
     if (isGiven("--search")) options.search = given.search;
     if (isGiven("--models")) options.models = given.models;
     if (isGiven("--search-seed")) options.searchSeed = given.searchSeed;
+    if (isGiven("--id-prefix")) options.idPrefix = given.idPrefix;
     if (isGiven("--epochs")) options.epochs = given.epochs;
     if (isGiven("--checkpoint-epochs")) options.checkpointEpochs = given.checkpointEpochs;
     if (isGiven("--population")) options.populationSize = given.populationSize;
     if (isGiven("--device")) options.device = given.device;
     return options;
+}
+
+// Under torchrun or srun: each process trains the populations it owns; the first joins the parts.
+Zoo trainZooSharded(const ZooTrainOptions &options, const std::string &output, const DistributedContext &world,
+                    TerminalProgress &progress)
+{
+    std::cerr << "wse: " << world.describe() << "\n";
+    ProcessGroup group(world, "cpu");
+    Zoo zoo = trainZoo(options, output, progress.callback(), {world.rank, world.worldSize});
+    group.barrier(); // every part is complete
+    if (world.leader() && !std::filesystem::exists(output))
+        zoo = assembleZooParts(options, output, world.worldSize);
+    group.barrier(); // the zoo is written when any process returns
+    return world.leader() ? zoo : ZooStore::read(output, false);
 }
 
 void runTrain(const TrainArguments &arguments, const CLI::App &command)
@@ -81,8 +100,10 @@ void runTrain(const TrainArguments &arguments, const CLI::App &command)
     std::cerr << "wse: training " << models << " " << options.architecture << " models on " << datasets << " for "
               << options.epochs << " epochs -> " << arguments.output << "\n";
     TerminalProgress progress;
+    const DistributedContext world = DistributedContext::fromEnvironment();
     try {
-        const Zoo zoo = trainZoo(options, arguments.output, progress.callback());
+        const Zoo zoo = world.active() ? trainZooSharded(options, arguments.output, world, progress)
+                                       : trainZoo(options, arguments.output, progress.callback());
         noteWritten(arguments.output);
         std::cerr << "\nwse: wrote " << arguments.output << " (" << zoo.modelCount() << " models, "
                   << zoo.checkpointCount() << " checkpoints)\n";
@@ -240,6 +261,25 @@ void addZooImportExportCommands(CLI::App &zooCommand)
             std::cerr << " " << id;
         std::cerr << "\n";
     });
+
+    struct MergeArguments
+    {
+        std::vector<std::string> zoos;
+        std::string output;
+    };
+    auto merge = std::make_shared<MergeArguments>();
+    CLI::App *mergeCommand = zooCommand.add_subcommand(
+        "merge", "Join zoos grown separately (e.g. by the tasks of a Slurm job array) into one; model ids must not repeat");
+    mergeCommand->add_option("zoos", merge->zoos, "Zoo files (.h5), joined in this order")->required()->expected(2, -1);
+    mergeCommand->add_option("-o,--output", merge->output, "The joined zoo (.h5)")->required();
+    mergeCommand->callback([merge] {
+        checkOutputPath(merge->output, merge->zoos);
+        const Zoo zoo = mergeZoos(merge->zoos);
+        ZooStore::write(zoo, merge->output);
+        noteWritten(merge->output);
+        std::cerr << "wse: wrote " << merge->output << " (" << zoo.modelCount() << " models, " << zoo.checkpointCount()
+                  << " checkpoints from " << merge->zoos.size() << " zoos)\n";
+    });
 }
 
 } // namespace
@@ -278,6 +318,9 @@ void addZooCommands(CLI::App &app)
     trainCommand->add_option("--search", o.search, "grid (every combination) or random")->capture_default_str();
     trainCommand->add_option("--models", o.models, "Random search: number of models");
     trainCommand->add_option("--search-seed", o.searchSeed, "Seed of the random search and random seeds")->capture_default_str();
+    trainCommand->add_option("--id-prefix", o.idPrefix, "Model ids are PREFIX00000, PREFIX00001, ... (zoos to merge later need "
+                                                        "prefixes of their own, e.g. task$SLURM_ARRAY_TASK_ID-)")
+        ->capture_default_str();
     trainCommand->add_option("--epochs", o.epochs, "Training epochs")->capture_default_str();
     trainCommand->add_option("--checkpoint-epochs", o.checkpointEpochs, "Epochs to store (0 = initialisation; default every epoch)");
     trainCommand->add_option("--population", o.populationSize, "Models advanced together per step")->capture_default_str();

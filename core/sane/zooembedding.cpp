@@ -55,7 +55,7 @@ std::string splitOfModel(const SaneEncoder &encoder, const std::string &modelId)
 }
 
 Embeddings embedZoo(const std::string &encoderPath, const std::string &zooPath, const EmbedOptions &options,
-                    ProgressReporter *progress, std::vector<std::string> *notes)
+                    ProgressReporter *progress, std::vector<std::string> *notes, const Shard &shard)
 {
     const SaneEncoder encoder = openEncoder(encoderPath);
     const Zoo zoo = ZooStore::read(zooPath, /*withWeights=*/false);
@@ -80,15 +80,25 @@ Embeddings embedZoo(const std::string &encoderPath, const std::string &zooPath, 
     result.source = zooPath;
     result.mode = options.mode;
     result.dims = embedder.latentSize();
-    result.values.reserve(checkpoints.size() * size_t(result.dims));
+    result.values.assign(checkpoints.size() * size_t(result.dims), 0.0f); // other shards' rows stay zero
     const auto splits = splitTable(encoder);
+    for (const int64_t c : checkpoints) {
+        const std::string modelId = zoo.checkpointValue(c, zoocol::ModelId);
+        const auto split = splits.find(modelId);
+        result.rows.appendRow({{"checkpoint", c}, {zoocol::ModelId, modelId},
+                               {zoocol::Epoch, zoo.checkpoints.get(zoocol::Epoch).number(c)},
+                               {"split", split == splits.end() ? std::string() : split->second}});
+    }
+    // This shard's checkpoints: a contiguous block (contiguous reads).
+    const size_t begin = checkpoints.size() * size_t(shard.index) / size_t(shard.count);
+    const size_t end = checkpoints.size() * size_t(shard.index + 1) / size_t(shard.count);
     ZooWeightReader reader(zooPath, arch.name);
     const int64_t rowSize = arch.numel();
     const int64_t batch = std::max<int64_t>(1, embedder.batchTokens() / embedder.layout().length());
     std::vector<float> rows;
     int64_t nonFinite = 0;
-    for (size_t first = 0; first < checkpoints.size(); first += size_t(batch)) {
-        const size_t count = std::min(checkpoints.size() - first, size_t(batch));
+    for (size_t first = begin; first < end; first += size_t(batch)) {
+        const size_t count = std::min(end - first, size_t(batch));
         rows.resize(count * size_t(rowSize));
         for (size_t i = 0; i < count;) { // one read per run of consecutive weight rows
             const int64_t start = int64_t(weightRows.number(checkpoints[first + i]));
@@ -98,21 +108,13 @@ Embeddings embedZoo(const std::string &encoderPath, const std::string &zooPath, 
             reader.read(start, int64_t(run), rows.data() + i * size_t(rowSize));
             i += run;
         }
-        std::vector<float> z = embedder.embed(rows.data(), int64_t(count));
-        for (size_t i = 0; i < count; ++i) {
-            const int64_t c = checkpoints[first + i];
-            const std::string modelId = zoo.checkpointValue(c, zoocol::ModelId);
-            const auto split = splits.find(modelId);
-            result.rows.appendRow({{"checkpoint", c}, {zoocol::ModelId, modelId},
-                                   {zoocol::Epoch, zoo.checkpoints.get(zoocol::Epoch).number(c)},
-                                   {"split", split == splits.end() ? std::string() : split->second}});
-            for (int64_t k = 0; k < result.dims; ++k)
-                nonFinite += !std::isfinite(z[i * size_t(result.dims) + size_t(k)]);
-        }
-        result.values.insert(result.values.end(), z.begin(), z.end());
+        const std::vector<float> z = embedder.embed(rows.data(), int64_t(count));
+        nonFinite += std::count_if(z.begin(), z.end(), [](float v) { return !std::isfinite(v); });
+        std::copy(z.begin(), z.end(), result.values.begin() + long(first * size_t(result.dims)));
+        const size_t done = first + count - begin;
         if (progress)
-            progress->report(double(first + count) / double(checkpoints.size()), "embedding",
-                             std::to_string(first + count) + "/" + std::to_string(checkpoints.size()) + " checkpoints");
+            progress->report(double(done) / double(std::max<size_t>(1, end - begin)), "embedding",
+                             std::to_string(done) + "/" + std::to_string(end - begin) + " checkpoints");
     }
     if (nonFinite && notes)
         notes->push_back(std::to_string(nonFinite) + " embedding values are not finite (diverged checkpoints)");

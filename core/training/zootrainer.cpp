@@ -1,4 +1,5 @@
 #include "training/zootrainer.h"
+#include "training/zooshards.h"
 
 #include "checkpoint/checkpointfile.h"
 #include "common/crashpoint.h"
@@ -214,10 +215,14 @@ Existing readExisting(const ZooTrainOptions &options, const std::string &outputP
 std::vector<Population> makePopulations(const ZooTrainOptions &options, const std::vector<ModelConfig> &configs,
                                         const std::map<std::string, NetworkSpec> &networks,
                                         const std::map<std::string, TrainTestData> &data, bool byActivation,
-                                        const std::string &device)
+                                        const std::string &device, const Shard &shard)
 {
     std::vector<Population> populations;
-    for (std::vector<int64_t> &members : groupIntoPopulations(configs, options.populationSize, byActivation)) {
+    std::vector<std::vector<int64_t>> groups = groupIntoPopulations(configs, options.populationSize, byActivation);
+    for (size_t group = 0; group < groups.size(); ++group) {
+        if (!shard.owns(int64_t(group)))
+            continue; // another process trains it
+        std::vector<int64_t> &members = groups[group];
         Population population;
         population.dataset = configs[size_t(members.front())].dataset;
         population.members = std::move(members);
@@ -267,13 +272,20 @@ std::pair<double, int> runEpoch(Zoo &zoo, std::vector<Population> &populations, 
 
 } // namespace
 
-Zoo trainZoo(const ZooTrainOptions &options, const std::string &outputPath, const ProgressCallback &callback)
+Zoo trainZoo(const ZooTrainOptions &options, const std::string &wholePath, const ProgressCallback &callback,
+             const Shard &shard)
 {
     const std::vector<ModelConfig> configs = options.expandModels();
     useAllCores();
     const std::string device = resolveDevice(options.device);
     ProgressReporter progress(callback);
     Zoo zoo;
+    if (!shard.whole() && readExisting(options, wholePath, zoo) == Existing::Complete) {
+        progress.report(1.0, "complete", "nothing left to train");
+        return zoo;
+    }
+    const std::string outputPath = shard.whole() ? wholePath : zooPartPath(wholePath, shard);
+    zoo = Zoo();
     const Existing existing = readExisting(options, outputPath, zoo);
     if (existing == Existing::Complete) {
         logInfo(outputPath + " is already complete");
@@ -295,11 +307,12 @@ Zoo trainZoo(const ZooTrainOptions &options, const std::string &outputPath, cons
     if (resuming)
         saved = readCheckpointBytes(zoo.attachments.at(TrainingState), outputPath + " (training state)");
     std::vector<Population> populations =
-        makePopulations(options, configs, networks, data, saved && groupedByActivation(*saved), device);
+        makePopulations(options, configs, networks, data, saved && groupedByActivation(*saved), device, shard);
     const int firstEpoch = saved ? loadTrainingState(*saved, populations, outputPath) : 0;
     logInfo(std::string(resuming ? "resuming at epoch " + std::to_string(firstEpoch) + ": " : "training ") +
-            std::to_string(configs.size()) + " models in " + std::to_string(populations.size()) + " populations on " +
-            describeDevice(device));
+            (shard.whole() ? std::to_string(configs.size()) + " models in "
+                           : "part " + std::to_string(shard.index + 1) + " of " + std::to_string(shard.count) + ": ") +
+            std::to_string(populations.size()) + " populations on " + describeDevice(device));
     const double totalUnits = double(options.epochs) + 0.1;
     for (int epoch = firstEpoch; epoch <= options.epochs; ++epoch) {
         const auto [best, diverged] = runEpoch(zoo, populations, options, epoch, progress);

@@ -5,6 +5,7 @@
 // also carries the training state: running the same job again resumes after the last completed
 // epoch and gives the same result as an uninterrupted run.
 #include "data/imagedataset.h"
+#include "distributed/distributed.h"
 #include "jobs/progress.h"
 #include "training/zootrainoptions.h"
 #include "zoo/architecture.h"
@@ -34,6 +35,9 @@ std::vector<std::vector<int64_t>> groupIntoPopulations(const std::vector<ModelCo
 
 // Trains (or resumes) and writes `outputPath`. Returns the finished zoo. Throws Cancelled when
 // the callback asks to stop, UsageError when `outputPath` holds a zoo made with other options.
-Zoo trainZoo(const ZooTrainOptions &options, const std::string &outputPath, const ProgressCallback &progress);
+// A shard of several trains only the populations it owns, into its part file
+// (training/zooshards.h), unless `outputPath` is already complete.
+Zoo trainZoo(const ZooTrainOptions &options, const std::string &outputPath, const ProgressCallback &progress,
+             const Shard &shard = {});
 
 } // namespace wse

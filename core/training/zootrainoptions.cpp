@@ -174,9 +174,9 @@ std::vector<ModelConfig> ZooTrainOptions::expandModels() const
     std::mt19937_64 random{uint64_t(searchSeed)};
     std::uniform_int_distribution<int64_t> randomSeed(0, 999999);
     auto add = [&](ModelConfig config) {
-        char id[32];
-        std::snprintf(id, sizeof id, "m%05zu", configs.size());
-        config.id = id;
+        char number[32];
+        std::snprintf(number, sizeof number, "%05zu", configs.size());
+        config.id = idPrefix + number;
         configs.push_back(std::move(config));
     };
     if (search == "random") {
@@ -229,6 +229,8 @@ std::string ZooTrainOptions::toJson() const
     j["search"] = search;
     j["models"] = models;
     j["search_seed"] = searchSeed;
+    if (idPrefix != "m") // zoos written before the prefix existed keep their provenance (and resume)
+        j["id_prefix"] = idPrefix;
     j["epochs"] = epochs;
     j["checkpoint_epochs"] = checkpointEpochs;
     j["population_size"] = populationSize;
@@ -260,6 +262,7 @@ ZooTrainOptions ZooTrainOptions::fromJson(const std::string &text, const std::st
             else if (key == "search") o.search = jsonread::get<std::string>(value, key, label);
             else if (key == "models") o.models = jsonread::get<int>(value, key, label);
             else if (key == "search_seed") o.searchSeed = jsonread::get<int64_t>(value, key, label);
+            else if (key == "id_prefix") o.idPrefix = jsonread::get<std::string>(value, key, label);
             else if (key == "epochs") o.epochs = jsonread::get<int>(value, key, label);
             else if (key == "checkpoint_epochs") o.checkpointEpochs = jsonread::get<std::vector<int>>(value, key, label);
             else if (key == "population_size") o.populationSize = jsonread::get<int>(value, key, label);

@@ -49,6 +49,9 @@ struct ZooTrainOptions
     std::string search = "grid";  // grid: every combination; random: `models` random combinations
     int models = 0;               // random search: how many models
     int64_t searchSeed = 0;       // random search and random seeds are drawn from this
+    // Model ids are PREFIX00000, PREFIX00001, ...: zoos grown separately (job arrays) and merged
+    // later need prefixes of their own.
+    std::string idPrefix = "m";
 
     int epochs = 5;                      // training epochs
     std::vector<int> checkpointEpochs;   // epochs to store (0 = initialisation); empty = every epoch

@@ -170,4 +170,13 @@ void Table::appendRow(const std::vector<std::pair<std::string, Value>> &row)
     ++mRowCount;
 }
 
+std::vector<std::pair<std::string, Table::Value>> Table::row(int64_t index) const
+{
+    std::vector<std::pair<std::string, Value>> values;
+    values.reserve(mColumns.size());
+    for (const Column &column : mColumns)
+        values.emplace_back(column.name(), column.isText() ? Value(column.text(index)) : Value(column.number(index)));
+    return values;
+}
+
 } // namespace wse

@@ -66,6 +66,8 @@ public:
         std::string text;
     };
     void appendRow(const std::vector<std::pair<std::string, Value>> &row);
+    // One row as appendRow takes it (to copy rows between tables).
+    std::vector<std::pair<std::string, Value>> row(int64_t index) const;
     // Changes one value of an existing column (numeric or text as the column is).
     void set(const std::string &name, int64_t row, const Value &value);
     // Replaces the column of the same name (same length). Throws UsageError otherwise.
