@@ -1,5 +1,7 @@
 #include "devicescommand.h"
 
+#include "distributed/distributed.h"
+
 #include "torchutil/devices.h"
 
 #include <nlohmann/json.hpp>
@@ -23,7 +25,8 @@ nlohmann::ordered_json toJson(const DeviceInventory &inventory)
                                {"libtorch", inventory.libtorchVersion},
                                {"cuda_build", inventory.cudaBuild},
                                {"cpu", {{"device", "cpu"}, {"threads", inventory.cpuThreads}, {"cores", inventory.cpuCores}}},
-                               {"cuda", cuda}};
+                               {"cuda", cuda},
+                               {"distributed", distributedAvailable()}};
     if (!inventory.cudaNote.empty())
         out["cuda_note"] = inventory.cudaNote;
     return out;
@@ -33,7 +36,9 @@ void printText(const DeviceInventory &inventory)
 {
     std::cout << "wse " << WSE_VERSION << ", LibTorch " << inventory.libtorchVersion
               << (inventory.cudaBuild ? " (CUDA build)" : " (CPU build)") << "\n"
-              << "cpu: " << inventory.cpuThreads << " threads on " << inventory.cpuCores << " cores\n";
+              << "cpu: " << inventory.cpuThreads << " threads on " << inventory.cpuCores << " cores\n"
+              << "distributed: " << (distributedAvailable() ? "torchrun / srun with PyTorch's c10d (Gloo)" : "no (built without Gloo)")
+              << "\n";
     for (const CudaDeviceInfo &device : inventory.cuda) {
         std::cout << "cuda:" << device.index << ": " << (device.name.empty() ? "(name unknown)" : device.name);
         if (device.memoryBytes > 0) {

@@ -127,10 +127,18 @@ void addTrainCommand(CLI::App &sane)
                 throw UsageError("--set expects key=value, got '" + setting + "'");
             options.config.set(setting.substr(0, equals), setting.substr(equals + 1));
         }
-        std::cerr << "wse: training SANE (" << arguments->preset << ") on " << describeDevice(resolveDevice(options.device)) << "\n";
+        const DistributedContext world = DistributedContext::fromEnvironment();
+        options.device = deviceOfRank(options.device, world);
+        std::cerr << "wse: training SANE (" << arguments->preset << ") on " << describeDevice(options.device)
+                  << (world.active() ? ", " + world.describe() : std::string()) << "\n";
+        std::unique_ptr<ProcessGroup> group; // data-parallel under torchrun or srun
+        if (world.active())
+            group = std::make_unique<ProcessGroup>(world, options.device);
         TerminalProgress terminal;
         ProgressReporter progress(terminal.callback());
-        const std::vector<SaneEpochLog> log = trainSane(options, &progress);
+        const std::vector<SaneEpochLog> log = trainSane(options, &progress, group.get());
+        if (group)
+            group->barrier(); // the run folder is written when any process returns
         noteWritten(options.runDir);
         noteWritten(options.runDir + "/encoder.pt");
         if (!log.empty())

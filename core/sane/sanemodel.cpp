@@ -4,6 +4,8 @@
 // it stays one file.
 #include "sane/sanemodel.h"
 
+#include "distributed/distributed.h"
+
 #include "common/atomicfile.h"
 #include "common/error.h"
 #include "sane/encoderfile.h"
@@ -336,6 +338,7 @@ struct SaneModel::Impl
     std::string precision = "fp32";
     sane::SaneNet net{nullptr};
     std::unique_ptr<torch::optim::AdamW> optimizer; // created by the first training step or load
+    ProcessGroup *group = nullptr; // data-parallel training with other processes
 
     torch::optim::AdamW &adamw()
     {
@@ -379,21 +382,91 @@ struct SaneModel::Impl
         const torch::Tensor xj = second * (1 + c.noise * torch::randn_like(second));
         const torch::Tensor both = torch::cat({xi, xj});
         const torch::Tensor p = torch::cat({positions, positions});
+        Losses losses;
+        if (group && group->size() > 1 && net->is_training())
+            return lossOfShare(xi, xj, positions, mask);
         const torch::Tensor z = net->encode(both, p);
         const torch::Tensor y = net->decode(z, p);
-        Losses losses;
         losses.reconstruction = (y * mask - both).pow(2).mean();
-        const torch::Tensor projections =
-            torch::nn::functional::normalize(net->project(z), torch::nn::functional::NormalizeFuncOptions().dim(1));
-        torch::Tensor similarity = projections.matmul(projections.t()) / c.temperature;
+        losses.contrastive = contrastive(projected(z), B);
+        losses.total = c.gamma * losses.contrastive + (1 - c.gamma) * losses.reconstruction;
+        return losses;
+    }
+
+    torch::Tensor projected(const torch::Tensor &z)
+    {
+        return torch::nn::functional::normalize(net->project(z), torch::nn::functional::NormalizeFuncOptions().dim(1));
+    }
+
+    // NT-Xent over [view one of B samples; view two of them]: each row's positive is its other view.
+    torch::Tensor contrastive(const torch::Tensor &projections, int64_t B) const
+    {
+        const auto on = projections.device();
+        torch::Tensor similarity = projections.matmul(projections.t()) / net->config.temperature;
         similarity = similarity.masked_fill(torch::eye(2 * B, torch::TensorOptions().dtype(torch::kBool).device(on)),
                                             -std::numeric_limits<float>::infinity());
         const torch::Tensor targets = (torch::arange(2 * B, torch::TensorOptions().dtype(torch::kLong).device(on)) + B) % (2 * B);
-        losses.contrastive = torch::nn::functional::cross_entropy(
-                                 similarity, targets, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum)) /
-                             double(2 * B);
-        losses.total = c.gamma * losses.contrastive + (1 - c.gamma) * losses.reconstruction;
+        return torch::nn::functional::cross_entropy(similarity, targets,
+                                                    torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum)) /
+               double(2 * B);
+    }
+
+    // Data-parallel: this process encodes its share of the global batch (the same noise as one
+    // process draws); the contrastive loss sees every process's projections (the others' as
+    // constants), the reconstruction its share of the global mean. Summed over the processes, the
+    // gradients are one process's.
+    Losses lossOfShare(const torch::Tensor &xi, const torch::Tensor &xj, const torch::Tensor &positions,
+                       const torch::Tensor &mask)
+    {
+        const SaneConfig &c = net->config;
+        const int64_t B = xi.size(0), n = group->size(), r = group->rank();
+        const int64_t lo = B * r / n, hi = B * (r + 1) / n, share = hi - lo;
+        const torch::Tensor both = torch::cat({xi.slice(0, lo, hi), xj.slice(0, lo, hi)});
+        const torch::Tensor p = positions.slice(0, 0, 2 * share);
+        const torch::Tensor z = net->encode(both, p);
+        const torch::Tensor y = net->decode(z, p);
+        Losses losses;
+        const torch::Tensor partial = (y * mask - both).pow(2).sum() / double(2 * B * both.size(1) * both.size(2));
+        const torch::Tensor mine = projected(z).to(torch::kFloat32);
+        // Every process's projections, in one process's row order, through one sum.
+        torch::Tensor all = torch::zeros({2 * B, mine.size(1)}, torch::kFloat32);
+        all.slice(0, lo, hi).copy_(mine.slice(0, 0, share).detach().cpu());
+        all.slice(0, B + lo, B + hi).copy_(mine.slice(0, share, 2 * share).detach().cpu());
+        group->allReduceSum(all.data_ptr<float>(), all.numel());
+        all = all.to(mine.device());
+        const torch::Tensor projections = torch::cat({all.slice(0, 0, lo), mine.slice(0, 0, share), all.slice(0, hi, B + lo),
+                                                      mine.slice(0, share, 2 * share), all.slice(0, B + hi, 2 * B)});
+        losses.contrastive = contrastive(projections, B);
+        losses.reconstruction = partial;
+        losses.total = c.gamma * losses.contrastive + (1 - c.gamma) * partial;
         return losses;
+    }
+
+    // After backward: every process's gradients added up, in buckets of at most 4M values.
+    void addUpGradients()
+    {
+        std::vector<torch::Tensor> grads;
+        for (const torch::Tensor &parameter : net->parameters())
+            if (parameter.grad().defined())
+                grads.push_back(parameter.grad());
+        constexpr int64_t Bucket = int64_t(1) << 22;
+        for (size_t first = 0; first < grads.size();) {
+            size_t last = first;
+            int64_t values = 0;
+            while (last < grads.size() && (last == first || values + grads[last].numel() <= Bucket))
+                values += grads[last++].numel();
+            std::vector<torch::Tensor> flat;
+            for (size_t i = first; i < last; ++i)
+                flat.push_back(grads[i].reshape({-1}).to(torch::kCPU, torch::kFloat32));
+            torch::Tensor bucket = torch::cat(flat).contiguous();
+            group->allReduceSum(bucket.data_ptr<float>(), bucket.numel());
+            int64_t offset = 0;
+            for (size_t i = first; i < last; ++i) {
+                grads[i].copy_(bucket.slice(0, offset, offset + grads[i].numel()).view_as(grads[i]));
+                offset += grads[i].numel();
+            }
+            first = last;
+        }
     }
 
     static SaneLosses values(const Losses &l)
@@ -446,6 +519,15 @@ SaneLosses SaneModel::trainStep(const SaneBatch &batch, double learningRate, dou
     }
     optimizer.zero_grad();
     losses.total.backward();
+    if (d->group && d->group->size() > 1) {
+        d->addUpGradients();
+        double shares[1] = {losses.reconstruction.item<double>()}; // the global batch's reconstruction
+        d->group->allReduceSum(shares, 1);
+        optimizer.step();
+        const double contrastive = losses.contrastive.item<double>();
+        const double gamma = d->net->config.gamma;
+        return {gamma * contrastive + (1 - gamma) * shares[0], shares[0], contrastive};
+    }
     optimizer.step();
     return Impl::values(losses);
 }
@@ -456,6 +538,20 @@ SaneLosses SaneModel::evaluateBatch(const SaneBatch &batch)
     const MixedPrecisionScope mixed(d->device, d->precision);
     d->net->eval();
     return Impl::values(d->loss(batch));
+}
+
+void SaneModel::trainWith(ProcessGroup *group)
+{
+    d->group = group;
+    if (!group || group->size() < 2)
+        return;
+    // Every process starts from the first one's weights.
+    for (torch::Tensor parameter : d->net->parameters()) {
+        torch::NoGradGuard noGrad;
+        torch::Tensor host = parameter.detach().to(torch::kCPU, torch::kFloat32).contiguous();
+        group->broadcast(host.data_ptr<float>(), host.numel(), 0);
+        parameter.copy_(host.view_as(parameter));
+    }
 }
 
 void SaneModel::seedNoise(uint64_t seed) { torch::manual_seed(seed); }

@@ -27,6 +27,8 @@ struct SaneLosses
     double total = 0, reconstruction = 0, contrastive = 0;
 };
 
+class ProcessGroup;
+
 class SaneModel
 {
 public:
@@ -60,6 +62,10 @@ public:
     // the learning rate and beta1 of every step.
     SaneLosses trainStep(const SaneBatch &batch, double learningRate, double beta1);
     SaneLosses evaluateBatch(const SaneBatch &batch); // no gradient, evaluation mode
+    // Data-parallel training steps with the group's other processes (null: alone): the first
+    // process's weights are shared now; each step then takes this process's share of the batch it
+    // is given (the global batch) and adds up the gradients, so that the steps are one process's.
+    void trainWith(ProcessGroup *group);
     // Seeds the generator of the noise, and of the draws below: one seed fixes a whole epoch
     // (data order, windows, noise), which is what makes training resumable to the same result.
     void seedNoise(uint64_t seed);

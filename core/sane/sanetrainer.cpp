@@ -1,5 +1,7 @@
 #include "sane/sanetrainer.h"
 
+#include "distributed/distributed.h"
+
 #include "common/crashpoint.h"
 #include "common/error.h"
 #include "common/jsonread.h"
@@ -144,7 +146,7 @@ namespace {
 class SaneRun
 {
 public:
-    SaneRun(const SaneTrainOptions &options, ProgressReporter *progress);
+    SaneRun(const SaneTrainOptions &options, ProgressReporter *progress, ProcessGroup *group);
     std::vector<SaneEpochLog> train();
 
 private:
@@ -162,6 +164,8 @@ private:
 
     const SaneTrainOptions &mOptions;
     ProgressReporter *mProgress;
+    ProcessGroup *mGroup;
+    bool mWrites = true; // the first (or only) process writes the run folder
     std::string mDevice;
     SaneConfig mConfig;
     SaneZooData mData;
@@ -173,8 +177,8 @@ private:
     std::vector<SaneEpochLog> mLog;
 };
 
-SaneRun::SaneRun(const SaneTrainOptions &options, ProgressReporter *progress)
-    : mOptions(options), mProgress(progress), mDevice((useAllCores(), resolveDevice(options.device))),
+SaneRun::SaneRun(const SaneTrainOptions &options, ProgressReporter *progress, ProcessGroup *group)
+    : mOptions(options), mProgress(progress), mGroup(group), mWrites(!group || group->rank() == 0), mDevice((useAllCores(), resolveDevice(options.device))),
       mConfig(options.config), mData(loadSaneZooData(options.zooPath, mConfig, progress))
 {
     mConfig.validate();
@@ -190,6 +194,7 @@ SaneRun::SaneRun(const SaneTrainOptions &options, ProgressReporter *progress)
     mModel = std::make_unique<SaneModel>(mConfig, mDevice);
     mModel->setPrecision(options.precision);
     mLog = resumeFromState(*mModel, mStatePath, options.runDir);
+    mModel->trainWith(group);
     mMask.assign(mData.layout->mask().begin(), mData.layout->mask().end());
     if (mConfig.permuteView)
         mPermuter = std::make_unique<NeuronPermuter>(mData.architecture);
@@ -197,6 +202,8 @@ SaneRun::SaneRun(const SaneTrainOptions &options, ProgressReporter *progress)
 
 void SaneRun::prepareFolder()
 {
+    if (!mWrites)
+        return;
     fs::create_directories(mOptions.runDir);
     const std::string configPath = (fs::path(mOptions.runDir) / "config.json").string();
     // Compared as settings, not as text: a run made before a setting existed has its default.
@@ -276,6 +283,8 @@ void SaneRun::saveEncoder(const std::string &path, int epoch) const
 
 void SaneRun::saveEpochOutputs(int epoch) const
 {
+    if (!mWrites)
+        return;
     writeTextFile((fs::path(mOptions.runDir) / "log.json").string(), logToJson(mLog).dump(1));
     if (epoch % std::max(1, mConfig.checkpointEvery) == 0 || epoch == mConfig.epochs) {
         char folder[32];
@@ -340,7 +349,8 @@ std::vector<SaneEpochLog> SaneRun::train()
         mLog.push_back(entry);
         // The state carries the log of the epochs it holds: one atomic write, so a kill at any
         // instant resumes from an epoch boundary whose weights and log agree.
-        mModel->saveTrainingState(mStatePath, logToJson(mLog).dump());
+        if (mWrites)
+            mModel->saveTrainingState(mStatePath, logToJson(mLog).dump());
         crashPoint("sane-state-saved");
         saveEpochOutputs(epoch);
         crashPoint("sane-epoch-saved");
@@ -350,9 +360,9 @@ std::vector<SaneEpochLog> SaneRun::train()
 
 } // namespace
 
-std::vector<SaneEpochLog> trainSane(const SaneTrainOptions &options, ProgressReporter *progress)
+std::vector<SaneEpochLog> trainSane(const SaneTrainOptions &options, ProgressReporter *progress, ProcessGroup *group)
 {
-    return SaneRun(options, progress).train();
+    return SaneRun(options, progress, group).train();
 }
 
 } // namespace wse

@@ -14,6 +14,7 @@
 
 namespace wse {
 
+class ProcessGroup;
 class ProgressReporter;
 
 struct SaneTrainOptions
@@ -38,8 +39,11 @@ struct SaneEpochLog
 
 // Returns the whole log (earlier epochs of a resumed run included). Throws UsageError for a zoo
 // SANE cannot train on (too few models, window longer than the token sequence), Cancelled when
-// the progress callback asks to stop (the last finished epoch is kept).
-std::vector<SaneEpochLog> trainSane(const SaneTrainOptions &options, ProgressReporter *progress);
+// the progress callback asks to stop (the last finished epoch is kept). With a group of several
+// processes (torchrun, srun) it trains data-parallel: each takes its share of every global batch,
+// the first writes the run folder (which the others read to resume: a shared file system).
+std::vector<SaneEpochLog> trainSane(const SaneTrainOptions &options, ProgressReporter *progress,
+                                    ProcessGroup *group = nullptr);
 
 // The log.json of a run folder ([] when there is none yet).
 std::vector<SaneEpochLog> readSaneLog(const std::string &runDir);
