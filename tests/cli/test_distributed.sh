@@ -20,7 +20,7 @@ free_port() { $python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1
 # default (0) (an enum change, fixed in PyTorch 2.0); stdout is teed, stderr goes through.
 two() {
     OMP_NUM_THREADS=1 $python -m torch.distributed.run --nproc_per_node 2 --master_addr 127.0.0.1 \
-        --master_port "$(free_port)" --redirects 1 --tee 1 --log_dir "$work/logs" --no_python "$wse" "$@"
+        --master_port "$(free_port)" --monitor_interval 0.1 --redirects 1 --tee 1 --log_dir "$work/logs" --no_python "$wse" "$@"
 }
 one() { OMP_NUM_THREADS=1 "$wse" "$@"; }
 
