@@ -1,5 +1,6 @@
 #include "generationcommands.h"
 
+#include "distributed/distributed.h"
 #include "terminalprogress.h"
 
 #include "common/error.h"
@@ -60,10 +61,21 @@ void addSampleCommand(CLI::App &app)
         if (run.encoderPath.empty() || run.zooPath.empty())
             throw UsageError("wse sample needs --sane ENCODER.pt and --zoo ZOO.h5 (or a --config that names them)");
         SampleReport report;
+        const DistributedContext world = DistributedContext::fromEnvironment();
+        std::unique_ptr<ProcessGroup> group; // the samples' evaluation in blocks, under torchrun or srun
+        if (world.active()) {
+            run.embed.device = deviceOfRank(run.embed.device, world);
+            group = std::make_unique<ProcessGroup>(world, run.embed.device);
+        }
         {
             TerminalProgress terminal;
             ProgressReporter progress(terminal.callback());
-            report = sampleModels(run, &progress);
+            report = sampleModels(run, &progress, group.get());
+        }
+        if (group) {
+            group->barrier(); // the zoo is written when any process returns
+            if (!world.leader())
+                return;
         }
         std::cout << report.toText();
         noteWritten(run.output);

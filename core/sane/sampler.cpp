@@ -1,5 +1,7 @@
 #include "sane/sampler.h"
 
+#include "distributed/distributed.h"
+
 #include "analysis/filterexpression.h"
 #include "common/error.h"
 #include "common/filekind.h"
@@ -159,6 +161,38 @@ std::pair<std::vector<ModelConfig>, std::vector<ModelConfig>> sampleConfigs(cons
 }
 
 // The `keep` samples of best validation accuracy, best first.
+// Each process of the group evaluates a block of the samples; the blocks (metrics and the weights
+// BatchNorm conditioning re-estimated) are added up, so that every process holds all of them.
+NetworkEvaluation evaluateInBlocks(const ZooDatasetSetup &setup, const std::vector<ModelConfig> &configs,
+                                   std::vector<float> &rows, const std::string &device, int64_t bnIterations,
+                                   ProcessGroup &group)
+{
+    const size_t n = configs.size(), rowSize = rows.size() / std::max<size_t>(1, n);
+    const size_t lo = n * size_t(group.rank()) / size_t(group.size()), hi = n * size_t(group.rank() + 1) / size_t(group.size());
+    std::vector<float> block(rows.begin() + long(lo * rowSize), rows.begin() + long(hi * rowSize));
+    NetworkEvaluation mine;
+    if (hi > lo)
+        mine = evaluateNetworks(setup, {configs.begin() + long(lo), configs.begin() + long(hi)}, block, device, bnIterations);
+    constexpr size_t Fields = 5;
+    std::vector<double> numbers(n * Fields, 0.0);
+    for (size_t i = 0; i < hi - lo; ++i) {
+        const ModelMetrics &m = mine.metrics[i];
+        const double values[Fields] = {m.trainLoss, m.trainAccuracy, m.testLoss, m.testAccuracy, mine.validationAccuracy[i]};
+        std::copy(values, values + Fields, numbers.begin() + long((lo + i) * Fields));
+    }
+    group.allReduceSum(numbers.data(), int64_t(numbers.size()));
+    std::fill(rows.begin(), rows.end(), 0.0f);
+    std::copy(block.begin(), block.end(), rows.begin() + long(lo * rowSize));
+    group.allReduceSum(rows.data(), int64_t(rows.size()));
+    NetworkEvaluation all;
+    for (size_t s = 0; s < n; ++s) {
+        const double *v = numbers.data() + s * Fields;
+        all.metrics.push_back({v[0], v[1], v[2], v[3]});
+        all.validationAccuracy.push_back(v[4]);
+    }
+    return all;
+}
+
 std::vector<int64_t> bestSamples(const NetworkEvaluation &evaluation, int64_t count, int64_t keep)
 {
     std::vector<int64_t> order(static_cast<size_t>(count));
@@ -233,7 +267,7 @@ std::string sampleProvenance(const SampleOptions &options, const GenerationSourc
 
 } // namespace
 
-SampleReport sampleModels(const SampleOptions &options, ProgressReporter *progress)
+SampleReport sampleModels(const SampleOptions &options, ProgressReporter *progress, ProcessGroup *group)
 {
     validate(options);
     const GenerationSource source = GenerationSource::open(options.encoderPath, options.zooPath);
@@ -271,7 +305,10 @@ SampleReport sampleModels(const SampleOptions &options, ProgressReporter *progre
     const ZooDatasetSetup setup = generationData(source, report.dataset);
     const auto [configs, scratchConfigs] = sampleConfigs(source, options, anchors, draws);
     const std::string device = resolveDevice(options.embed.device);
-    const NetworkEvaluation evaluation = evaluateNetworks(setup, configs, draws.rows, device, options.bnConditionIterations);
+    const NetworkEvaluation evaluation =
+        group && group->size() > 1
+            ? evaluateInBlocks(setup, configs, draws.rows, device, options.bnConditionIterations, *group)
+            : evaluateNetworks(setup, configs, draws.rows, device, options.bnConditionIterations);
     std::vector<double> fresh;
     {
         PopulationTrainer scratch(setup.network, scratchConfigs, setup.data, device);
@@ -289,6 +326,8 @@ SampleReport sampleModels(const SampleOptions &options, ProgressReporter *progre
     std::tie(report.scratchTestAccuracy, report.scratchStd) = meanAndStd(fresh);
 
     // The output zoo: every sample (kept or not) with its provenance, epoch 0 = zero-shot.
+    if (group && group->rank() > 0)
+        return report; // the first process fine-tunes and writes
     GeneratedZoo out(source, "SANE samples from " + source.zoo.name, sampleProvenance(options, source));
     addSampledModels(out, source, options, anchors, draws, configs, evaluation, kept);
     if (options.finetuneEpochs > 0)

@@ -15,6 +15,8 @@
 
 namespace wse {
 
+class ProcessGroup;
+
 class ProgressReporter;
 
 struct SampleOptions
@@ -61,7 +63,9 @@ struct SampleReport
 };
 
 // Throws UsageError when no anchor matches, or when the anchors mix datasets or activations (a
-// sampled network needs one of each), or the zoo has no training recipe to evaluate with.
-SampleReport sampleModels(const SampleOptions &options, ProgressReporter *progress);
+// sampled network needs one of each), or the zoo has no training recipe to evaluate with. With a
+// group of several processes (torchrun, srun) each evaluates a block of the samples (the same
+// draws everywhere: one seed); the first fine-tunes the kept ones and writes the zoo.
+SampleReport sampleModels(const SampleOptions &options, ProgressReporter *progress, ProcessGroup *group = nullptr);
 
 } // namespace wse

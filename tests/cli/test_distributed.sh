@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # wse under torchrun: two processes on 127.0.0.1 with PyTorch's Gloo. A zoo trained by two is
-# bit-identical to one trained by one (and a rerun trains nothing); embeddings made by two equal
-# one's; SANE trained data-parallel by two follows one process's losses and weights; zoos grown
+# bit-identical to one trained by one (and a rerun trains nothing); embeddings made and samples
+# evaluated by two equal one's; SANE trained data-parallel by two follows one process's losses and weights; zoos grown
 # apart merge, overlapping ones are refused; a process that cannot reach the store says where and
 # how long it waited. Skips (77) without python3-torch or a wse built without Gloo.
 set -euo pipefail
@@ -91,6 +91,22 @@ two embed --sane "$work/sane-one/encoder.pt" --zoo "$work/merged.h5" -o "$work/e
     { cat "$work/out.txt"; fail "embedding with two processes"; }
 same_h5 "$work/e1.h5" "$work/e2.h5" 1e-6 || fail "embeddings of two processes differ from one's"
 echo "embed: two processes equal one"
+
+# Sampling: every process draws the same samples, each evaluates a block; the first writes the zoo.
+sample_args=(--sane "$work/sane-one/encoder.pt" --zoo "$work/one.h5" --anchors 'activation == "tanh" && epoch == 2'
+             -n 12 --keep 3 --seed 5 --device cpu)
+one sample "${sample_args[@]}" -o "$work/s1.h5" > /dev/null 2> "$work/err.txt" || { cat "$work/err.txt"; fail "sampling, one process"; }
+two sample "${sample_args[@]}" -o "$work/s2.h5" > "$work/out.txt" 2>&1 || { cat "$work/out.txt"; fail "sampling, two processes"; }
+$python - "$work/s1.h5" "$work/s2.h5" <<'PY' || fail "the samples evaluated by two processes differ from one's"
+import sys, h5py, numpy as np
+a, b = h5py.File(sys.argv[1], "r"), h5py.File(sys.argv[2], "r")
+assert np.array_equal(a["architectures/cnn-s/weights"][()], b["architectures/cnn-s/weights"][()])
+for name in ("test_acc", "train_acc", "val_acc"):
+    assert np.array_equal(a["checkpoints/" + name][()], b["checkpoints/" + name][()]), name
+for name in ("test_loss", "train_loss"):
+    assert np.allclose(a["checkpoints/" + name][()], b["checkpoints/" + name][()], rtol=1e-5), name
+PY
+echo "sample: two processes evaluate as one"
 
 # A process that cannot reach the store says where and how long it waited, and stops.
 port=$(free_port)
