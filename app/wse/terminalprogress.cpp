@@ -1,5 +1,7 @@
 #include "terminalprogress.h"
 
+#include "distributed/distributed.h"
+
 #include <nlohmann/json.hpp>
 
 #include <atomic>
@@ -29,9 +31,25 @@ extern "C" void onSigterm(int)
     std::signal(SIGTERM, SIG_DFL); // a second one kills at once
 }
 
+// Under torchrun or srun every process shares one stderr: the first speaks for all of them, the
+// others only say why they failed.
+bool follower()
+{
+    static const bool quiet = [] {
+        try {
+            return DistributedContext::fromEnvironment().rank > 0;
+        } catch (const std::exception &) {
+            return false;
+        }
+    }();
+    return quiet;
+}
+
 // One event: a JSON object on one line of stderr, flushed at once (a reader may be waiting for it).
 void writeEvent(nlohmann::ordered_json event)
 {
+    if (follower() && event["event"] != "error")
+        return;
     const std::string line = event.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
     std::fputs(line.c_str(), stderr);
     std::fflush(stderr);
@@ -153,7 +171,7 @@ ProgressCallback TerminalProgress::callback()
                             {"detail", info.detail},
                             {"elapsed_s", seconds(info.elapsedSeconds)},
                             {"eta_s", seconds(info.remainingSeconds)}});
-        } else if (mTerminal || newStage || percent / 10 != mLastPercent / 10) {
+        } else if (!follower() && (mTerminal || newStage || percent / 10 != mLastPercent / 10)) {
             char bar[21];
             const int filled = std::min(20, std::max(0, int(info.fraction * 20.0)));
             for (int i = 0; i < 20; ++i)

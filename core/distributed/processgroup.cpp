@@ -91,7 +91,7 @@ ProcessGroup::ProcessGroup(const DistributedContext &context, const std::string 
         options.port = uint16_t(context.masterPort);
         options.isServer = context.rank == 0 && !agentStore;
         options.numWorkers = size_t(context.worldSize);
-        options.waitWorkers = options.isServer;
+        options.waitWorkers = true; // every process counts itself in; the server waits for all
         options.timeout = timeout;
         auto store = c10::make_intrusive<c10d::TCPStore>(context.masterAddress, options);
         const char *restart = std::getenv("TORCHELASTIC_RESTART_COUNT");

@@ -92,6 +92,18 @@ two embed --sane "$work/sane-one/encoder.pt" --zoo "$work/merged.h5" -o "$work/e
 same_h5 "$work/e1.h5" "$work/e2.h5" 1e-6 || fail "embeddings of two processes differ from one's"
 echo "embed: two processes equal one"
 
+# As srun starts them: two processes with Slurm's variables (the first serves the store).
+port=$(free_port)
+for rank in 0 1; do
+    SLURM_PROCID=$rank SLURM_NTASKS=2 SLURM_LOCALID=$rank SLURM_NTASKS_PER_NODE=2 SLURM_JOB_NODELIST=localhost \
+        MASTER_PORT=$port OMP_NUM_THREADS=1 timeout 120 \
+        "$wse" embed --sane "$work/sane-one/encoder.pt" --zoo "$work/merged.h5" -o "$work/e3.h5" 2> "$work/slurm-$rank.txt" &
+done
+wait || { cat "$work"/slurm-*.txt; fail "two processes as srun starts them"; }
+grep -q "rank 1 of 2 (slurm, store localhost:$port)" "$work/slurm-1.txt" || { cat "$work/slurm-1.txt"; fail "the Slurm rank"; }
+same_h5 "$work/e1.h5" "$work/e3.h5" 1e-6 || fail "embeddings of two Slurm processes differ from one's"
+echo "srun: two processes with Slurm's variables equal one"
+
 # Sampling: every process draws the same samples, each evaluates a block; the first writes the zoo.
 sample_args=(--sane "$work/sane-one/encoder.pt" --zoo "$work/one.h5" --anchors 'activation == "tanh" && epoch == 2'
              -n 12 --keep 3 --seed 5 --device cpu)
