@@ -260,6 +260,37 @@ private Q_SLOTS:
         QVERIFY2(runs.count("build") >= 2 && runs.contains("ssh gpu-box"), qPrintable(runs.join(","))); // devices, job; job
     }
 
+    // A job on several processes runs under torchrun (PyTorch's launcher): the Jobs dock follows the
+    // first process's progress and the zoo opens as from one process.
+    void jobRunsOnSeveralProcesses()
+    {
+        if (!haveFashionMnist())
+            QSKIP("dataset-fashion-mnist is not installed");
+        if (QProcess::execute("/usr/bin/python3", {"-c", "import torch.distributed.run"}) != 0)
+            QSKIP("python3-torch is not installed");
+        MainWindow window;
+        QVERIFY(showScripted(window));
+        Runner two;
+        two.processes = 2;
+        window.findChild<RunnerChoice *>()->choose(two);
+        ZooTrainOptions options;
+        options.epochs = 1;
+        options.trainLimit = 200;
+        options.testLimit = 100;
+        options.inits = {"uniform", "normal"};
+        options.populationSize = 1; // two populations: one per process
+        options.device = "cpu";
+        const QString output = mDir.filePath("two processes.h5");
+        JobEntry *job = jobCentre(window)->startZooTraining(options, output);
+        QVERIFY2(job->command().startsWith("python3 -m torch.distributed.run --standalone --nproc_per_node 2"),
+                 qPrintable(job->command()));
+        QTRY_VERIFY_WITH_TIMEOUT(job->state() != JobEntry::State::Running, 120000);
+        QVERIFY2(job->state() == JobEntry::State::Finished, qPrintable(job->statusText()));
+        QTRY_VERIFY_WITH_TIMEOUT(window.document() && window.document()->path() == output, 30000);
+        QCOMPARE(window.document()->zoo().modelCount(), int64_t(2));
+        QVERIFY(!QFileInfo::exists(output + ".part-1-of-2"));
+    }
+
     // Each job dialog chooses where its job runs, starting from the Jobs dock's default and leaving
     // that default alone; it refuses, on the page, a device that runner lacks, and the job it starts
     // runs there.

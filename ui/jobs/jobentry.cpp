@@ -156,7 +156,9 @@ void JobEntry::start()
 void JobEntry::runTask(const JobSpec &spec)
 {
     delete mTask;
-    mTask = new ProcessTask(spec.runner.program(), spec.runner.arguments(spec.arguments()), this);
+    // Importing is one process's work; the others run under torchrun when the runner says so.
+    const Runner runner = spec.kind == JobSpec::Kind::Import ? spec.runner.alone() : spec.runner;
+    mTask = new ProcessTask(runner.program(), runner.arguments(spec.arguments()), this);
     mCurvesShown.start();
     connect(mTask, &ProcessTask::progressed, this, &JobEntry::showProgress);
     connect(mTask, &ProcessTask::finished, this, [this] {

@@ -27,7 +27,7 @@ const char *kindName(JobSpec::Kind kind)
 
 QString JobSpec::command() const
 {
-    const QString wse = runner.commandPrefix();
+    const QString wse = (kind == Kind::Import ? runner.alone() : runner).commandPrefix(); // importing: one process
     if (kind == Kind::Zoo)
         return QString("%1 zoo train --config %2 -o %3").arg(wse, quoted(config), quoted(output));
     if (kind == Kind::Sample)

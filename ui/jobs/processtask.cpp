@@ -111,7 +111,7 @@ void ProcessTask::ended(int exitCode, QProcess::ExitStatus status)
     mPending.clear();
     if (status == QProcess::NormalExit && exitCode == 0 && mLastEvent == "result")
         Q_EMIT finished();
-    else if (status == QProcess::NormalExit && exitCode == 130 && mLastEvent == "cancelled")
+    else if (mLastEvent == "cancelled") // also through a launcher (torchrun) that exits its own way
         Q_EMIT cancelled();
     else if (status == QProcess::NormalExit && !mError.isEmpty())
         Q_EMIT failed(mError);

@@ -45,16 +45,36 @@ QString shellQuoted(const QString &word)
 
 QString Runner::describe() const
 {
+    const QString many = processes > 1 ? QObject::tr(", %1 processes").arg(processes) : QString();
     switch (kind) {
-    case Kind::ThisComputer: return QObject::tr("this computer");
-    case Kind::Build: return QObject::tr("wse build %1").arg(wse);
-    case Kind::Ssh: return QObject::tr("SSH host %1").arg(host);
+    case Kind::ThisComputer: return QObject::tr("this computer") + many;
+    case Kind::Build: return QObject::tr("wse build %1").arg(wse) + many;
+    case Kind::Ssh: return QObject::tr("SSH host %1").arg(host) + many;
     }
     return {};
 }
 
+Runner Runner::alone() const
+{
+    Runner one = *this;
+    one.processes = 1;
+    return one;
+}
+
+namespace {
+// torchrun's arguments before the program it starts. --standalone: a free port of its own;
+// --redirects 1 --tee 1: Debian's torchrun 1.13 fails on Python 3.11 with the default (0).
+QStringList torchrunArguments(int processes)
+{
+    return {"-m", "torch.distributed.run", "--standalone", "--nproc_per_node", QString::number(processes),
+            "--monitor_interval", "0.1", "--redirects", "1", "--tee", "1", "--no_python"};
+}
+} // namespace
+
 QString Runner::program() const
 {
+    if (processes > 1 && kind != Kind::Ssh)
+        return QStringLiteral("python3");
     switch (kind) {
     case Kind::ThisComputer: return wseExecutable();
     case Kind::Build: return wse;
@@ -65,10 +85,17 @@ QString Runner::program() const
 
 QStringList Runner::arguments(const QStringList &wseArguments) const
 {
-    if (kind != Kind::Ssh)
-        return wseArguments;
+    if (kind != Kind::Ssh) {
+        if (processes <= 1)
+            return wseArguments;
+        return torchrunArguments(processes) << (kind == Kind::Build ? wse : wseExecutable()) << wseArguments;
+    }
     // ssh joins its arguments into one command line for the host's shell: quote each word.
-    QStringList command{shellQuoted(wse.isEmpty() ? QStringLiteral("wse") : wse)};
+    QStringList command;
+    if (processes > 1)
+        for (const QString &word : QStringList{"python3"} + torchrunArguments(processes))
+            command << shellQuoted(word);
+    command << shellQuoted(wse.isEmpty() ? QStringLiteral("wse") : wse);
     for (const QString &argument : wseArguments)
         command << shellQuoted(argument);
     return remoteShell(command.join(' '));
@@ -82,6 +109,11 @@ QStringList Runner::remoteShell(const QString &commandLine) const
 
 QString Runner::commandPrefix() const
 {
+    if (processes > 1) {
+        QStringList words{kind == Kind::Ssh ? "ssh " + shellQuoted(host) + " python3" : QStringLiteral("python3")};
+        words << torchrunArguments(processes) << (kind == Kind::Build ? shellQuoted(wse) : wse.isEmpty() ? QStringLiteral("wse") : shellQuoted(wse));
+        return words.join(' ');
+    }
     switch (kind) {
     case Kind::ThisComputer: return QStringLiteral("wse");
     case Kind::Build: return shellQuoted(wse);
@@ -93,6 +125,8 @@ QString Runner::commandPrefix() const
 QString Runner::toText() const
 {
     QJsonObject o{{"kind", kindName(kind)}, {"wse", wse}, {"host", host}};
+    if (processes > 1)
+        o["processes"] = processes;
     if (kind == Kind::Ssh) {
         o["stage"] = stage;
         o["always_copy"] = alwaysCopy;
@@ -111,6 +145,7 @@ Runner Runner::fromText(const QString &text)
     runner.host = o["host"].toString();
     runner.stage = o["stage"].toString(runner.stage);
     runner.alwaysCopy = o["always_copy"].toBool();
+    runner.processes = std::clamp(o["processes"].toInt(1), 1, 1024);
     if ((runner.kind == Kind::Build && runner.wse.isEmpty()) || (runner.kind == Kind::Ssh && runner.host.isEmpty()))
         return {};
     return runner;

@@ -20,8 +20,13 @@ struct Runner
     // whether to copy even files the host sees in place (e.g. to work on a node's fast local disk).
     QString stage = QStringLiteral("wse-jobs");
     bool alwaysCopy = false;
+    // More than one: the job's wse runs as that many processes under torchrun (PyTorch's launcher,
+    // python3 -m torch.distributed.run), each taking a share (docs/distributed.md).
+    int processes = 1;
 
-    QString describe() const; // "this computer", "wse build /opt/wse-cuda/bin/wse", "SSH host gpu-box"
+    // "this computer", "wse build /opt/wse-cuda/bin/wse", "SSH host gpu-box", each with ", 4 processes".
+    QString describe() const;
+    Runner alone() const; // the same place, one process (questions such as `wse devices`)
     // What runs the `wse` arguments: the program and its arguments (for SSH, one remote command
     // line, each argument quoted for the host's shell). Empty program: no wse was found.
     QString program() const;

@@ -15,6 +15,7 @@
 #include <QLineEdit>
 #include <QProcess>
 #include <QSignalBlocker>
+#include <QSpinBox>
 
 namespace wse {
 
@@ -68,6 +69,22 @@ RunnerChoice::RunnerChoice(Scope scope, QWidget *parent) : QWidget(parent), mSco
                         "same paths are copied there and the results back."));
     grid->addWidget(mBox, 0, column, 1, 1);
     grid->setColumnStretch(column, 1);
+    mProcesses = new QSpinBox;
+    mProcesses->setObjectName("processes");
+    mProcesses->setRange(1, 256);
+    mProcesses->setSuffix(tr(" process(es)"));
+    mProcesses->setToolTip(tr("More than one: the job runs under torchrun (PyTorch's launcher), each process a share — "
+                              "a population of the zoo, a share of SANE's batches, a block of the embeddings — "
+                              "e.g. one per GPU. Needs python3 with torch where the job runs."));
+    mProcesses->setValue(mRunner.processes);
+    grid->addWidget(mProcesses, 0, column + 1);
+    connect(mProcesses, &QSpinBox::valueChanged, this, [this](int processes) {
+        if (processes == mRunner.processes)
+            return;
+        Runner runner = mRunner;
+        runner.processes = processes;
+        choose(runner);
+    });
     mNote = new QLabel;
     mNote->setObjectName("jobRunnerNote");
     mNote->setWordWrap(true);
@@ -116,6 +133,8 @@ void RunnerChoice::choose(const Runner &runner)
 void RunnerChoice::showChoice(bool askDevices)
 {
     const QSignalBlocker blocker(mBox);
+    const QSignalBlocker quiet(mProcesses);
+    mProcesses->setValue(mRunner.processes);
     mBox->clear();
     mBox->addItem(tr("this computer"));
     mBox->addItem(mRunner.kind == Runner::Kind::Build ? mRunner.describe() : tr("another wse build..."));
@@ -164,7 +183,7 @@ void RunnerChoice::probeDevices(const Runner &runner)
         if (error == QProcess::FailedToStart)
             showDevices(tr("cannot run %1").arg(probe->program()), true);
     });
-    probe->start(runner.program(), runner.arguments({"devices", "--json"}));
+    probe->start(runner.alone().program(), runner.alone().arguments({"devices", "--json"}));
 }
 
 void RunnerChoice::picked(int index)
@@ -172,11 +191,14 @@ void RunnerChoice::picked(int index)
     Runner runner = mRunner;
     if (index == int(Runner::Kind::ThisComputer)) {
         runner = Runner();
+        runner.processes = mRunner.processes;
     } else if (index == int(Runner::Kind::Build)) {
         const QString file = QFileDialog::getOpenFileName(this, tr("Another wse Build"),
                                                           runner.kind == Runner::Kind::Build ? runner.wse : QString());
-        if (!file.isEmpty())
+        if (!file.isEmpty()) {
             runner = Runner{Runner::Kind::Build, file, {}};
+            runner.processes = mRunner.processes;
+        }
     } else if (askSshHost(this, runner)) {
         runner.kind = Runner::Kind::Ssh;
     }

@@ -10,6 +10,7 @@
 class QComboBox;
 class QLabel;
 class QProcess;
+class QSpinBox;
 
 namespace wse {
 
@@ -42,6 +43,7 @@ private:
     Runner mRunner;
     QComboBox *mBox;
     QLabel *mNote, *mFiles;
+    QSpinBox *mProcesses;
     QProcess *mProbe = nullptr;
     bool mAsked = false; // the runner's devices were asked for
 };
