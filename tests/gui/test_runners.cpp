@@ -132,6 +132,7 @@ private Q_SLOTS:
     {
         setDefaultRunner(Runner{});
         qunsetenv("WSE_SSH");
+        qunsetenv("WSE_PYTHON");
         qputenv("WSE_EXECUTABLE", WSE_CLI_PATH);
         setChildLayoutPoints(20000);
     }
@@ -268,6 +269,7 @@ private Q_SLOTS:
             QSKIP("dataset-fashion-mnist is not installed");
         if (QProcess::execute("/usr/bin/python3", {"-c", "import torch.distributed.run"}) != 0)
             QSKIP("python3-torch is not installed");
+        qputenv("WSE_PYTHON", "/usr/bin/python3"); // Debian's, with python3-torch
         MainWindow window;
         QVERIFY(showScripted(window));
         Runner two;
@@ -282,7 +284,7 @@ private Q_SLOTS:
         options.device = "cpu";
         const QString output = mDir.filePath("two processes.h5");
         JobEntry *job = jobCentre(window)->startZooTraining(options, output);
-        QVERIFY2(job->command().startsWith("python3 -m torch.distributed.run --standalone --nproc_per_node 2"),
+        QVERIFY2(job->command().startsWith("/usr/bin/python3 -m torch.distributed.run --standalone --nproc_per_node 2"),
                  qPrintable(job->command()));
         QTRY_VERIFY_WITH_TIMEOUT(job->state() != JobEntry::State::Running, 120000);
         QVERIFY2(job->state() == JobEntry::State::Finished, qPrintable(job->statusText()));

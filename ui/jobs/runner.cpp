@@ -71,10 +71,17 @@ QStringList torchrunArguments(int processes)
 }
 } // namespace
 
+// The python3 with torch that runs torchrun here: $WSE_PYTHON, else python3 on the PATH.
+QString localPython()
+{
+    const QString chosen = qEnvironmentVariable("WSE_PYTHON");
+    return chosen.isEmpty() ? QStringLiteral("python3") : chosen;
+}
+
 QString Runner::program() const
 {
     if (processes > 1 && kind != Kind::Ssh)
-        return QStringLiteral("python3");
+        return localPython();
     switch (kind) {
     case Kind::ThisComputer: return wseExecutable();
     case Kind::Build: return wse;
@@ -110,7 +117,7 @@ QStringList Runner::remoteShell(const QString &commandLine) const
 QString Runner::commandPrefix() const
 {
     if (processes > 1) {
-        QStringList words{kind == Kind::Ssh ? "ssh " + shellQuoted(host) + " python3" : QStringLiteral("python3")};
+        QStringList words{kind == Kind::Ssh ? "ssh " + shellQuoted(host) + " python3" : shellQuoted(localPython())};
         words << torchrunArguments(processes) << (kind == Kind::Build ? shellQuoted(wse) : wse.isEmpty() ? QStringLiteral("wse") : shellQuoted(wse));
         return words.join(' ');
     }
