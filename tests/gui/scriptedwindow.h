@@ -4,6 +4,8 @@
 #include "common/fixtures.h"
 #include "glcheck.h"
 #include "mainwindow.h"
+#include "sane/sanetrainer.h"
+#include "training/zootrainer.h"
 #include "zoo/zoostore.h"
 
 #include <QStandardPaths>
@@ -49,6 +51,32 @@ inline QString writeClustersZoo(const QTemporaryDir &dir)
     const QString path = dir.filePath("clusters.h5");
     ZooStore::write(makeSyntheticZoo(3, 4, 3), path.toStdString());
     return path;
+}
+
+// A small real zoo (2 inits x 2 seeds, tanh, 2 epochs on a slice of Fashion-MNIST: sampling and
+// decoding evaluate networks on its data) and a tiny SANE encoder trained on it (1 epoch).
+// Returns the encoder's path.
+inline QString trainZooAndEncoder(const QString &zoo, const QString &runDir)
+{
+    ZooTrainOptions training;
+    training.inits = {"kaiming_uniform", "uniform"};
+    training.activations = {"tanh"};
+    training.learningRates = {1e-3};
+    training.seeds = {1, 2};
+    training.epochs = 2;
+    training.trainLimit = 300;
+    training.testLimit = 100;
+    training.device = "cpu";
+    trainZoo(training, zoo.toStdString(), {});
+    SaneTrainOptions sane;
+    sane.zooPath = zoo.toStdString();
+    sane.runDir = runDir.toStdString();
+    sane.device = "cpu";
+    sane.config = SaneConfig::preset("tiny");
+    sane.config.tokenSize = 64;
+    sane.config.epochs = 1;
+    trainSane(sane, nullptr);
+    return runDir + "/encoder.pt";
 }
 
 } // namespace wse::test

@@ -44,26 +44,8 @@ private Q_SLOTS:
     {
         if (!QFile::exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"))
             QSKIP("dataset-fashion-mnist is not installed");
-        // A small real zoo (sampling evaluates networks on its dataset) and a tiny SANE encoder.
-        ZooTrainOptions training;
-        training.inits = {"kaiming_uniform", "uniform"};
-        training.activations = {"tanh"};
-        training.learningRates = {1e-3};
-        training.seeds = {1, 2};
-        training.epochs = 2;
-        training.trainLimit = 300;
-        training.testLimit = 100;
-        training.device = "cpu";
         const QString zoo = mDir.filePath("trained.h5");
-        trainZoo(training, zoo.toStdString(), {});
-        SaneTrainOptions sane;
-        sane.zooPath = zoo.toStdString();
-        sane.runDir = mDir.filePath("sane-trained").toStdString();
-        sane.device = "cpu";
-        sane.config = SaneConfig::preset("tiny");
-        sane.config.tokenSize = 64;
-        sane.config.epochs = 1;
-        trainSane(sane, nullptr);
+        test::trainZooAndEncoder(zoo, mDir.filePath("sane-trained"));
 
         MainWindow window;
         QVERIFY(showScripted(window));

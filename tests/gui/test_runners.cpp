@@ -379,24 +379,8 @@ private Q_SLOTS:
             QSKIP("dataset-fashion-mnist is not installed");
         if (const QString why = startSshHost(); !why.isEmpty())
             QSKIP(qPrintable(why));
-        ZooTrainOptions training;
-        training.inits = {"kaiming_uniform", "uniform"};
-        training.seeds = {1, 2};
-        training.epochs = 2;
-        training.trainLimit = 200;
-        training.testLimit = 100;
-        training.device = "cpu";
         const QString zoo = mDir.filePath("embed here.h5");
-        trainZoo(training, zoo.toStdString(), {});
-        SaneTrainOptions sane;
-        sane.zooPath = zoo.toStdString();
-        sane.runDir = mDir.filePath("sane-run").toStdString();
-        sane.device = "cpu";
-        sane.config = SaneConfig::preset("tiny");
-        sane.config.tokenSize = 64;
-        sane.config.epochs = 1;
-        trainSane(sane, nullptr);
-        const QString encoder = mDir.filePath("sane-run/encoder.pt");
+        const QString encoder = test::trainZooAndEncoder(zoo, mDir.filePath("sane-run"));
 
         MainWindow window;
         QVERIFY(test::openScripted(window, zoo));
