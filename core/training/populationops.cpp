@@ -1,8 +1,13 @@
 #include "training/populationops.h"
 
+#include "common/error.h"
 #include "training/officialrules.h"
 
 #include <torch/torch.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
 
 namespace wse {
 
@@ -55,6 +60,96 @@ at::Tensor applyDropout(const at::Tensor &h, int modelAxis, const std::vector<Dr
     torch::Tensor masks = torch::empty_like(h); // h's memory format
     masks.view(split).copy_(dropoutMasks(draws, perModel, h).transpose(0, 1));
     return h * masks;
+}
+
+// As torch.optim does each:
+//   g' = g + l2Decay * p                        (Adam, SGD: weight decay added to the gradient)
+//   Adam/AdamW: m = 0.9 m + 0.1 g';  v = 0.999 v + 0.001 g'^2;  u = m / (sqrt(v / c2) + 1e-8) / c1
+//   SGD:        m = 0.9 m + g' (m = g' at the first step);       u = m
+//   p = p * (1 - lr * decoupledDecay) - lr * u  (AdamW: decoupled weight decay)
+void batchedOptimizerStep(const at::Tensor &grads, int64_t step, PopulationMoments state, PopulationCoefficients c)
+{
+    torch::NoGradGuard noGrad;
+    const double beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8, momentum = 0.9;
+    const double correction1 = 1.0 - std::pow(beta1, double(step));
+    const double correction2 = 1.0 - std::pow(beta2, double(step));
+    const torch::Tensor sgd = c.isSgd.view({-1, 1});
+    const torch::Tensor keep = sgd * (step == 1 ? 0.0 : momentum) + (1.0 - sgd) * beta1;
+    const torch::Tensor take = sgd + (1.0 - sgd) * (1.0 - beta1);
+    const torch::Tensor rate = c.learningRates.view({-1, 1});
+    const torch::Tensor g = grads + c.l2Decay.view({-1, 1}) * state.params;
+    state.moment1.mul_(keep).add_(g * take);
+    state.moment2.mul_(beta2).addcmul_(g, g, 1.0 - beta2);
+    const torch::Tensor adam = state.moment1 / (state.moment2.sqrt() / std::sqrt(correction2)).add_(epsilon) / correction1;
+    const torch::Tensor update = torch::where(sgd > 0.5, state.moment1, adam);
+    state.params.mul_(1.0 - rate * c.decoupledDecay.view({-1, 1})).sub_(rate * update);
+}
+
+at::Tensor matrixWindow(const at::Tensor &matrix, int64_t column, const std::vector<int64_t> &shape)
+{
+    std::vector<int64_t> strides(shape.size(), 1);
+    for (size_t i = shape.size() - 1; i > 1; --i)
+        strides[i - 1] = strides[i] * shape[i];
+    strides[0] = matrix.size(1);
+    return torch::from_blob(matrix.data_ptr<float>() + column, shape, strides, matrix.options());
+}
+
+void evaluatePopulation(const std::function<at::Tensor(const at::Tensor &)> &logits, const at::Tensor &images,
+                        const at::Tensor &labels, int64_t models, const std::string &device,
+                        std::vector<ModelMetrics> &metrics, bool intoTrain)
+{
+    torch::NoGradGuard noGrad;
+    const torch::Device on(device);
+    const int64_t n = images.size(0);
+    torch::Tensor lossSum = torch::zeros({models}, torch::kFloat64).to(on);
+    torch::Tensor correct = torch::zeros({models}, torch::kInt64).to(on);
+    const int64_t chunk = 64; // small chunks stay in cache: 13x faster than 1000 on CPU
+    for (int64_t start = 0; start < n; start += chunk) {
+        const int64_t end = std::min(n, start + chunk);
+        torch::Tensor y = labels.slice(0, start, end).to(on);
+        torch::Tensor logProbabilities = torch::log_softmax(logits(images.slice(0, start, end).to(on)), -1);
+        torch::Tensor target = y.unsqueeze(0).expand({models, end - start});
+        lossSum += -logProbabilities.gather(2, target.unsqueeze(2)).squeeze(2).sum(1).to(torch::kFloat64);
+        correct += logProbabilities.argmax(-1).eq(target).sum(1);
+    }
+    torch::Tensor loss = (lossSum / double(n)).cpu();
+    torch::Tensor accuracy = (correct.to(torch::kFloat64) / double(n)).cpu();
+    for (int64_t i = 0; i < models; ++i) {
+        (intoTrain ? metrics[size_t(i)].trainLoss : metrics[size_t(i)].testLoss) = loss[i].item<double>();
+        (intoTrain ? metrics[size_t(i)].trainAccuracy : metrics[size_t(i)].testAccuracy) = accuracy[i].item<double>();
+    }
+}
+
+at::Tensor imagesOf(const ImageDataset &set)
+{
+    return torch::from_blob(const_cast<float *>(set.images.data()), {set.count, set.channels, set.height, set.width},
+                            torch::kFloat32);
+}
+
+at::Tensor labelsOf(const ImageDataset &set)
+{
+    return torch::from_blob(const_cast<int64_t *>(set.labels.data()), {set.count}, torch::kInt64);
+}
+
+TensorBuffer toBuffer(const at::Tensor &tensor)
+{
+    const torch::Tensor cpu = tensor.detach().to(torch::kCPU).contiguous();
+    TensorBuffer buffer;
+    buffer.dtype = cpu.scalar_type() == torch::kUInt8 ? DType::UInt8 : cpu.scalar_type() == torch::kInt64 ? DType::Int64 : DType::Float32;
+    buffer.shape.assign(cpu.sizes().begin(), cpu.sizes().end());
+    const auto *bytes = static_cast<const uint8_t *>(cpu.data_ptr());
+    buffer.bytes.assign(bytes, bytes + cpu.numel() * int64_t(cpu.element_size()));
+    return buffer;
+}
+
+at::Tensor fromBuffer(const StateDict &state, const std::string &key, const at::Tensor &like, const std::string &label)
+{
+    const TensorBuffer *buffer = state.find(key);
+    if (!buffer || buffer->shape != std::vector<int64_t>(like.sizes().begin(), like.sizes().end()))
+        throw FormatError(label, "training state lacks '" + key + "' or has it with another shape");
+    torch::Tensor cpu = torch::empty(like.sizes(), torch::TensorOptions().dtype(like.scalar_type()));
+    std::memcpy(cpu.data_ptr(), buffer->bytes.data(), buffer->bytes.size());
+    return cpu.to(like.device());
 }
 
 } // namespace wse

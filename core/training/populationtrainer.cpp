@@ -1,6 +1,5 @@
-// K networks trained as one: their set-up, the grouped forward pass, the batched optimizer step and
-// their state. One of the few files that include torch (its headers cost ~30 s per file), so it
-// stays one file.
+// K networks trained as one: their set-up, the grouped forward pass, training and their state
+// (the batched operations they use: training/populationops).
 #include "training/populationtrainer.h"
 
 #include "common/assert.h"
@@ -16,7 +15,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
-#include <cstring>
 
 namespace wse {
 
@@ -62,16 +60,6 @@ struct PopulationTrainer::Impl
     void packTrainableParameters();
     bool convolutional() const { return network.family != "mlp"; }
 
-    static torch::Tensor imagesTensor(const ImageDataset &set)
-    {
-        return torch::from_blob(const_cast<float *>(set.images.data()), {set.count, set.channels, set.height, set.width},
-                                torch::kFloat32);
-    }
-    static torch::Tensor labelsTensor(const ImageDataset &set)
-    {
-        return torch::from_blob(const_cast<int64_t *>(set.labels.data()), {set.count}, torch::kInt64);
-    }
-
     // Each model's dropout rate and hash keys for one mask, drawn from its own stream.
     std::vector<DropoutDraw> dropoutDraws()
     {
@@ -101,46 +89,15 @@ struct PopulationTrainer::Impl
     torch::Tensor batchNorm(Pass &pass, const torch::Tensor &input);
 
     // Per-model loss and accuracy over a dataset shared by all models, in evaluation mode.
-    void evaluate(const torch::Tensor &images, const torch::Tensor &labels, std::vector<ModelMetrics> &metrics,
-                  bool intoTrain)
+    void evaluate(const ImageDataset &set, std::vector<ModelMetrics> &metrics, bool intoTrain)
     {
-        torch::NoGradGuard noGrad;
-        const int64_t n = images.size(0);
-        torch::Tensor lossSum = torch::zeros({k()}, torch::kFloat64).to(device);
-        torch::Tensor correct = torch::zeros({k()}, torch::kInt64).to(device);
-        const int64_t chunk = 64; // small chunks stay in cache: 13x faster than 1000 on CPU
-        for (int64_t start = 0; start < n; start += chunk) {
-            const int64_t end = std::min(n, start + chunk);
-            torch::Tensor y = labels.slice(0, start, end).to(device);
-            torch::Tensor logProbabilities = torch::log_softmax(forward(images.slice(0, start, end).to(device), true, false), -1);
-            torch::Tensor target = y.unsqueeze(0).expand({k(), end - start});
-            lossSum += -logProbabilities.gather(2, target.unsqueeze(2)).squeeze(2).sum(1).to(torch::kFloat64);
-            correct += logProbabilities.argmax(-1).eq(target).sum(1);
-        }
-        torch::Tensor loss = (lossSum / double(n)).cpu();
-        torch::Tensor accuracy = (correct.to(torch::kFloat64) / double(n)).cpu();
-        for (int64_t i = 0; i < k(); ++i) {
-            (intoTrain ? metrics[size_t(i)].trainLoss : metrics[size_t(i)].testLoss) = loss[i].item<double>();
-            (intoTrain ? metrics[size_t(i)].trainAccuracy : metrics[size_t(i)].testAccuracy) = accuracy[i].item<double>();
-        }
+        evaluatePopulation([this](const torch::Tensor &x) { return forward(x, true, false); }, imagesOf(set), labelsOf(set),
+                           k(), device.str(), metrics, intoTrain);
     }
 
-    // One batched step for Adam, AdamW and SGD models alike, as torch.optim does each:
-    //   g' = g + l2Decay * p                        (Adam, SGD: weight decay added to the gradient)
-    //   Adam/AdamW: m = 0.9 m + 0.1 g';  v = 0.999 v + 0.001 g'^2;  u = m / (sqrt(v / c2) + 1e-8) / c1
-    //   SGD:        m = 0.9 m + g' (m = g' at the first step);       u = m
-    //   p = p * (1 - lr * decoupledDecay) - lr * u  (AdamW: decoupled weight decay)
+    // The gradients of the trainable tensors as one [K, P] matrix, then one batched step.
     void optimizerStep()
     {
-        torch::NoGradGuard noGrad;
-        ++stepCount;
-        const double beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8, momentum = 0.9;
-        const double correction1 = 1.0 - std::pow(beta1, double(stepCount));
-        const double correction2 = 1.0 - std::pow(beta2, double(stepCount));
-        const torch::Tensor sgd = isSgd.view({-1, 1});
-        const torch::Tensor keep = sgd * (stepCount == 1 ? 0.0 : momentum) + (1.0 - sgd) * beta1;
-        const torch::Tensor take = sgd + (1.0 - sgd) * (1.0 - beta1);
-        const torch::Tensor rate = learningRates.view({-1, 1});
         // Autograd leaves each gradient in a fresh contiguous tensor (accumulating into strided
         // windows would warn about the gradient layout on every run); one cat gathers them.
         std::vector<torch::Tensor> grads;
@@ -151,23 +108,8 @@ struct PopulationTrainer::Impl
             grads.push_back(grad.defined() ? grad.reshape({k(), -1}) : torch::zeros({k(), params[t].numel() / k()}, params[t].options()));
             grad.reset();
         }
-        const torch::Tensor g = torch::cat(grads, 1) + l2Decay.view({-1, 1}) * flatParams;
-        flatMoment1.mul_(keep).add_(g * take);
-        flatMoment2.mul_(beta2).addcmul_(g, g, 1.0 - beta2);
-        const torch::Tensor adam = flatMoment1 / (flatMoment2.sqrt() / std::sqrt(correction2)).add_(epsilon) / correction1;
-        const torch::Tensor update = torch::where(sgd > 0.5, flatMoment1, adam);
-        flatParams.mul_(1.0 - rate * decoupledDecay.view({-1, 1})).sub_(rate * update);
-    }
-
-    // A [K, ...] window onto columns [column, column + numel/K) of a [K, P] matrix: shares its
-    // memory but is a tensor of its own, so autograd treats parameters as leaves.
-    static torch::Tensor window(const torch::Tensor &matrix, int64_t column, at::IntArrayRef shape)
-    {
-        std::vector<int64_t> strides(shape.size(), 1);
-        for (size_t i = shape.size() - 1; i > 1; --i)
-            strides[i - 1] = strides[i] * shape[i];
-        strides[0] = matrix.size(1);
-        return torch::from_blob(matrix.data_ptr<float>() + column, shape, strides, matrix.options());
+        batchedOptimizerStep(torch::cat(grads, 1), ++stepCount, {flatParams, flatMoment1, flatMoment2},
+                             {learningRates, l2Decay, decoupledDecay, isSgd});
     }
 };
 
@@ -311,8 +253,8 @@ PopulationTrainer::PopulationTrainer(const NetworkSpec &network, std::vector<Mod
     torch::NoGradGuard noGrad;
     d->initialiseModels(network.architecture(false));
     d->packTrainableParameters();
-    d->trainImages = Impl::imagesTensor(data.train).to(d->device);
-    d->trainLabels = Impl::labelsTensor(data.train).to(d->device);
+    d->trainImages = imagesOf(data.train).to(d->device);
+    d->trainLabels = labelsOf(data.train).to(d->device);
 }
 
 // One batch size for all; runs of models sharing an activation (one call each per step); dropout.
@@ -387,11 +329,11 @@ void PopulationTrainer::Impl::packTrainableParameters()
             continue;
         }
         const torch::Tensor initial = p;
-        p = window(flatParams, column, initial.sizes());
+        p = matrixWindow(flatParams, column, initial.sizes().vec());
         p.copy_(initial);
         p.set_requires_grad(true);
-        moment1.push_back(window(flatMoment1, column, initial.sizes()));
-        moment2.push_back(window(flatMoment2, column, initial.sizes()));
+        moment1.push_back(matrixWindow(flatMoment1, column, initial.sizes().vec()));
+        moment2.push_back(matrixWindow(flatMoment2, column, initial.sizes().vec()));
         column += initial.numel() / K;
     }
 }
@@ -411,8 +353,8 @@ int64_t PopulationTrainer::parameterCount() const
 std::vector<ModelMetrics> PopulationTrainer::evaluateInitial()
 {
     std::vector<ModelMetrics> metrics(static_cast<size_t>(d->k()));
-    d->evaluate(Impl::imagesTensor(d->data.train), Impl::labelsTensor(d->data.train), metrics, true);
-    d->evaluate(Impl::imagesTensor(d->data.test), Impl::labelsTensor(d->data.test), metrics, false);
+    d->evaluate(d->data.train, metrics, true);
+    d->evaluate(d->data.test, metrics, false);
     return metrics;
 }
 
@@ -460,7 +402,7 @@ std::vector<ModelMetrics> PopulationTrainer::trainEpoch(ProgressReporter *progre
         metrics[size_t(i)].trainLoss = loss[i].item<double>();
         metrics[size_t(i)].trainAccuracy = accuracy[i].item<double>();
     }
-    d->evaluate(Impl::imagesTensor(d->data.test), Impl::labelsTensor(d->data.test), metrics, false);
+    d->evaluate(d->data.test, metrics, false);
     return metrics;
 }
 
@@ -503,7 +445,7 @@ void PopulationTrainer::conditionBatchNorm(int64_t iterations, int64_t batchSize
     if (!hasBatchNorm() || iterations <= 0)
         return;
     const ImageDataset &set = d->data.validation.count > 0 ? d->data.validation : d->data.train;
-    const torch::Tensor images = Impl::imagesTensor(set);
+    const torch::Tensor images = imagesOf(set);
     torch::NoGradGuard noGrad;
     for (int64_t i = 0; i < iterations; ++i) { // cycles through the split, as a loader would
         const int64_t start = (i * batchSize) % set.count;
@@ -517,19 +459,8 @@ std::vector<ModelMetrics> PopulationTrainer::evaluateValidation()
     std::vector<ModelMetrics> metrics(static_cast<size_t>(d->k()));
     if (d->data.validation.count == 0)
         throw UsageError("the dataset has no validation split to select models on");
-    d->evaluate(Impl::imagesTensor(d->data.validation), Impl::labelsTensor(d->data.validation), metrics, false);
+    d->evaluate(d->data.validation, metrics, false);
     return metrics;
-}
-
-static TensorBuffer toBuffer(const torch::Tensor &tensor)
-{
-    const torch::Tensor cpu = tensor.detach().to(torch::kCPU).contiguous();
-    TensorBuffer buffer;
-    buffer.dtype = cpu.scalar_type() == torch::kUInt8 ? DType::UInt8 : cpu.scalar_type() == torch::kInt64 ? DType::Int64 : DType::Float32;
-    buffer.shape.assign(cpu.sizes().begin(), cpu.sizes().end());
-    const auto *bytes = static_cast<const uint8_t *>(cpu.data_ptr());
-    buffer.bytes.assign(bytes, bytes + cpu.numel() * int64_t(cpu.element_size()));
-    return buffer;
 }
 
 StateDict PopulationTrainer::saveState() const
@@ -548,14 +479,7 @@ StateDict PopulationTrainer::saveState() const
 
 void PopulationTrainer::loadState(const StateDict &state, const std::string &label)
 {
-    auto tensorOf = [&](const std::string &key, const torch::Tensor &like) {
-        const TensorBuffer *buffer = state.find(key);
-        if (!buffer || buffer->shape != std::vector<int64_t>(like.sizes().begin(), like.sizes().end()))
-            throw FormatError(label, "training state lacks '" + key + "' or has it with another shape");
-        torch::Tensor cpu = torch::empty(like.sizes(), torch::TensorOptions().dtype(like.scalar_type()));
-        std::memcpy(cpu.data_ptr(), buffer->bytes.data(), buffer->bytes.size());
-        return cpu.to(like.device());
-    };
+    auto tensorOf = [&](const std::string &key, const torch::Tensor &like) { return fromBuffer(state, key, like, label); };
     torch::NoGradGuard noGrad;
     for (size_t i = 0; i < d->params.size(); ++i) {
         d->params[i].copy_(tensorOf("param." + std::to_string(i), d->params[i]));
