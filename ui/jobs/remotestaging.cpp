@@ -155,15 +155,15 @@ void RemoteStaging::asked(const QStringList &answer)
     mStaged.assign(n, false);
     for (std::size_t i = 0; i < n; ++i) {
         mStaged[i] = sameAsHere(mInputs[i].local, answer[int(n + i) + 2].trimmed());
-        const QString there = mFolder + "/in/" + mInputs[i].role + "/" + QFileInfo(mInputs[i].local).fileName();
+        mInputs[i].there = mFolder + "/in/" + mInputs[i].role + "/" + QFileInfo(mInputs[i].local).fileName();
         if (mInputs[i].remote)
-            *mInputs[i].remote = there;
+            *mInputs[i].remote = mInputs[i].there;
     }
     mRemote.output = mFolder + "/out/" + QFileInfo(mSpec.output).fileName();
     if (mSpec.kind == JobSpec::Kind::Sample) { // the configuration names the copies
         SampleOptions options = SampleOptions::fromJson(readTextFile(mSpec.config.toStdString()), mSpec.config.toStdString(), {});
-        options.encoderPath = (mFolder + "/in/encoder/" + QFileInfo(mInputs[0].local).fileName()).toStdString();
-        options.zooPath = (mFolder + "/in/zoo/" + QFileInfo(mInputs[1].local).fileName()).toStdString();
+        options.encoderPath = mInputs[0].there.toStdString();
+        options.zooPath = mInputs[1].there.toStdString();
         mScratch = std::make_unique<QTemporaryDir>();
         Input &config = mInputs[2];
         config.local = mScratch->filePath(QFileInfo(mSpec.config).fileName());
@@ -198,7 +198,7 @@ void RemoteStaging::fetch()
         return;
     }
     const QString name = QFileInfo(mSpec.output).fileName();
-    const QString landing = QFileInfo(mSpec.output).absolutePath() + "/.wse-fetch-" + jobFolderName(mSpec.output);
+    const QString landing = landingFolder();
     QDir(landing).removeRecursively(); // what an interrupted copy left
     if (!QDir().mkpath(landing))
         return fail(tr("cannot create %1 for the results").arg(landing));
@@ -208,10 +208,15 @@ void RemoteStaging::fetch()
          {"tar", "-xf", "-", "-C", landing}, false, -1, [this] { placeOutput(); });
 }
 
+QString RemoteStaging::landingFolder() const
+{
+    return QFileInfo(mSpec.output).absolutePath() + "/.wse-fetch-" + jobFolderName(mSpec.output);
+}
+
 // The copy has arrived whole: it replaces the output here (a folder: the old one goes after).
 void RemoteStaging::placeOutput()
 {
-    const QString landing = QFileInfo(mSpec.output).absolutePath() + "/.wse-fetch-" + jobFolderName(mSpec.output);
+    const QString landing = landingFolder();
     const QString arrived = landing + "/" + QFileInfo(mSpec.output).fileName();
     const QString old = landing + "/replaced";
     const bool folder = QFileInfo(arrived).isDir();

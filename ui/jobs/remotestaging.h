@@ -47,11 +47,13 @@ private:
     {
         QString role, local; // "zoo", "encoder", "config", "folder"; the path here
         QString *remote;     // its field in mRemote
+        QString there = {};  // its copy's path on the host (once the host is asked)
     };
     std::vector<Input> inputs();
     void asked(const QStringList &answer);
     void uploadNext(std::size_t index);
     void placeOutput();
+    QString landingFolder() const; // beside the output: where its copy arrives before it replaces it
     // Runs `producer` (its stdout) into `consumer` (its stdin); `counted` is the one whose bytes
     // read (upload) or written (download) measure progress against `total`.
     void pipe(const QString &what, QStringList producer, QStringList consumer, bool countProducer, qint64 total,
