@@ -96,9 +96,12 @@ fi
 status=0
 for target in "${targets[@]}"; do
     mkdir -p "$out/corpus/$target" "$out/seeds/$target"
+    # Inputs that once failed (tests/fuzz/regressions/TARGET) are run first, every time.
+    regressions=()
+    [[ -d $root/tests/fuzz/regressions/$target ]] && regressions=("$root/tests/fuzz/regressions/$target")
     echo "fuzz.sh: running fuzz_$target for ${seconds}s"
     if ! (cd "$out" && ASAN_OPTIONS=detect_leaks=1 "./fuzz_$target" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=20 \
-            -max_len=65536 -print_final_stats=1 "corpus/$target" "seeds/$target" > "fuzz_$target.log" 2>&1); then
+            -max_len=65536 -print_final_stats=1 "corpus/$target" "seeds/$target" "${regressions[@]}" > "fuzz_$target.log" 2>&1); then
         echo "fuzz.sh: fuzz_$target FAILED; the crashing input is in $out (crash-*), log: $out/fuzz_$target.log" >&2
         tail -40 "$out/fuzz_$target.log" >&2
         status=1

@@ -218,7 +218,10 @@ void growChunked(hid_t file, const std::string &path, Program &program)
     if (rank > 0) {
         std::vector<hsize_t> dims(static_cast<size_t>(rank));
         H5Sget_simple_extent_dims(space, dims.data(), nullptr);
-        dims[program.byte() % dims.size()] = hsize_t(1) << (program.byte() % 44);
+        hsize_t &dim = dims[program.byte() % dims.size()];
+        // Only ever grow: shrinking a dataset an earlier edit grew to 2^43 elements makes HDF5
+        // visit every chunk of the old extent, which is the mutator's time, not the reader's.
+        dim = std::max(dim, hsize_t(1) << (program.byte() % 44));
         H5Dset_extent(dataset, dims.data()); // fails (skipped) unless chunked with room to grow
     }
     H5Sclose(space);
