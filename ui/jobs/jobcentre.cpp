@@ -35,11 +35,17 @@ JobCentre::JobCentre(QWidget *parent) : QDockWidget(tr("Jobs"), parent)
     column->addWidget(new RunnerChoice);
     column->addWidget(scroll, 1);
     setWidget(dock);
-    // Jobs the last session left unfinished: offered for resume.
+    // Jobs the last session left unfinished: offered for resume; Slurm jobs went on without the
+    // explorer and are followed again at once.
     for (const QString &text : unfinishedJobs.get()) {
         const JobSpec spec = JobSpec::fromText(text);
-        if (QFileInfo::exists(spec.config))
-            addEntry(spec)->markInterrupted();
+        if (!QFileInfo::exists(spec.config))
+            continue;
+        JobEntry *entry = addEntry(spec);
+        if (spec.runner.kind == Runner::Kind::Slurm)
+            entry->start();
+        else
+            entry->markInterrupted();
     }
 }
 
@@ -146,8 +152,10 @@ JobEntry *JobCentre::startEmbedding(const QString &encoderPath, const QString &z
 
 bool JobCentre::mayStopRunningJobs()
 {
+    // A Slurm job goes on without the explorer (the next start follows it): nothing to ask.
     const auto running = std::count_if(mJobs.begin(), mJobs.end(), [](const JobEntry *entry) {
-        return entry->state() == JobEntry::State::Running || entry->state() == JobEntry::State::Waiting;
+        return (entry->state() == JobEntry::State::Running || entry->state() == JobEntry::State::Waiting) &&
+               entry->spec().runner.kind != Runner::Kind::Slurm;
     });
     if (running == 0)
         return true;

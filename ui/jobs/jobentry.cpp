@@ -2,6 +2,7 @@
 
 #include "jobs/processtask.h"
 #include "jobs/remotestaging.h"
+#include "jobs/slurmjob.h"
 #include "sane/sanetrainer.h"
 
 #include <QApplication>
@@ -12,6 +13,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QProgressBar>
+#include <QProcess>
 #include <QPushButton>
 #include <QVBoxLayout>
 #include <QtCharts/QChartView>
@@ -141,7 +143,7 @@ void JobEntry::start()
         return;
     }
     setState(State::Running, tr("starting"));
-    if (mSpec.runner.kind != Runner::Kind::Ssh)
+    if (!mSpec.runner.remote())
         return runTask(mSpec);
     delete mStaging; // the host is asked again: its files may have changed since
     mStaging = new RemoteStaging(mSpec, this);
@@ -158,7 +160,8 @@ void JobEntry::runTask(const JobSpec &spec)
     delete mTask;
     // Importing is one process's work; the others run under torchrun when the runner says so.
     const Runner runner = spec.kind == JobSpec::Kind::Import ? spec.runner.alone() : spec.runner;
-    mTask = new ProcessTask(runner.program(), runner.arguments(spec.arguments()), this);
+    const QString slurmFolder = runner.kind == Runner::Kind::Slurm ? slurmJobFolder(spec) : QString();
+    mTask = new ProcessTask(runner.program(), runner.arguments(spec.arguments(), slurmFolder), this);
     mCurvesShown.start();
     connect(mTask, &ProcessTask::progressed, this, &JobEntry::showProgress);
     connect(mTask, &ProcessTask::finished, this, [this] {
@@ -221,11 +224,29 @@ void JobEntry::cancel()
 {
     if (mState != State::Running)
         return;
+    if (mTask && mTask->isRunning() && mSpec.runner.kind == Runner::Kind::Slurm)
+        return cancelSlurmJob(); // the follower sees the job end: cancelled() follows
     if (mTask && mTask->isRunning())
         return mTask->cancel(); // cancelled() follows
     if (mStaging)
         mStaging->cancel(); // copying: what arrived stays, Resume sends only the rest
     setState(State::Cancelled, tr("cancelled while copying — Resume continues"));
+}
+
+// scancel where the job was submitted; the job's own folder names it.
+void JobEntry::cancelSlurmJob()
+{
+    const JobSpec &spec = mStaging ? mStaging->remoteSpec() : mSpec;
+    const QStringList command = slurmCancelCommand(mSpec.runner, slurmJobFolder(spec));
+    auto *scancel = new QProcess(this);
+    scancel->setProcessChannelMode(QProcess::MergedChannels);
+    connect(scancel, &QProcess::finished, this, [this, scancel](int exitCode) {
+        if (exitCode != 0)
+            mStatus->setText(tr("scancel failed: %1").arg(QString::fromUtf8(scancel->readAll()).trimmed()));
+        scancel->deleteLater();
+    });
+    mStatus->setText(tr("cancelling the Slurm job (scancel)"));
+    scancel->start(command.first(), command.mid(1));
 }
 
 } // namespace wse

@@ -48,6 +48,7 @@ private:
     void runTask(const JobSpec &spec);
     void showProgress(int percent, const QString &stage);
     void complete(); // the output is in place
+    void cancelSlurmJob();
 
     JobSpec mSpec;
     State mState = State::Waiting;

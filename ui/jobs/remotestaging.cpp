@@ -133,7 +133,7 @@ void RemoteStaging::prepare()
                             .arg(mSpec.runner.host).arg(exitCode).arg(QString::fromUtf8(ask->readAllStandardError()).trimmed()));
         asked(answer.split('\n'));
     });
-    ask->start(mSpec.runner.program(), mSpec.runner.remoteShell(script));
+    ask->start(Runner::sshClient(), mSpec.runner.remoteShell(script));
 }
 
 void RemoteStaging::asked(const QStringList &answer)
@@ -187,7 +187,7 @@ void RemoteStaging::uploadNext(std::size_t index)
     const QString unpack = "mkdir -p " + q(into) + " " + q(mFolder + "/out") + " && tar -xf - -C " + q(into);
     pipe(tr("copying %1 up to %2").arg(local.fileName(), mSpec.runner.host),
          {"tar", "-cf", "-", "-C", local.absolutePath(), "--", local.fileName()},
-         QStringList{mSpec.runner.program()} + mSpec.runner.remoteShell(unpack), true, sizeOf(local.absoluteFilePath()),
+         QStringList{Runner::sshClient()} + mSpec.runner.remoteShell(unpack), true, sizeOf(local.absoluteFilePath()),
          [this, index] { uploadNext(index + 1); });
 }
 
@@ -204,7 +204,7 @@ void RemoteStaging::fetch()
         return fail(tr("cannot create %1 for the results").arg(landing));
     const QString pack = "cd " + q(mFolder + "/out") + " && printf 'wse-bytes %s\\n' \"$(du -sb -- " + q(name) +
                          " | cut -f1)\" >&2 && tar -cf - -- " + q(name);
-    pipe(tr("copying %1 back from %2").arg(name, mSpec.runner.host), QStringList{mSpec.runner.program()} + mSpec.runner.remoteShell(pack),
+    pipe(tr("copying %1 back from %2").arg(name, mSpec.runner.host), QStringList{Runner::sshClient()} + mSpec.runner.remoteShell(pack),
          {"tar", "-xf", "-", "-C", landing}, false, -1, [this] { placeOutput(); });
 }
 

@@ -1,6 +1,7 @@
 #include "jobs/runner.h"
 
 #include "document/childprocesscheck.h"
+#include "jobs/slurmjob.h"
 #include "preferences/setting.h"
 
 #include <QHash>
@@ -22,18 +23,18 @@ const char *kindName(Runner::Kind kind)
     case Runner::Kind::ThisComputer: return "this-computer";
     case Runner::Kind::Build: return "build";
     case Runner::Kind::Ssh: return "ssh";
+    case Runner::Kind::Slurm: return "slurm";
     }
     return "this-computer";
 }
 
-// OpenSSH's client: $WSE_SSH when set (another client, or a stand-in in tests).
-QString sshProgram()
+} // namespace
+
+QString Runner::sshClient()
 {
-    const QString chosen = qEnvironmentVariable("WSE_SSH");
+    const QString chosen = qEnvironmentVariable("WSE_SSH"); // another client, or a stand-in in tests
     return chosen.isEmpty() ? QStringLiteral("ssh") : chosen;
 }
-
-} // namespace
 
 QString shellQuoted(const QString &word)
 {
@@ -50,6 +51,7 @@ QString Runner::describe() const
     case Kind::ThisComputer: return QObject::tr("this computer") + many;
     case Kind::Build: return QObject::tr("wse build %1").arg(wse) + many;
     case Kind::Ssh: return QObject::tr("SSH host %1").arg(host) + many;
+    case Kind::Slurm: return describeSlurm(*this);
     }
     return {};
 }
@@ -80,18 +82,30 @@ QString localPython()
 
 QString Runner::program() const
 {
+    if (kind == Kind::Slurm)
+        return remote() ? sshClient() : QStringLiteral("bash");
     if (processes > 1 && kind != Kind::Ssh)
         return localPython();
     switch (kind) {
     case Kind::ThisComputer: return wseExecutable();
     case Kind::Build: return wse;
-    case Kind::Ssh: return sshProgram();
+    case Kind::Ssh: return sshClient();
+    case Kind::Slurm: break;
     }
     return {};
 }
 
-QStringList Runner::arguments(const QStringList &wseArguments) const
+QStringList Runner::arguments(const QStringList &wseArguments, const QString &jobFolder) const
 {
+    if (kind == Kind::Slurm) {
+        const QStringList follow = slurmFollowArguments(*this, jobFolder, wseArguments);
+        if (!remote())
+            return follow;
+        QStringList words;
+        for (const QString &word : QStringList{"bash"} + follow)
+            words << shellQuoted(word);
+        return remoteShell(words.join(' '));
+    }
     if (kind != Kind::Ssh) {
         if (processes <= 1)
             return wseArguments;
@@ -116,6 +130,8 @@ QStringList Runner::remoteShell(const QString &commandLine) const
 
 QString Runner::commandPrefix() const
 {
+    if (kind == Kind::Slurm)
+        return (remote() ? "ssh " + shellQuoted(host) + " " : QString()) + slurmRunPrefix(*this);
     if (processes > 1) {
         QStringList words{kind == Kind::Ssh ? "ssh " + shellQuoted(host) + " python3" : shellQuoted(localPython())};
         words << torchrunArguments(processes) << (kind == Kind::Build ? shellQuoted(wse) : wse.isEmpty() ? QStringLiteral("wse") : shellQuoted(wse));
@@ -125,6 +141,7 @@ QString Runner::commandPrefix() const
     case Kind::ThisComputer: return QStringLiteral("wse");
     case Kind::Build: return shellQuoted(wse);
     case Kind::Ssh: return "ssh " + shellQuoted(host) + " " + shellQuoted(wse.isEmpty() ? QStringLiteral("wse") : wse);
+    case Kind::Slurm: break; // above
     }
     return {};
 }
@@ -134,10 +151,15 @@ QString Runner::toText() const
     QJsonObject o{{"kind", kindName(kind)}, {"wse", wse}, {"host", host}};
     if (processes > 1)
         o["processes"] = processes;
-    if (kind == Kind::Ssh) {
+    if (kind == Kind::Ssh || kind == Kind::Slurm) {
         o["stage"] = stage;
         o["always_copy"] = alwaysCopy;
     }
+    if (kind == Kind::Slurm)
+        o["slurm"] = QJsonObject{{"nodes", slurm.nodes},         {"gpus_per_node", slurm.gpusPerNode},
+                                 {"cpus_per_task", slurm.cpusPerTask}, {"partition", slurm.partition},
+                                 {"time", slurm.timeLimit},      {"options", slurm.options},
+                                 {"setup", slurm.setup}};
     return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
 }
 
@@ -145,7 +167,7 @@ Runner Runner::fromText(const QString &text)
 {
     const QJsonObject o = QJsonDocument::fromJson(text.toUtf8()).object();
     Runner runner;
-    for (Kind kind : {Kind::Build, Kind::Ssh})
+    for (Kind kind : {Kind::Build, Kind::Ssh, Kind::Slurm})
         if (o["kind"].toString() == kindName(kind))
             runner.kind = kind;
     runner.wse = o["wse"].toString();
@@ -153,6 +175,14 @@ Runner Runner::fromText(const QString &text)
     runner.stage = o["stage"].toString(runner.stage);
     runner.alwaysCopy = o["always_copy"].toBool();
     runner.processes = std::clamp(o["processes"].toInt(1), 1, 1024);
+    const QJsonObject slurm = o["slurm"].toObject();
+    runner.slurm.nodes = std::clamp(slurm["nodes"].toInt(1), 1, 4096);
+    runner.slurm.gpusPerNode = std::clamp(slurm["gpus_per_node"].toInt(0), 0, 64);
+    runner.slurm.cpusPerTask = std::clamp(slurm["cpus_per_task"].toInt(0), 0, 1024);
+    runner.slurm.partition = slurm["partition"].toString();
+    runner.slurm.timeLimit = slurm["time"].toString();
+    runner.slurm.options = slurm["options"].toString();
+    runner.slurm.setup = slurm["setup"].toString();
     if ((runner.kind == Kind::Build && runner.wse.isEmpty()) || (runner.kind == Kind::Ssh && runner.host.isEmpty()))
         return {};
     return runner;
@@ -178,13 +208,29 @@ void rememberDevices(const Runner &runner, const QStringList &devices, const QSt
     devicesByRunner()[machineKey(runner)] = {devices, summary};
 }
 
+namespace {
+// A Slurm job has what it asks for: its GPUs per node (each task uses cuda:<its local rank>).
+KnownDevices slurmDevices(const Runner &runner)
+{
+    KnownDevices devices{{"cpu"}, runner.slurm.gpusPerNode > 0 ? QObject::tr("what the job asks Slurm for: %1 GPUs per node").arg(runner.slurm.gpusPerNode)
+                                                     : QObject::tr("the nodes' CPUs (the job asks Slurm for no GPU)")};
+    for (int gpu = 0; gpu < runner.slurm.gpusPerNode; ++gpu)
+        devices.names << "cuda:" + QString::number(gpu);
+    return devices;
+}
+} // namespace
+
 QStringList knownDevices(const Runner &runner)
 {
+    if (runner.kind == Runner::Kind::Slurm)
+        return slurmDevices(runner).names;
     return devicesByRunner().value(machineKey(runner)).names;
 }
 
 QString knownDevicesSummary(const Runner &runner)
 {
+    if (runner.kind == Runner::Kind::Slurm)
+        return slurmDevices(runner).summary;
     return devicesByRunner().value(machineKey(runner)).summary;
 }
 

@@ -1,5 +1,7 @@
 #include "jobs/runnerchoice.h"
 
+#include "jobs/runnerdialogs.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialog>
@@ -40,7 +42,10 @@ std::pair<QString, QStringList> describeDevices(const QJsonObject &devices)
 
 QString filesPolicy(const Runner &runner)
 {
-    if (runner.kind != Runner::Kind::Ssh)
+    if (runner.kind == Runner::Kind::Slurm && !runner.remote())
+        return QObject::tr("Files: used in place; the cluster's nodes must see them under the same paths. The batch "
+                           "script and the job's output files go to a folder beside each job's output.");
+    if (!runner.remote())
         return {};
     const QString stage = runner.host + ":" + runner.stage;
     if (runner.alwaysCopy)
@@ -66,14 +71,17 @@ RunnerChoice::RunnerChoice(Scope scope, QWidget *parent) : QWidget(parent), mSco
     mBox->setToolTip(tr("This computer: the wse installed with the explorer.\n"
                         "Another wse build: e.g. one built against a CUDA LibTorch.\n"
                         "An SSH host: OpenSSH with your config and keys; files the host does not see under the "
-                        "same paths are copied there and the results back."));
+                        "same paths are copied there and the results back.\n"
+                        "A Slurm cluster: a batch job submitted with sbatch, here or on a login host through SSH, "
+                        "followed in the Jobs dock."));
     grid->addWidget(mBox, 0, column, 1, 1);
     grid->setColumnStretch(column, 1);
     mProcesses = new QSpinBox;
     mProcesses->setObjectName("processes");
     mProcesses->setRange(1, 256);
     mProcesses->setSuffix(tr(" process(es)"));
-    mProcesses->setToolTip(tr("More than one: the job runs under torchrun (PyTorch's launcher), each process a share — "
+    mProcesses->setToolTip(tr("More than one: the job runs under torchrun (PyTorch's launcher) or, on Slurm, as that many "
+                              "tasks started by srun, each process a share — "
                               "a population of the zoo, a share of SANE's batches, a block of the embeddings — "
                               "e.g. one per GPU. Needs python3 with torch where the job runs."));
     mProcesses->setValue(mRunner.processes);
@@ -139,9 +147,10 @@ void RunnerChoice::showChoice(bool askDevices)
     mBox->addItem(tr("this computer"));
     mBox->addItem(mRunner.kind == Runner::Kind::Build ? mRunner.describe() : tr("another wse build..."));
     mBox->addItem(mRunner.kind == Runner::Kind::Ssh ? mRunner.describe() : tr("an SSH host..."));
+    mBox->addItem(mRunner.kind == Runner::Kind::Slurm ? mRunner.describe() : tr("a Slurm cluster (sbatch)..."));
     mBox->setCurrentIndex(int(mRunner.kind));
     mFiles->setText(filesPolicy(mRunner));
-    mFiles->setVisible(mRunner.kind == Runner::Kind::Ssh);
+    mFiles->setVisible(!mFiles->text().isEmpty());
     if (mRunner.kind == Runner::Kind::Build && !QFileInfo(mRunner.wse).isExecutable())
         showDevices(tr("not executable"), true);
     else if (askDevices)
@@ -199,47 +208,12 @@ void RunnerChoice::picked(int index)
             runner = Runner{Runner::Kind::Build, file, {}};
             runner.processes = mRunner.processes;
         }
-    } else if (askSshHost(this, runner)) {
+    } else if (index == int(Runner::Kind::Ssh) && askSshHost(this, runner)) {
         runner.kind = Runner::Kind::Ssh;
+    } else if (index == int(Runner::Kind::Slurm) && askSlurm(this, runner)) {
+        runner.kind = Runner::Kind::Slurm;
     }
     choose(runner);
-}
-
-bool askSshHost(QWidget *parent, Runner &runner)
-{
-    QDialog dialog(parent);
-    dialog.setWindowTitle(QObject::tr("SSH Host"));
-    auto *form = new QFormLayout(&dialog);
-    const bool ssh = runner.kind == Runner::Kind::Ssh;
-    auto *host = new QLineEdit(ssh ? runner.host : QString());
-    host->setObjectName("sshHost");
-    host->setPlaceholderText(QObject::tr("[user@]host, or a Host of ~/.ssh/config"));
-    auto *wse = new QLineEdit(ssh ? runner.wse : QString());
-    wse->setPlaceholderText(QObject::tr("empty: wse on the host's PATH"));
-    auto *stage = new QLineEdit(ssh ? runner.stage : Runner().stage);
-    stage->setToolTip(QObject::tr("Where inputs the host does not see are copied, one folder per job (relative: to your "
-                                  "home folder there). Kept after the job, so that it can resume."));
-    auto *copy = new QCheckBox(QObject::tr("Copy files even where the host sees them (e.g. to use its local disk)"));
-    copy->setChecked(ssh && runner.alwaysCopy);
-    form->addRow(QObject::tr("Host:"), host);
-    form->addRow(QObject::tr("wse there:"), wse);
-    form->addRow(QObject::tr("Copies go to:"), stage);
-    form->addRow(copy);
-    form->addRow(new QLabel(QObject::tr("ssh runs in batch mode: the host must accept your key or agent.")));
-    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
-    QObject::connect(buttons, &QDialogButtonBox::accepted, &dialog, [&] {
-        if (!host->text().trimmed().isEmpty())
-            dialog.accept();
-    });
-    QObject::connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
-    form->addRow(buttons);
-    if (dialog.exec() != QDialog::Accepted)
-        return false;
-    runner.host = host->text().trimmed();
-    runner.wse = wse->text().trimmed();
-    runner.stage = stage->text().trimmed().isEmpty() ? Runner().stage : stage->text().trimmed();
-    runner.alwaysCopy = copy->isChecked();
-    return true;
 }
 
 } // namespace wse

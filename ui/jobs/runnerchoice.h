@@ -1,6 +1,6 @@
 #pragma once
-// Where a job runs — this computer, another wse build (a file), or an SSH host (wse's path there,
-// and where copies of files go when the host does not see them) — with the devices that runner's
+// Where a job runs — this computer, another wse build (a file), an SSH host (wse's path there,
+// and where copies of files go when the host does not see them) or a Slurm cluster — with the devices that runner's
 // wse has (`wse devices`). At the head of the Jobs dock it sets the default for new jobs; in a job
 // dialog it chooses for that job only, starting from the default.
 #include "jobs/runner.h"
@@ -47,9 +47,5 @@ private:
     QProcess *mProbe = nullptr;
     bool mAsked = false; // the runner's devices were asked for
 };
-
-// Asks for an SSH host: [user@]host, wse's path there, where copies go, whether always to copy.
-// False when the user cancelled.
-bool askSshHost(QWidget *parent, Runner &runner);
 
 } // namespace wse
