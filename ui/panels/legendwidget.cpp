@@ -92,8 +92,11 @@ void LegendWidget::showColouring(const Colouring &colouring)
                     .arg(colouring.maximum, 0, 'g', 4));
         addItem(colouring.scale == ColourScale::Diverging ? tr("diverging (blue to red) colour map; see the colour bar in the map")
                                                           : tr("viridis colour map; see the colour bar in the map"));
+        fitHeightToRows();
         return;
     }
+    setMinimumHeight(0); // categories: as tall as the dock allows, scrolling beyond
+    setMaximumHeight(QWIDGETSIZE_MAX);
     const QSignalBlocker blocker(this);
     for (const LegendEntry &entry : colouring.legend) {
         auto *item = new QListWidgetItem(swatch(entry.colour), tr("%1  (%2)").arg(QString::fromStdString(entry.label)).arg(entry.count));
@@ -102,6 +105,15 @@ void LegendWidget::showColouring(const Colouring &colouring)
         item->setCheckState(Qt::Checked);
         addItem(item);
     }
+}
+
+// A few lines of text: the list is as tall as they are, and the dock keeps the rest.
+void LegendWidget::fitHeightToRows()
+{
+    int height = 2 * frameWidth();
+    for (int row = 0; row < count(); ++row)
+        height += sizeHintForRow(row);
+    setFixedHeight(height + 4);
 }
 
 } // namespace wse

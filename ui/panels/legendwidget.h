@@ -26,6 +26,7 @@ Q_SIGNALS:
 
 private:
     void setChecked(const std::function<bool(const QString &)> &shown);
+    void fitHeightToRows();
 };
 
 } // namespace wse

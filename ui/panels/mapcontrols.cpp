@@ -96,7 +96,8 @@ MapControls::MapControls(QWidget *parent) : QWidget(parent)
     filterMessage->setTextFormat(Qt::PlainText);
     layout->addWidget(filterMessage);
     legend = new LegendWidget(this);
-    layout->addWidget(legend);
+    layout->addWidget(legend, 1);
+    layout->addStretch(0); // below a numeric colouring's two lines: the dock's background, not an empty box
 }
 
 void MapControls::setColourOptions(const ColourOptions &options)
