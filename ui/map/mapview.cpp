@@ -1,6 +1,7 @@
 #include "map/mapview.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "map/mapviewscene.h"
 #include "map/pointsizes.h"
@@ -41,6 +42,26 @@ static void addMarkers(vtkRenderer *renderer, vtkPolyData *data, vtkPolyDataMapp
     actor->PickableOff();
     actor->VisibilityOff();
     renderer->AddActor(actor);
+}
+
+// ResetCamera fits the cloud's bounding sphere, which leaves a flat, elongated or clustered cloud
+// small in the middle of the view. Zooms on from there until the points (up to 20,000 of them,
+// evenly spread over the list) reach 90% of the view's shorter way round.
+static void fitCameraToPoints(vtkRenderer *renderer, const std::vector<float> &xyz)
+{
+    renderer->ResetCamera();
+    const size_t count = xyz.size() / 3;
+    const size_t stride = std::max<size_t>(1, count / 20000);
+    double reach = 0;
+    for (size_t i = 0; i < count; i += stride) {
+        renderer->SetWorldPoint(xyz[3 * i], xyz[3 * i + 1], xyz[3 * i + 2], 1.0);
+        renderer->WorldToView();
+        const double *view = renderer->GetViewPoint();
+        reach = std::max({reach, std::abs(view[0]), std::abs(view[1])});
+    }
+    if (reach > 1e-6 && reach < 0.9)
+        renderer->GetActiveCamera()->Zoom(0.9 / reach);
+    renderer->ResetCameraClippingRange();
 }
 
 static vtkSmartPointer<vtkCellArray> vertexCells(vtkIdType count)
@@ -227,7 +248,7 @@ void MapView::movePoints(const std::vector<float> &layout, bool fit)
     setNeighbourPoints(std::vector<int>(mNeighbours));
     placeGroupNames();
     if (fit)
-        d->widget->renderer()->ResetCamera();
+        fitCameraToPoints(d->widget->renderer(), d->xyz);
     d->widget->requestRender();
 }
 
@@ -411,7 +432,7 @@ void MapView::resetCamera()
     else
         camera->SetPosition(0.0, -0.4, 1.0); // PC1 to the right, PC2 up, PC3 slightly towards the viewer
     camera->SetViewUp(0, 1, 0);
-    renderer->ResetCamera();
+    fitCameraToPoints(renderer, d->xyz);
     d->widget->requestRender();
 }
 
