@@ -20,6 +20,37 @@ namespace wse {
 namespace {
 
 const Setting<QString> themeSetting{QStringLiteral("view/theme"), QStringLiteral("light")};
+const Setting<QString> nonLinearTrajectories{QStringLiteral("view/nonLinearTrajectories"), QStringLiteral("faint")};
+
+// View ▸ Trajectories in t-SNE and UMAP: faint, the selected models' only, or in full (remembered).
+void addTrajectoryChoice(QMenu *view, MapView *map)
+{
+    using Emphasis = MapView::TrajectoryEmphasis;
+    QMenu *menu = view->addMenu(QObject::tr("Trajectories in t-SNE and &UMAP"));
+    menu->setToolTip(QObject::tr("There a model's checkpoints can lie far apart: straight lines between them cross the map"));
+    auto *group = new QActionGroup(menu);
+    const std::pair<const char *, QString> choices[] = {{"faint", QObject::tr("&Faint")},
+                                                        {"selected", QObject::tr("&Selected Models Only")},
+                                                        {"full", QObject::tr("In F&ull, as in PCA")}};
+    const QString saved = nonLinearTrajectories.get();
+    for (const auto &[key, label] : choices) {
+        QAction *choice = menu->addAction(label);
+        choice->setObjectName(QStringLiteral("trajectories-%1").arg(key));
+        choice->setCheckable(true);
+        group->addAction(choice);
+        const Emphasis emphasis = QString(key) == "full"       ? Emphasis::Full
+                                  : QString(key) == "selected" ? Emphasis::SelectedOnly
+                                                               : Emphasis::Faint;
+        QObject::connect(choice, &QAction::triggered, map, [map, emphasis, name = QString(key)] {
+            nonLinearTrajectories.set(name);
+            map->setNonLinearTrajectories(emphasis);
+        });
+        if (saved == key) {
+            choice->setChecked(true);
+            map->setNonLinearTrajectories(emphasis);
+        }
+    }
+}
 
 void applyTheme(MainWindow &window, bool dark)
 {
@@ -68,6 +99,7 @@ QMenu *addViewMenu(MainWindow &window)
     trajectories->setChecked(true);
     trajectories->setShortcut(QKeySequence(QObject::tr("Ctrl+T")));
     QObject::connect(trajectories, &QAction::toggled, map, &MapView::setTrajectoriesVisible);
+    addTrajectoryChoice(view, map);
     QAction *flat = view->addAction(QObject::tr("&2D Map (Layout Axes 1 and 2, Pan with the Left Button)"));
     flat->setObjectName("flatMap");
     flat->setCheckable(true);

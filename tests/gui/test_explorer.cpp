@@ -260,6 +260,7 @@ private Q_SLOTS:
         QVERIFY(ready.wait(30000));
         QTest::qWait(100);
         QCOMPARE(window.mapView()->pointCount(), 48);
+        QCOMPARE(window.mapView()->trajectoryEmphasis(), MapView::TrajectoryEmphasis::Faint); // lines recede in UMAP
         QVERIFY(window.mapView()->widgetPositionOf(7) != pcaPosition);
         QVERIFY2(quality->text().startsWith("Trustworthiness 0."), qPrintable(quality->text()));
         QCOMPARE(window.colouringColumn(), QString("init"));
@@ -270,6 +271,7 @@ private Q_SLOTS:
         // Back to PCA and to UMAP again: both are kept, nothing is recomputed.
         window.setLayoutMethod(ProjectionMethod::Pca);
         QVERIFY(!window.layouts()->isRunning());
+        QCOMPARE(window.mapView()->trajectoryEmphasis(), MapView::TrajectoryEmphasis::Full);
         window.setLayoutMethod(ProjectionMethod::Umap);
         QVERIFY(!window.layouts()->isRunning());
         QTest::qWait(100);

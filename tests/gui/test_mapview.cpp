@@ -171,6 +171,41 @@ private Q_SLOTS:
         QVERIFY(std::abs(again[1] - uniform[1]) <= uniform[1] / 5);
     }
 
+    // In a non-linear layout, trajectories are faint by default or drawn only for the selected
+    // models and the current point's; a linear layout draws them all in full.
+    void trajectoriesRecedeInNonLinearLayouts()
+    {
+        using Emphasis = MapView::TrajectoryEmphasis;
+        MapView view;
+        QVERIFY(showView(view));
+        view.setPoints(randomPoints(12));
+        view.setTrajectories({{0, 1, 2, 3}, {4, 5, 6, 7}, {8, 9, 10, 11}}); // three models
+        QCOMPARE(view.drawnTrajectories().size(), size_t(3));
+        QCOMPARE(view.trajectoryEmphasis(), Emphasis::Full);
+        const double full = view.trajectoryOpacity();
+
+        view.setLayoutIsLinear(false); // t-SNE, UMAP
+        QCOMPARE(view.trajectoryEmphasis(), Emphasis::Faint);
+        QCOMPARE(view.drawnTrajectories().size(), size_t(3));
+        QVERIFY(view.trajectoryOpacity() < full / 3);
+
+        view.setNonLinearTrajectories(Emphasis::SelectedOnly);
+        QVERIFY(view.drawnTrajectories().empty());
+        view.setSelectedPoint(5); // the current point: its model's line
+        QCOMPARE(view.drawnTrajectories(), (std::vector<std::vector<int>>{{4, 5, 6, 7}}));
+        view.setSelection({9, 10});
+        QCOMPARE(view.drawnTrajectories().size(), size_t(2));
+        view.setHiddenPoints({false, false, false, false, false, false, false, false, false, true, false, false});
+        QCOMPARE(view.drawnTrajectories().back(), (std::vector<int>{8, 10, 11})); // hidden points leave the line
+        view.setSelectedPoint(-1);
+        view.setSelection({});
+        QVERIFY(view.drawnTrajectories().empty());
+
+        view.setLayoutIsLinear(true); // PCA keeps them all
+        QCOMPARE(view.drawnTrajectories().size(), size_t(3));
+        QCOMPARE(view.trajectoryOpacity(), full);
+    }
+
     void manyPointsStayResponsiveOnASoftwareRenderer()
     {
         MapView view;

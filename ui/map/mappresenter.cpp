@@ -54,6 +54,7 @@ void MapPresenter::showPoints()
     const WeightMap &map = mDocument.shownMap();
     mView->setPoints(map.pca.coordinates);
     mView->setTrajectories(map.trajectories(mDocument.zoo()->zoo()));
+    mView->setLayoutIsLinear(mDocument.view().layout == ProjectionMethod::Pca);
     mLayouts->show(mDocument.view().map, mDocument.view().layout);
     mGeneration->place(mDocument.view().map, mDocument.view().layout);
 }
@@ -61,6 +62,7 @@ void MapPresenter::showPoints()
 // The same points at other positions: colours, selection and trajectories stay.
 void MapPresenter::showLayout()
 {
+    mView->setLayoutIsLinear(mDocument.view().layout == ProjectionMethod::Pca);
     if (mDocument.view().layout == ProjectionMethod::Pca)
         mView->movePoints(mDocument.shownMap().pca.coordinates, true);
     mLayouts->show(mDocument.view().map, mDocument.view().layout);

@@ -323,25 +323,6 @@ void MapView::applyColours()
     d->lines->Modified();
 }
 
-void MapView::setTrajectories(const std::vector<std::vector<int>> &lines)
-{
-    d->trajectories = lines;
-    vtkNew<vtkCellArray> cells;
-    for (const std::vector<int> &line : lines) {
-        std::vector<vtkIdType> ids(line.begin(), line.end());
-        cells->InsertNextCell(vtkIdType(ids.size()), ids.data());
-    }
-    d->lines->SetLines(cells);
-    d->lines->Modified();
-    d->widget->requestRender();
-}
-
-void MapView::setTrajectoriesVisible(bool visible)
-{
-    d->linesActor->SetVisibility(visible);
-    d->widget->requestRender();
-}
-
 void MapView::setHoverText(std::function<QString(int)> provider) { mHoverText = std::move(provider); }
 
 void MapView::setNeighbourPoints(const std::vector<int> &points)
@@ -374,6 +355,8 @@ void MapView::setSelectedPoint(int index)
         d->highlight->Modified();
         d->highlightActor->VisibilityOn();
     }
+    if (trajectoryEmphasis() == TrajectoryEmphasis::SelectedOnly)
+        drawTrajectories(); // the current point's model
     d->widget->requestRender();
 }
 
@@ -387,17 +370,7 @@ void MapView::setHiddenPoints(const std::vector<bool> &hidden)
             cells->InsertNextCell(1, &i);
     d->detail->setVertices(cells);
     d->points->Modified();
-    vtkNew<vtkCellArray> lines; // trajectories through hidden points go too
-    for (const std::vector<int> &line : d->trajectories) {
-        std::vector<vtkIdType> ids;
-        for (int point : line)
-            if (size_t(point) >= hidden.size() || !hidden[size_t(point)])
-                ids.push_back(point);
-        if (ids.size() > 1)
-            lines->InsertNextCell(vtkIdType(ids.size()), ids.data());
-    }
-    d->lines->SetLines(lines);
-    d->lines->Modified();
+    drawTrajectories(); // trajectories through hidden points go too
     if (mSelected >= 0 && size_t(mSelected) < hidden.size() && hidden[size_t(mSelected)])
         setSelectedPoint(-1);
     placeGroupNames();
@@ -419,8 +392,6 @@ std::vector<MapView::ProjectedPoint> MapView::projectedPoints() const { return p
 std::vector<MapView::ProjectedPoint> MapView::projectedOverlay() const { return project(d->overlayXyz); }
 const std::vector<Rgb> &MapView::overlayColours() const { return d->overlayColours; }
 const Colouring &MapView::colouring() const { return d->colouring; }
-const std::vector<std::vector<int>> &MapView::trajectories() const { return d->trajectories; }
-bool MapView::trajectoriesVisible() const { return d->linesActor->GetVisibility(); }
 
 void MapView::resetCamera()
 {

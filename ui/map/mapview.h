@@ -63,6 +63,13 @@ public:
     // points' colours so a colour gradient along a line shows change over training.
     void setTrajectories(const std::vector<std::vector<int>> &lines);
     void setTrajectoriesVisible(bool visible);
+    // How trajectories are drawn where the layout is not linear (t-SNE, UMAP): there a model's
+    // checkpoints may lie far apart and straight lines between them cross the whole map. A
+    // linear layout (PCA) always draws them in full.
+    enum class TrajectoryEmphasis { Full, Faint, SelectedOnly };
+    void setNonLinearTrajectories(TrajectoryEmphasis emphasis);
+    void setLayoutIsLinear(bool linear);
+    TrajectoryEmphasis trajectoryEmphasis() const; // as drawn now
     // Names drawn on the map, each at the mean of its visible points as shown (the user's
     // checkpoint labels); cleared by setPoints.
     struct PointGroup
@@ -106,7 +113,8 @@ public:
     std::vector<ProjectedPoint> projectedPoints() const;
     std::vector<ProjectedPoint> projectedOverlay() const;
     const Colouring &colouring() const;
-    const std::vector<std::vector<int>> &trajectories() const;
+    std::vector<std::vector<int>> drawnTrajectories() const; // as drawn: visible points, emphasis
+    double trajectoryOpacity() const;
     bool trajectoriesVisible() const;
 
     void resetCamera();
@@ -136,11 +144,14 @@ private:
     void placeGroupNames();  // after the points moved, were hidden or the groups changed
     std::vector<float> shown(const std::vector<float> &xyz) const; // flattened in 2D
     bool dragSelection(QEvent *event); // Shift-drag: true when the event was a selection's
+    void drawTrajectories(); // the line cells, for the hidden points, selection and emphasis
 
     struct Scene;
     std::unique_ptr<Scene> d;
     std::function<QString(int)> mHoverText;
     int mSelected = -1;
+    TrajectoryEmphasis mNonLinearTrajectories = TrajectoryEmphasis::Faint;
+    bool mLinearLayout = true;
     QPoint mPressPosition, mRightPressPosition;
     bool mPressed = false;
     std::vector<int> mSelection;

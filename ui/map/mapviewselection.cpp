@@ -22,6 +22,8 @@ void MapView::setSelection(std::vector<int> points)
         return;
     mSelection = std::move(points);
     applyColours();
+    if (trajectoryEmphasis() == TrajectoryEmphasis::SelectedOnly)
+        drawTrajectories();
     viewport()->requestRender();
     Q_EMIT selectionChanged();
 }

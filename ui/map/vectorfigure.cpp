@@ -110,12 +110,11 @@ void drawMap(QPainter &painter, const MapView &view, const QSize &size, const QS
         const Rgb colour = i < colouring.colours.size() ? colouring.colours[i] : Rgb{120, 120, 120};
         return selected[i] ? colour : fadedColour(colour);
     };
+    const int lineAlpha = int(255 * view.trajectoryOpacity());
     if (view.trajectoriesVisible())
-        for (const std::vector<int> &line : view.trajectories())
+        for (const std::vector<int> &line : view.drawnTrajectories())
             for (size_t k = 1; k < line.size(); ++k) {
-                if (view.isHidden(line[k - 1]) || view.isHidden(line[k]))
-                    continue;
-                painter.setPen(QPen(toQColor(colourOf(size_t(line[k - 1])), 140), 1.5));
+                painter.setPen(QPen(toQColor(colourOf(size_t(line[k - 1])), lineAlpha), 1.5));
                 painter.drawLine(points[size_t(line[k - 1])].position, points[size_t(line[k])].position);
             }
     std::vector<size_t> order(points.size());

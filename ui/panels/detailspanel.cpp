@@ -3,6 +3,7 @@
 #include "zoo/zoo.h"
 
 #include <QHeaderView>
+#include <QPainter>
 
 namespace wse {
 
@@ -57,6 +58,18 @@ void DetailsPanel::showNeighbours(const Zoo &zoo, const std::vector<std::pair<in
                                                  .arg(distance, 0, 'g', 4)));
     }
     resizeColumnToContents(0);
+}
+
+void DetailsPanel::paintEvent(QPaintEvent *event)
+{
+    QTableWidget::paintEvent(event);
+    if (rowCount() > 0)
+        return;
+    QPainter painter(viewport());
+    painter.setPen(palette().color(QPalette::PlaceholderText));
+    painter.drawText(viewport()->rect().adjusted(12, 12, -12, -12), Qt::AlignCenter | Qt::TextWordWrap,
+                     tr("Click a point on the map (or a row of the table) to see its checkpoint here: the model's "
+                        "hyper-parameters, its metrics and its nearest neighbours."));
 }
 
 QString DetailsPanel::value(const QString &property) const

@@ -23,6 +23,9 @@ public:
     void clearDetails();
     // The displayed value of a property, empty if not shown (for tests and copy actions).
     QString value(const QString &property) const;
+
+protected:
+    void paintEvent(QPaintEvent *event) override; // with no checkpoint: what to do to see one
 };
 
 } // namespace wse
