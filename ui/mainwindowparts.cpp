@@ -69,7 +69,7 @@ void MainWindow::addBackgroundWork()
     connect(mLayouts, &LayoutController::runningChanged, mStatus, &StatusLine::showBackgroundWork);
     connect(mLayouts, &LayoutController::progressed, mStatus, &StatusLine::showBackgroundProgress);
     connect(mGeneration, &GenerationController::generated, this, [this](const QString &report) {
-        statusBar()->showMessage(tr("Generated networks are the dark points (SANE map)"), 10000);
+        statusBar()->showMessage(tr("Generated networks are the dark squares (SANE map)"), 10000);
         if (mInteractive)
             QMessageBox::information(this, tr("Generated Networks"), report);
     });

@@ -1,7 +1,7 @@
 #pragma once
 // Files dropped on the explorer window: a zoo or workspace (.h5) opens; a SANE encoder (.pt)
 // embeds the open zoo with it (a job); network checkpoints (.pt) are embedded with the open
-// zoo's encoder and placed on the SANE map as dark points.
+// zoo's encoder and placed on the SANE map as dark squares.
 #include <QString>
 #include <QStringList>
 

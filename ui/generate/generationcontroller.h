@@ -1,7 +1,7 @@
 #pragma once
 // Networks generated from the map: sampled around the checkpoints that match the filter, or
 // decoded from a checkpoint (SANE, in the background with progress and Cancel), embedded, placed
-// into the shown SANE map as dark points, and exported as a .pt with a provenance sidecar.
+// into the shown SANE map as dark squares, and exported as a .pt with a provenance sidecar.
 #include "analysis/projection.h"
 #include "analysis/weightmap.h"
 #include "map/colouring.h"

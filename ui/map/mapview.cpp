@@ -130,6 +130,9 @@ MapView::MapView(QWidget *parent)
     addMarkers(renderer, d->overlay, d->overlayMapper, d->overlayActor);
     d->overlayMapper->SetScalarModeToUsePointData();
     d->overlayMapper->SetColorModeToDirectScalars();
+    // Squares: generated networks stand apart from the round checkpoints by shape, not only colour.
+    d->overlayActor->GetProperty()->SetRenderPointsAsSpheres(false);
+    d->overlayActor->GetProperty()->LightingOff();
 
     d->lookupTable->SetNumberOfTableValues(256);
     for (int i = 0; i < 256; ++i) {

@@ -36,7 +36,7 @@ public:
     void movePoints(const std::vector<float> &xyz, bool fit);
     int pointCount() const;
     const std::vector<float> &layoutCoordinates() const; // as given (3D, also in 2D mode)
-    // Generated networks (sampled or decoded) placed into the map, drawn as larger dark points
+    // Generated networks (sampled or decoded) placed into the map, drawn as larger dark squares
     // (a colour per point: its kind; default near-black); empty clears. They are not pickable and
     // survive colouring changes.
     void setOverlayPoints(const std::vector<float> &xyz, const std::vector<Rgb> &colours = {});

@@ -130,9 +130,9 @@ void drawMap(QPainter &painter, const MapView &view, const QSize &size, const QS
         painter.drawEllipse(points[i].position, diameters[i] / 2.0, diameters[i] / 2.0);
     }
     const std::vector<MapView::ProjectedPoint> generated = view.projectedOverlay();
-    for (size_t i = 0; i < generated.size(); ++i) {
+    for (size_t i = 0; i < generated.size(); ++i) { // squares, as on the map
         painter.setBrush(i < view.overlayColours().size() ? toQColor(view.overlayColours()[i]) : QColor(25, 25, 25));
-        painter.drawEllipse(generated[i].position, 6.5, 6.5);
+        painter.drawRect(QRectF(generated[i].position - QPointF(6.5, 6.5), QSizeF(13, 13)));
     }
     if (view.selectedPoint() >= 0 && size_t(view.selectedPoint()) < points.size()) {
         painter.setBrush(Qt::NoBrush);
