@@ -56,5 +56,5 @@ if(WSE_BUILD_GUI)
     # Debian's VTK config requires Qt 5 unless the components are listed explicitly.
     find_package(VTK 9.1 REQUIRED COMPONENTS
         CommonCore CommonDataModel CommonColor RenderingCore RenderingOpenGL2
-        InteractionStyle RenderingFreeType RenderingAnnotation)
+        InteractionStyle InteractionWidgets RenderingFreeType RenderingAnnotation)
 endif()

@@ -206,6 +206,30 @@ private Q_SLOTS:
         QCOMPARE(view.trajectoryOpacity(), full);
     }
 
+    // Axes in the lower left corner show which way the layout's axes point while the 3D map
+    // turns; a flat map (its axes are the view's) has none.
+    void orientationAxesIn3dOnly()
+    {
+        MapView view;
+        QVERIFY(showView(view));
+        view.setPoints(randomPoints(50));
+        auto redInCorner = [&] { // the red axis 1
+            const QImage image = view.viewport()->grabFramebuffer();
+            int red = 0;
+            for (int y = int(image.height() * 0.8); y < image.height(); ++y)
+                for (int x = 0; x < int(image.width() * 0.14); ++x) {
+                    const QColor c = image.pixelColor(x, y);
+                    red += c.red() > 170 && c.green() < 90 && c.blue() < 90;
+                }
+            return red;
+        };
+        QTest::qWait(100);
+        QVERIFY2(redInCorner() > 5, qPrintable(QString::number(redInCorner())));
+        view.setTwoDimensional(true);
+        QTest::qWait(100);
+        QCOMPARE(redInCorner(), 0);
+    }
+
     void manyPointsStayResponsiveOnASoftwareRenderer()
     {
         MapView view;

@@ -14,6 +14,9 @@
 
 #include <vtkActor.h>
 #include <vtkCamera.h>
+#include <vtkCaptionActor2D.h>
+#include <vtkGenericRenderWindowInteractor.h>
+#include <vtkTextProperty.h>
 #include <vtkCellArray.h>
 #include <vtkGenericOpenGLRenderWindow.h>
 #include <vtkLookupTable.h>
@@ -134,6 +137,8 @@ MapView::MapView(QWidget *parent)
     d->overlayActor->GetProperty()->SetRenderPointsAsSpheres(false);
     d->overlayActor->GetProperty()->LightingOff();
 
+    showOrientationAxes();
+
     d->lookupTable->SetNumberOfTableValues(256);
     for (int i = 0; i < 256; ++i) {
         const Rgb c = viridis(i / 255.0);
@@ -185,10 +190,35 @@ void MapView::setDarkBackground(bool dark)
     else
         d->widget->renderer()->SetBackground(1.0, 1.0, 1.0);
     const double text = dark ? 0.9 : 0.15;
-    for (vtkTextProperty *property : {d->scalarBar->GetLabelTextProperty(), d->scalarBar->GetTitleTextProperty()})
+    for (vtkTextProperty *property : {d->scalarBar->GetLabelTextProperty(), d->scalarBar->GetTitleTextProperty(),
+                                      d->axes->GetXAxisCaptionActor2D()->GetCaptionTextProperty(),
+                                      d->axes->GetYAxisCaptionActor2D()->GetCaptionTextProperty(),
+                                      d->axes->GetZAxisCaptionActor2D()->GetCaptionTextProperty()})
         property->SetColor(text, text, text);
     applyColours();
     d->widget->requestRender();
+}
+
+// A small set of axes in the lower left corner, turning with the map (3D only): the layout's axes
+// 1 (red), 2 (green) and 3 (blue).
+void MapView::showOrientationAxes()
+{
+    d->axes->SetXAxisLabelText("1");
+    d->axes->SetYAxisLabelText("2");
+    d->axes->SetZAxisLabelText("3");
+    d->axes->SetShaftTypeToCylinder();
+    d->axes->SetTotalLength(1.0, 1.0, 1.0);
+    for (vtkCaptionActor2D *caption : {d->axes->GetXAxisCaptionActor2D(), d->axes->GetYAxisCaptionActor2D(), d->axes->GetZAxisCaptionActor2D()}) {
+        caption->GetCaptionTextProperty()->SetColor(0.3, 0.3, 0.3);
+        caption->GetCaptionTextProperty()->ShadowOff();
+        caption->GetCaptionTextProperty()->ItalicOff();
+    }
+    d->orientation->SetOrientationMarker(d->axes);
+    d->orientation->SetInteractor(d->widget->interactor());
+    d->orientation->SetDefaultRenderer(d->widget->renderer());
+    d->orientation->SetViewport(0.0, 0.0, 0.14, 0.2);
+    d->orientation->SetEnabled(1);
+    d->orientation->InteractiveOff();
 }
 
 void MapView::setTwoDimensional(bool flat)
@@ -196,6 +226,7 @@ void MapView::setTwoDimensional(bool flat)
     if (flat == mFlat)
         return;
     mFlat = flat;
+    d->axes->SetVisibility(!flat); // a flat map's axes are the view's own
     d->widget->setRotationEnabled(!flat);
     d->widget->renderer()->GetActiveCamera()->SetParallelProjection(flat);
     movePoints(d->layoutXyz, false);

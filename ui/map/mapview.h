@@ -145,6 +145,7 @@ private:
     std::vector<float> shown(const std::vector<float> &xyz) const; // flattened in 2D
     bool dragSelection(QEvent *event); // Shift-drag: true when the event was a selection's
     void drawTrajectories(); // the line cells, for the hidden points, selection and emphasis
+    void showOrientationAxes();
 
     struct Scene;
     std::unique_ptr<Scene> d;

@@ -8,6 +8,8 @@
 #include "map/mapview.h"
 
 #include <vtkActor.h>
+#include <vtkAxesActor.h>
+#include <vtkOrientationMarkerWidget.h>
 #include <vtkLookupTable.h>
 #include <vtkNew.h>
 #include <vtkPointPicker.h>
@@ -39,6 +41,8 @@ struct MapView::Scene
     vtkNew<vtkPolyDataMapper> overlayMapper;
     vtkNew<vtkActor> overlayActor;
     int overlayCount = 0;
+    vtkNew<vtkAxesActor> axes; // in a corner of the 3D view: which way the layout's axes 1, 2, 3 point
+    vtkNew<vtkOrientationMarkerWidget> orientation;
     vtkNew<vtkLookupTable> lookupTable;
     vtkNew<vtkScalarBarActor> scalarBar;
     vtkNew<vtkPointPicker> picker;
