@@ -47,11 +47,13 @@ Rgb diverging(double t);
 Rgb categoricalColour(size_t index);
 // Colour of missing values (NaN, empty text).
 Rgb missingColour();
-// A point outside the selection: its colour faded towards the background, hue kept.
+// A point outside the selection: grey of its own lightness, mixed halfway towards the background
+// — still seen in context on either theme, while only the selection keeps colour.
 inline Rgb fadedColour(const Rgb &c, const Rgb &background = Rgb{255, 255, 255})
 {
-    auto mix = [](uint8_t colour, uint8_t towards) { return uint8_t((colour + 3 * towards) / 4); };
-    return Rgb{mix(c.r, background.r), mix(c.g, background.g), mix(c.b, background.b)};
+    const int grey = (299 * c.r + 587 * c.g + 114 * c.b) / 1000;
+    auto mix = [grey](uint8_t towards) { return uint8_t((9 * grey + 11 * towards) / 20); };
+    return Rgb{mix(background.r), mix(background.g), mix(background.b)};
 }
 
 // Numbers go through `scale` over [minimum, maximum] of the finite values, or over `range` when it
