@@ -286,7 +286,23 @@ private Q_SLOTS:
         table->findChild<QCheckBox *>("matchingOnly")->setChecked(true);
         QCOMPARE(table->visibleRows(), 16);
         table->findChild<QCheckBox *>("matchingOnly")->setChecked(false);
-        table->findChild<QLineEdit *>("tableSearch")->setText("init_2");
+        auto *search = table->findChild<QLineEdit *>("tableSearch");
+        search->setText("init_");
+        QCOMPARE(table->visibleRows(), 48);
+        search->setText("init_2"); // typing on narrows
+        QCOMPARE(table->visibleRows(), 16);
+        search->setText("init_"); // and back widens
+        QCOMPARE(table->visibleRows(), 48);
+        table->sortByColumn("init", false); // text columns sort as text
+        const int initColumn = [&] {
+            for (int c = 0; c < view->model()->columnCount(); ++c)
+                if (view->model()->headerData(c, Qt::Horizontal).toString() == "init")
+                    return c;
+            return -1;
+        }();
+        QCOMPARE(view->model()->index(0, initColumn).data().toString(), QString("init_2"));
+        QCOMPARE(view->model()->index(47, initColumn).data().toString(), QString("init_0"));
+        search->setText("init_2");
         QCOMPARE(table->visibleRows(), 16);
         QCOMPARE(window.mapView()->selection(), best); // searching the table leaves the map's selection
         QCOMPARE(table->selectedPoints(), best);

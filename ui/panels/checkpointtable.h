@@ -17,8 +17,7 @@ class QTableView;
 
 namespace wse {
 
-class CheckpointTableModel;
-class CheckpointRowFilter;
+class CheckpointRows;
 class Zoo;
 
 class CheckpointTable : public QWidget
@@ -50,8 +49,7 @@ private:
     void changeRows(const std::function<void()> &change); // search or filter: rows come and go
     std::vector<int> rowsSelectedHere() const;            // Qt's selection of rows, as points
 
-    CheckpointTableModel *mModel = nullptr;
-    CheckpointRowFilter *mProxy = nullptr;
+    CheckpointRows *mModel = nullptr;
     QTableView *mView = nullptr;
     QLineEdit *mSearch = nullptr;
     QCheckBox *mMatchingOnly = nullptr;

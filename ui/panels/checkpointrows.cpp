@@ -1,0 +1,171 @@
+#include "panels/checkpointrows.h"
+
+#include "common/parallel.h"
+#include "map/mapcolumns.h"
+#include "zoo/zoo.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace wse {
+
+namespace {
+
+// Every column's value as shown, lower case, one string per row: what the search box searches.
+std::vector<std::string> searchTexts(const std::vector<Column> &columns, int rows)
+{
+    std::vector<std::string> texts(static_cast<size_t>(rows));
+    parallelFor(rows, [&](int64_t begin, int64_t end) { // each row's text on its own: any thread count, same texts
+        for (int64_t row = begin; row < end; ++row) {
+            std::string &text = texts[size_t(row)];
+            for (const Column &column : columns) {
+                text += column.displayValue(row);
+                text += '\x1f'; // a match never spans two columns
+            }
+            std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+        }
+    }, 4096);
+    return texts;
+}
+
+} // namespace
+
+void CheckpointRows::reset(const Zoo *zoo, const std::vector<int64_t> &checkpoints)
+{
+    beginResetModel();
+    mColumns.clear();
+    mTexts.clear();
+    mMatches.clear();
+    mMarked.clear();
+    mRows = zoo ? int(checkpoints.size()) : 0;
+    if (zoo) {
+        std::vector<std::string> names = {zoocol::ModelId, zoocol::Epoch};
+        for (const std::string &name : zoo->checkpointColumnNames())
+            if (!Zoo::isBookkeepingColumn(name) && name != zoocol::Epoch)
+                names.push_back(name);
+        for (const std::string &name : names)
+            mColumns.push_back(columnOnMap(*zoo, checkpoints, name));
+    }
+    mSorted.resize(size_t(mRows));
+    std::iota(mSorted.begin(), mSorted.end(), 0);
+    showRows(mSorted);
+    endResetModel();
+}
+
+int CheckpointRows::rowCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : int(mOrder.size()); }
+int CheckpointRows::columnCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : int(mColumns.size()); }
+
+QVariant CheckpointRows::data(const QModelIndex &index, int role) const
+{
+    const Column &column = mColumns[size_t(index.column())];
+    const int point = mOrder[size_t(index.row())];
+    if (role == Qt::DisplayRole)
+        return QString::fromStdString(column.displayValue(point));
+    if (role == Qt::TextAlignmentRole && !column.isText())
+        return int(Qt::AlignRight | Qt::AlignVCenter);
+    if (role == Qt::BackgroundRole && size_t(point) < mMarked.size() && mMarked[size_t(point)])
+        return mMarkColour;
+    return {};
+}
+
+QVariant CheckpointRows::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (role != Qt::DisplayRole)
+        return {};
+    if (orientation == Qt::Horizontal)
+        return QString::fromStdString(mColumns[size_t(section)].name());
+    return size_t(section) < mOrder.size() ? mOrder[size_t(section)] : section; // the point's index on the map
+}
+
+void CheckpointRows::sort(int column, Qt::SortOrder order)
+{
+    beginResetModel();
+    std::iota(mSorted.begin(), mSorted.end(), 0);
+    if (column >= 0 && size_t(column) < mColumns.size()) {
+        const Column &values = mColumns[size_t(column)];
+        const bool descending = order == Qt::DescendingOrder;
+        if (values.isText()) {
+            std::stable_sort(mSorted.begin(), mSorted.end(), [&](int a, int b) {
+                return descending ? values.text(b) < values.text(a) : values.text(a) < values.text(b);
+            });
+        } else { // missing numbers last either way
+            std::stable_sort(mSorted.begin(), mSorted.end(), [&](int a, int b) {
+                const double x = values.number(a), y = values.number(b);
+                if (std::isnan(x) || std::isnan(y))
+                    return !std::isnan(x) && std::isnan(y);
+                return descending ? y < x : x < y;
+            });
+        }
+    }
+    showRows(mSorted);
+    endResetModel();
+}
+
+int CheckpointRows::rowOf(int point) const
+{
+    return point >= 0 && size_t(point) < mRowOf.size() ? mRowOf[size_t(point)] : -1;
+}
+
+int CheckpointRows::columnOf(const QString &name) const
+{
+    for (size_t i = 0; i < mColumns.size(); ++i)
+        if (mColumns[i].name() == name.toStdString())
+            return int(i);
+    return -1;
+}
+
+void CheckpointRows::setSearch(const QString &text)
+{
+    beginResetModel();
+    const std::string needle = text.toLower().toStdString();
+    // Typing on only narrows the rows: the shown ones are all that can still pass.
+    const bool narrower = !mNeedle.empty() && needle.find(mNeedle) != std::string::npos;
+    mNeedle = needle;
+    if (!mNeedle.empty() && mTexts.empty())
+        mTexts = searchTexts(mColumns, mRows);
+    showRows(narrower ? std::vector<int>(mOrder) : mSorted);
+    endResetModel();
+}
+
+void CheckpointRows::setMatches(std::vector<bool> matches, bool matchingOnly)
+{
+    beginResetModel();
+    mMatches = std::move(matches);
+    mMatchingOnly = matchingOnly;
+    showRows(mSorted);
+    endResetModel();
+}
+
+void CheckpointRows::setMarked(std::vector<bool> marked, const QColor &colour)
+{
+    mMarked = std::move(marked);
+    mMarkColour = colour;
+    if (!mOrder.empty() && !mColumns.empty())
+        Q_EMIT dataChanged(index(0, 0), index(int(mOrder.size()) - 1, int(mColumns.size()) - 1), {Qt::BackgroundRole});
+}
+
+bool CheckpointRows::passes(int point) const
+{
+    if (mMatchingOnly && size_t(point) < mMatches.size() && !mMatches[size_t(point)])
+        return false;
+    return mNeedle.empty() || (size_t(point) < mTexts.size() && mTexts[size_t(point)].find(mNeedle) != std::string::npos);
+}
+
+void CheckpointRows::showRows(const std::vector<int> &candidates)
+{
+    std::vector<char> shown(candidates.size());
+    parallelFor(int64_t(candidates.size()), [&](int64_t begin, int64_t end) {
+        for (int64_t i = begin; i < end; ++i)
+            shown[size_t(i)] = passes(candidates[size_t(i)]);
+    }, 8192);
+    mOrder.clear();
+    mRowOf.assign(size_t(mRows), -1);
+    for (size_t i = 0; i < candidates.size(); ++i)
+        if (shown[i]) {
+            mRowOf[size_t(candidates[i])] = int(mOrder.size());
+            mOrder.push_back(candidates[i]);
+        }
+}
+
+} // namespace wse
