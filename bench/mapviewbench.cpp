@@ -7,13 +7,17 @@
 #include "benchutil.h"
 
 #include "glcheck.h"
+#include "analysis/filterexpression.h"
 #include "map/colouring.h"
+#include "map/mapcolumns.h"
 #include "map/mapview.h"
 #include "panels/checkpointtable.h"
+#include "panels/legendwidget.h"
 #include "zoo/zoo.h"
 #include "viewport/vtkopenglwidget.h"
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QLineEdit>
@@ -23,6 +27,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <functional>
+#include <map>
 #include <numeric>
 #include <random>
 
@@ -195,6 +200,29 @@ int main(int argc, char **argv)
                     millisecondsOf([&] { search->setText("m1001"); settle(); }));
         std::printf("  table: search again  %8.1f ms\n", millisecondsOf([&] { search->setText("m10012"); settle(); }));
         std::printf("  table: clear search  %8.1f ms\n", millisecondsOf([&] { search->clear(); settle(); }));
+
+        // A keystroke in the Colour dock's filter: the expression parsed and evaluated over every
+        // checkpoint, then the table shows only the matching rows; the legend of a colouring.
+        std::map<std::string, Column> columns;
+        for (const char *name : {"init", "test_acc", zoocol::Epoch})
+            columns.emplace(name, columnOnMap(zoo, checkpoints, name));
+        auto lookup = [&](const std::string &name) -> const Column * {
+            const auto found = columns.find(name);
+            return found == columns.end() ? nullptr : &found->second;
+        };
+        std::vector<bool> matches;
+        std::printf("  filter: evaluate     %8.1f ms (init == \"normal\" && test_acc > 0.5 && epoch in [10, 20])\n",
+                    millisecondsOf([&] {
+                        matches = FilterExpression::parse("init == \"normal\" && test_acc > 0.5 && epoch in [10, 20]")
+                                      .evaluate(lookup, points);
+                    }));
+        table.findChild<QCheckBox *>("matchingOnly")->setChecked(true);
+        std::printf("  filter: table rows   %8.1f ms (only the matching rows)\n",
+                    millisecondsOf([&] { table.setFilterMatches(matches); settle(); }));
+        LegendWidget legend;
+        legend.show();
+        std::printf("  legend               %8.1f ms (12 categories with counts)\n",
+                    millisecondsOf([&] { legend.showColouring(categorical); settle(); }));
     }
     std::printf("  vector figure data   %8.1f ms (projecting every point)\n", millisecondsOf([&] { view.projectedPoints(); }));
     bench::printFooter();
