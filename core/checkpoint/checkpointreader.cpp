@@ -5,10 +5,12 @@
 #include "common/error.h"
 #include "common/filekind.h"
 #include "common/numbertext.h"
+#include "common/parallel.h"
 
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <exception>
 #include <fstream>
 #include <map>
 
@@ -57,6 +59,56 @@ bool isTensorDict(const PickleValue &value)
 }
 
 // Copies a (possibly strided, offset, shared) tensor out of its storage into contiguous bytes.
+// The storages the state_dict's tensors use, each read once (tensors may share one). Large
+// archives are read on every core (copying and checking the CRC of hundreds of MB); a failure is
+// reported for the first storage in the dict's order, as a one-thread read would.
+std::map<std::string, std::vector<uint8_t>> readStorages(const ZipArchive &archive, const PickleValue &dict,
+                                                         const std::string &prefix, const std::string &label)
+{
+    std::vector<std::string> keys;
+    std::map<std::string, std::vector<uint8_t>> storages;
+    for (size_t i = 0; i + 1 < dict.items.size(); i += 2) {
+        const std::string &storageKey = dict.items[i + 1]->tensor.storageKey;
+        if (storages.count(storageKey))
+            continue;
+        const std::string entry = prefix + "data/" + storageKey;
+        if (!archive.contains(entry))
+            throw FormatError(label, "tensor '" + dict.items[i]->text + "' refers to missing storage '" + entry + "'");
+        storages[storageKey];
+        keys.push_back(storageKey);
+    }
+    std::vector<std::exception_ptr> failures(keys.size());
+    constexpr uint64_t LargeArchive = 64 << 20;
+    const int64_t threads = archive.byteSize() >= LargeArchive ? workerThreads() : 1;
+    auto read = [&](int64_t firstThread, int64_t endThread) { // thread t reads storages t, t + threads, ...
+        for (int64_t t = firstThread; t < endThread; ++t)
+            for (size_t k = size_t(t); k < keys.size(); k += size_t(threads)) {
+                try {
+                    storages.at(keys[k]) = archive.read(prefix + "data/" + keys[k]);
+                } catch (...) {
+                    failures[k] = std::current_exception();
+                }
+            }
+    };
+    parallelFor(threads, read, 1);
+    for (const std::exception_ptr &failure : failures)
+        if (failure)
+            std::rethrow_exception(failure);
+    return storages;
+}
+
+// Whether the tensor's elements lie in its storage in row-major order, one after the other.
+bool isRowMajor(const TensorReference &ref)
+{
+    int64_t expected = 1;
+    for (size_t d = ref.shape.size(); d-- > 0;) {
+        if (ref.shape[d] != 1 && ref.stride[d] != expected)
+            return false;
+        expected *= ref.shape[d];
+    }
+    return true;
+}
+
 // `budget`: bytes the tensors may still take. Views that repeat their storage (stride 0) can make a
 // file of a few hundred bytes declare gigabytes; real checkpoints take about their file's size.
 TensorBuffer materialise(const TensorReference &ref, const std::vector<uint8_t> &storage, const std::string &key,
@@ -94,6 +146,10 @@ TensorBuffer materialise(const TensorReference &ref, const std::vector<uint8_t> 
     tensor.bytes.resize(size_t(numel * element));
     if (numel == 0)
         return tensor;
+    if (isRowMajor(ref)) { // what torch.save writes for a state_dict: one block
+        std::memcpy(tensor.bytes.data(), &storage[size_t(ref.offset * element)], tensor.bytes.size());
+        return tensor;
+    }
     // Walk the elements in row-major order, tracking the storage index of each.
     const size_t dims = ref.shape.size();
     std::vector<int64_t> index(dims, 0);
@@ -180,18 +236,11 @@ StateDict readCheckpointBytes(std::vector<uint8_t> bytes, const std::string &lab
                                          : "no state_dict found (expected a dict of tensors, or one under 'model')");
     }
 
-    std::map<std::string, std::vector<uint8_t>> storages; // shared storages are read once
+    std::map<std::string, std::vector<uint8_t>> storages = readStorages(archive, *dict, prefix, label);
     for (size_t i = 0; i + 1 < dict->items.size(); i += 2) {
         const std::string &key = dict->items[i]->text;
         const TensorReference &ref = dict->items[i + 1]->tensor;
-        auto it = storages.find(ref.storageKey);
-        if (it == storages.end()) {
-            const std::string entry = prefix + "data/" + ref.storageKey;
-            if (!archive.contains(entry))
-                throw FormatError(label, "tensor '" + key + "' refers to missing storage '" + entry + "'");
-            it = storages.emplace(ref.storageKey, archive.read(entry)).first;
-        }
-        result.entries.emplace_back(key, materialise(ref, it->second, key, label, budget));
+        result.entries.emplace_back(key, materialise(ref, storages.at(ref.storageKey), key, label, budget));
     }
     return result;
 }

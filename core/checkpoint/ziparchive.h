@@ -16,7 +16,9 @@ public:
 
     const std::vector<std::string> &names() const { return mNames; }
     bool contains(const std::string &name) const;
-    // The entry's uncompressed bytes; throws FormatError (missing, corrupt, CRC mismatch).
+    uint64_t byteSize() const { return mBytes.size(); } // the whole archive's
+    // The entry's uncompressed bytes; throws FormatError (missing, corrupt, CRC mismatch). Several
+    // threads may read at once.
     std::vector<uint8_t> read(const std::string &name) const;
 
 private:

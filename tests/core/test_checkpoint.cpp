@@ -208,6 +208,45 @@ print("ok")
         QCOMPARE(out.trimmed(), QString("[1099511627776, -5, 70000] [0, 4] [1.5, -2.0]"));
     }
 
+    void largeCheckpointsReadWholeAndNameTheFirstDamage()
+    {
+        // Over 64 MB: the storages are read on several threads.
+        StateDict sd;
+        const size_t count = 3u << 20; // 12 MB a tensor
+        for (int k = 0; k < 8; ++k) {
+            const std::vector<float> values(count, float(k + 1));
+            sd.entries.emplace_back("layer" + std::to_string(k) + ".weight", TensorBuffer::fromFloat({int64_t(count)}, values.data()));
+        }
+        const std::string path = file("large.pt").toStdString();
+        writeCheckpoint(path, sd);
+        const StateDict back = readCheckpoint(path);
+        QCOMPARE(back.entries.size(), sd.entries.size());
+        for (size_t k = 0; k < sd.entries.size(); ++k) {
+            QCOMPARE(back.entries[k].first, sd.entries[k].first);
+            QVERIFY2(back.entries[k].second.bytes == sd.entries[k].second.bytes, sd.entries[k].first.c_str());
+        }
+        // Damage the data of storages 5 and 2: the message names 2, whichever thread finds which first.
+        QFile damaged(QString::fromStdString(path));
+        QVERIFY(damaged.open(QIODevice::ReadWrite));
+        QByteArray bytes = damaged.readAll();
+        for (const float value : {6.0f, 3.0f}) {
+            const QByteArray pattern(reinterpret_cast<const char *>(std::vector<float>(16, value).data()), 64);
+            const qsizetype at = bytes.indexOf(pattern);
+            QVERIFY(at >= 0);
+            bytes[at + 1000] = char(bytes[at + 1000] ^ 0x5a);
+        }
+        damaged.seek(0);
+        damaged.write(bytes);
+        damaged.close();
+        try {
+            readCheckpoint(path);
+            QFAIL("a damaged large checkpoint was accepted");
+        } catch (const FormatError &error) {
+            QVERIFY2(QString(error.what()).contains("CRC mismatch in entry 'archive/data/2'"), error.what());
+            QVERIFY2(QString(error.what()).contains("large.pt"), error.what());
+        }
+    }
+
     void onlyTheDocumentedGlobalsAreAllowed()
     {
         const std::vector<std::string> allowed = allowedPickleGlobals();
