@@ -175,7 +175,7 @@ SaneModel::SaneModel(const SaneConfig &config, const std::string &device) : d(st
     useAllCores();
     d->device = resolveDevice(device);
     torch::manual_seed(uint64_t(config.seed));
-    d->net = sane::SaneNet(config);
+    d->net = sane::SaneNet(config, sane::DefaultDraws::Torch);
     d->net->initialise();
     d->net->to(torch::Device(d->device));
     d->net->eval();
@@ -185,7 +185,7 @@ SaneModel::SaneModel(const SaneEncoder &encoder, const std::string &device) : d(
 {
     useAllCores();
     d->device = resolveDevice(device);
-    d->net = sane::SaneNet(encoder.config);
+    d->net = sane::SaneNet(encoder.config, sane::DefaultDraws::Skip);
     sane::loadStateDict(*d->net, encoder.weights, "SANE encoder");
     d->net->to(torch::Device(d->device));
     d->net->eval();
@@ -317,7 +317,8 @@ std::vector<float> SaneModel::encode(const std::vector<float> &tokens, const std
 {
     torch::NoGradGuard noGrad;
     const MixedPrecisionScope mixed(d->device, d->precision);
-    d->net->eval();
+    if (d->net->is_training()) // workers may encode side by side: no writes then
+        d->net->eval();
     return toHost(d->net->encode(fromHost(tokens, {batch, length, config().tokenSize}, d->device),
                                  positionsTensor(positions, batch, length, d->device)));
 }
@@ -327,7 +328,8 @@ std::vector<float> SaneModel::decode(const std::vector<float> &latents, const st
 {
     torch::NoGradGuard noGrad;
     const MixedPrecisionScope mixed(d->device, d->precision);
-    d->net->eval();
+    if (d->net->is_training()) // workers may encode side by side: no writes then
+        d->net->eval();
     return toHost(d->net->decode(fromHost(latents, {batch, length, config().latent}, d->device),
                                  positionsTensor(positions, batch, length, d->device)));
 }

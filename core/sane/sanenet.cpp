@@ -10,6 +10,21 @@
 
 namespace wse::sane {
 
+DenseImpl::DenseImpl(int64_t inputs, int64_t outputs, bool withBias, DefaultDraws draws)
+{
+    weight = register_parameter("weight", torch::empty({outputs, inputs}));
+    if (withBias)
+        bias = register_parameter("bias", torch::empty({outputs}));
+    if (draws == DefaultDraws::Skip)
+        return;
+    torch::NoGradGuard noGrad; // what torch::nn::LinearImpl::reset_parameters draws, in its order
+    torch::nn::init::kaiming_uniform_(weight, std::sqrt(5.0));
+    if (withBias) {
+        const double bound = 1.0 / std::sqrt(double(inputs));
+        torch::nn::init::uniform_(bias, -bound, bound);
+    }
+}
+
 LayerNormNoBiasImpl::LayerNormNoBiasImpl(int64_t width) { weight = register_parameter("weight", torch::ones({width})); }
 
 torch::Tensor LayerNormNoBiasImpl::forward(const torch::Tensor &x)
@@ -17,10 +32,10 @@ torch::Tensor LayerNormNoBiasImpl::forward(const torch::Tensor &x)
     return torch::layer_norm(x.to(torch::kFloat32), {weight.size(0)}, weight, {}, 1e-5); // float32, as autocast on CUDA
 }
 
-SelfAttentionImpl::SelfAttentionImpl(int64_t width, int64_t h, double p) : heads(h), dropout(p)
+SelfAttentionImpl::SelfAttentionImpl(int64_t width, int64_t h, double p, DefaultDraws draws) : heads(h), dropout(p)
 {
-    c_attn = register_module("c_attn", torch::nn::Linear(torch::nn::LinearOptions(width, 3 * width).bias(false)));
-    c_proj = register_module("c_proj", torch::nn::Linear(torch::nn::LinearOptions(width, width).bias(false)));
+    c_attn = register_module("c_attn", Dense(width, 3 * width, false, draws));
+    c_proj = register_module("c_proj", Dense(width, width, false, draws));
 }
 
 torch::Tensor SelfAttentionImpl::forward(const torch::Tensor &x)
@@ -37,10 +52,10 @@ torch::Tensor SelfAttentionImpl::forward(const torch::Tensor &x)
     return torch::dropout(c_proj->forward(y), dropout, is_training() && dropout > 0);
 }
 
-MlpImpl::MlpImpl(int64_t width, double p) : dropout(p)
+MlpImpl::MlpImpl(int64_t width, double p, DefaultDraws draws) : dropout(p)
 {
-    c_fc = register_module("c_fc", torch::nn::Linear(torch::nn::LinearOptions(width, 4 * width).bias(false)));
-    c_proj = register_module("c_proj", torch::nn::Linear(torch::nn::LinearOptions(4 * width, width).bias(false)));
+    c_fc = register_module("c_fc", Dense(width, 4 * width, false, draws));
+    c_proj = register_module("c_proj", Dense(4 * width, width, false, draws));
 }
 
 torch::Tensor MlpImpl::forward(const torch::Tensor &x)
@@ -48,12 +63,12 @@ torch::Tensor MlpImpl::forward(const torch::Tensor &x)
     return torch::dropout(c_proj->forward(torch::gelu(c_fc->forward(x))), dropout, is_training() && dropout > 0);
 }
 
-BlockImpl::BlockImpl(int64_t width, int64_t heads, double dropout)
+BlockImpl::BlockImpl(int64_t width, int64_t heads, double dropout, DefaultDraws draws)
 {
     ln_1 = register_module("ln_1", LayerNormNoBias(width));
-    attn = register_module("attn", SelfAttention(width, heads, dropout));
+    attn = register_module("attn", SelfAttention(width, heads, dropout, draws));
     ln_2 = register_module("ln_2", LayerNormNoBias(width));
-    mlp = register_module("mlp", Mlp(width, dropout));
+    mlp = register_module("mlp", Mlp(width, dropout, draws));
 }
 
 torch::Tensor BlockImpl::forward(torch::Tensor x)
@@ -62,11 +77,11 @@ torch::Tensor BlockImpl::forward(torch::Tensor x)
     return x + mlp->forward(ln_2->forward(x));
 }
 
-TransformerImpl::TransformerImpl(int64_t width, int64_t heads, int64_t layers, double dropout)
+TransformerImpl::TransformerImpl(int64_t width, int64_t heads, int64_t layers, double dropout, DefaultDraws draws)
 {
     transformer = register_module("transformer", torch::nn::ModuleList());
     for (int64_t i = 0; i < layers; ++i)
-        transformer->push_back(Block(width, heads, dropout));
+        transformer->push_back(Block(width, heads, dropout, draws));
 }
 
 torch::Tensor TransformerImpl::forward(torch::Tensor x)
@@ -101,12 +116,12 @@ torch::Tensor PositionEmbsImpl::forward(const torch::Tensor &x, const torch::Ten
     return x + embedding;
 }
 
-ProjectionHeadImpl::ProjectionHeadImpl(int64_t inputs, int64_t width)
+ProjectionHeadImpl::ProjectionHeadImpl(int64_t inputs, int64_t width, DefaultDraws draws)
 {
     head = register_module("head", torch::nn::Sequential(
-                                       torch::nn::Linear(torch::nn::LinearOptions(inputs, width).bias(false)),
+                                       Dense(inputs, width, false, draws),
                                        torch::nn::LayerNorm(torch::nn::LayerNormOptions({width})), torch::nn::ReLU(),
-                                       torch::nn::Linear(torch::nn::LinearOptions(width, width).bias(false)),
+                                       Dense(width, width, false, draws),
                                        torch::nn::LayerNorm(torch::nn::LayerNormOptions({width})), torch::nn::ReLU()));
 }
 
@@ -116,8 +131,8 @@ torch::Tensor ProjectionHeadImpl::forward(const torch::Tensor &z)
     // leaves layer_norm out of its float32 list, so a bfloat16 input would meet float32 weights).
     torch::Tensor x = z.flatten(1);
     for (const auto &layer : head->children()) {
-        if (auto *linear = layer->as<torch::nn::LinearImpl>())
-            x = linear->forward(x);
+        if (auto *dense = layer->as<DenseImpl>())
+            x = dense->forward(x);
         else if (auto *norm = layer->as<torch::nn::LayerNormImpl>())
             x = norm->forward(x.to(torch::kFloat32));
         else
@@ -126,28 +141,28 @@ torch::Tensor ProjectionHeadImpl::forward(const torch::Tensor &z)
     return x;
 }
 
-SaneNetImpl::SaneNetImpl(const SaneConfig &c) : config(c)
+SaneNetImpl::SaneNetImpl(const SaneConfig &c, DefaultDraws draws) : config(c)
 {
     config.validate();
     const int64_t d = c.dModel;
-    tokenizer = register_module("tokenizer", torch::nn::Linear(c.tokenSize, d));
-    transformer_encoder = register_module("transformer_encoder", Transformer(d, c.heads, c.layers, c.dropout));
-    encoder_comp = register_module("encoder_comp", torch::nn::Linear(d, c.latent));
-    detokenizer = register_module("detokenizer", torch::nn::Linear(d, c.tokenSize));
-    transformer_decoder = register_module("transformer_decoder", Transformer(d, c.heads, c.layers, c.dropout));
-    decoder_comp = register_module("decoder_comp", torch::nn::Linear(c.latent, d));
+    tokenizer = register_module("tokenizer", Dense(c.tokenSize, d, true, draws));
+    transformer_encoder = register_module("transformer_encoder", Transformer(d, c.heads, c.layers, c.dropout, draws));
+    encoder_comp = register_module("encoder_comp", Dense(d, c.latent, true, draws));
+    detokenizer = register_module("detokenizer", Dense(d, c.tokenSize, true, draws));
+    transformer_decoder = register_module("transformer_decoder", Transformer(d, c.heads, c.layers, c.dropout, draws));
+    decoder_comp = register_module("decoder_comp", Dense(c.latent, d, true, draws));
     pe = register_module("pe", PositionEmbs(c.maxPositions, d));
-    projection_head = register_module("projection_head", ProjectionHead(c.windowSize * c.latent, c.headDim));
+    projection_head = register_module("projection_head", ProjectionHead(c.windowSize * c.latent, c.headDim, draws));
 }
 
 void SaneNetImpl::initialise()
 {
     torch::NoGradGuard noGrad;
     for (auto &module : modules(/*include_self=*/false)) {
-        if (auto *linear = module->as<torch::nn::LinearImpl>()) {
-            linear->weight.normal_(0.0, 0.02);
-            if (linear->bias.defined())
-                linear->bias.zero_();
+        if (auto *dense = module->as<DenseImpl>()) {
+            dense->weight.normal_(0.0, 0.02);
+            if (dense->bias.defined())
+                dense->bias.zero_();
         } else if (auto *embedding = module->as<torch::nn::EmbeddingImpl>()) {
             embedding->weight.normal_(0.0, 0.02);
         }
@@ -211,6 +226,10 @@ void loadStateDict(SaneNetImpl &net, const StateDict &stateDict, const std::stri
         if (buffer.shape != item.value().sizes().vec()) {
             problems.push_back(item.key() + " is " + buffer.shapeText() + ", the configuration needs " +
                                TensorBuffer{DType::Float32, item.value().sizes().vec(), {}}.shapeText());
+            continue;
+        }
+        if (buffer.dtype == DType::Float32) { // straight from the file's bytes
+            item.value().copy_(torch::from_blob(const_cast<uint8_t *>(buffer.bytes.data()), item.value().sizes(), torch::kFloat32));
             continue;
         }
         const std::vector<float> values = buffer.toFloat();

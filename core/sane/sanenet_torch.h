@@ -12,6 +12,22 @@
 
 namespace wse::sane {
 
+// Whether a new network draws torch's default initial weights (as nn.Linear does: kaiming-uniform)
+// before its own: a fresh network must, since those draws advance the generator the official
+// initialisation then draws from; a network about to be loaded skips them (seconds for the
+// official sizes).
+enum class DefaultDraws { Torch, Skip };
+
+// nn.Linear with the same parameters ("weight" [out, in], optional "bias" [out]) and forward,
+// whose default initialisation can be skipped.
+struct DenseImpl : torch::nn::Module
+{
+    DenseImpl(int64_t inputs, int64_t outputs, bool withBias, DefaultDraws draws);
+    torch::Tensor forward(const torch::Tensor &x) { return torch::nn::functional::linear(x, weight, bias); }
+    torch::Tensor weight, bias;
+};
+TORCH_MODULE(Dense);
+
 // LayerNorm without bias (nanoGPT's LayerNorm(bias=False)); eps 1e-5.
 struct LayerNormNoBiasImpl : torch::nn::Module
 {
@@ -23,9 +39,9 @@ TORCH_MODULE(LayerNormNoBias);
 
 struct SelfAttentionImpl : torch::nn::Module
 {
-    SelfAttentionImpl(int64_t width, int64_t heads, double dropout);
+    SelfAttentionImpl(int64_t width, int64_t heads, double dropout, DefaultDraws draws);
     torch::Tensor forward(const torch::Tensor &x);
-    torch::nn::Linear c_attn{nullptr}, c_proj{nullptr};
+    Dense c_attn{nullptr}, c_proj{nullptr};
     int64_t heads;
     double dropout;
 };
@@ -33,16 +49,16 @@ TORCH_MODULE(SelfAttention);
 
 struct MlpImpl : torch::nn::Module
 {
-    MlpImpl(int64_t width, double dropout);
+    MlpImpl(int64_t width, double dropout, DefaultDraws draws);
     torch::Tensor forward(const torch::Tensor &x);
-    torch::nn::Linear c_fc{nullptr}, c_proj{nullptr};
+    Dense c_fc{nullptr}, c_proj{nullptr};
     double dropout;
 };
 TORCH_MODULE(Mlp);
 
 struct BlockImpl : torch::nn::Module
 {
-    BlockImpl(int64_t width, int64_t heads, double dropout);
+    BlockImpl(int64_t width, int64_t heads, double dropout, DefaultDraws draws);
     torch::Tensor forward(torch::Tensor x);
     LayerNormNoBias ln_1{nullptr}, ln_2{nullptr};
     SelfAttention attn{nullptr};
@@ -53,7 +69,7 @@ TORCH_MODULE(Block);
 // "<prefix>.transformer.<i>...": a stack of blocks without a final norm.
 struct TransformerImpl : torch::nn::Module
 {
-    TransformerImpl(int64_t width, int64_t heads, int64_t layers, double dropout);
+    TransformerImpl(int64_t width, int64_t heads, int64_t layers, double dropout, DefaultDraws draws);
     torch::Tensor forward(torch::Tensor x);
     torch::nn::ModuleList transformer;
 };
@@ -70,7 +86,7 @@ TORCH_MODULE(PositionEmbs);
 
 struct ProjectionHeadImpl : torch::nn::Module
 {
-    ProjectionHeadImpl(int64_t inputs, int64_t width);
+    ProjectionHeadImpl(int64_t inputs, int64_t width, DefaultDraws draws);
     torch::Tensor forward(const torch::Tensor &z); // z [B, T, d_z] -> [B, width]
     torch::nn::Sequential head;
 };
@@ -79,7 +95,7 @@ TORCH_MODULE(ProjectionHead);
 struct SaneNetImpl : torch::nn::Module
 {
     // Parameters are allocated, not initialised: call initialise() for a fresh network, or load.
-    explicit SaneNetImpl(const SaneConfig &config);
+    SaneNetImpl(const SaneConfig &config, DefaultDraws draws);
     torch::Tensor encode(const torch::Tensor &tokens, const torch::Tensor &positions);
     torch::Tensor decode(const torch::Tensor &latents, const torch::Tensor &positions);
     torch::Tensor project(const torch::Tensor &latents) { return projection_head->forward(latents); }
@@ -87,7 +103,7 @@ struct SaneNetImpl : torch::nn::Module
     void initialise();
 
     SaneConfig config;
-    torch::nn::Linear tokenizer{nullptr}, encoder_comp{nullptr}, detokenizer{nullptr}, decoder_comp{nullptr};
+    Dense tokenizer{nullptr}, encoder_comp{nullptr}, detokenizer{nullptr}, decoder_comp{nullptr};
     Transformer transformer_encoder{nullptr}, transformer_decoder{nullptr};
     PositionEmbs pe{nullptr};
     ProjectionHead projection_head{nullptr};
