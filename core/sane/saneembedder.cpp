@@ -4,6 +4,7 @@
 #include "common/parallel.h"
 #include "sane/halo.h"
 #include "sane/permutation.h"
+#include "torchutil/device.h"
 
 #include <algorithm>
 #include <random>
@@ -57,9 +58,12 @@ SaneEmbedder::SaneEmbedder(const SaneEncoder &encoder, const Architecture &archi
         mOptions.content = std::max<int64_t>(1, encoder.config.windowSize / 2);
     if (mOptions.halo < 0)
         mOptions.halo = encoder.config.windowSize / 4;
+    mThreads = std::make_unique<CpuInferenceThreads>(mModel->device(), mModel->precision());
 }
 
 SaneEmbedder::~SaneEmbedder() = default;
+
+int64_t SaneEmbedder::batchTokens() const { return mOptions.batchTokens * mThreads->workers(); }
 
 int64_t SaneEmbedder::latentSize() const { return mModel->config().latent; }
 
@@ -74,7 +78,7 @@ std::vector<float> SaneEmbedder::run(const std::vector<float> &input, int64_t co
     const int64_t chunkLength = chunks.front().length;
     // Every (sequence, chunk) pair is one batch entry of the same length.
     const int64_t entries = count * int64_t(chunks.size());
-    const int64_t perCall = std::max<int64_t>(1, mOptions.batchTokens / chunkLength);
+    const int64_t perCall = std::max<int64_t>(1, batchTokens() / chunkLength);
     std::vector<float> output(size_t(count * n * outWidth));
     const std::vector<int32_t> &positions = mLayout->positions();
     for (int64_t first = 0; first < entries; first += perCall) {
@@ -88,8 +92,7 @@ std::vector<float> SaneEmbedder::run(const std::vector<float> &input, int64_t co
                         in.begin() + b * chunkLength * width);
             std::copy_n(positions.begin() + chunk.start * 3, chunkLength * 3, pos.begin() + b * chunkLength * 3);
         }
-        const std::vector<float> out = encoding ? mModel->encode(in, pos, batch, chunkLength)
-                                                : mModel->decode(in, pos, batch, chunkLength);
+        const std::vector<float> out = runModel(in, pos, batch, chunkLength, width, encoding);
         for (int64_t b = 0; b < batch; ++b) {
             const int64_t sequence = (first + b) / int64_t(chunks.size());
             const HaloChunk &chunk = chunks[size_t((first + b) % int64_t(chunks.size()))];
@@ -97,6 +100,35 @@ std::vector<float> SaneEmbedder::run(const std::vector<float> &input, int64_t co
                         output.begin() + (sequence * n + chunk.start + chunk.keepFrom) * outWidth);
         }
     }
+    return output;
+}
+
+// The batch's sequences split among the CPU workers (each a whole forward pass on its share), or
+// in one call on a GPU.
+std::vector<float> SaneEmbedder::runModel(const std::vector<float> &input, const std::vector<int32_t> &positions,
+                                          int64_t batch, int64_t length, int64_t width, bool encoding)
+{
+    auto pass = [&](const std::vector<float> &in, const std::vector<int32_t> &pos, int64_t count) {
+        return encoding ? mModel->encode(in, pos, count, length) : mModel->decode(in, pos, count, length);
+    };
+    const int64_t workers = std::min<int64_t>(mThreads->workers(), batch);
+    if (workers <= 1)
+        return pass(input, positions, batch);
+    const int64_t outWidth = encoding ? mModel->config().latent : mModel->config().tokenSize;
+    std::vector<float> output(size_t(batch * length * outWidth));
+    const int64_t share = (batch + workers - 1) / workers;
+    parallelFor(workers, [&](int64_t firstWorker, int64_t endWorker) {
+        CpuInferenceThreads::enterWorker();
+        for (int64_t worker = firstWorker; worker < endWorker; ++worker) {
+            const int64_t first = worker * share, count = std::min(share, batch - first);
+            if (count <= 0)
+                break;
+            const std::vector<float> in(input.begin() + first * length * width, input.begin() + (first + count) * length * width);
+            const std::vector<int32_t> pos(positions.begin() + first * length * 3, positions.begin() + (first + count) * length * 3);
+            const std::vector<float> out = pass(in, pos, count);
+            std::copy(out.begin(), out.end(), output.begin() + first * length * outWidth);
+        }
+    }, 1);
     return output;
 }
 

@@ -12,6 +12,8 @@
 
 namespace wse {
 
+class CpuInferenceThreads;
+class CpuInferenceThreads;
 class NeuronPermuter;
 
 struct EmbedOptions
@@ -19,7 +21,7 @@ struct EmbedOptions
     std::string mode = "full"; // full: one pass over all tokens; windowed: halo chunks
     int64_t content = 0;       // windowed: content tokens per chunk (0: half the training window)
     int64_t halo = -1;         // windowed: context tokens on each side (-1: a quarter of the window)
-    int64_t batchTokens = 0;   // tokens per encoder call (several checkpoints or chunks); 0: 4096 on CPU (fastest there), 65536 on CUDA
+    int64_t batchTokens = 0;   // tokens per forward pass (several checkpoints or chunks); 0: 4096 on CPU (for each core), 65536 on CUDA
     std::string device = "auto";
     std::string precision = "fp32"; // or "bf16": mixed precision (CUDA; on CPU only where it has bf16 units)
     // auto: align each checkpoint to the encoder's reference (weight matching) when the encoder was
@@ -38,7 +40,7 @@ public:
     ~SaneEmbedder();
 
     const TokenLayout &layout() const { return *mLayout; }
-    int64_t batchTokens() const { return mOptions.batchTokens; } // resolved: never 0
+    int64_t batchTokens() const; // per call: the option (resolved, never 0) for each CPU worker
     SaneModel &model() { return *mModel; }
     int64_t latentSize() const;
 
@@ -52,12 +54,15 @@ public:
 
 private:
     std::vector<float> run(const std::vector<float> &input, int64_t count, int64_t width, bool encoding);
+    std::vector<float> runModel(const std::vector<float> &input, const std::vector<int32_t> &positions, int64_t batch,
+                                int64_t length, int64_t width, bool encoding);
 
     EmbedOptions mOptions;
     std::unique_ptr<TokenLayout> mLayout;
     std::unique_ptr<NeuronPermuter> mAligner; // set when checkpoints are aligned first
     std::vector<float> mReference;
     std::unique_ptr<SaneModel> mModel;
+    std::unique_ptr<CpuInferenceThreads> mThreads; // for the embedder's life, not per call: switching costs
 };
 
 // Tokens per encoder call when EmbedOptions::batchTokens is 0, for a resolved device.

@@ -47,6 +47,7 @@ public:
     void setPrecision(const std::string &precision);
     const std::string &precision() const;
 
+    // Several threads may encode and decode at once (no training steps meanwhile).
     // tokens [batch, length, d_t] and positions [batch, length, 3] -> latents [batch, length, d_z].
     std::vector<float> encode(const std::vector<float> &tokens, const std::vector<int32_t> &positions, int64_t batch,
                               int64_t length);

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <future>
 #include <memory>
 #include <map>
 #include <numeric>
@@ -58,6 +59,9 @@ Embeddings embedZoo(const std::string &encoderPath, const std::string &zooPath, 
                     ProgressReporter *progress, std::vector<std::string> *notes, const Shard &shard)
 {
     const SaneEncoder encoder = openEncoder(encoderPath);
+    // The encoder's id hashes every weight byte (about a second for the official sizes): on
+    // another thread while the checkpoints are embedded.
+    std::future<std::string> encoderId = std::async(std::launch::async, [&encoder] { return encoder.id(); });
     const Zoo zoo = ZooStore::read(zooPath, /*withWeights=*/false);
     const int architecture = pickArchitecture(zoo, encoder, zooPath);
     const Architecture &arch = zoo.architectures[size_t(architecture)];
@@ -75,7 +79,6 @@ Embeddings embedZoo(const std::string &encoderPath, const std::string &zooPath, 
         notes->push_back("skipped " + std::to_string(skipped) + " checkpoints of other architectures");
 
     Embeddings result;
-    result.encoderId = encoder.id();
     result.encoderPath = encoderPath;
     result.source = zooPath;
     result.mode = options.mode;
@@ -118,6 +121,7 @@ Embeddings embedZoo(const std::string &encoderPath, const std::string &zooPath, 
     }
     if (nonFinite && notes)
         notes->push_back(std::to_string(nonFinite) + " embedding values are not finite (diverged checkpoints)");
+    result.encoderId = encoderId.get();
     return result;
 }
 

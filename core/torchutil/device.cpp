@@ -142,6 +142,57 @@ MixedPrecisionScope::~MixedPrecisionScope()
     setAutocast(mCuda, mWasEnabled, at::ScalarType(mWasDtype));
 }
 
+namespace {
+// OpenBLAS's thread-count functions, when LibTorch's BLAS is OpenBLAS (looked up once).
+struct OpenBlasThreads
+{
+    int (*get)() = nullptr;
+    void (*set)(int) = nullptr;
+};
+
+const OpenBlasThreads &openBlasThreads()
+{
+    static const OpenBlasThreads functions = [] {
+        OpenBlasThreads f;
+        f.get = reinterpret_cast<int (*)()>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
+        f.set = reinterpret_cast<void (*)(int)>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
+        if (!f.get || !f.set)
+            f = {};
+        return f;
+    }();
+    return functions;
+}
+} // namespace
+
+CpuInferenceThreads::CpuInferenceThreads(const std::string &device, const std::string &precision)
+{
+    // bfloat16 products run in oneDNN on LibTorch's own threads, which keeps the cores busy (side by
+    // side passes measured no better)
+    if (device != "cpu" || checkPrecision(precision) == "bf16")
+        return;
+    const OpenBlasThreads &blas = openBlasThreads();
+    mTorchThreads = at::get_num_threads();
+    mBlasThreads = blas.get ? blas.get() : 0;
+    mWorkers = std::max({1, mTorchThreads, mBlasThreads});
+    enterWorker();
+}
+
+void CpuInferenceThreads::enterWorker()
+{
+    at::set_num_threads(1);
+    if (openBlasThreads().set)
+        openBlasThreads().set(1);
+}
+
+CpuInferenceThreads::~CpuInferenceThreads()
+{
+    if (!mTorchThreads)
+        return;
+    at::set_num_threads(mTorchThreads);
+    if (mBlasThreads)
+        openBlasThreads().set(mBlasThreads);
+}
+
 DeviceInventory listDevices()
 {
     useAllCores();

@@ -43,4 +43,26 @@ private:
     int mWasDtype = 0;
 };
 
+// While alive, on the CPU and in float32: forward passes run on workers() threads of their own,
+// each with one LibTorch and one BLAS thread, instead of one pass spread over LibTorch's OpenMP
+// pool and OpenBLAS's threads. Those two pools spin for the same cores after each other's work,
+// and small matrices and element-wise steps leave cores idle; whole passes side by side keep every
+// core busy. On a GPU or in bfloat16 workers() is 1 and nothing changes.
+class CpuInferenceThreads
+{
+public:
+    CpuInferenceThreads(const std::string &device, const std::string &precision);
+    ~CpuInferenceThreads();
+    CpuInferenceThreads(const CpuInferenceThreads &) = delete;
+    CpuInferenceThreads &operator=(const CpuInferenceThreads &) = delete;
+
+    int workers() const { return mWorkers; }
+    // Each worker thread calls this first (a new thread starts with LibTorch's default count).
+    static void enterWorker();
+
+private:
+    int mWorkers = 1;
+    int mTorchThreads = 0, mBlasThreads = 0; // what to restore; 0: nothing was changed
+};
+
 } // namespace wse

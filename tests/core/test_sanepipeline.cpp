@@ -300,6 +300,13 @@ with torch.no_grad():
         const Embeddings windowed = embedZoo(encoder, mZoo, wide, nullptr);
         for (size_t i = 0; i < full.values.size(); ++i)
             QVERIFY(std::abs(full.values[i] - windowed.values[i]) < 1e-5f);
+        // Checkpoints embedded one per pass get what they get in a batch shared among the CPU's
+        // workers (two or more passes side by side on this machine).
+        EmbedOptions onePerPass;
+        onePerPass.batchTokens = 1;
+        const Embeddings single = embedZoo(encoder, mZoo, onePerPass, nullptr);
+        for (size_t i = 0; i < full.values.size(); ++i)
+            QVERIFY(std::abs(full.values[i] - single.values[i]) < 1e-5f);
         const std::string path = mDir.filePath("emb.h5").toStdString();
         full.write(path);
         const Embeddings back = Embeddings::read(path);
