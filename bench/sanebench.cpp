@@ -67,16 +67,19 @@ sys.path.insert(0, sys.argv[1])
 from sane_reference import SANE
 zoo_path, encoder_path, reps, batch = sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
 device, precision = sys.argv[6], sys.argv[7]
-enc = torch.load(encoder_path)
-cfg, norm = json.loads(enc["config"]), json.loads(enc["normalization"])
-arch = json.loads(enc["architecture"])["tensors"]
-model = SANE(cfg["token_size"], cfg["d_model"], cfg["heads"], cfg["layers"], cfg["latent"], cfg["max_positions"], cfg["window_size"])
-model.load_state_dict(enc["model"]); model.eval(); model.to(device)
+
+def load():  # timed with the rest, as `wse embed` reads its encoder file
+    global cfg, norm, arch, model, d_t
+    enc = torch.load(encoder_path)
+    cfg, norm = json.loads(enc["config"]), json.loads(enc["normalization"])
+    arch = json.loads(enc["architecture"])["tensors"]
+    model = SANE(cfg["token_size"], cfg["d_model"], cfg["heads"], cfg["layers"], cfg["latent"], cfg["max_positions"], cfg["window_size"])
+    model.load_state_dict(enc["model"]); model.eval(); model.to(device)
+    d_t = cfg["token_size"]
 
 def embed(tokens, positions):
     with torch.no_grad(), torch.autocast(device.split(":")[0], torch.bfloat16, enabled=precision == "bf16"):
         return model.forward_embeddings(torch.stack(tokens).to(device), torch.stack(positions).to(device)).float().cpu()
-d_t = cfg["token_size"]
 
 def tokenize(sd):  # the official tokenize_checkpoint (ignore_bn, explicit token size)
     toks, pos, l = [], [], 0
@@ -94,6 +97,7 @@ def tokenize(sd):  # the official tokenize_checkpoint (ignore_bn, explicit token
     return torch.cat(toks), torch.tensor([[n, l, r] for n, (l, r) in enumerate(pos)])
 
 def run():
+    load()
     f = h5py.File(zoo_path, "r")
     weights = torch.from_numpy(f["architectures/cnn-s/weights"][:])
     out = []
@@ -130,6 +134,7 @@ int main(int argc, char **argv)
     const int epochs = argc > 2 ? std::atoi(argv[2]) : 8;
     const int repetitions = argc > 3 ? std::atoi(argv[3]) : 3;
     const std::string presets = argc > 4 ? argv[4] : "small,official-cnn";
+    useAllCores(); // as every embedding does (the header reports the threads)
     const std::string device = resolveDevice(argc > 5 ? argv[5] : "cpu");
     const std::string precisions = argc > 6 ? argv[6] : "fp32";
     // WSE_BENCH_NO_PYTHON=1: time ours alone (a zoo too large for the per-checkpoint Python loop).
@@ -141,8 +146,12 @@ int main(int argc, char **argv)
     const std::string zoo = (work / "zoo.h5").string();
     writeRandomZoo(zoo, models, epochs);
     const int checkpoints = models * epochs;
-    std::printf("# wse-bench-sane: %d CNN-s checkpoints embedded end to end from the zoo file, %d repetitions, %s\n\n",
+    std::printf("# wse-bench-sane: %d CNN-s checkpoints embedded end to end from the encoder and zoo files, %d repetitions, %s\n",
                 checkpoints, repetitions, describeDevice(device).c_str());
+    if (withPython) // its own default threads: what a plain script gets on this machine
+        std::printf("# python3-torch: %s intra-op threads (its default)\n",
+                    bench::runPython("import torch; print(torch.get_num_threads(), end='')", {}).c_str());
+    std::printf("\n");
     std::printf("| encoder | parameters | precision | wse (s) | checkpoints/s | python3-torch (s) | speed-up | max rel. diff. to fp32 |\n"
                 "|---|---|---|---|---|---|---|---|\n");
     for (const char *preset : {"small", "official-cnn"}) {
