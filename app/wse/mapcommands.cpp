@@ -99,6 +99,7 @@ struct ProjectArguments
     ProjectionSettings settings;
     std::string method = "pca", metric = "euclidean", add, name, output;
     std::vector<std::string> set;
+    bool anyway = false; // a t-SNE estimated at over an hour
 };
 
 // New points placed into a finished map (--add): their labels and positions.
@@ -175,6 +176,8 @@ void runProject(const ProjectArguments &a)
     }
     Embeddings embeddings;
     const MapInput input = a.input.load(&embeddings);
+    if (const std::string tooLong = tsneTooLong(settings, input.count()); !tooLong.empty() && !a.anyway)
+        throw UsageError(tooLong + ": use --method umap, or add --anyway to run the t-SNE");
     const double estimate = estimatedSeconds(settings, input.count());
     if (estimate > 60)
         std::cerr << "wse: " << settings.describe() << " of " << input.count() << " points takes about "
@@ -220,6 +223,7 @@ void addProjectCommand(CLI::App &app)
                                          "n_epochs, perplexity, learning_rate, early_exaggeration, n_iter, angle, ...");
     command->add_option("--add", a->add, "Embeddings (.h5) of new checkpoints to place into the map without recomputing it");
     command->add_option("--name", a->name, "Name of the map in the workspace (default: method, dims, seed)");
+    command->add_flag("--anyway", a->anyway, "Run a t-SNE estimated at over an hour (refused otherwise, with UMAP's estimate)");
     command->add_option("-o,--output", a->output, "OUT.csv (coordinates) or OUT.h5 (workspace: created or updated)")->required();
     command->callback([a] { runProject(*a); });
 }

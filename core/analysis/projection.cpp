@@ -4,6 +4,7 @@
 #include "analysis/tsne.h"
 #include "analysis/umap.h"
 #include "common/error.h"
+#include "jobs/progress.h"
 
 #include <nlohmann/json.hpp>
 
@@ -28,6 +29,20 @@ double estimatedSeconds(const ProjectionSettings &settings, int64_t points)
     default:
         return n * 2e-6;
     }
+}
+
+std::string tsneTooLong(const ProjectionSettings &settings, int64_t points)
+{
+    constexpr double Hour = 3600;
+    const double seconds = estimatedSeconds(settings, points);
+    if (settings.method != ProjectionMethod::Tsne || seconds <= Hour)
+        return {};
+    ProjectionSettings umap = settings;
+    umap.method = ProjectionMethod::Umap;
+    umap.epochs = 0; // its automatic choice
+    return "t-SNE of " + std::to_string(points) + " points takes about " + formatDuration(seconds) +
+           " on this machine (Barnes-Hut t-SNE grows faster than the number of points); UMAP maps them in about " +
+           formatDuration(estimatedSeconds(umap, points)) + " and keeps the same neighbourhoods";
 }
 
 Projection computeProjection(const float *data, int64_t points, int64_t dims, const ProjectionSettings &settings,

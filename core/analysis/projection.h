@@ -34,6 +34,11 @@ struct Projection
 // Rough run time on this machine class, so a caller can warn before a long job (never truncate).
 double estimatedSeconds(const ProjectionSettings &settings, int64_t points);
 
+// A t-SNE longer than an hour here: why to take UMAP instead (both estimates: Barnes-Hut t-SNE
+// grows as N^1.3 with a large constant, UMAP about linearly), or "" when the layout is affordable
+// or not a t-SNE. Callers refuse or ask before starting such a run.
+std::string tsneTooLong(const ProjectionSettings &settings, int64_t points);
+
 Projection computeProjection(const float *data, int64_t points, int64_t dims, const ProjectionSettings &settings,
                              ProgressReporter *progress = nullptr, const LayoutCallback &layout = {});
 

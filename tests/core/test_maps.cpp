@@ -66,6 +66,22 @@ class TestMaps : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void tsneOfAMillionPointsIsRefusedWithUmapsEstimate()
+    {
+        ProjectionSettings tsne;
+        tsne.method = ProjectionMethod::Tsne;
+        tsne.dims = 3;
+        const std::string refusal = tsneTooLong(tsne, 1000000);
+        QVERIFY2(refusal.find("t-SNE of 1000000 points takes about") != std::string::npos, refusal.c_str());
+        QVERIFY2(refusal.find("UMAP maps them in about") != std::string::npos, refusal.c_str());
+        // UMAP's estimate at a million points is under an hour, t-SNE's over: both named in the text.
+        ProjectionSettings umap = tsne;
+        umap.method = ProjectionMethod::Umap;
+        QVERIFY(estimatedSeconds(umap, 1000000) < 3600 && estimatedSeconds(tsne, 1000000) > 3600);
+        QVERIFY(tsneTooLong(umap, 1000000).empty());
+        QVERIFY(tsneTooLong(tsne, 10000).empty()); // minutes: asked about, not refused
+    }
+
     void exactNeighboursEqualBruteForce()
     {
         const Clusters c = makeClusters(3, 60, 8, 1);

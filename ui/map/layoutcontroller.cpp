@@ -32,6 +32,11 @@ bool confirmLayoutCost(QWidget *parent, const ProjectionSettings &settings, int6
 {
     const double seconds = estimatedSeconds(settings, points);
     const char *names[] = {"PCA", "t-SNE", "UMAP"};
+    if (const std::string tooLong = tsneTooLong(settings, points); !tooLong.empty())
+        return QMessageBox::question(parent, QObject::tr("Long Layout"),
+                                     QObject::tr("%1. It runs in the background and can be cancelled from the status "
+                                                 "bar. Compute the t-SNE anyway?")
+                                         .arg(QString::fromStdString(tooLong))) == QMessageBox::Yes;
     return seconds <= 60 ||
            QMessageBox::question(parent, QObject::tr("Long Layout"),
                                  QObject::tr("%1 of %2 points takes about %3 on this machine. It runs in the background and "
