@@ -24,6 +24,7 @@
 #include <QCheckBox>
 #include <QDockWidget>
 #include <QLabel>
+#include <QFocusEvent>
 #include <QLineEdit>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -287,9 +288,13 @@ private Q_SLOTS:
         QCOMPARE(table->visibleRows(), 16);
         table->findChild<QCheckBox *>("matchingOnly")->setChecked(false);
         auto *search = table->findChild<QLineEdit *>("tableSearch");
+        QFocusEvent focusIn(QEvent::FocusIn); // the search index starts building in the background
+        QApplication::sendEvent(search, &focusIn);
         search->setText("init_");
         QCOMPARE(table->visibleRows(), 48);
-        search->setText("init_2"); // typing on narrows
+        search->setText("INIT_2"); // any case; typing on narrows
+        QCOMPARE(table->visibleRows(), 16);
+        search->setText("init_2");
         QCOMPARE(table->visibleRows(), 16);
         search->setText("init_"); // and back widens
         QCOMPARE(table->visibleRows(), 48);

@@ -4,38 +4,42 @@
 #include "map/mapcolumns.h"
 #include "zoo/zoo.h"
 
+#include <QtConcurrent/QtConcurrentRun>
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
 
 namespace wse {
 
-namespace {
+CheckpointRows::~CheckpointRows() { stopIndexing(); }
 
-// Every column's value as shown, lower case, one string per row: what the search box searches.
-std::vector<std::string> searchTexts(const std::vector<Column> &columns, int rows)
+void CheckpointRows::stopIndexing()
 {
-    std::vector<std::string> texts(static_cast<size_t>(rows));
-    parallelFor(rows, [&](int64_t begin, int64_t end) { // each row's text on its own: any thread count, same texts
-        for (int64_t row = begin; row < end; ++row) {
-            std::string &text = texts[size_t(row)];
-            for (const Column &column : columns) {
-                text += column.displayValue(row);
-                text += '\x1f'; // a match never spans two columns
-            }
-            std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-        }
-    }, 4096);
-    return texts;
+    if (!mIndexing.isValid())
+        return;
+    mStopIndexing->store(true);
+    mIndexing.waitForFinished();
+    mIndexing = {};
 }
 
-} // namespace
+void CheckpointRows::prepareSearch()
+{
+    if (!mSearchIndex.empty() || mIndexing.isValid() || mRows == 0)
+        return;
+    mStopIndexing = std::make_shared<std::atomic<bool>>(false);
+    mIndexing = QtConcurrent::run([columns = &mColumns, rows = mRows, stop = mStopIndexing] {
+        return SearchIndex::build(*columns, rows, *stop);
+    });
+}
 
 void CheckpointRows::reset(const Zoo *zoo, const std::vector<int64_t> &checkpoints)
 {
+    stopIndexing(); // it reads the columns about to change
     beginResetModel();
     mColumns.clear();
-    mTexts.clear();
+    mSearchIndex = {};
+    mSearchHits.clear();
     mMatches.clear();
     mMarked.clear();
     mRows = zoo ? int(checkpoints.size()) : 0;
@@ -122,8 +126,15 @@ void CheckpointRows::setSearch(const QString &text)
     // Typing on only narrows the rows: the shown ones are all that can still pass.
     const bool narrower = !mNeedle.empty() && needle.find(mNeedle) != std::string::npos;
     mNeedle = needle;
-    if (!mNeedle.empty() && mTexts.empty())
-        mTexts = searchTexts(mColumns, mRows);
+    if (!mNeedle.empty() && mSearchIndex.empty()) {
+        prepareSearch(); // or already under way
+        mSearchIndex = mIndexing.result();
+        mIndexing = {};
+    }
+    if (mNeedle.empty())
+        mSearchHits.clear();
+    else
+        mSearchHits = mSearchIndex.rowsContaining(mNeedle);
     showRows(narrower ? std::vector<int>(mOrder) : mSorted);
     endResetModel();
 }
@@ -149,7 +160,7 @@ bool CheckpointRows::passes(int point) const
 {
     if (mMatchingOnly && size_t(point) < mMatches.size() && !mMatches[size_t(point)])
         return false;
-    return mNeedle.empty() || (size_t(point) < mTexts.size() && mTexts[size_t(point)].find(mNeedle) != std::string::npos);
+    return mNeedle.empty() || (size_t(point) < mSearchHits.size() && mSearchHits[size_t(point)]);
 }
 
 void CheckpointRows::showRows(const std::vector<int> &candidates)

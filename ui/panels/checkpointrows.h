@@ -4,11 +4,15 @@
 // (any column, case-insensitive) and, when asked, the filter expression. It keeps its own order
 // instead of a QSortFilterProxyModel, whose sorting and refiltering go through a QVariant per
 // comparison and take seconds at a million rows; here a change is one sort or one pass.
+#include "panels/searchindex.h"
 #include "zoo/table.h"
 
 #include <QAbstractTableModel>
 #include <QColor>
+#include <QFuture>
 
+#include <atomic>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -22,6 +26,7 @@ class CheckpointRows : public QAbstractTableModel
 
 public:
     using QAbstractTableModel::QAbstractTableModel;
+    ~CheckpointRows() override;
 
     void reset(const Zoo *zoo, const std::vector<int64_t> &checkpoints);
     int rowCount(const QModelIndex &parent = {}) const override;
@@ -35,6 +40,9 @@ public:
     int rowOf(int point) const; // -1 while not shown
     int columnOf(const QString &name) const;
 
+    // Starts building the search index in the background (the search box got the focus): the first
+    // keystroke then need not wait for it (about a second at a million rows).
+    void prepareSearch();
     void setSearch(const QString &text);
     void setMatches(std::vector<bool> matches, bool matchingOnly);
     // Rows of the map's selection, drawn highlighted: a flag per point rather than Qt's selection
@@ -45,6 +53,7 @@ private:
     // The shown rows: those of `candidates` (in the sort order) that pass the search and the filter.
     void showRows(const std::vector<int> &candidates);
     bool passes(int point) const;
+    void stopIndexing();
 
     std::vector<Column> mColumns;
     int mRows = 0;
@@ -55,7 +64,10 @@ private:
     bool mMatchingOnly = false;
     QColor mMarkColour;
     std::string mNeedle;
-    std::vector<std::string> mTexts; // per point, every column as shown, lower case: built at the first search
+    SearchIndex mSearchIndex;       // built at the first search, or when the search box gets the focus
+    std::vector<char> mSearchHits;  // per point: whether it contains mNeedle
+    QFuture<SearchIndex> mIndexing; // mSearchIndex being built (reads mColumns)
+    std::shared_ptr<std::atomic<bool>> mStopIndexing; // tells that build to give up
 };
 
 } // namespace wse

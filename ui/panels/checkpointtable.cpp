@@ -2,10 +2,6 @@
 
 #include "panels/checkpointrows.h"
 
-#include "map/mapcolumns.h"
-
-#include "zoo/zoo.h"
-
 #include <QCheckBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -15,9 +11,9 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <QEvent>
+
 #include <algorithm>
-#include <cmath>
-#include <cctype>
 
 namespace wse {
 
@@ -51,6 +47,7 @@ CheckpointTable::CheckpointTable(QWidget *parent) : QWidget(parent)
     layout->addLayout(bar);
     layout->addWidget(mView, 1);
 
+    mSearch->installEventFilter(this); // its focus starts the search index
     connect(mSearch, &QLineEdit::textChanged, this, [this](const QString &text) {
         changeRows([&] { mModel->setSearch(text); });
     });
@@ -67,6 +64,13 @@ CheckpointTable::CheckpointTable(QWidget *parent) : QWidget(parent)
 }
 
 CheckpointTable::~CheckpointTable() = default;
+
+bool CheckpointTable::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == mSearch && event->type() == QEvent::FocusIn)
+        mModel->prepareSearch();
+    return QWidget::eventFilter(watched, event);
+}
 
 void CheckpointTable::showCheckpoints(const Zoo *zoo, const std::vector<int64_t> &checkpoints)
 {

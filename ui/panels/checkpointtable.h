@@ -44,6 +44,9 @@ Q_SIGNALS:
     void pointsSelected(const std::vector<int> &points); // the user selected rows
     void pointActivated(int point);                       // double-click or Enter on a row
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
     void updateCount();
     void changeRows(const std::function<void()> &change); // search or filter: rows come and go
