@@ -121,7 +121,7 @@ private Q_SLOTS:
         MainWindow window;
         QVERIFY(showScripted(window));
         window.findChild<RunnerChoice *>()->choose(slurmRunner(2));
-        const QString output = mDir.filePath("slurm zoo.h5");
+        const QString output = mDir.filePath("slurm zoo %j.h5");
         JobEntry *job = jobCentre(window)->startZooTraining(smallZoo(1), output);
         QVERIFY2(job->command().startsWith("srun --ntasks=2 --nodes=1 " WSE_CLI_PATH " zoo train"), qPrintable(job->command()));
         QTRY_VERIFY_WITH_TIMEOUT(job->state() != JobEntry::State::Running, 120000);
@@ -130,7 +130,7 @@ private Q_SLOTS:
         QCOMPARE(window.document()->zoo().modelCount(), int64_t(2));
         QCOMPARE(window.mapView()->pointCount(), int(window.document()->zoo().checkpointCount()));
 
-        const QString folder = mDir.filePath(".wse-slurm-slurm zoo.h5");
+        const QString folder = mDir.filePath(".wse-slurm-slurm zoo %j.h5");
         const QString script = readAll(folder + "/job.sbatch");
         QVERIFY2(script.contains("#SBATCH --ntasks=2") && script.contains("export WSE_TEST_SETUP=ran") &&
                      script.contains("srun "),

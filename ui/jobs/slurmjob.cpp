@@ -47,8 +47,9 @@ if [ -z "$id" ]; then
         printf '\nstatus=$?\necho $status > %q/exit-status.part && mv %q/exit-status.part %q/exit-status\nexit $status\n' "$PWD" "$PWD" "$PWD"
     } > job.sbatch.part && mv job.sbatch.part job.sbatch || exit 1
     : > out; : > err
-    # The output files on sbatch's command line: an #SBATCH line ends at a space in a path.
-    id=$(sbatch --parsable --chdir="$PWD" --output="$PWD/out" --error="$PWD/err" job.sbatch) || exit 1
+    # The output files on sbatch's command line (an #SBATCH line ends at a space in a path), with
+    # each % doubled (it would start one of Slurm's filename patterns).
+    id=$(sbatch --parsable --chdir="$PWD" --output="${PWD//%/%%}/out" --error="${PWD//%/%%}/err" job.sbatch) || exit 1
     id=${id%%;*}
     echo "$id" > job-id
     event progress "submitted as Slurm job $id"
