@@ -98,7 +98,8 @@ case ${state%%|*} in
     TIMEOUT) event error "Slurm stopped job $id at its time limit: what was finished is kept, Resume continues (a longer time limit helps)";;
     OUT_OF_MEMORY) event error "Slurm stopped job $id: out of memory (ask for more with --mem in the sbatch options)";;
     GONE) event error "Slurm no longer knows job $id and it left no exit status in $PWD";;
-    *) event error "Slurm job $id ended ${state%%|*}${state#*|}";;
+    *) reason=${state#*|}; case $reason in ""|None) reason=;; *) reason=" ($reason)";; esac
+       event error "Slurm job $id ended ${state%%|*}$reason";;
 esac
 exit 1
 )BASH";
