@@ -104,6 +104,8 @@ void runTrain(const TrainArguments &arguments, const CLI::App &command)
     try {
         const Zoo zoo = world.active() ? trainZooSharded(options, arguments.output, world, progress)
                                        : trainZoo(options, arguments.output, progress.callback());
+        if (!world.leader())
+            return; // the first process wrote the zoo and says so
         noteWritten(arguments.output);
         std::cerr << "\nwse: wrote " << arguments.output << " (" << zoo.modelCount() << " models, "
                   << zoo.checkpointCount() << " checkpoints)\n";
