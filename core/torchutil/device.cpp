@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <dlfcn.h>
 #include <malloc.h>
+#include <mutex>
 #include <thread>
 
 namespace wse {
@@ -164,16 +165,35 @@ const OpenBlasThreads &openBlasThreads()
 }
 } // namespace
 
+namespace {
+// Embedders alive at once (threads of one process) share one saved setting: the first saves the
+// thread counts, the last puts them back.
+struct SavedThreads
+{
+    std::mutex mutex;
+    int users = 0, torch = 0, blas = 0;
+};
+SavedThreads &savedThreads()
+{
+    static SavedThreads saved;
+    return saved;
+}
+} // namespace
+
 CpuInferenceThreads::CpuInferenceThreads(const std::string &device, const std::string &precision)
 {
     // bfloat16 products run in oneDNN on LibTorch's own threads, which keeps the cores busy (side by
     // side passes measured no better)
     if (device != "cpu" || checkPrecision(precision) == "bf16")
         return;
-    const OpenBlasThreads &blas = openBlasThreads();
-    mTorchThreads = at::get_num_threads();
-    mBlasThreads = blas.get ? blas.get() : 0;
-    mWorkers = std::max({1, mTorchThreads, mBlasThreads});
+    SavedThreads &saved = savedThreads();
+    const std::lock_guard<std::mutex> lock(saved.mutex);
+    if (saved.users++ == 0) {
+        saved.torch = at::get_num_threads();
+        saved.blas = openBlasThreads().get ? openBlasThreads().get() : 0;
+    }
+    mWorkers = std::max({1, saved.torch, saved.blas});
+    mActive = true;
     enterWorker();
 }
 
@@ -186,11 +206,15 @@ void CpuInferenceThreads::enterWorker()
 
 CpuInferenceThreads::~CpuInferenceThreads()
 {
-    if (!mTorchThreads)
+    if (!mActive)
         return;
-    at::set_num_threads(mTorchThreads);
-    if (mBlasThreads)
-        openBlasThreads().set(mBlasThreads);
+    SavedThreads &saved = savedThreads();
+    const std::lock_guard<std::mutex> lock(saved.mutex);
+    if (--saved.users > 0)
+        return;
+    at::set_num_threads(saved.torch);
+    if (saved.blas)
+        openBlasThreads().set(saved.blas);
 }
 
 DeviceInventory listDevices()

@@ -62,7 +62,7 @@ public:
 
 private:
     int mWorkers = 1;
-    int mTorchThreads = 0, mBlasThreads = 0; // what to restore; 0: nothing was changed
+    bool mActive = false; // changed the thread counts (restored when the last such object goes)
 };
 
 } // namespace wse
