@@ -58,7 +58,6 @@ bool isTensorDict(const PickleValue &value)
     return true;
 }
 
-// Copies a (possibly strided, offset, shared) tensor out of its storage into contiguous bytes.
 // The storages the state_dict's tensors use, each read once (tensors may share one). Large
 // archives are read on every core (copying and checking the CRC of hundreds of MB); a failure is
 // reported for the first storage in the dict's order, as a one-thread read would.
@@ -109,6 +108,7 @@ bool isRowMajor(const TensorReference &ref)
     return true;
 }
 
+// Copies a (possibly strided, offset, shared) tensor out of its storage into contiguous bytes.
 // `budget`: bytes the tensors may still take. Views that repeat their storage (stride 0) can make a
 // file of a few hundred bytes declare gigabytes; real checkpoints take about their file's size.
 TensorBuffer materialise(const TensorReference &ref, const std::vector<uint8_t> &storage, const std::string &key,
