@@ -1,10 +1,10 @@
 // wse-bench-sane: SANE embedding of a whole zoo, end to end from the zoo file (read, standardise,
 // tokenise, encode, mean), against a straightforward python3-torch implementation of the same
 // pipeline (the official per-checkpoint tokenize_checkpoint + the official module) in one run.
+#include "benchencoder.h"
 #include "benchutil.h"
 
 #include "sane/encoderfile.h"
-#include "sane/sanemodel.h"
 #include "sane/zooembedding.h"
 #include "torchutil/device.h"
 #include "zoo/architecture.h"
@@ -44,21 +44,6 @@ void writeRandomZoo(const std::string &path, int models, int epochs)
         }
     }
     ZooStore::write(zoo, path);
-}
-
-// A randomly initialised encoder of a preset for the CNN-s layout, with unit normalisation.
-void writeEncoder(const std::string &path, SaneConfig config)
-{
-    if (config.maxPositions[0] == 0)
-        config.maxPositions = {48, 5, 20};
-    SaneEncoder encoder;
-    encoder.config = config;
-    encoder.architecture = cnnSmall();
-    for (const TensorSpec &tensor : encoder.architecture.tensors)
-        if (tensor.key.find("weight") != std::string::npos)
-            encoder.normalization.layers.push_back({tensor.key, 0.01, 0.2});
-    encoder.weights = SaneModel(config, "cpu").stateDict();
-    encoder.write(path);
 }
 
 const char *PythonPipeline = R"(
@@ -159,7 +144,7 @@ int main(int argc, char **argv)
             continue;
         const std::string encoder = (work / (std::string(preset) + ".pt")).string();
         const SaneConfig config = SaneConfig::preset(preset);
-        writeEncoder(encoder, config);
+        bench::writeRandomEncoder(encoder, config);
         std::vector<float> reference; // the fp32 embeddings, to say how far bf16 moves them
         for (const char *precision : {"fp32", "bf16"}) {
             if (precisions.find(precision) == std::string::npos)

@@ -31,7 +31,8 @@ json architectureToJson(const Architecture &architecture)
     return tensors;
 }
 
-void writeWeights(H5::Group &group, const WeightMatrix &matrix)
+// Writes the matrix slab by slab from `source`, so a zoo larger than memory streams through.
+void writeWeights(H5::Group &group, const WeightMatrix &matrix, size_t architecture, const ZooStore::WeightRowSource &source)
 {
     const hsize_t dims[2] = {hsize_t(matrix.rows), hsize_t(matrix.cols)};
     const hsize_t maxDims[2] = {H5S_UNLIMITED, hsize_t(matrix.cols)};
@@ -44,8 +45,19 @@ void writeWeights(H5::Group &group, const WeightMatrix &matrix)
     properties.setShuffle();
     properties.setDeflate(1); // float weights compress ~1.25:1 at any level; level 1 is the fastest
     H5::DataSet dataset = group.createDataSet("weights", H5::PredType::IEEE_F32LE, space, properties);
-    if (matrix.rows > 0)
-        dataset.write(matrix.values.data(), H5::PredType::NATIVE_FLOAT);
+    // Slabs of whole chunks (about 32 MiB): each chunk is compressed once, as it is filled.
+    const int64_t slabRows = int64_t(rowsPerChunk) * 32;
+    std::vector<float> slab;
+    for (int64_t first = 0; first < matrix.rows; first += slabRows) {
+        const int64_t count = std::min(slabRows, matrix.rows - first);
+        slab.resize(size_t(count * matrix.cols));
+        source(architecture, first, count, slab.data());
+        const hsize_t offset[2] = {hsize_t(first), 0};
+        const hsize_t extent[2] = {hsize_t(count), hsize_t(matrix.cols)};
+        H5::DataSpace fileSpace = dataset.getSpace();
+        fileSpace.selectHyperslab(H5S_SELECT_SET, extent, offset);
+        dataset.write(slab.data(), H5::PredType::NATIVE_FLOAT, H5::DataSpace(2, extent), fileSpace);
+    }
 }
 
 // The architectures' names in their order; each must be a group under /architectures.
@@ -144,10 +156,18 @@ std::map<std::string, std::vector<uint8_t>> readAttachments(const H5::H5File &fi
 
 void ZooStore::write(const Zoo &zoo, const std::string &path)
 {
-    zoo.validate(path);
     for (const WeightMatrix &matrix : zoo.weights)
         if (int64_t(matrix.values.size()) != matrix.rows * matrix.cols)
             throw UsageError("cannot write a zoo whose weights were not loaded");
+    writeStreamed(zoo, [&](size_t architecture, int64_t firstRow, int64_t count, float *out) {
+        const WeightMatrix &matrix = zoo.weights[architecture];
+        std::copy_n(matrix.row(firstRow), size_t(count * matrix.cols), out);
+    }, path);
+}
+
+void ZooStore::writeStreamed(const Zoo &zoo, const WeightRowSource &rows, const std::string &path)
+{
+    zoo.validate(path);
     writeFileAtomically(path, [&](H5::H5File &file) {
         writeStringAttribute(file, "format", FormatName);
         writeIntAttribute(file, "format_version", FormatVersion);
@@ -163,7 +183,7 @@ void ZooStore::write(const Zoo &zoo, const std::string &path)
             writeStringAttribute(group, "description", architecture.description);
             writeStringAttribute(group, "tensors", architectureToJson(architecture).dump());
             writeIntAttribute(group, "numel", architecture.numel());
-            writeWeights(group, zoo.weights[i]);
+            writeWeights(group, zoo.weights[i], i, rows);
             order.push_back(architecture.name);
         }
         writeStringAttribute(architectures, "order", order.dump());

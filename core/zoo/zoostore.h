@@ -3,6 +3,7 @@
 // architectures are small, the weight matrices are read only when asked for.
 #include "zoo/zoo.h"
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -16,6 +17,13 @@ public:
 
     // Writes the whole zoo to a temporary file and renames it over `path`. Throws IoError.
     static void write(const Zoo &zoo, const std::string &path);
+
+    // Fills `count` rows from `firstRow` of architecture `architecture`'s weights into `out`
+    // (count x cols floats).
+    using WeightRowSource = std::function<void(size_t architecture, int64_t firstRow, int64_t count, float *out)>;
+    // Writes a zoo larger than memory: its weight matrices give rows and cols only (no values) and
+    // `rows` supplies them slab by slab, about 32 MiB at a time. Atomic and checked like write().
+    static void writeStreamed(const Zoo &zoo, const WeightRowSource &rows, const std::string &path);
 
     // Reads tables and architectures; the weight matrices too unless `withWeights` is false (then
     // each WeightMatrix has rows/cols set and no values). Throws IoError / FormatError.

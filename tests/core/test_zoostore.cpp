@@ -66,6 +66,51 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(UsageError, ZooStore::readWeights(path, "cnn-s", 25, 10));
     }
 
+    // A zoo larger than memory is written from a row source: the writer asks for bounded slabs,
+    // in order, covering every row once, and the file holds exactly what the source gave.
+    void streamedWriteAsksForBoundedSlabsInOrder()
+    {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("streamed.h5").toStdString();
+        Zoo zoo;
+        zoo.name = "streamed";
+        Architecture wide;
+        wide.name = "wide";
+        wide.tensors = {{"layer.weight", {64, 128}}}; // 8192 floats: 32 rows per chunk
+        zoo.addArchitecture(wide);
+        const int64_t rows = 2100; // more than two 32 MiB slabs
+        zoo.weights[0].rows = rows;
+        zoo.weights[0].cols = wide.numel();
+        zoo.models.appendRow({{zoocol::ModelId, "m0"}, {zoocol::Architecture, "wide"}});
+        for (int64_t r = 0; r < rows; ++r)
+            zoo.checkpoints.appendRow({{zoocol::Model, 0}, {zoocol::Epoch, r}, {zoocol::WeightRow, r}});
+        auto value = [](int64_t row, int64_t col) { return float(row) + float(col) / 8192.0f; };
+
+        int64_t next = 0;
+        int64_t largest = 0;
+        ZooStore::writeStreamed(zoo, [&](size_t architecture, int64_t first, int64_t count, float *out) {
+            QCOMPARE(architecture, size_t(0));
+            QCOMPARE(first, next);
+            next += count;
+            largest = std::max(largest, count);
+            for (int64_t r = 0; r < count; ++r)
+                for (int64_t c = 0; c < 8192; ++c)
+                    out[r * 8192 + c] = value(first + r, c);
+        }, path);
+        QCOMPARE(next, rows);
+        QVERIFY2(largest * 8192 * 4 <= (int64_t(40) << 20), "a slab is over 40 MiB");
+
+        ZooWeightReader reader(path, "wide");
+        QCOMPARE(reader.rows(), rows);
+        std::vector<float> row(8192);
+        for (int64_t r : {int64_t(0), int64_t(1023), int64_t(1024), rows - 1}) {
+            reader.read(r, 1, row.data());
+            QCOMPARE(row[0], value(r, 0));
+            QCOMPARE(row[8191], value(r, 8191));
+        }
+        QCOMPARE(ZooStore::read(path, false).checkpointCount(), rows);
+    }
+
     void mixedArchitecturesEachGetTheirMatrix()
     {
         QTemporaryDir dir;
