@@ -1,6 +1,7 @@
 // The map widget on its own, under Xvfb: turning it by dragging draws each frame once, points
 // sized by a column, and how a software renderer keeps a map of many points responsive (flat
-// points, a thinned drawing while turning, every point back when the drag ends).
+// points, a thinned drawing while turning, every point back when the drag ends); a deep zoom far
+// from the map's centre draws the points where they are.
 #include "scriptedwindow.h"
 
 #include "map/colouring.h"
@@ -228,6 +229,42 @@ private Q_SLOTS:
         view.setTwoDimensional(true);
         QTest::qWait(100);
         QCOMPARE(redInCorner(), 0);
+    }
+
+    // Zoomed in until 1/65536 of a map 200 wide spans 44 pixels, far from the map's centre: the
+    // points (exact in float there) must land where they are, not where float arithmetic around
+    // the origin puts them (tens of pixels off without re-centring on the focal point).
+    void deepZoomFarFromTheCentreKeepsTheLayoutsPrecision()
+    {
+        MapView view;
+        QVERIFY(showView(view));
+        std::vector<float> xyz = {-100, -100, -100, 100, 100, 100}; // the map's extent
+        const int row = 11;
+        for (int k = 0; k < row; ++k)
+            xyz.insert(xyz.end(), {96.0f + float(k) / 65536.0f, 96.0f, 0.0f});
+        view.setPoints(xyz);
+        view.setColouring(colourBy(Column::texts("kind", std::vector<std::string>(xyz.size() / 3, "a")))); // no colour bar
+        QTest::qWait(100);
+        vtkCamera *camera = view.viewport()->renderer()->GetActiveCamera();
+        camera->SetFocalPoint(96.0 + 5.0 / 65536.0, 96.0, 0.0);
+        camera->SetPosition(96.0 + 5.0 / 65536.0, 96.0, 16.0 / 65536.0);
+        camera->SetViewUp(0, 1, 0);
+        view.viewport()->renderer()->ResetCameraClippingRange();
+        view.viewport()->update();
+        QTest::qWait(200);
+        const QImage image = view.viewport()->grabFramebuffer();
+        const double scale = image.width() / double(view.viewport()->width());
+        auto at = [&](QPointF widget) { return (widget * scale).toPoint(); };
+        for (int k = 0; k < row; ++k) {
+            const QPointF expected = view.widgetPositionOf(2 + k);
+            if (!QRect(QPoint(0, 0), view.viewport()->size()).contains(expected.toPoint()))
+                continue; // off the sides
+            QVERIFY2(inkAround(image, at(expected), 2) > 0, qPrintable(QString("no point %1 at its place").arg(k)));
+            if (k + 1 < row) {
+                const QPointF between = (expected + QPointF(view.widgetPositionOf(3 + k))) / 2;
+                QVERIFY2(inkAround(image, at(between), 2) == 0, qPrintable(QString("ink between points %1 and %2").arg(k).arg(k + 1)));
+            }
+        }
     }
 
     void manyPointsStayResponsiveOnASoftwareRenderer()

@@ -4,6 +4,8 @@
 #include <vtkCommand.h>
 #include <vtkIdList.h>
 #include <vtkNew.h>
+#include <vtkOpenGLPolyDataMapper.h>
+#include <vtkOpenGLVertexBufferObject.h>
 #include <vtkPolyData.h>
 #include <vtkRenderWindow.h>
 #include <vtkRenderer.h>
@@ -34,6 +36,14 @@ void InteractiveDetail::setReducible(bool reducible)
         update();
 }
 
+void InteractiveDetail::recentreWhenStill(vtkOpenGLPolyDataMapper *mapper)
+{
+    if (!mapper)
+        return;
+    mapper->SetVBOShiftScaleMethod(vtkOpenGLVertexBufferObject::FOCAL_POINT_SHIFT_SCALE);
+    mRecentred.push_back(mapper);
+}
+
 void InteractiveDetail::update()
 {
     mSubset = nullptr;
@@ -60,6 +70,8 @@ void InteractiveDetail::beforeRender()
     // and drop it to the still rate when it ends (StopState).
     vtkRenderWindow *window = mRenderer->GetRenderWindow();
     const bool interacting = window && window->GetDesiredUpdateRate() > 1.0;
+    for (vtkOpenGLPolyDataMapper *mapper : mRecentred)
+        mapper->SetPauseShiftScale(interacting);
     const bool reduce = interacting && mSubset;
     if (reduce == mReduced)
         return;

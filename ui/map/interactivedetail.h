@@ -3,9 +3,18 @@
 // million points a second) a map of more than kReducedAbove points shows an even subset of about
 // kReducedPoints of them during a drag, and all of them again when the drag ends, so that each
 // frame of the drag stays well under 100 ms. ParaView does the same with its LOD threshold.
+//
+// The mappers given to recentreWhenStill draw coordinates re-centred on the camera's focal point
+// (VTK's focal-point shift and scale, done in double precision before the float upload), so a
+// deep zoom anywhere in a large map keeps the layout's own precision instead of the GPU's float
+// error around the origin. The re-centred copy is made again only in still frames: a drag does
+// not upload a million points at every move.
 #include <vtkSmartPointer.h>
 
+#include <vector>
+
 class vtkCellArray;
+class vtkOpenGLPolyDataMapper;
 class vtkPolyData;
 class vtkRenderWindow;
 class vtkRenderer;
@@ -28,6 +37,7 @@ public:
     // Whether drags may thin them (a software renderer).
     void setReducible(bool reducible);
     bool isReduced() const { return mReduced; } // the last frame showed the subset
+    void recentreWhenStill(vtkOpenGLPolyDataMapper *mapper);
 
 private:
     void beforeRender(); // the renderer's StartEvent: subset while interacting, else all
@@ -36,6 +46,7 @@ private:
     vtkRenderer *mRenderer;
     vtkPolyData *mPoints;
     vtkSmartPointer<vtkCellArray> mAll, mSubset;
+    std::vector<vtkOpenGLPolyDataMapper *> mRecentred; // owned by the view, which outlives this
     bool mReducible = false, mReduced = false;
     unsigned long mObserver = 0;
 };

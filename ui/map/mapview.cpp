@@ -101,6 +101,10 @@ MapView::MapView(QWidget *parent)
 
     vtkRenderer *renderer = d->widget->renderer();
     renderer->SetBackground(1.0, 1.0, 1.0);
+    // Zoomed deep into a 3D map the camera is inside its bounds, where VTK puts the near plane at
+    // this fraction of the far one: its default (1/1000) cut away everything closer than a
+    // thousandth of the map's size. Views from outside the map are not affected.
+    renderer->SetNearClippingPlaneTolerance(1e-6);
     d->detail = std::make_unique<InteractiveDetail>(renderer, d->points);
     d->labels = std::make_unique<MapLabels>(renderer);
 
@@ -137,6 +141,9 @@ MapView::MapView(QWidget *parent)
     d->overlayActor->GetProperty()->SetRenderPointsAsSpheres(false);
     d->overlayActor->GetProperty()->LightingOff();
 
+    for (vtkPolyDataMapper *mapper : {d->mapper.GetPointer(), d->linesMapper.GetPointer(), d->highlightMapper.GetPointer(),
+                                      d->neighboursMapper.GetPointer(), d->overlayMapper.GetPointer()})
+        d->detail->recentreWhenStill(vtkOpenGLPolyDataMapper::SafeDownCast(mapper));
     showOrientationAxes();
 
     d->lookupTable->SetNumberOfTableValues(256);
