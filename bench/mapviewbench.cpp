@@ -25,6 +25,7 @@
 #include <QMouseEvent>
 #include <QThread>
 #include <QTimer>
+#include <QWheelEvent>
 
 #include <algorithm>
 #include <cstdio>
@@ -178,6 +179,21 @@ int main(int argc, char **argv)
         });
         std::printf("  rotate (drag)        %8.1f ms per mouse move, repaint included (longest %.1f)\n", total / 10, longest);
         std::printf("  end of drag          %8.1f ms (every point drawn again)\n", release);
+
+        auto wheel = [&] {
+            QWheelEvent event(centre, target->mapToGlobal(centre), QPoint(), QPoint(0, 120), Qt::NoButton,
+                              Qt::NoModifier, Qt::NoScrollPhase, false);
+            QApplication::sendEvent(target, &event);
+            QApplication::processEvents();
+        };
+        const double turn = millisecondsOf(wheel, 10);
+        QElapsedTimer rest;
+        rest.start();
+        while (rest.elapsed() < 2000 && view.isShowingSubset())
+            QApplication::processEvents(QEventLoop::AllEvents, 5);
+        std::printf("  zoom (wheel)         %8.1f ms per turn of the wheel, repaint included\n", turn);
+        std::printf("  wheel at rest        %8.1f ms until every point is drawn again (250 ms of it waiting)\n",
+                    double(rest.elapsed()));
     }
     {
         const Zoo zoo = tableZoo(points, random);

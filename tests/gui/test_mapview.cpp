@@ -85,6 +85,17 @@ private:
     QPointF mAt;
 };
 
+void turnWheel(QWidget *target, int steps)
+{
+    const QPointF at(target->width() / 2.0, target->height() / 2.0);
+    for (int i = 0; i < steps; ++i) {
+        QWheelEvent event(at, target->mapToGlobal(at), QPoint(), QPoint(0, 120), Qt::NoButton, Qt::NoModifier,
+                          Qt::NoScrollPhase, false);
+        QApplication::sendEvent(target, &event);
+        QApplication::processEvents();
+    }
+}
+
 bool showView(MapView &view)
 {
     view.resize(700, 500);
@@ -286,6 +297,12 @@ private Q_SLOTS:
         QVERIFY(view.isShowingSubset()); // thinned while turning
         drag.release();
         QVERIFY(!view.isShowingSubset()); // every point once the drag ends
+
+        double distance = view.viewport()->renderer()->GetActiveCamera()->GetDistance();
+        turnWheel(view.viewport(), 3); // zooming with the wheel is thinned like a drag
+        QVERIFY(view.viewport()->renderer()->GetActiveCamera()->GetDistance() < distance);
+        QVERIFY(view.isShowingSubset());
+        QTRY_VERIFY(!view.isShowingSubset()); // every point once the wheel rests
         const QPoint somewhere = view.widgetPositionOf(17);
         QVERIFY(view.pointAt(somewhere) >= 0); // picking sees every point
 

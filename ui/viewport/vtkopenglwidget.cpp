@@ -75,6 +75,9 @@ VtkOpenGLWidget::VtkOpenGLWidget(QWidget *parent)
     mInteractor->EnableRenderOff();
     mInteractor->Initialize();
     mInteractor->AddObserver(vtkCommand::RenderEvent, this, &VtkOpenGLWidget::onRenderRequested);
+    mWheelRest.setSingleShot(true);
+    mWheelRest.setInterval(250);
+    connect(&mWheelRest, &QTimer::timeout, this, &VtkOpenGLWidget::endWheelZoom);
 
     for (unsigned long event : {vtkCommand::WindowMakeCurrentEvent, vtkCommand::WindowIsCurrentEvent,
                                 vtkCommand::WindowFrameEvent, vtkCommand::WindowSupportsOpenGLEvent,
@@ -273,6 +276,18 @@ void VtkOpenGLWidget::wheelEvent(QWheelEvent *event)
     else if (delta < 0)
         mInteractor->InvokeEvent(vtkCommand::MouseWheelBackwardEvent, event);
     event->accept();
+    // VTK's wheel zoom ends each turn with a still frame (every point of a big map); drawn at the
+    // interactive rate instead, with the still frame once the wheel has rested.
+    if (delta != 0) {
+        mRenderWindow->SetDesiredUpdateRate(mInteractor->GetDesiredUpdateRate());
+        mWheelRest.start();
+    }
+}
+
+void VtkOpenGLWidget::endWheelZoom()
+{
+    mRenderWindow->SetDesiredUpdateRate(mInteractor->GetStillUpdateRate());
+    requestRender();
 }
 
 void VtkOpenGLWidget::keyPressEvent(QKeyEvent *event)

@@ -3,6 +3,7 @@
 // cannot use QVTKOpenGLNativeWidget). VTK renders into its own framebuffer inside Qt's context;
 // paintGL blits it into the widget's framebuffer. See docs/toolchain notes, "VTK in Qt 6".
 #include <QOpenGLWidget>
+#include <QTimer>
 #include <QSurface>
 
 #include <vtkNew.h>
@@ -61,11 +62,16 @@ private:
     void onRenderRequested();
     void onRenderWindowEvent(vtkObject *caller, unsigned long eventId, void *callData);
     void setEventPosition(const QPointF &position, Qt::KeyboardModifiers modifiers, bool repeat = false);
+    void endWheelZoom(); // the wheel has rested: one still frame
+
 
     vtkNew<vtkGenericOpenGLRenderWindow> mRenderWindow;
     vtkNew<vtkGenericRenderWindowInteractor> mInteractor;
     vtkNew<vtkRenderer> mRenderer;
     QSurface *mSurface = nullptr;
+    // Turns of the wheel in quick succession are one interaction, like a drag: frames at VTK's
+    // interactive rate (a thinned map on a software renderer) until the wheel rests.
+    QTimer mWheelRest;
     bool mInPaint = false;
     bool mSoftwareRenderer = false;
 };
