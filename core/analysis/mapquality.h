@@ -1,8 +1,9 @@
 #pragma once
 // How faithful a map is: trustworthiness (are the map's neighbours true neighbours?) and
 // continuity (do true neighbours stay neighbours on the map?), Venna & Kaski 2001, the same
-// definitions as scikit-learn's trustworthiness. Above `maxQueries` points the sums run over a
-// seeded random sample of query points (ranks still against all points) and say so.
+// definitions as scikit-learn's trustworthiness. Above `maxQueries` points (fewer for very large
+// maps: at most a billion points x queries) the sums run over a seeded random sample of query
+// points (ranks still against all points) and say so.
 #include "analysis/maprecord.h"
 #include "analysis/neighbors.h"
 

@@ -2,12 +2,17 @@
 #include "common/fixtures.h"
 
 #include "common/error.h"
+#include "zoo/roworder.h"
 #include "zoo/zoostore.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <cmath>
 #include <fstream>
+#include <limits>
+#include <numeric>
+#include <random>
 
 using namespace wse;
 
@@ -109,6 +114,37 @@ private Q_SLOTS:
             QCOMPARE(row[8191], value(r, 8191));
         }
         QCOMPARE(ZooStore::read(path, false).checkpointCount(), rows);
+    }
+
+    // The table view's sort: the order a stable comparison sort gives, missing numbers last.
+    void rowOrderIsAStableSortWithMissingLast()
+    {
+        std::mt19937 random(5);
+        std::vector<double> numbers(20000);
+        std::vector<std::string> texts(numbers.size());
+        const double specials[] = {std::nan(""), -0.0, 0.0, std::numeric_limits<double>::infinity(),
+                                   -std::numeric_limits<double>::infinity(), -1e-300, 1e300};
+        for (size_t i = 0; i < numbers.size(); ++i) {
+            const unsigned pick = random() % 10;
+            numbers[i] = pick < 7 ? specials[pick] : double(int(random() % 2000) - 1000) / 8.0;
+            texts[i] = std::string(random() % 3, char('a' + random() % 26)) + std::to_string(random() % 50);
+        }
+        for (const bool descending : {false, true}) {
+            std::vector<int> expected(numbers.size());
+            std::iota(expected.begin(), expected.end(), 0);
+            std::stable_sort(expected.begin(), expected.end(), [&](int a, int b) {
+                const double x = numbers[size_t(a)], y = numbers[size_t(b)];
+                if (std::isnan(x) || std::isnan(y))
+                    return !std::isnan(x) && std::isnan(y);
+                return descending ? y < x : x < y;
+            });
+            QVERIFY(sortedRowOrder(Column::numbers("n", numbers), descending) == expected);
+            std::iota(expected.begin(), expected.end(), 0);
+            std::stable_sort(expected.begin(), expected.end(), [&](int a, int b) {
+                return descending ? texts[size_t(b)] < texts[size_t(a)] : texts[size_t(a)] < texts[size_t(b)];
+            });
+            QVERIFY(sortedRowOrder(Column::texts("t", texts), descending) == expected);
+        }
     }
 
     void mixedArchitecturesEachGetTheirMatrix()

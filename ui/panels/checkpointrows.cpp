@@ -2,6 +2,7 @@
 
 #include "common/parallel.h"
 #include "map/mapcolumns.h"
+#include "zoo/roworder.h"
 #include "zoo/zoo.h"
 
 #include <QtConcurrent/QtConcurrentRun>
@@ -85,22 +86,10 @@ QVariant CheckpointRows::headerData(int section, Qt::Orientation orientation, in
 void CheckpointRows::sort(int column, Qt::SortOrder order)
 {
     beginResetModel();
-    std::iota(mSorted.begin(), mSorted.end(), 0);
-    if (column >= 0 && size_t(column) < mColumns.size()) {
-        const Column &values = mColumns[size_t(column)];
-        const bool descending = order == Qt::DescendingOrder;
-        if (values.isText()) {
-            std::stable_sort(mSorted.begin(), mSorted.end(), [&](int a, int b) {
-                return descending ? values.text(b) < values.text(a) : values.text(a) < values.text(b);
-            });
-        } else { // missing numbers last either way
-            std::stable_sort(mSorted.begin(), mSorted.end(), [&](int a, int b) {
-                const double x = values.number(a), y = values.number(b);
-                if (std::isnan(x) || std::isnan(y))
-                    return !std::isnan(x) && std::isnan(y);
-                return descending ? y < x : x < y;
-            });
-        }
+    if (column >= 0 && size_t(column) < mColumns.size() && mColumns[size_t(column)].size() == int64_t(mSorted.size())) {
+        mSorted = sortedRowOrder(mColumns[size_t(column)], order == Qt::DescendingOrder);
+    } else {
+        std::iota(mSorted.begin(), mSorted.end(), 0);
     }
     showRows(mSorted);
     endResetModel();
