@@ -5,6 +5,7 @@
 #include "scriptedwindow.h"
 
 #include "map/colouring.h"
+#include "map/interactivedetail.h"
 #include "map/mapview.h"
 #include "map/vectorfigure.h"
 #include "viewport/vtkopenglwidget.h"
@@ -276,6 +277,41 @@ private Q_SLOTS:
                 QVERIFY2(inkAround(image, at(between), 2) == 0, qPrintable(QString("ink between points %1 and %2").arg(k).arg(k + 1)));
             }
         }
+    }
+
+    // A still frame of very many points drawn from the frontmost point on each pixel looks like
+    // the frame of every point: the same pixels inked, nearly all of the same colour.
+    void stillFramesOfVeryManyPointsDrawTheFrontmostPerPixel()
+    {
+        MapView view;
+        QVERIFY(showView(view));
+        const int count = int(InteractiveDetail::kAggregatedAbove) + 50000;
+        view.setPoints(randomPoints(count));
+        std::vector<std::string> kinds(static_cast<size_t>(count));
+        for (size_t i = 0; i < kinds.size(); ++i)
+            kinds[i] = std::string(1, char('a' + (i * 7919) % 8)); // neighbours differ in colour
+        view.setColouring(colourBy(Column::texts("kind", kinds)));
+        QTest::qWait(100);
+        if (!view.viewport()->isSoftwareRenderer())
+            QSKIP("a GPU renderer draws every point as a sphere");
+        view.viewport()->update();
+        QTRY_VERIFY(view.isShowingFrontmostPerPixel());
+        const QImage frontmost = view.viewport()->grabFramebuffer();
+        view.setFrontmostPerPixel(false);
+        QTRY_VERIFY(!view.isShowingFrontmostPerPixel());
+        const QImage every = view.viewport()->grabFramebuffer();
+        QCOMPARE(frontmost.size(), every.size());
+        int inked = 0, inkedDifferently = 0, differentColour = 0;
+        for (int y = 0; y < every.height(); ++y)
+            for (int x = 0; x < every.width(); ++x) {
+                const bool a = every.pixel(x, y) != qRgb(255, 255, 255), b = frontmost.pixel(x, y) != qRgb(255, 255, 255);
+                inked += a;
+                inkedDifferently += a != b;
+                differentColour += a && b && every.pixel(x, y) != frontmost.pixel(x, y);
+            }
+        QVERIFY2(inked > 20000, qPrintable(QString::number(inked)));
+        QVERIFY2(inkedDifferently < inked / 200, qPrintable(QString("%1 of %2").arg(inkedDifferently).arg(inked)));
+        QVERIFY2(differentColour < inked / 10, qPrintable(QString("%1 of %2").arg(differentColour).arg(inked)));
     }
 
     void manyPointsStayResponsiveOnASoftwareRenderer()

@@ -1,5 +1,8 @@
 #include "map/interactivedetail.h"
 
+#include "map/frontmostperpixel.h"
+
+#include <vtkCamera.h>
 #include <vtkCellArray.h>
 #include <vtkCommand.h>
 #include <vtkIdList.h>
@@ -9,6 +12,8 @@
 #include <vtkPolyData.h>
 #include <vtkRenderWindow.h>
 #include <vtkRenderer.h>
+
+#include <algorithm>
 
 namespace wse {
 
@@ -44,6 +49,11 @@ void InteractiveDetail::recentreWhenStill(vtkOpenGLPolyDataMapper *mapper)
     mRecentred.push_back(mapper);
 }
 
+void InteractiveDetail::setAggregable(bool aggregable)
+{
+    mAggregable = aggregable;
+}
+
 void InteractiveDetail::update()
 {
     mSubset = nullptr;
@@ -59,9 +69,24 @@ void InteractiveDetail::update()
             mSubset->InsertNextCell(cell);
         }
     }
-    mReduced = false;
+    mFrontmost = nullptr;
+    mReduced = mAggregated = false;
     mPoints->SetVerts(mAll);
     mPoints->Modified();
+}
+
+vtkCellArray *InteractiveDetail::stillVertices()
+{
+    if (!mAggregable || !mAll || mAll->GetNumberOfCells() <= kAggregatedAbove || !mPoints->GetPoints())
+        return mAll;
+    const int *size = mRenderer->GetSize();
+    const unsigned long stamp[4] = {mRenderer->GetActiveCamera()->GetMTime(), mPoints->GetPoints()->GetMTime(),
+                                    mAll->GetMTime(), (unsigned long)(size[0]) << 16 | (unsigned long)(size[1])};
+    if (!mFrontmost || !std::equal(stamp, stamp + 4, mFrontmostStamp)) {
+        mFrontmost = frontmostPerPixel(mRenderer, mPoints->GetPoints(), mAll);
+        std::copy(stamp, stamp + 4, mFrontmostStamp);
+    }
+    return mFrontmost;
 }
 
 void InteractiveDetail::beforeRender()
@@ -72,11 +97,12 @@ void InteractiveDetail::beforeRender()
     const bool interacting = window && window->GetDesiredUpdateRate() > 1.0;
     for (vtkOpenGLPolyDataMapper *mapper : mRecentred)
         mapper->SetPauseShiftScale(interacting);
-    const bool reduce = interacting && mSubset;
-    if (reduce == mReduced)
+    vtkCellArray *shown = interacting && mSubset ? mSubset.GetPointer() : interacting ? mAll.GetPointer() : stillVertices();
+    mReduced = shown == mSubset.GetPointer() && mSubset;
+    mAggregated = shown == mFrontmost.GetPointer() && mFrontmost;
+    if (shown == mPoints->GetVerts())
         return;
-    mReduced = reduce;
-    mPoints->SetVerts(reduce ? mSubset : mAll);
+    mPoints->SetVerts(shown);
     mPoints->Modified();
 }
 

@@ -59,6 +59,11 @@ public:
     // The last frame drew an even subset of the points (a drag on a software renderer; see
     // map/interactivedetail.h).
     bool isShowingSubset() const;
+    // Still frames of more than InteractiveDetail::kAggregatedAbove flat points of one size draw
+    // the frontmost point on each pixel (nearly the same picture); off, every point (the benchmark
+    // compares both). On by default.
+    void setFrontmostPerPixel(bool allowed);
+    bool isShowingFrontmostPerPixel() const; // the last frame did
     // Polylines through point indices (each model's checkpoints in epoch order), drawn in the
     // points' colours so a colour gradient along a line shows change over training.
     void setTrajectories(const std::vector<std::vector<int>> &lines);

@@ -55,6 +55,7 @@ struct MapView::Scene
     std::vector<double> sizeValues; // per point; empty: all points one size
     std::vector<float> diameters;   // per point, pixels, as drawn
     bool spheres = true;
+    bool frontmostPerPixel = true; // allowed in still frames of many flat points
     std::unique_ptr<InteractiveDetail> detail; // thins many points while the map is turned
     std::unique_ptr<MapLabels> labels;         // the point groups' names
 };

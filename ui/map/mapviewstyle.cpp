@@ -48,6 +48,13 @@ const std::vector<double> &MapView::pointSizeValues() const { return d->sizeValu
 const std::vector<float> &MapView::pointDiameters() const { return d->diameters; }
 bool MapView::pointsAsSpheres() const { return d->spheres; }
 bool MapView::isShowingSubset() const { return d->detail->isReduced(); }
+bool MapView::isShowingFrontmostPerPixel() const { return d->detail->isAggregated(); }
+
+void MapView::setFrontmostPerPixel(bool allowed)
+{
+    d->frontmostPerPixel = allowed;
+    updatePointStyle();
+}
 
 void MapView::updatePointStyle()
 {
@@ -57,6 +64,9 @@ void MapView::updatePointStyle()
     const bool crowded = d->widget->isSoftwareRenderer() && visiblePointCount() > kFlatPointsAbove;
     d->spheres = !crowded;
     d->detail->setReducible(d->widget->isSoftwareRenderer());
+    // Points of one size cover the same pixels from the same centre: only then is the frontmost
+    // point per pixel the same picture.
+    d->detail->setAggregable(crowded && d->sizeValues.empty() && d->frontmostPerPixel);
     d->actor->GetProperty()->SetRenderPointsAsSpheres(d->spheres);
     d->diameters = diametersFor(d->sizeValues, crowded ? 4.0f : 9.0f, size_t(pointCount()));
     // GL sizes are in device pixels: a high-DPI screen (ratio 2) needs twice as many.
