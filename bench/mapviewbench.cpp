@@ -27,6 +27,9 @@
 #include <QTimer>
 #include <QWheelEvent>
 
+#include <vtkCamera.h>
+#include <vtkRenderer.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <functional>
@@ -126,6 +129,21 @@ int main(int argc, char **argv)
     std::printf("  colour (12 classes)  %8.1f ms\n", millisecondsOf([&] { view.setColouring(categorical); }));
     std::printf("  first frame          %8.1f ms\n", millisecondsOf(frame));
     std::printf("  frame                %8.1f ms (mean of 5)\n", millisecondsOf(frame, 5));
+    {
+        // A still frame after the camera moved: the frontmost point per pixel is found again.
+        vtkCamera *camera = view.viewport()->renderer()->GetActiveCamera();
+        auto turnedFrame = [&] {
+            camera->Azimuth(0.5);
+            frame();
+        };
+        const double frontmost = millisecondsOf(turnedFrame, 5);
+        const bool aggregated = view.isShowingFrontmostPerPixel();
+        view.setFrontmostPerPixel(false);
+        const double every = millisecondsOf(turnedFrame, 5);
+        view.setFrontmostPerPixel(true);
+        std::printf("  still frame, turned  %8.1f ms (mean of 5; %s) against %.1f ms drawing every point: %.2fx\n",
+                    frontmost, aggregated ? "the frontmost point per pixel" : "every point", every, every / frontmost);
+    }
     {
         std::vector<double> values(static_cast<size_t>(points));
         for (size_t i = 0; i < values.size(); ++i)

@@ -1,13 +1,58 @@
 #include "analysis/pca.h"
 
 #include "common/error.h"
+#include "common/parallel.h"
 #include "torchutil/device.h"
 
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <tuple>
 
 namespace wse {
+
+namespace {
+
+// The top `available` eigenpairs of a symmetric matrix, largest first: eigenvalues and the
+// eigenvectors as rows.
+std::pair<torch::Tensor, torch::Tensor> topEigenpairs(const torch::Tensor &symmetric, int64_t available)
+{
+    auto [values, vectors] = torch::linalg_eigh(symmetric, "L");
+    return {values.flip(0).slice(0, 0, available), vectors.flip(1).slice(1, 0, available).t()};
+}
+
+// Everything but the coordinates, from the axes (available x cols), their eigenvalues of the
+// scatter matrix, its trace and the mean. Each axis' sign makes its largest-magnitude loading
+// positive (reproducible maps).
+PcaResult describe(torch::Tensor axes, const torch::Tensor &eigenvalues, double totalSquares, const torch::Tensor &mean,
+                   int64_t rows, int64_t cols, int components)
+{
+    const int64_t available = axes.size(0);
+    torch::Tensor largest = axes.abs().argmax(1, true);
+    axes = axes * axes.gather(1, largest).sign().clamp_min(0).mul(2).sub(1);
+    const double denominator = double(std::max<int64_t>(rows - 1, 1));
+    torch::Tensor variance = eigenvalues.clamp_min(0) / denominator;
+    const double totalVariance = totalSquares / denominator;
+
+    PcaResult result;
+    result.rows = rows;
+    result.components = components;
+    result.dimensions = cols;
+    for (int64_t i = 0; i < components; ++i) {
+        const double v = i < available ? variance[i].item<double>() : 0.0;
+        result.explainedVariance.push_back(v);
+        result.explainedRatio.push_back(totalVariance > 0 ? v / totalVariance : 0.0);
+    }
+    torch::Tensor meanContiguous = mean.contiguous();
+    result.mean.assign(meanContiguous.data_ptr<double>(), meanContiguous.data_ptr<double>() + cols);
+    torch::Tensor allAxes = torch::zeros({components, cols}, torch::kFloat64);
+    allAxes.slice(0, 0, available).copy_(axes);
+    allAxes = allAxes.contiguous();
+    result.axes.assign(allAxes.data_ptr<double>(), allAxes.data_ptr<double>() + allAxes.numel());
+    return result;
+}
+
+} // namespace
 
 PcaResult computePca(const float *data, int64_t rows, int64_t cols, int components)
 {
@@ -25,59 +70,75 @@ PcaResult computePca(const float *data, int64_t rows, int64_t cols, int componen
     if (cols <= rows) {
         torch::Tensor scatter = centred.t().mm(centred);
         totalSquares = scatter.trace().item<double>();
-        auto [values, vectors] = torch::linalg_eigh(scatter, "L");
-        eigenvalues = values.flip(0).slice(0, 0, available);
-        axes = vectors.flip(1).slice(1, 0, available).t();
+        std::tie(eigenvalues, axes) = topEigenpairs(scatter, available);
     } else {
         // Gram trick: eigenvectors u of X X^T give axes X^T u / |X^T u|.
         torch::Tensor gram = centred.mm(centred.t());
         totalSquares = gram.trace().item<double>();
-        auto [values, vectors] = torch::linalg_eigh(gram, "L");
-        eigenvalues = values.flip(0).slice(0, 0, available);
-        axes = centred.t().mm(vectors.flip(1).slice(1, 0, available)).t();
+        torch::Tensor vectors;
+        std::tie(eigenvalues, vectors) = topEigenpairs(gram, available);
+        axes = centred.t().mm(vectors.t()).t();
         axes = axes / axes.norm(2, 1, true).clamp_min(1e-300);
     }
-    // Deterministic sign: the largest-magnitude loading of each axis is positive.
-    torch::Tensor largest = axes.abs().argmax(1, true);
-    axes = axes * axes.gather(1, largest).sign().clamp_min(0).mul(2).sub(1);
-
-    const double denominator = double(std::max<int64_t>(rows - 1, 1));
-    torch::Tensor variance = eigenvalues.clamp_min(0) / denominator;
-    const double totalVariance = totalSquares / denominator;
-
-    PcaResult result;
-    result.rows = rows;
-    result.components = components;
-    result.dimensions = cols;
-    torch::Tensor coordinates = torch::zeros({rows, components}, torch::kFloat64);
-    coordinates.slice(1, 0, available).copy_(centred.mm(axes.t()));
-    coordinates = coordinates.to(torch::kFloat32).contiguous();
+    PcaResult result = describe(axes, eigenvalues, totalSquares, mean, rows, cols, components);
+    torch::Tensor signedAxes = torch::from_blob(result.axes.data(), {components, cols}, torch::kFloat64);
+    torch::Tensor coordinates = centred.mm(signedAxes.t()).to(torch::kFloat32).contiguous();
     result.coordinates.assign(coordinates.data_ptr<float>(), coordinates.data_ptr<float>() + coordinates.numel());
-    for (int64_t i = 0; i < components; ++i) {
-        const double v = i < available ? variance[i].item<double>() : 0.0;
-        result.explainedVariance.push_back(v);
-        result.explainedRatio.push_back(totalVariance > 0 ? v / totalVariance : 0.0);
-    }
-    torch::Tensor meanContiguous = mean.contiguous();
-    result.mean.assign(meanContiguous.data_ptr<double>(), meanContiguous.data_ptr<double>() + cols);
-    torch::Tensor allAxes = torch::zeros({components, cols}, torch::kFloat64);
-    allAxes.slice(0, 0, available).copy_(axes);
-    allAxes = allAxes.contiguous();
-    result.axes.assign(allAxes.data_ptr<double>(), allAxes.data_ptr<double>() + allAxes.numel());
     return result;
+}
+
+struct StreamingPca::Sums
+{
+    torch::Tensor reference; // the first block's mean: sums of differences from it lose no digits
+    torch::Tensor sum, scatter;
+};
+
+StreamingPca::StreamingPca(int64_t cols) : mCols(cols), mSums(std::make_unique<Sums>()) {}
+StreamingPca::~StreamingPca() = default;
+
+void StreamingPca::accumulate(const float *data, int64_t rows)
+{
+    if (rows < 1)
+        return;
+    torch::NoGradGuard noGrad;
+    useAllCores();
+    torch::Tensor x = torch::from_blob(const_cast<float *>(data), {rows, mCols}, torch::kFloat32).to(torch::kFloat64);
+    if (!mSums->reference.defined()) {
+        mSums->reference = x.mean(0);
+        mSums->sum = torch::zeros({mCols}, torch::kFloat64);
+        mSums->scatter = torch::zeros({mCols, mCols}, torch::kFloat64);
+    }
+    x -= mSums->reference;
+    mSums->sum += x.sum(0);
+    mSums->scatter.addmm_(x.t(), x);
+    mRows += rows;
+}
+
+PcaResult StreamingPca::finish(int components) const
+{
+    if (mRows < 1 || components < 1)
+        throw UsageError("PCA needs at least one row and one component");
+    torch::NoGradGuard noGrad;
+    torch::Tensor shift = mSums->sum / double(mRows); // mean - reference
+    torch::Tensor scatter = mSums->scatter - double(mRows) * torch::outer(shift, shift);
+    const int64_t available = std::min<int64_t>(components, std::min(mRows, mCols));
+    auto [eigenvalues, axes] = topEigenpairs(scatter, available);
+    return describe(axes, eigenvalues, scatter.trace().item<double>(), mSums->reference + shift, mRows, mCols, components);
 }
 
 std::vector<float> PcaResult::project(const float *data, int64_t count) const
 {
     std::vector<float> out(size_t(count * components), 0.0f);
-    for (int64_t r = 0; r < count; ++r)
-        for (int c = 0; c < components; ++c) {
-            double sum = 0.0;
-            const double *axis = axes.data() + int64_t(c) * dimensions;
-            for (int64_t j = 0; j < dimensions; ++j)
-                sum += (double(data[r * dimensions + j]) - mean[size_t(j)]) * axis[j];
-            out[size_t(r * components + c)] = float(sum);
-        }
+    parallelFor(count, [&](int64_t begin, int64_t end) {
+        for (int64_t r = begin; r < end; ++r)
+            for (int c = 0; c < components; ++c) {
+                double sum = 0.0;
+                const double *axis = axes.data() + int64_t(c) * dimensions;
+                for (int64_t j = 0; j < dimensions; ++j)
+                    sum += (double(data[r * dimensions + j]) - mean[size_t(j)]) * axis[j];
+                out[size_t(r * components + c)] = float(sum);
+            }
+    });
     return out;
 }
 

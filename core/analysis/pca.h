@@ -2,6 +2,7 @@
 // Principal component analysis of a row-major matrix (rows = samples), computed with LibTorch on
 // the smaller of the covariance (cols x cols) and Gram (rows x rows) eigenproblems, in float64.
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace wse {
@@ -25,5 +26,26 @@ struct PcaResult
 // Fewer components than asked are returned only when the data has fewer dimensions or rows; the
 // missing coordinates are then zero. Throws UsageError for empty input.
 PcaResult computePca(const float *data, int64_t rows, int64_t cols, int components = 3);
+
+// PCA of rows that arrive in blocks (a matrix larger than memory): every row is accumulated once
+// (its sum and the cols x cols scatter matrix, in float64), then finish() gives the mean, axes and
+// variances as computePca does, without coordinates: place rows with PcaResult::project.
+class StreamingPca
+{
+public:
+    explicit StreamingPca(int64_t cols);
+    ~StreamingPca();
+    StreamingPca(const StreamingPca &) = delete;
+    StreamingPca &operator=(const StreamingPca &) = delete;
+
+    void accumulate(const float *data, int64_t rows);
+    int64_t rows() const { return mRows; }
+    PcaResult finish(int components = 3) const; // throws UsageError before any row
+
+private:
+    struct Sums;
+    int64_t mCols = 0, mRows = 0;
+    std::unique_ptr<Sums> mSums;
+};
 
 } // namespace wse

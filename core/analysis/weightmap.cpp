@@ -2,6 +2,9 @@
 
 #include "analysis/weightstatistics.h"
 #include "common/error.h"
+#include "common/parallel.h"
+#include "jobs/progress.h"
+#include "zoo/zoostore.h"
 
 #include <algorithm>
 #include <cmath>
@@ -60,6 +63,12 @@ std::vector<std::vector<int>> WeightMap::trajectories(const Zoo &zoo) const
     return result;
 }
 
+bool WeightMap::inputInMemory(const Zoo &zoo) const
+{
+    const WeightMatrix &matrix = zoo.weights.at(size_t(architecture));
+    return !features.empty() || int64_t(matrix.values.size()) == matrix.rows * matrix.cols;
+}
+
 std::vector<float> WeightMap::inputRows(const Zoo &zoo, int64_t &dims) const
 {
     if (!features.empty()) {
@@ -67,6 +76,9 @@ std::vector<float> WeightMap::inputRows(const Zoo &zoo, int64_t &dims) const
         return features;
     }
     const WeightMatrix &matrix = zoo.weights.at(size_t(architecture));
+    if (!inputInMemory(zoo))
+        throw UsageError("the zoo's weights stay in its file (too large to hold in memory): lay its raw weights out "
+                         "with wse project --zoo, or map its weight statistics or SANE embeddings");
     const Column &rows = zoo.checkpoints.get(zoocol::WeightRow);
     dims = matrix.cols;
     std::vector<float> out;
@@ -81,15 +93,15 @@ std::vector<float> WeightMap::inputRows(const Zoo &zoo, int64_t &dims) const
 std::vector<std::pair<int, double>> WeightMap::nearestPoints(const Zoo &zoo, int point, int k) const
 {
     const int count = int(checkpoints.size());
-    if (point < 0 || point >= count)
-        return {};
+    const WeightMatrix &matrix = zoo.weights.at(size_t(architecture));
+    if (point < 0 || point >= count || !inputInMemory(zoo))
+        return {}; // raw weights left in the file: a pass over all of them per click is too slow
     const Column &rows = zoo.checkpoints.get(zoocol::WeightRow);
     auto rowOf = [&](int p, int64_t &dims) -> const float * {
         if (!features.empty()) {
             dims = featureDims;
             return features.data() + int64_t(p) * featureDims;
         }
-        const WeightMatrix &matrix = zoo.weights.at(size_t(architecture));
         dims = matrix.cols;
         return matrix.row(int64_t(rows.number(checkpoints[size_t(p)])));
     };
@@ -114,27 +126,56 @@ std::vector<std::pair<int, double>> WeightMap::nearestPoints(const Zoo &zoo, int
     return nearest;
 }
 
+namespace {
+
+// The zoo's checkpoints of one architecture, in checkpoint order. Throws UsageError if none.
+std::vector<int64_t> checkpointsOf(const Zoo &zoo, int architecture)
+{
+    if (architecture < 0 || size_t(architecture) >= zoo.architectures.size())
+        throw UsageError("the zoo has no architecture #" + std::to_string(architecture));
+    std::vector<int64_t> checkpoints;
+    for (int64_t c = 0; c < zoo.checkpointCount(); ++c)
+        if (zoo.checkpointArchitecture(c) == architecture)
+            checkpoints.push_back(c);
+    if (checkpoints.empty())
+        throw UsageError("architecture '" + zoo.architectures[size_t(architecture)].name + "' has no checkpoints");
+    return checkpoints;
+}
+
+// Statistics span orders of magnitude across inits and optimizers (U(0,1) + SGD blows weights up
+// to ~1e3): compared on a signed log scale, standardised, so such models do not squash every
+// other model into one spot.
+void finishStatisticsMap(WeightMap &map, std::vector<float> features, int64_t cols, int dimensions)
+{
+    for (float &value : features)
+        value = std::copysign(std::log1p(std::fabs(value)), value);
+    const auto count = int64_t(map.checkpoints.size());
+    standardiseColumns(features, count, cols);
+    map.pca = computePca(features.data(), count, cols, dimensions);
+    map.features = std::move(features);
+    map.featureDims = cols;
+}
+
+} // namespace
+
 WeightMap computeWeightMap(const Zoo &zoo, MapSource source, int architecture, int dimensions)
 {
     if (source == MapSource::SaneEmbeddings)
         throw UsageError("SANE maps are made from embeddings (computeEmbeddingMap)");
-    if (architecture < 0 || size_t(architecture) >= zoo.architectures.size())
-        throw UsageError("the zoo has no architecture #" + std::to_string(architecture));
+    WeightMap map;
+    map.source = source;
+    map.architecture = architecture;
+    map.checkpoints = checkpointsOf(zoo, architecture);
     const Architecture &arch = zoo.architectures[size_t(architecture)];
     const WeightMatrix &matrix = zoo.weights[size_t(architecture)];
     if (int64_t(matrix.values.size()) != matrix.rows * matrix.cols)
         throw UsageError("the zoo's weights are not loaded");
 
-    WeightMap map;
-    map.source = source;
-    map.architecture = architecture;
     const Column &rows = zoo.checkpoints.get(zoocol::WeightRow);
     const int64_t cols = source == MapSource::Weights ? matrix.cols : int64_t(arch.tensors.size()) * StatisticsPerTensor;
     std::vector<float> features;
-    for (int64_t c = 0; c < zoo.checkpointCount(); ++c) {
-        if (zoo.checkpointArchitecture(c) != architecture)
-            continue;
-        map.checkpoints.push_back(c);
+    features.reserve(map.checkpoints.size() * size_t(cols));
+    for (int64_t c : map.checkpoints) {
         const float *row = matrix.row(int64_t(rows.number(c)));
         if (source == MapSource::Weights) {
             features.insert(features.end(), row, row + matrix.cols);
@@ -143,23 +184,60 @@ WeightMap computeWeightMap(const Zoo &zoo, MapSource source, int architecture, i
             features.insert(features.end(), statistics.begin(), statistics.end());
         }
     }
-    if (map.checkpoints.empty())
-        throw UsageError("architecture '" + arch.name + "' has no checkpoints");
-    const auto count = int64_t(map.checkpoints.size());
-    if (source == MapSource::WeightStatistics) {
-        // Statistics span orders of magnitude across inits and optimizers (U(0,1) + SGD blows
-        // weights up to ~1e3): compare them on a signed log scale so such models do not squash
-        // every other model into one spot.
-        for (float &value : features)
-            value = std::copysign(std::log1p(std::fabs(value)), value);
-        standardiseColumns(features, count, cols);
-    }
-    map.pca = computePca(features.data(), count, cols, dimensions);
-    if (source == MapSource::WeightStatistics) {
-        map.features = std::move(features);
-        map.featureDims = cols;
-    }
+    if (source == MapSource::WeightStatistics)
+        finishStatisticsMap(map, std::move(features), cols, dimensions);
+    else
+        map.pca = computePca(features.data(), int64_t(map.checkpoints.size()), cols, dimensions);
     return map;
+}
+
+std::map<MapSource, WeightMap> computeWeightMapsFromFile(const Zoo &zoo, const std::string &zooPath, int architecture,
+                                                         int dimensions, ProgressReporter *progress)
+{
+    WeightMap weights, statistics;
+    weights.architecture = statistics.architecture = architecture;
+    weights.source = MapSource::Weights;
+    statistics.source = MapSource::WeightStatistics;
+    weights.checkpoints = statistics.checkpoints = checkpointsOf(zoo, architecture);
+    const Architecture &arch = zoo.architectures[size_t(architecture)];
+    const Column &weightRows = zoo.checkpoints.get(zoocol::WeightRow);
+    const int64_t cols = arch.numel(), statisticsCols = int64_t(arch.tensors.size()) * StatisticsPerTensor;
+    const size_t count = weights.checkpoints.size();
+    ZooWeightReader reader(zooPath, arch.name);
+    const size_t block = size_t(std::max<int64_t>(1, (int64_t(64) << 20) / 4 / std::max<int64_t>(cols, 1))); // ~64 MB
+    std::vector<float> rows, features(count * size_t(statisticsCols));
+    // Reads the rows of checkpoints [first, first + n) into `rows`.
+    auto readBlock = [&](size_t first, size_t n) {
+        std::vector<int64_t> wanted(n);
+        for (size_t i = 0; i < n; ++i)
+            wanted[i] = int64_t(weightRows.number(weights.checkpoints[first + i]));
+        rows.resize(n * size_t(cols));
+        reader.readRows(wanted, rows.data());
+    };
+    StreamingPca pca(cols);
+    for (size_t first = 0; first < count; first += block) { // pass 1: statistics and the scatter matrix
+        const size_t n = std::min(block, count - first);
+        readBlock(first, n);
+        pca.accumulate(rows.data(), int64_t(n));
+        parallelFor(int64_t(n), [&](int64_t begin, int64_t end) {
+            for (int64_t i = begin; i < end; ++i) {
+                const std::vector<float> row = weightStatistics(arch, rows.data() + i * cols);
+                std::copy(row.begin(), row.end(), features.begin() + long((first + size_t(i)) * size_t(statisticsCols)));
+            }
+        });
+        reportTo(progress, 0.5 * double(first + n) / double(count), "reading weights", "statistics and covariance");
+    }
+    weights.pca = pca.finish(dimensions);
+    weights.pca.coordinates.resize(count * size_t(dimensions));
+    for (size_t first = 0; first < count; first += block) { // pass 2: every checkpoint on the axes
+        const size_t n = std::min(block, count - first);
+        readBlock(first, n);
+        const std::vector<float> placed = weights.pca.project(rows.data(), int64_t(n));
+        std::copy(placed.begin(), placed.end(), weights.pca.coordinates.begin() + long(first * size_t(dimensions)));
+        reportTo(progress, 0.5 + 0.5 * double(first + n) / double(count), "reading weights", "placing checkpoints");
+    }
+    finishStatisticsMap(statistics, std::move(features), statisticsCols, dimensions);
+    return {{MapSource::Weights, std::move(weights)}, {MapSource::WeightStatistics, std::move(statistics)}};
 }
 
 } // namespace wse

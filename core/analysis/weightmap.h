@@ -4,11 +4,14 @@
 #include "analysis/pca.h"
 #include "zoo/zoo.h"
 
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace wse {
+
+class ProgressReporter;
 
 enum class MapSource {
     Weights,          // raw flattened weights: faithful, but dominated by initialisation scale and seed
@@ -31,10 +34,13 @@ struct WeightMap
     std::vector<float> features;
     int64_t featureDims = 0;
 
-    // The input rows: `features`, or the raw weights gathered from the zoo (a temporary copy).
+    // Whether the input rows are in memory: features, or raw weights the zoo holds (not left in its file).
+    bool inputInMemory(const Zoo &zoo) const;
+    // The input rows: `features`, or the raw weights gathered from the zoo (a temporary copy;
+    // throws UsageError when the zoo's weights were left in its file).
     std::vector<float> inputRows(const Zoo &zoo, int64_t &dims) const;
     // The k map points nearest to `point` in the map's input space (Euclidean), nearest first,
-    // with their distances; reads raw weights in place (no copy).
+    // with their distances; reads raw weights in place (no copy; none when they were left in the file).
     std::vector<std::pair<int, double>> nearestPoints(const Zoo &zoo, int point, int k) const;
 
     // Map points of each model in epoch order (for trajectories); models with one point are left out.
@@ -44,5 +50,11 @@ struct WeightMap
 // Needs the zoo's weights loaded. Throws UsageError if the architecture has no checkpoints.
 WeightMap computeWeightMap(const Zoo &zoo, MapSource source = MapSource::Weights, int architecture = 0,
                            int dimensions = 3);
+
+// Both weight maps of a zoo whose weights stay in its file (too large for memory): two passes over
+// the weight matrix in blocks of about 64 MB (statistics and the PCA's scatter matrix, then every
+// checkpoint placed on the axes). The same maps as computeWeightMap gives, to float64 rounding.
+std::map<MapSource, WeightMap> computeWeightMapsFromFile(const Zoo &zoo, const std::string &zooPath, int architecture = 0,
+                                                         int dimensions = 3, ProgressReporter *progress = nullptr);
 
 } // namespace wse

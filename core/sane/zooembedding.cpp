@@ -103,14 +103,10 @@ Embeddings embedZoo(const std::string &encoderPath, const std::string &zooPath, 
     for (size_t first = begin; first < end; first += size_t(batch)) {
         const size_t count = std::min(end - first, size_t(batch));
         rows.resize(count * size_t(rowSize));
-        for (size_t i = 0; i < count;) { // one read per run of consecutive weight rows
-            const int64_t start = int64_t(weightRows.number(checkpoints[first + i]));
-            size_t run = 1;
-            while (i + run < count && int64_t(weightRows.number(checkpoints[first + i + run])) == start + int64_t(run))
-                ++run;
-            reader.read(start, int64_t(run), rows.data() + i * size_t(rowSize));
-            i += run;
-        }
+        std::vector<int64_t> weightRowsOfBatch(count);
+        for (size_t i = 0; i < count; ++i)
+            weightRowsOfBatch[i] = int64_t(weightRows.number(checkpoints[first + i]));
+        reader.readRows(weightRowsOfBatch, rows.data());
         const std::vector<float> z = embedder.embed(rows.data(), int64_t(count));
         nonFinite += std::count_if(z.begin(), z.end(), [](float v) { return !std::isfinite(v); });
         std::copy(z.begin(), z.end(), result.values.begin() + long(first * size_t(result.dims)));

@@ -294,6 +294,17 @@ void ZooWeightReader::read(int64_t firstRow, int64_t count, float *out)
     }
 }
 
+void ZooWeightReader::readRows(const std::vector<int64_t> &rows, float *out)
+{
+    for (size_t i = 0; i < rows.size();) {
+        size_t run = 1;
+        while (i + run < rows.size() && rows[i + run] == rows[i] + int64_t(run))
+            ++run;
+        read(rows[i], int64_t(run), out + i * size_t(cols()));
+        i += run;
+    }
+}
+
 WeightMatrix ZooStore::readWeights(const std::string &path, const std::string &architecture, int64_t firstRow,
                                    int64_t count)
 {

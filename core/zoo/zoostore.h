@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace wse {
 
@@ -51,6 +52,9 @@ public:
     int64_t cols() const;
     // Copies `count` rows starting at `firstRow` into `out` (count x cols floats).
     void read(int64_t firstRow, int64_t count, float *out);
+    // Copies the given rows, in that order, into `out` (rows.size() x cols floats); each run of
+    // consecutive rows is one read.
+    void readRows(const std::vector<int64_t> &rows, float *out);
 
 private:
     struct Impl;

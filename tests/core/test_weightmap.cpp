@@ -6,6 +6,8 @@
 #include "analysis/weightmap.h"
 #include "analysis/weightstatistics.h"
 #include "common/textfile.h"
+#include "common/error.h"
+#include "zoo/zoostore.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -201,6 +203,37 @@ print(len(some) - 1, some[1][2], some[1][3], some[2][2], some[2][3])
             QCOMPARE(init.text(map.checkpoints[size_t(near[i].first)]), init.text(map.checkpoints[5]));
         }
         QVERIFY(map.nearestPoints(zoo, -1, 4).empty());
+    }
+
+    // A zoo too large for memory is mapped from its file in blocks: the same maps, to rounding.
+    void mapsFromTheFileEqualMapsFromMemory()
+    {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("zoo.h5").toStdString();
+        const Zoo zoo = test::makeSyntheticZoo(3, 40, 60); // 7,320 CNN-s checkpoints: two blocks of 64 MB
+        ZooStore::write(zoo, path);
+        const Zoo tables = ZooStore::read(path, /*withWeights=*/false);
+        QVERIFY(tables.weights[0].values.empty());
+        const auto fromFile = computeWeightMapsFromFile(tables, path);
+        for (MapSource source : {MapSource::Weights, MapSource::WeightStatistics}) {
+            const WeightMap inMemory = computeWeightMap(zoo, source);
+            const WeightMap &streamed = fromFile.at(source);
+            QVERIFY(streamed.checkpoints == inMemory.checkpoints);
+            QCOMPARE(streamed.pca.coordinates.size(), inMemory.pca.coordinates.size());
+            double largest = 0, difference = 0;
+            for (size_t i = 0; i < inMemory.pca.coordinates.size(); ++i) {
+                largest = std::max(largest, double(std::fabs(inMemory.pca.coordinates[i])));
+                difference = std::max(difference, double(std::fabs(inMemory.pca.coordinates[i] - streamed.pca.coordinates[i])));
+            }
+            QVERIFY2(difference <= 1e-4 * largest, qPrintable(QString("%1 of %2").arg(difference).arg(largest)));
+            for (int c = 0; c < 3; ++c)
+                QVERIFY(std::fabs(streamed.pca.explainedRatio[size_t(c)] - inMemory.pca.explainedRatio[size_t(c)]) < 1e-9);
+        }
+        // Raw weights left in the file: no neighbours per click, and a clear refusal to copy them.
+        int64_t dims = 0;
+        QVERIFY(fromFile.at(MapSource::Weights).nearestPoints(tables, 0, 5).empty());
+        QVERIFY_THROWS_EXCEPTION(UsageError, fromFile.at(MapSource::Weights).inputRows(tables, dims));
+        QCOMPARE(fromFile.at(MapSource::WeightStatistics).nearestPoints(tables, 0, 5).size(), size_t(5));
     }
 
     void trajectoriesFollowEpochs()

@@ -12,6 +12,10 @@
 
 #include <QFileInfo>
 
+#include <unistd.h>
+
+#include <algorithm>
+
 namespace wse {
 
 MissingZoo::MissingZoo(const QString &workspaceFile, const QString &expectedZoo)
@@ -34,7 +38,27 @@ Embeddings readOrMakeEmbeddings(const QString &sane, const QString &zooPath)
     return embedZooInChild(sane, zooPath, EmbedOptions::defaults(), nullptr);
 }
 
+double weightBytes(const Zoo &zoo)
+{
+    double bytes = 0;
+    for (const WeightMatrix &matrix : zoo.weights)
+        bytes += double(matrix.rows) * double(matrix.cols) * sizeof(float);
+    return bytes;
+}
+
 } // namespace
+
+double ZooDocument::weightsInMemoryLimit()
+{
+    bool given = false;
+    const double megabytes = qEnvironmentVariableIntValue("WSE_ZOO_MEMORY_MB", &given);
+    if (given)
+        return megabytes * 1048576.0;
+    // The in-memory PCA holds about five copies of the weights (float64, centred): a tenth of the
+    // RAM, and 2 GB at most, keeps opening a zoo well inside it.
+    const double physical = double(sysconf(_SC_PHYS_PAGES)) * double(sysconf(_SC_PAGESIZE));
+    return std::min(2.0 * 1073741824.0, physical / 10.0);
+}
 
 std::shared_ptr<ZooDocument> ZooDocument::load(const QString &path, const QString &sane, const QString &zooOverride)
 {
@@ -69,13 +93,20 @@ std::shared_ptr<ZooDocument> ZooDocument::load(const QString &path, const QStrin
     }
     document->mPath = zooPath;
     tryFileInChildProcess(zooPath, FileKind::Zoo);
-    document->mZoo = ZooStore::read(zooPath.toStdString());
+    document->mZoo = ZooStore::read(zooPath.toStdString(), /*withWeights=*/false);
+    const bool inMemory = weightBytes(document->mZoo) <= weightsInMemoryLimit();
+    if (inMemory)
+        for (size_t a = 0; a < document->mZoo.architectures.size(); ++a)
+            document->mZoo.weights[a] = ZooStore::readWeights(zooPath.toStdString(), document->mZoo.architectures[a].name);
     if (document->mWorkspace)
         document->mWorkspace->requireFits(document->mZoo, path.toStdString());
     document->mLabelColumn = addLabelColumn(document->mZoo, document->mWorkspace ? document->mWorkspace->labels : std::vector<WorkspaceLabel>{},
                                             path.toStdString());
-    for (MapSource source : {MapSource::Weights, MapSource::WeightStatistics})
-        document->mMaps[source] = computeWeightMap(document->mZoo, source);
+    if (inMemory)
+        for (MapSource source : {MapSource::Weights, MapSource::WeightStatistics})
+            document->mMaps[source] = computeWeightMap(document->mZoo, source);
+    else
+        document->mMaps = computeWeightMapsFromFile(document->mZoo, zooPath.toStdString());
     if (!sane.isEmpty())
         document->mEmbeddings = readOrMakeEmbeddings(sane, zooPath);
     if (document->mEmbeddings)

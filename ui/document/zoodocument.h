@@ -32,7 +32,12 @@ public:
     // every checkpoint now, or an embeddings .h5 made from this zoo) also the SANE map.
     // `zooOverride`: where a workspace's zoo is now (its content hash must match).
     // Throws MissingZoo, or wse::Error naming the file at fault.
+    // A zoo's weights over weightsInMemoryLimit() stay in its file: its weight maps are computed
+    // in two passes over the file, and the raw weights' neighbours are not listed.
     static std::shared_ptr<ZooDocument> load(const QString &path, const QString &sane = {}, const QString &zooOverride = {});
+    // Bytes of weights read into memory at most: $WSE_ZOO_MEMORY_MB when set, else a tenth of
+    // the RAM, 2 GB at most.
+    static double weightsInMemoryLimit();
 
     const QString &path() const { return mPath; }           // the zoo file
     const QString &workspacePath() const { return mWorkspacePath; } // empty when a zoo was opened

@@ -159,7 +159,13 @@ void LayoutController::startJob()
     }
     const WeightMap &map = mDocument->map(mSource);
     const ProjectionSettings settings = this->settings(mMethod);
-    if (mMethod != ProjectionMethod::Pca && int64_t(map.checkpoints.size()) > childLayoutPoints()) {
+    const bool inMemory = map.inputInMemory(mDocument->zoo());
+    if (!inMemory && mMethod == ProjectionMethod::Pca) { // its coordinates came with the map
+        setQualityText(tr("Trustworthiness not measured: the zoo's weights stay in its file (too large for memory)"));
+        Q_EMIT layoutReady();
+        return;
+    }
+    if (mMethod != ProjectionMethod::Pca && (int64_t(map.checkpoints.size()) > childLayoutPoints() || !inMemory)) {
         mJob = std::make_unique<ChildProjectionJob>(mDocument->zoo(), mDocument->path(), map, settings);
     } else {
         int64_t dims = 0;
