@@ -239,28 +239,6 @@ private Q_SLOTS:
         QVERIFY(countColour(window.mapView()->viewport()->grabFramebuffer(), viridis(1.0)) > 20);
     }
 
-    // Weights over the memory limit stay in the file: the same maps, computed from it, and the
-    // explorer shows them as usual.
-    void aZooOverTheMemoryLimitIsMappedFromItsFile()
-    {
-        const auto inMemory = ZooDocument::load(mZooPath);
-        QVERIFY(!inMemory->zoo().weights[0].values.empty());
-        qputenv("WSE_ZOO_MEMORY_MB", "0");
-        const auto fromFile = ZooDocument::load(mZooPath);
-        QVERIFY(fromFile->zoo().weights[0].values.empty());
-        for (MapSource source : {MapSource::Weights, MapSource::WeightStatistics}) {
-            const std::vector<float> &a = inMemory->map(source).pca.coordinates, &b = fromFile->map(source).pca.coordinates;
-            QCOMPARE(a.size(), b.size());
-            for (size_t i = 0; i < a.size(); ++i)
-                QVERIFY2(std::fabs(a[i] - b[i]) < 1e-4f * (1.0f + std::fabs(a[i])), qPrintable(QString::number(i)));
-        }
-        MainWindow window;
-        const bool opened = openScripted(window, mZooPath);
-        qunsetenv("WSE_ZOO_MEMORY_MB");
-        QVERIFY(opened);
-        QCOMPARE(window.mapView()->pointCount(), 48);
-    }
-
     void layoutsRunInTheBackgroundAndShowTheirQuality()
     {
         MainWindow window;

@@ -1,6 +1,7 @@
 // The explorer's session as a person relies on it: unsaved work is marked and asked about before it
 // would be lost, autosaved before the first Save and offered again, and what the program logs appears
-// in the Messages dock, which comes forward on a warning.
+// in the Messages dock, which comes forward on a warning; a zoo over the memory limit opens with its
+// weights left in the file.
 #include "common/fixtures.h"
 #include "scriptedwindow.h"
 
@@ -8,6 +9,7 @@
 #include "document/workspacesession.h"
 #include "document/zoodocument.h"
 #include "mainwindow.h"
+#include "map/mapview.h"
 #include "panels/messagesdock.h"
 #include "preferences/filedialogs.h"
 #include "preferences/setting.h"
@@ -24,6 +26,8 @@
 #include <QTemporaryDir>
 #include <QTimer>
 #include <QtTest>
+
+#include <cmath>
 
 #include <memory>
 #include <thread>
@@ -45,6 +49,28 @@ private Q_SLOTS:
         WSE_REQUIRE_OPENGL();
         mZooPath = test::writeClustersZoo(mDir);
         qputenv("WSE_EXECUTABLE", WSE_CLI_PATH);
+    }
+
+    // Weights over the memory limit stay in the file: the same maps, computed from it, and the
+    // explorer shows them as usual.
+    void aZooOverTheMemoryLimitIsMappedFromItsFile()
+    {
+        const auto inMemory = ZooDocument::load(mZooPath);
+        QVERIFY(!inMemory->zoo().weights[0].values.empty());
+        qputenv("WSE_ZOO_MEMORY_MB", "0");
+        const auto fromFile = ZooDocument::load(mZooPath);
+        QVERIFY(fromFile->zoo().weights[0].values.empty());
+        for (MapSource source : {MapSource::Weights, MapSource::WeightStatistics}) {
+            const std::vector<float> &a = inMemory->map(source).pca.coordinates, &b = fromFile->map(source).pca.coordinates;
+            QCOMPARE(a.size(), b.size());
+            for (size_t i = 0; i < a.size(); ++i)
+                QVERIFY2(std::fabs(a[i] - b[i]) < 1e-4f * (1.0f + std::fabs(a[i])), qPrintable(QString::number(i)));
+        }
+        MainWindow window;
+        const bool opened = openScripted(window, mZooPath);
+        qunsetenv("WSE_ZOO_MEMORY_MB");
+        QVERIFY(opened);
+        QCOMPARE(window.mapView()->pointCount(), 48);
     }
 
     // A workspace with one damaged byte that crashes the HDF5 library itself (tests/errors/) is tried
