@@ -102,15 +102,17 @@ void StreamingPca::accumulate(const float *data, int64_t rows)
         return;
     torch::NoGradGuard noGrad;
     useAllCores();
-    torch::Tensor x = torch::from_blob(const_cast<float *>(data), {rows, mCols}, torch::kFloat32).to(torch::kFloat64);
+    torch::Tensor x = torch::from_blob(const_cast<float *>(data), {rows, mCols}, torch::kFloat32);
     if (!mSums->reference.defined()) {
-        mSums->reference = x.mean(0);
+        mSums->reference = x.to(torch::kFloat64).mean(0);
         mSums->sum = torch::zeros({mCols}, torch::kFloat64);
         mSums->scatter = torch::zeros({mCols, mCols}, torch::kFloat64);
     }
-    x -= mSums->reference;
-    mSums->sum += x.sum(0);
-    mSums->scatter.addmm_(x.t(), x);
+    // Differences from the reference are small: one block's products in float32 (twice the rate
+    // of float64, the cost of opening a large zoo), added up over the blocks in float64.
+    torch::Tensor centred = (x.to(torch::kFloat64) - mSums->reference).to(torch::kFloat32);
+    mSums->sum += centred.sum(0, false, torch::kFloat64);
+    mSums->scatter += centred.t().mm(centred).to(torch::kFloat64);
     mRows += rows;
 }
 

@@ -28,8 +28,9 @@ struct PcaResult
 PcaResult computePca(const float *data, int64_t rows, int64_t cols, int components = 3);
 
 // PCA of rows that arrive in blocks (a matrix larger than memory): every row is accumulated once
-// (its sum and the cols x cols scatter matrix, in float64), then finish() gives the mean, axes and
-// variances as computePca does, without coordinates: place rows with PcaResult::project.
+// (its sum and the cols x cols scatter matrix: each block's in float32, their total in float64),
+// then finish() gives the mean, axes and variances as computePca does, without coordinates: place
+// rows with PcaResult::project.
 class StreamingPca
 {
 public:
