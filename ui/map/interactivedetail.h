@@ -56,7 +56,7 @@ private:
     vtkPolyData *mPoints;
     vtkSmartPointer<vtkCellArray> mAll, mSubset, mFrontmost;
     unsigned long mFrontmostStamp[4] = {0, 0, 0, 0}; // camera, points, vertices and size it was made for
-    std::vector<vtkOpenGLPolyDataMapper *> mRecentred; // owned by the view, which outlives this
+    std::vector<vtkOpenGLPolyDataMapper *> mRecentred; // the view's, alive while it renders
     bool mReducible = false, mReduced = false, mAggregable = false, mAggregated = false;
     unsigned long mObserver = 0;
 };
