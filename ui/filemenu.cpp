@@ -1,19 +1,20 @@
 #include "filemenu.h"
 
-#include "document/zoodocument.h"
-#include "jobs/jobcentre.h"
 #include "analysis/pointscsv.h"
 #include "common/error.h"
 #include "common/textfile.h"
+#include "document/zoodocument.h"
+#include "errordialog.h"
+#include "formats/fileformat.h"
+#include "icons.h"
+#include "jobs/jobcentre.h"
 #include "mainwindow.h"
-#include "wizards/trainmenu.h"
 #include "map/mapview.h"
 #include "map/vectorfigure.h"
-#include "viewport/vtkopenglwidget.h"
-#include "formats/fileformat.h"
-#include "errordialog.h"
 #include "preferences/filedialogs.h"
 #include "preferences/setting.h"
+#include "viewport/vtkopenglwidget.h"
+#include "wizards/trainmenu.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -242,6 +243,8 @@ void addFileMenu(MainWindow &window)
     QMenu *file = window.menuBar()->addMenu(QObject::tr("&File"));
     QAction *open = file->addAction(QObject::tr("&Open Zoo or Workspace..."), &window, [&window] { chooseAndOpen(window); });
     open->setShortcut(QKeySequence::Open);
+    open->setObjectName("openAction");
+    setActionIcon(open, "open");
     QMenu *recent = file->addMenu(QObject::tr("Open &Recent"));
     QObject::connect(recent, &QMenu::aboutToShow, recent, [recent, &window] {
         recent->clear();
@@ -261,12 +264,16 @@ void addFileMenu(MainWindow &window)
     QAction *save = file->addAction(QObject::tr("&Save Workspace"), &window,
                                     [&window] { saveWorkspaceInteractively(window, window.workspacePath()); });
     save->setShortcut(QKeySequence::Save);
+    save->setObjectName("saveWorkspaceAction");
+    setActionIcon(save, "save");
     QAction *saveAs = file->addAction(QObject::tr("Save Workspace &As..."), &window,
                                       [&window] { saveWorkspaceInteractively(window, {}); });
     saveAs->setShortcut(QKeySequence::SaveAs);
     QAction *exportPng = file->addAction(QObject::tr("&Export Figure (PNG, SVG, PDF)..."), &window,
                                          [&window] { exportImage(window); });
     exportPng->setShortcut(QKeySequence(QObject::tr("Ctrl+E")));
+    exportPng->setObjectName("exportFigureAction");
+    setActionIcon(exportPng, "export-figure");
     QAction *csv = file->addAction(QObject::tr("Export &Points as CSV..."), &window, [&window] {
         if (!window.document())
             return;

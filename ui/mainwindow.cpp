@@ -8,7 +8,10 @@
 #include "filemenu.h"
 #include "generate/generatemenu.h"
 #include "generate/generationcontroller.h"
+#include "help/helpmenu.h"
+#include "icons.h"
 #include "jobs/jobcentre.h"
+#include "maintoolbar.h"
 #include "map/layoutcontroller.h"
 #include "map/mapmenu.h"
 #include "map/mapview.h"
@@ -25,9 +28,11 @@
 
 #include <QCloseEvent>
 #include <QFileInfo>
+#include <QMenu>
 #include <QScrollArea>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QToolBar>
 
 namespace wse {
 
@@ -43,6 +48,7 @@ MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent), mExplorer(new ExplorerDocument(this))
 {
     setWindowTitle(tr("Weight Space Explorer"));
+    setWindowIcon(applicationIcon());
     addCentre();
     setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea); // the table and jobs sit under the map only
     addSideDocks();
@@ -81,8 +87,11 @@ void MainWindow::buildMenus()
     mGenerate = new GenerateActions(this, *mExplorer, *mGeneration, mMapView, [this] { return workspacePath(); },
                                     [this] { openSampleWizard(*this); });
     addTrainMenu(*this);
-    mBookmarks = new BookmarkActions(this, *mExplorer, addViewMenu(*this));
+    QMenu *view = addViewMenu(*this);
+    mBookmarks = new BookmarkActions(this, *mExplorer, view);
     new LabelActions(this, *mExplorer);
+    addHelpMenu(*this);
+    view->addAction(addMainToolBar(*this)->toggleViewAction());
     watchUnsavedChanges();
     mOpener = new ZooOpener(this, *mExplorer, *mUnsaved, *mStatus);
     connect(mOpener, &ZooOpener::opened, this, &MainWindow::documentLoaded);

@@ -1,6 +1,7 @@
 #include "viewmenu.h"
 
 #include "document/explorerdocument.h"
+#include "icons.h"
 #include "mainwindow.h"
 #include "map/mapview.h"
 #include "preferences/setting.h"
@@ -79,6 +80,7 @@ void applyTheme(MainWindow &window, bool dark)
         QApplication::setPalette(light);
     }
     window.mapView()->setDarkBackground(dark);
+    refreshActionIcons(window); // their lines take the new palette's text colour
 }
 
 } // namespace

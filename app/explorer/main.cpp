@@ -1,6 +1,7 @@
 // wse-explorer: the desktop application.
 #include "commandlineoptions.h"
 
+#include "common/buildinfo.h"
 #include "filemenu.h"
 #include "glcheck.h"
 #include "mainwindow.h"
@@ -36,7 +37,7 @@ void describeApplication()
 {
     QCoreApplication::setApplicationName("wse-explorer");
     QCoreApplication::setOrganizationName("weight-space-explorer");
-    QCoreApplication::setApplicationVersion(WSE_VERSION);
+    QCoreApplication::setApplicationVersion(QString::fromStdString(wse::buildDescription()));
 }
 
 

@@ -1,5 +1,6 @@
 #include "devicescommand.h"
 
+#include "common/buildinfo.h"
 #include "distributed/distributed.h"
 
 #include "torchutil/devices.h"
@@ -21,7 +22,7 @@ nlohmann::ordered_json toJson(const DeviceInventory &inventory)
         cuda.push_back({{"device", "cuda:" + std::to_string(device.index)},
                         {"name", device.name},
                         {"memory_bytes", device.memoryBytes}});
-    nlohmann::ordered_json out{{"wse", WSE_VERSION},
+    nlohmann::ordered_json out{{"wse", buildVersion()},
                                {"libtorch", inventory.libtorchVersion},
                                {"cuda_build", inventory.cudaBuild},
                                {"cpu", {{"device", "cpu"}, {"threads", inventory.cpuThreads}, {"cores", inventory.cpuCores}}},
@@ -34,7 +35,7 @@ nlohmann::ordered_json toJson(const DeviceInventory &inventory)
 
 void printText(const DeviceInventory &inventory)
 {
-    std::cout << "wse " << WSE_VERSION << ", LibTorch " << inventory.libtorchVersion
+    std::cout << "wse " << buildVersion() << ", LibTorch " << inventory.libtorchVersion
               << (inventory.cudaBuild ? " (CUDA build)" : " (CPU build)") << "\n"
               << "cpu: " << inventory.cpuThreads << " threads on " << inventory.cpuCores << " cores\n"
               << "distributed: " << (distributedAvailable() ? "torchrun / srun with PyTorch's c10d (Gloo)" : "no (built without Gloo)")

@@ -8,6 +8,7 @@
 #include "terminalprogress.h"
 #include "zoocommands.h"
 
+#include "common/buildinfo.h"
 #include "common/error.h"
 #include "common/isolatedread.h"
 #include "common/log.h"
@@ -46,7 +47,7 @@ int main(int argc, char **argv)
     });
     CLI::App app{"Weight Space Explorer: model zoos and SANE weight-space representations (wse <command> --help)"};
     app.name("wse");
-    app.set_version_flag("--version", std::string("wse ") + WSE_VERSION);
+    app.set_version_flag("--version", "wse " + wse::buildDescription());
     app.require_subcommand(1);
     app.fallthrough(); // --progress also after the command's name (its subcommands inherit this)
     std::string progress = "line";

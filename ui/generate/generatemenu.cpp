@@ -1,11 +1,12 @@
 #include "generate/generatemenu.h"
 
-#include "document/zoodocument.h"
-#include "generate/generationcontroller.h"
 #include "document/explorerdocument.h"
-#include "map/mapview.h"
-#include "formats/fileformat.h"
+#include "document/zoodocument.h"
 #include "errordialog.h"
+#include "formats/fileformat.h"
+#include "generate/generationcontroller.h"
+#include "icons.h"
+#include "map/mapview.h"
 #include "preferences/filedialogs.h"
 
 #include <QFileDialog>
@@ -114,11 +115,15 @@ void GenerateActions::addMenu()
     });
     sampleAction->setStatusTip(tr("Sample new networks around the selected or matching checkpoints (SANE)"));
     sampleAction->setShortcut(QKeySequence(tr("Ctrl+G")));
+    sampleAction->setObjectName("sampleAction");
+    setActionIcon(sampleAction, "sample");
     QAction *decode = menu->addAction(tr("&Decode Selected Checkpoint"), this, [this] {
         QString error;
         warnIfFailed(decodeCurrent(&error), error);
     });
     decode->setShortcut(QKeySequence(tr("Ctrl+D")));
+    decode->setObjectName("decodeAction");
+    setActionIcon(decode, "decode");
     QAction *path = menu->addAction(tr("Decode the &Path Between Two Selected Checkpoints"), this, [this] {
         QString error;
         warnIfFailed(decodeSelectedPath(7, &error), error);

@@ -1,9 +1,10 @@
 #include "map/mapmenu.h"
 
-#include "jobs/runnerchoice.h"
-#include "document/zoodocument.h"
-#include "jobs/jobcentre.h"
 #include "document/explorerdocument.h"
+#include "document/zoodocument.h"
+#include "icons.h"
+#include "jobs/jobcentre.h"
+#include "jobs/runnerchoice.h"
 #include "map/layoutcontroller.h"
 #include "wizards/runfields.h"
 
@@ -180,6 +181,8 @@ void MapActions::addMenu()
             askEmbedding();
     });
     embed->setShortcut(QKeySequence(QObject::tr("Ctrl+Shift+M")));
+    embed->setObjectName("embedAction");
+    setActionIcon(embed, "embed");
     embed->setStatusTip(QObject::tr("Embed every checkpoint with a SANE encoder (a job); the SANE map opens when it ends"));
     QAction *parameters = menu->addAction(QObject::tr("Layout &Parameters..."), this, [this] {
         if (mDocument.zoo())

@@ -1,12 +1,13 @@
 #include "wizards/trainmenu.h"
 
+#include "document/zoodocument.h"
+#include "generate/generationcontroller.h"
+#include "icons.h"
 #include "jobs/jobcentre.h"
 #include "mainwindow.h"
-#include "document/zoodocument.h"
 #include "wizards/newzoowizard.h"
 #include "wizards/samplewizard.h"
 #include "wizards/trainsanewizard.h"
-#include "generate/generationcontroller.h"
 
 #include <QDockWidget>
 #include <QMenuBar>
@@ -86,13 +87,19 @@ void addTrainMenu(MainWindow &window)
     QMenu *menu = window.menuBar()->addMenu(QObject::tr("&Train"));
     QAction *newZoo = menu->addAction(QObject::tr("&New Zoo..."), &window, [&window] { openNewZooWizard(window); });
     newZoo->setShortcut(QKeySequence(QObject::tr("Ctrl+Shift+N")));
+    newZoo->setObjectName("newZooAction");
+    setActionIcon(newZoo, "train");
     newZoo->setStatusTip(QObject::tr("Train a population of networks over variation axes (a new model zoo)"));
     QAction *sane = menu->addAction(QObject::tr("Train &SANE..."), &window, [&window] { openTrainSaneWizard(window); });
     sane->setShortcut(QKeySequence(QObject::tr("Ctrl+Shift+T")));
+    sane->setObjectName("trainSaneAction");
+    setActionIcon(sane, "train-sane");
     sane->setStatusTip(QObject::tr("Train a SANE encoder on a zoo (the open one by default)"));
     menu->addSeparator();
     QAction *showJobs = jobs->toggleViewAction();
     showJobs->setText(QObject::tr("&Jobs"));
+    showJobs->setObjectName("jobsAction");
+    setActionIcon(showJobs, "jobs");
     menu->addAction(showJobs);
 }
 
