@@ -4,6 +4,7 @@
 #include "common/buildinfo.h"
 #include "filemenu.h"
 #include "glcheck.h"
+#include "icons.h"
 #include "mainwindow.h"
 #include "map/layoutcontroller.h"
 #include "map/mapview.h"
@@ -115,6 +116,8 @@ int main(int argc, char **argv)
     wse::setDefaultSurfaceFormat(); // before QApplication: VTK needs a 3.2 core context
     QApplication app(argc, argv);
     describeApplication();
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.github.weightspaceexplorer.WeightSpaceExplorer"));
+    QApplication::setWindowIcon(wse::applicationIcon());
 
     const wse::ExplorerOptions options = wse::parseExplorerOptions(app);
     const bool scripted = !options.screenshot.isEmpty();
