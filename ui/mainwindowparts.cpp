@@ -18,6 +18,7 @@
 #include <QDockWidget>
 #include <QLabel>
 #include <QMessageBox>
+#include <QScrollArea>
 #include <QStatusBar>
 
 namespace wse {
@@ -33,7 +34,13 @@ void MainWindow::addSideDocks()
     });
     auto *colourDock = new QDockWidget(tr("Colour"), this);
     colourDock->setObjectName("colourDock");
-    colourDock->setWidget(mControls);
+    // Scrolled rather than squeezed: the controls never set the window's minimum height, so a
+    // small screen (or a 900x600 screenshot) keeps the toolbar, the map and the table.
+    auto *controlsScroll = new QScrollArea;
+    controlsScroll->setWidgetResizable(true);
+    controlsScroll->setFrameShape(QFrame::NoFrame);
+    controlsScroll->setWidget(mControls);
+    colourDock->setWidget(controlsScroll);
     addDockWidget(Qt::RightDockWidgetArea, colourDock);
 
     mDetails = new DetailsPanel(this);

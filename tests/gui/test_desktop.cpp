@@ -13,6 +13,7 @@
 
 #include <QMainWindow>
 #include <QMenuBar>
+#include <QTextBlock>
 #include <QTextBrowser>
 #include <QToolBar>
 #include <QtTest>
@@ -144,7 +145,10 @@ private Q_SLOTS:
             QVERIFY(file.open(QIODevice::WriteOnly));
             file.write(text);
         };
-        write("README.md", "# Front page\n\nSee the [limits](docs/limits.md).\n");
+        write("README.md", "# Front page\n\nSee the [limits](docs/limits.md).\n\n![a wide screenshot](wide.png)\n");
+        QImage wide(3000, 300, QImage::Format_RGB32);
+        wide.fill(Qt::darkCyan);
+        QVERIFY(wide.save(guide.filePath("wide.png")));
         write("docs/limits.md", "# Limits page\n\n| a | b |\n|---|---|\n| 1 | 2 |\n");
         qputenv("WSE_GUIDE_DIR", guide.path().toUtf8());
         QCOMPARE(userGuideFolder(), guide.absolutePath());
@@ -153,6 +157,15 @@ private Q_SLOTS:
         QVERIFY(browser);
         QVERIFY(browser->toPlainText().contains("Front page"));
         QVERIFY(!browser->toPlainText().contains("docs/limits.md")); // rendered, not shown as source
+        // Screenshots wider than the window are shown as wide as the text, in proportion.
+        QTextImageFormat image;
+        for (QTextBlock block = browser->document()->begin(); block.isValid(); block = block.next())
+            for (auto piece = block.begin(); !piece.atEnd(); ++piece)
+                if (piece.fragment().charFormat().isImageFormat())
+                    image = piece.fragment().charFormat().toImageFormat();
+        QCOMPARE(image.name(), QString("wide.png"));
+        QVERIFY2(image.width() > 100 && image.width() <= browser->viewport()->width(), qPrintable(QString::number(image.width())));
+        QCOMPARE(qRound(image.height() * 10), qRound(image.width()));
         browser->setSource(browser->source().resolved(QUrl("docs/limits.md")));
         QVERIFY(browser->toPlainText().contains("Limits page"));
         browser->backward();
