@@ -60,6 +60,13 @@ run xvfb-run -a -s "-screen 0 1280x800x24" wse-explorer "$home/tiny.h5" --screen
     > "$home/explorer.log" 2>&1 || { cat "$home/explorer.log" >&2; fail "installed wse-explorer could not render"; }
 [[ $(stat -c %s "$home/tiny.png") -gt 10000 ]] || fail "the rendered screenshot is nearly empty"
 [[ -n "${WSE_PACKAGE_SCREENSHOT:-}" ]] && cp "$home/tiny.png" "$WSE_PACKAGE_SCREENSHOT"
+# The start page's demo zoo lives in the user's data folder (making it takes minutes: a zoo put
+# there stands in for it, and the explorer must find and open it there).
+demo="$home/.local/share/weight-space-explorer/wse-explorer/demo/demo-zoo.h5"
+mkdir -p "$(dirname "$demo")" && cp "$home/tiny.h5" "$demo"
+run xvfb-run -a -s "-screen 0 1280x800x24" wse-explorer --demo --screenshot "$home/demo.png" \
+    > "$home/explorer.log" 2>&1 || { cat "$home/explorer.log" >&2; fail "installed wse-explorer --demo did not open $demo"; }
+[[ -s "$home/demo.png" ]] || fail "no screenshot of the demo zoo"
 cd /
 
 step "remove"

@@ -27,6 +27,7 @@
 #include "wizards/trainmenu.h"
 
 #include <QCloseEvent>
+#include <QDir>
 #include <QFileInfo>
 #include <QMenu>
 #include <QScrollArea>
@@ -136,6 +137,17 @@ void MainWindow::followDocument()
 void MainWindow::openZoo(const QString &path, const QString &sane, const QString &zooOverride)
 {
     mOpener->open(path, sane, zooOverride);
+}
+
+void MainWindow::openDemo()
+{
+    const QString demo = demoZooPath();
+    if (QFileInfo::exists(demo)) {
+        openZoo(demo);
+        return;
+    }
+    QDir().mkpath(QFileInfo(demo).absolutePath());
+    jobCentre(*this)->startZooTraining(ZooTrainOptions::demo(), demo); // opens when finished
 }
 
 void MainWindow::setInteractive(bool interactive)

@@ -38,6 +38,9 @@ public:
     // Opens a zoo, workspace or embeddings file (document/zooopener.h); emits documentLoaded or
     // loadFailed. `sane`: an encoder or embeddings for the SANE map.
     void openZoo(const QString &path, const QString &sane = {}, const QString &zooOverride = {});
+    // Opens the demo zoo (filemenu.h: demoZooPath), first training it as a job when it does not
+    // exist yet (a few minutes; it opens when the job ends).
+    void openDemo();
     // Saves the workspace (embeddings, every finished layout, the view, labels, selections,
     // bookmarks, generated networks). False with the message in `error` on failure.
     bool saveWorkspace(const QString &path, QString *error = nullptr);

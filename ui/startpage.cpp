@@ -36,15 +36,7 @@ StartPage::StartPage(MainWindow &window) : mWindow(window)
         button->setMinimumHeight(36);
     mRecent = new QListWidget;
     mRecent->setObjectName("startRecent");
-    connect(mDemo, &QPushButton::clicked, this, [this] {
-        const QString demo = demoZooPath();
-        if (QFileInfo::exists(demo)) {
-            mWindow.openZoo(demo);
-            return;
-        }
-        QDir().mkpath(QFileInfo(demo).absolutePath());
-        jobCentre(mWindow)->startZooTraining(ZooTrainOptions::demo(), demo); // opens when finished
-    });
+    connect(mDemo, &QPushButton::clicked, &mWindow, &MainWindow::openDemo);
     connect(open, &QPushButton::clicked, this, [this] { chooseAndOpen(mWindow); });
     connect(import, &QPushButton::clicked, this, [this] { chooseAndImport(mWindow); });
     connect(grow, &QPushButton::clicked, this, [this] { openNewZooWizard(mWindow); });

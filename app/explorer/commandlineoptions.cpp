@@ -29,7 +29,8 @@ ExplorerOptions parseExplorerOptions(const QCoreApplication &app)
                                                      "'activation == \"tanh\" && test_acc > 0.7'.", "expression");
     const QCommandLineOption layout({"l", "layout"}, "Layout of the map: pca (default), tsne or umap.", "method");
     const QCommandLineOption bookmark({"b", "bookmark"}, "Open the workspace at this saved view (e.g. \"last view\").", "name");
-    parser.addOptions({colourBy, sizeBy, map, layout, bookmark, sane, filter, screenshot, size});
+    const QCommandLineOption demo("demo", "Open the demo zoo (made on first use in your data folder: a few minutes).");
+    parser.addOptions({colourBy, sizeBy, map, layout, bookmark, sane, filter, screenshot, size, demo});
     parser.process(app);
 
     ExplorerOptions options;
@@ -40,6 +41,11 @@ ExplorerOptions parseExplorerOptions(const QCoreApplication &app)
     }
     if (!positional.isEmpty())
         options.file = positional.first();
+    options.demo = parser.isSet(demo);
+    if (options.demo && !options.file.isEmpty()) {
+        std::fprintf(stderr, "wse-explorer: error: --demo opens the demo zoo: give no file with it\n");
+        std::exit(1);
+    }
     options.colourBy = parser.value(colourBy);
     options.sizeBy = parser.value(sizeBy);
     options.screenshot = parser.value(screenshot);

@@ -18,6 +18,7 @@ struct ExplorerOptions
     QString filter; // filter expression: non-matching points grey
     QString screenshot;
     QSize size;
+    bool demo = false; // open the demo zoo, made first if it does not exist yet
 };
 
 // Parses wse-explorer's arguments; prints help/version and exits on --help/--version or errors.

@@ -146,8 +146,8 @@ int main(int argc, char **argv)
         window.resize(options.size);
     window.show();
     applyViewOptions(window, options, scripted);
-    if (scripted && options.file.isEmpty()) {
-        std::fprintf(stderr, "wse-explorer: error: --screenshot needs a zoo file\n");
+    if (scripted && options.file.isEmpty() && !options.demo) {
+        std::fprintf(stderr, "wse-explorer: error: --screenshot needs a zoo file (or --demo)\n");
         return 1;
     }
     int status = 0;
@@ -155,6 +155,8 @@ int main(int argc, char **argv)
         renderScreenshot(app, window, options, status);
     if (!options.file.isEmpty())
         window.openZoo(options.file, options.sane);
+    else if (options.demo)
+        window.openDemo();
     const int code = app.exec();
     return scripted ? status : code;
 }

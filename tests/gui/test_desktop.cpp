@@ -13,6 +13,7 @@
 
 #include <QMainWindow>
 #include <QMenuBar>
+#include <QProcess>
 #include <QTextBlock>
 #include <QTextBrowser>
 #include <QToolBar>
@@ -131,6 +132,29 @@ private Q_SLOTS:
         QVERIFY(text.contains("CPU ("));
         QVERIFY(aboutPlainText().startsWith(QString::fromStdString("Weight Space Explorer " + buildDescription())));
         QVERIFY(buildCommit() != "unknown"); // built from a git checkout here
+    }
+
+    // wse-explorer --demo opens the demo zoo where the start page keeps it ($WSE_DEMO_ZOO here).
+    void theDemoOpensFromTheCommandLine()
+    {
+        const QString demo = mDir.filePath("demo/demo-zoo.h5");
+        QVERIFY(QDir().mkpath(mDir.filePath("demo")));
+        ZooStore::write(test::makeSyntheticZoo(2, 3, 2), demo.toStdString());
+        const QString png = mDir.filePath("demo.png");
+        QProcess explorer;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert("WSE_DEMO_ZOO", demo);
+        explorer.setProcessEnvironment(environment);
+        explorer.start(WSE_EXPLORER_PATH, {"--demo", "--size", "800x600", "--screenshot", png});
+        QVERIFY(explorer.waitForFinished(60000));
+        QVERIFY2(explorer.exitCode() == 0, explorer.readAllStandardError().constData());
+        QCOMPARE(QImage(png).size(), QSize(800, 600));
+
+        QProcess both;
+        both.start(WSE_EXPLORER_PATH, {"--demo", demo});
+        QVERIFY(both.waitForFinished(60000));
+        QCOMPARE(both.exitCode(), 1);
+        QVERIFY(both.readAllStandardError().contains("--demo opens the demo zoo: give no file with it"));
     }
 
     void theUserGuideOpensTheReadmeAndFollowsItsLinks()
