@@ -64,7 +64,8 @@ for index in 0 1 2; do
 done
 targets=(checkpoint pickle zip filter zoo workspace embeddings)
 
-# Seed corpus: real checkpoints (good, malicious, damaged), their data.pkl streams, and small zips.
+# Seed corpus: real checkpoints (good, malicious, damaged), their data.pkl streams, small zips and
+# safetensors files.
 corpus="$out/seeds"
 if [[ ! -d "$corpus/filter" ]]; then
     rm -rf "$corpus"
@@ -90,6 +91,19 @@ for name in sorted(os.listdir(os.path.join(corpus, "files"))):
                     open(os.path.join(corpus, "pickle", name + ".pkl"), "wb").write(z.read(entry))
     except zipfile.BadZipFile:
         pass
+# safetensors files, which the checkpoint reader tells apart by content: one as our writer lays it
+# out, one with metadata and the reference writer's name order.
+import json, struct
+for name, metadata, order in (("ours", None, ["b.weight", "a.bias"]), ("sorted", {"format": "pt"}, ["a.bias", "b.weight"])):
+    header, blob = ({"__metadata__": metadata} if metadata else {}), b""
+    for key in order:
+        data = struct.pack("<4f", 1.0, -2.0, 0.5, 3.0) if key == "b.weight" else struct.pack("<2q", 7, -1)
+        header[key] = {"dtype": "F32" if key == "b.weight" else "I64", "shape": [2, 2] if key == "b.weight" else [2],
+                       "data_offsets": [len(blob), len(blob) + len(data)]}
+        blob += data
+    text = json.dumps(header).encode()
+    text += b" " * (-len(text) % 8)
+    open(os.path.join(corpus, "checkpoint", name + ".safetensors"), "wb").write(struct.pack("<Q", len(text)) + text + blob)
 PY
 fi
 

@@ -223,11 +223,11 @@ void addZooImportExportCommands(CLI::App &zooCommand)
         bool provenance = false;
     };
     auto exportArgs = std::make_shared<ExportArguments>();
-    CLI::App *exportCommand = zooCommand.add_subcommand("export", "Write one checkpoint of a zoo as a PyTorch .pt state_dict");
+    CLI::App *exportCommand = zooCommand.add_subcommand("export", "Write one checkpoint of a zoo as a PyTorch .pt state_dict or a .safetensors file");
     exportCommand->add_option("zoo", exportArgs->zoo, "Zoo file")->required();
     exportCommand->add_option("--model", exportArgs->model, "Model id (see wse zoo info --json, or the explorer)")->required();
     exportCommand->add_option("--epoch", exportArgs->epoch, "Epoch")->required();
-    exportCommand->add_option("-o,--output", exportArgs->output, "Checkpoint to write (.pt)")->required();
+    exportCommand->add_option("-o,--output", exportArgs->output, "Checkpoint to write (.pt, or .safetensors)")->required();
     exportCommand->add_flag("--provenance", exportArgs->provenance,
                             "Also write OUT.pt.json: the zoo, how it was made, and the checkpoint's hyper-parameters and metrics");
     exportCommand->callback([exportArgs] {
@@ -245,9 +245,9 @@ void addZooImportExportCommands(CLI::App &zooCommand)
         std::vector<std::string> files, meta;
     };
     auto add = std::make_shared<AddArguments>();
-    CLI::App *addCommand = zooCommand.add_subcommand("add", "Add .pt checkpoints to a zoo, one model each");
+    CLI::App *addCommand = zooCommand.add_subcommand("add", "Add checkpoints (.pt or .safetensors) to a zoo, one model each");
     addCommand->add_option("zoo", add->zoo, "Zoo file (updated in place, atomically)")->required();
-    addCommand->add_option("files", add->files, "Checkpoints (.pt)")->required();
+    addCommand->add_option("files", add->files, "Checkpoints (.pt or .safetensors)")->required();
     addCommand->add_option("--meta", add->meta, "key=value for the new models (epoch and metrics go to the checkpoint)");
     addCommand->callback([add] {
         std::vector<std::pair<std::string, std::string>> meta;

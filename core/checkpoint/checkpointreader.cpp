@@ -1,5 +1,6 @@
 #include "checkpoint/checkpointfile.h"
 #include "checkpoint/pickle.h"
+#include "checkpoint/safetensors.h"
 #include "checkpoint/ziparchive.h"
 
 #include "common/error.h"
@@ -188,6 +189,8 @@ void checkNotLegacy(const std::vector<uint8_t> &bytes, const std::string &label)
 
 StateDict readCheckpointBytes(std::vector<uint8_t> bytes, const std::string &label)
 {
+    if (looksLikeSafetensors(bytes.data(), bytes.size()))
+        return readSafetensorsBytes(bytes, label);
     checkNotLegacy(bytes, label);
     double budget = 64.0 * double(bytes.size()) + double(256 << 20);
     const ZipArchive archive(std::move(bytes), label);

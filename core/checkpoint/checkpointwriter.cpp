@@ -1,4 +1,5 @@
 #include "checkpoint/checkpointfile.h"
+#include "checkpoint/safetensors.h"
 #include "checkpoint/zipwriter.h"
 
 #include "common/atomicfile.h"
@@ -159,7 +160,10 @@ std::vector<uint8_t> serializeCheckpoint(const StateDict &stateDict)
 
 void writeCheckpoint(const std::string &path, const StateDict &stateDict)
 {
-    const std::vector<uint8_t> bytes = serializeCheckpoint(stateDict);
+    const std::string extension = ".safetensors";
+    const bool safetensors = path.size() > extension.size() &&
+                             path.compare(path.size() - extension.size(), extension.size(), extension) == 0;
+    const std::vector<uint8_t> bytes = safetensors ? serializeSafetensors(stateDict) : serializeCheckpoint(stateDict);
     AtomicFile file(path);
     file.write(bytes);
     file.commit();

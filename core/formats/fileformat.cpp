@@ -1,5 +1,6 @@
 #include "formats/fileformat.h"
 
+#include "checkpoint/safetensors.h"
 #include "common/error.h"
 #include "sane/embeddings.h"
 #include "workspace/workspace.h"
@@ -35,7 +36,7 @@ std::vector<FileFormat> makeFormats()
         {FileKind::Encoder, "encoder", "SANE encoder", "SANE encoders", {"pt"}, false, "", 1},
         {FileKind::SaneRun, "sane-run", "SANE training folder", "SANE training folders", {}, true, "", 0},
         {FileKind::OfficialZoo, "official-zoo", "official Model Zoos folder", "Official Model Zoos folders", {}, true, "", 0},
-        {FileKind::Checkpoint, "checkpoint", "PyTorch checkpoint", "PyTorch checkpoints", {"pt", "pth", "ckpt", "bin"},
+        {FileKind::Checkpoint, "checkpoint", "PyTorch checkpoint", "PyTorch checkpoints", {"pt", "pth", "ckpt", "bin", "safetensors"},
          false, "", 0},
     };
 }
@@ -86,6 +87,8 @@ FileKind detectCheckpoint(const std::string &path)
     std::string head(HeadBytes, '\0');
     in.read(head.data(), std::streamsize(head.size()));
     head.resize(size_t(std::max<std::streamsize>(in.gcount(), 0)));
+    if (looksLikeSafetensors(reinterpret_cast<const uint8_t *>(head.data()), head.size()))
+        return FileKind::Checkpoint;
     const bool zip = head.compare(0, 4, "PK\x03\x04") == 0;
     const bool legacyPickle = head.size() >= 2 && uint8_t(head[0]) == 0x80 && uint8_t(head[1]) <= 5;
     if (!zip && !legacyPickle)

@@ -145,7 +145,11 @@ StateDict exportCheckpointFile(const std::string &zooPath, const std::string &mo
     checkOutputPath(output, {zooPath});
     if (provenance)
         checkOutputPath(output + ".json", {zooPath});
-    const StateDict stateDict = exportCheckpoint(zooPath, modelId, epoch);
+    StateDict stateDict = exportCheckpoint(zooPath, modelId, epoch);
+    const std::string safetensors = ".safetensors";
+    if (output.size() > safetensors.size() && output.compare(output.size() - safetensors.size(), safetensors.size(), safetensors) == 0)
+        // As safetensors.torch.save_model writes it; Hugging Face loaders ask for "format".
+        stateDict.texts.insert(stateDict.texts.begin(), {{"format", "pt"}, {"model_id", modelId}, {"epoch", std::to_string(epoch)}});
     writeCheckpoint(output, stateDict);
     if (provenance) {
         const Zoo zoo = ZooStore::read(zooPath, /*withWeights=*/false);

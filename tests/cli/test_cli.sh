@@ -76,6 +76,29 @@ grep -q "module_list.14.weight .*float32 .*\[10, 20\]" "$work/ckpt.txt" || fail 
 grep -q "added 1 models" "$work/add.txt" || fail "zoo add"
 "$wse" zoo info "$work/imported.h5" | grep -q "models: 3, checkpoints: 7" || fail "zoo add counts"
 if "$wse" checkpoint info "$data/make_official_zoo.py" 2> "$work/err.txt"; then fail "text file accepted as checkpoint"; fi
+# safetensors: the same checkpoint exported as .safetensors holds the .pt's tensors (numpy reads the
+# file as the format says; torch reads the .pt), lists the same, and adds back to a zoo.
+"$wse" zoo export "$work/imported.h5" --model "$model" --epoch 2 -o "$work/exported.safetensors" 2> /dev/null
+"$wse" checkpoint info "$work/exported.safetensors" > "$work/st.txt"
+grep -q "10 tensors, 2464 values" "$work/st.txt" || fail "checkpoint info of a .safetensors export"
+grep -q "metadata: format = pt" "$work/st.txt" || fail "safetensors export without format metadata"
+"$wse" info "$work/exported.safetensors" | head -1 | grep -q "a PyTorch checkpoint" || fail "wse info: a safetensors file"
+/usr/bin/python3 - "$work/exported.pt" "$work/exported.safetensors" <<'PY' || fail "safetensors export differs from the .pt export"
+import json, struct, sys
+import numpy as np, torch
+pt = torch.load(sys.argv[1])["model"] if "model" in torch.load(sys.argv[1]) else torch.load(sys.argv[1])
+raw = open(sys.argv[2], "rb").read()
+n = struct.unpack("<Q", raw[:8])[0]
+header = json.loads(raw[8:8 + n])
+for key, tensor in pt.items():
+    b, e = header[key]["data_offsets"]
+    values = np.frombuffer(raw[8 + n + b:8 + n + e], dtype=np.float32).reshape(header[key]["shape"])
+    assert header[key]["dtype"] == "F32" and np.array_equal(values, tensor.numpy()), key
+assert sorted(pt) == sorted(k for k in header if k != "__metadata__")
+PY
+"$wse" zoo add "$work/imported.h5" "$work/exported.safetensors" --meta epoch=9 origin=safetensors 2> "$work/add.txt"
+grep -q "added 1 models" "$work/add.txt" || fail "zoo add of a .safetensors checkpoint"
+"$wse" zoo info "$work/imported.h5" | grep -q "models: 4, checkpoints: 8" || fail "zoo add counts after the safetensors one"
 grep -q "not a PyTorch checkpoint" "$work/err.txt" || fail "non-checkpoint message: $(cat "$work/err.txt")"
 
 # Training across axes, interrupted by Ctrl-C after the first epochs are on disk, then resumed.

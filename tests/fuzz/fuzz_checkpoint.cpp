@@ -1,5 +1,6 @@
 // libFuzzer target: a whole .pt file through the zip reader, the pickle machine and the tensor
-// materialisation. Any input must give a StateDict or a wse::Error, never a crash or a sanitizer report.
+// materialisation, or a safetensors file (told apart by content) through its header's checks.
+// Any input must give a StateDict or a wse::Error, never a crash or a sanitizer report.
 #include "checkpoint/checkpointfile.h"
 #include "common/error.h"
 
