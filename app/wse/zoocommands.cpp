@@ -302,7 +302,7 @@ void addZooCommands(CLI::App &app)
     trainCommand->add_option("--config", train->config, "Start from a JSON configuration (keys as in the zoo's provenance)");
     trainCommand->add_option("--name", o.name, "Zoo name stored in the file")->capture_default_str();
     trainCommand->add_option("--architecture", o.architecture, "cnn-s, cnn-l, mlp or resnet-18 (ReLU, no dropout: the official ResNet ignores both)")->capture_default_str();
-    trainCommand->add_option("--dataset", o.datasets, "fashion-mnist digits mnist cifar10 cifar100 iris wine breast-cancer")
+    trainCommand->add_option("--dataset", o.datasets, "fashion-mnist digits mnist cifar10 cifar100 svhn iris wine breast-cancer")
         ->capture_default_str();
     trainCommand->add_option("--data-root", o.dataRoot, "Folder with the files of datasets Debian does not ship");
     trainCommand->add_option("--train-limit", o.trainLimit, "Use only the first N training items (0 = all)")->capture_default_str();
