@@ -220,7 +220,7 @@ void addProbeCommand(CLI::App &app)
     auto options = std::make_shared<ZooProbeOptions>();
     auto asJson = std::make_shared<bool>(false);
     CLI::App *command = app.add_subcommand("probe", "Linear probes of embeddings (R2 of accuracy, epoch, gap; accuracy of "
-                                                    "categorical hyper-parameters) next to the layer-quintile baseline");
+                                                    "categorical hyper-parameters) next to the layer-quintile and spectral (WeightWatcher) baselines");
     command->add_option("--zoo", options->zooPath, "Zoo file (.h5)")->required();
     command->add_option("--embeddings", options->embeddingsPath, "Embeddings (.h5) from wse embed")->required();
     command->add_option("--sane", options->encoderPath, "Encoder (default: the one that made the embeddings)");

@@ -1,6 +1,7 @@
 #include "zoocommands.h"
 
 #include "layerscommand.h"
+#include "metricscommand.h"
 #include "terminalprogress.h"
 
 #include "checkpoint/checkpointfile.h"
@@ -335,6 +336,7 @@ void addZooCommands(CLI::App &app)
     info->add_option("file", *infoPath, "Zoo file (HDF5)")->required();
     info->add_flag("--json", *infoJson, "Print JSON");
     addZooImportExportCommands(*zoo);
+    addZooMetricsCommand(*zoo);
 
     info->callback([infoPath, infoJson] { printZooSummary(*infoPath, *infoJson); });
 }

@@ -1,5 +1,6 @@
 #include "sane/zooprobe.h"
 
+#include "analysis/spectral.h"
 #include "common/error.h"
 #include "sane/embeddings.h"
 #include "sane/encoderfile.h"
@@ -101,12 +102,31 @@ std::vector<double> baselineFeatures(const Zoo &zoo, const std::string &zooPath,
     return features;
 }
 
+// The spectral baseline: per Linear/Conv2d layer alpha, alpha-weighted, log norm, log spectral
+// norm, log alpha norm and stable rank (0 where a checkpoint's layer is not evaluable).
+std::vector<double> spectralFeatures(const Zoo &zoo, const std::string &zooPath, const std::vector<int64_t> &checkpoints)
+{
+    const Architecture &arch = zoo.architectures[size_t(zoo.checkpointArchitecture(checkpoints[0]))];
+    ZooWeightReader reader(zooPath, arch.name);
+    std::vector<float> row(size_t(arch.numel()));
+    std::vector<double> features;
+    const Column &weightRows = zoo.checkpoints.get(zoocol::WeightRow);
+    for (int64_t checkpoint : checkpoints) {
+        reader.read(int64_t(weightRows.number(checkpoint)), 1, row.data());
+        for (const LayerSpectrum &layer : spectralMetrics(arch, row.data()).layers)
+            for (double value : {layer.fit.alpha, layer.alphaWeighted, layer.logNorm, layer.logSpectralNorm,
+                                 layer.logAlphaNorm, layer.stableRank})
+                features.push_back(std::isfinite(value) ? value : 0.0);
+    }
+    return features;
+}
+
 struct ProbeInputs
 {
     const Zoo &zoo;
     const std::vector<int64_t> &checkpoints;
     const std::vector<ProbeSplit> &split;
-    const std::vector<double> &sane, &baseline;
+    const std::vector<double> &sane, &baseline, &spectral;
 };
 
 void probeTargets(const ProbeInputs &in, const ZooProbeOptions &options, ZooProbeReport &report)
@@ -123,6 +143,7 @@ void probeTargets(const ProbeInputs &in, const ZooProbeOptions &options, ZooProb
             values[r] = column.number(in.checkpoints[r]);
         report.sane.push_back(ridgeProbe(target, in.sane, report.embeddingDims, values, in.split));
         report.baseline.push_back(ridgeProbe(target, in.baseline, report.baselineDims, values, in.split));
+        report.spectral.push_back(ridgeProbe(target, in.spectral, report.spectralDims, values, in.split));
         report.categorical.push_back(false);
     }
     for (const std::string &target : options.categorical) {
@@ -136,6 +157,7 @@ void probeTargets(const ProbeInputs &in, const ZooProbeOptions &options, ZooProb
             continue;
         report.sane.push_back(classificationProbe(target, in.sane, report.embeddingDims, labels, in.split));
         report.baseline.push_back(classificationProbe(target, in.baseline, report.baselineDims, labels, in.split));
+        report.spectral.push_back(classificationProbe(target, in.spectral, report.spectralDims, labels, in.split));
         report.categorical.push_back(true);
     }
 }
@@ -159,7 +181,9 @@ ZooProbeReport probeZoo(const ZooProbeOptions &options)
     report.embeddingDims = embeddings.dims;
     const std::vector<double> baseline = baselineFeatures(zoo, options.zooPath, encoder, checkpoints);
     report.baselineDims = int64_t(baseline.size()) / embeddings.count();
-    probeTargets({zoo, checkpoints, split, sane, baseline}, options, report);
+    const std::vector<double> spectral = spectralFeatures(zoo, options.zooPath, checkpoints);
+    report.spectralDims = int64_t(spectral.size()) / embeddings.count();
+    probeTargets({zoo, checkpoints, split, sane, baseline, spectral}, options, report);
     return report;
 }
 
@@ -168,7 +192,7 @@ std::string ZooProbeReport::toJson() const
     nlohmann::ordered_json j;
     j["rows"] = rows;
     j["split"] = splitSource;
-    j["dims"] = {{"sane", embeddingDims}, {"baseline_lq", baselineDims}};
+    j["dims"] = {{"sane", embeddingDims}, {"baseline_lq", baselineDims}, {"baseline_spectral", spectralDims}};
     for (size_t i = 0; i < sane.size(); ++i) {
         auto entry = [&](const ProbeResult &r) {
             nlohmann::ordered_json e{{"metric", categorical[i] ? "accuracy" : "r2"}, {"lambda", r.lambda},
@@ -178,7 +202,8 @@ std::string ZooProbeReport::toJson() const
                 e["chance"] = r.chance;
             return e;
         };
-        j["targets"][sane[i].target] = {{"sane", entry(sane[i])}, {"baseline_lq", entry(baseline[i])}};
+        j["targets"][sane[i].target] = {
+            {"sane", entry(sane[i])}, {"baseline_lq", entry(baseline[i])}, {"baseline_spectral", entry(spectral[i])}};
     }
     return j.dump(1);
 }
@@ -186,16 +211,19 @@ std::string ZooProbeReport::toJson() const
 std::string ZooProbeReport::toText() const
 {
     std::string text = "split: " + splitSource + "; " + std::to_string(rows) + " checkpoints; SANE " +
-                       std::to_string(embeddingDims) + "-d, LQ baseline " + std::to_string(baselineDims) + "-d\n";
-    char line[200];
-    std::snprintf(line, sizeof line, "%-12s %-8s %8s %8s %8s   %8s %8s %8s\n", "target", "metric", "SANE tr", "val", "test",
-                  "LQ tr", "val", "test");
+                       std::to_string(embeddingDims) + "-d, LQ baseline " + std::to_string(baselineDims) +
+                       "-d, spectral (WW) baseline " + std::to_string(spectralDims) + "-d\n";
+    char line[260];
+    std::snprintf(line, sizeof line, "%-12s %-8s %8s %8s %8s   %8s %8s %8s   %8s %8s %8s\n", "target", "metric", "SANE tr",
+                  "val", "test", "LQ tr", "val", "test", "WW tr", "val", "test");
     text += line;
     for (size_t i = 0; i < sane.size(); ++i) {
-        std::snprintf(line, sizeof line, "%-12s %-8s %8s %8s %8s   %8s %8s %8s%s\n", sane[i].target.c_str(),
+        std::snprintf(line, sizeof line, "%-12s %-8s %8s %8s %8s   %8s %8s %8s   %8s %8s %8s%s\n", sane[i].target.c_str(),
                       categorical[i] ? "accuracy" : "R2", formatNumber(sane[i].train).c_str(), formatNumber(sane[i].val).c_str(),
                       formatNumber(sane[i].test).c_str(), formatNumber(baseline[i].train).c_str(),
                       formatNumber(baseline[i].val).c_str(), formatNumber(baseline[i].test).c_str(),
+                      formatNumber(spectral[i].train).c_str(), formatNumber(spectral[i].val).c_str(),
+                      formatNumber(spectral[i].test).c_str(),
                       categorical[i] ? ("  (chance " + formatNumber(sane[i].chance) + ")").c_str() : "");
         text += line;
     }

@@ -1,6 +1,7 @@
 #pragma once
-// Probing a zoo's SANE embeddings (sane-spec §6.2) next to the layer-quintile baseline computed
-// on the same checkpoints and the same split by model.
+// Probing a zoo's SANE embeddings (sane-spec §6.2) next to two data-free baselines computed on the
+// same checkpoints and the same split by model: the layer quintiles of the SANE paper and
+// WeightWatcher's spectral metrics of every evaluable layer (analysis/spectral.h).
 #include "analysis/probe.h"
 
 #include <string>
@@ -24,11 +25,11 @@ struct ZooProbeOptions
 
 struct ZooProbeReport
 {
-    std::vector<ProbeResult> sane, baseline; // same order: targets, then categorical targets
+    std::vector<ProbeResult> sane, baseline, spectral; // same order: targets, then categorical targets
     std::vector<bool> categorical;           // per result
     std::string splitSource;                 // "encoder training split" or "random by model (seed S)"
     int64_t rows = 0;
-    int64_t embeddingDims = 0, baselineDims = 0;
+    int64_t embeddingDims = 0, baselineDims = 0, spectralDims = 0;
 
     std::string toJson() const;
     std::string toText() const; // an aligned table

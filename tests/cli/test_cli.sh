@@ -176,7 +176,7 @@ import json, sys
 j = json.load(open(sys.argv[1]))
 assert j["rows"] == 48 and "encoder" in j["split"], j
 for target in ("test_acc", "epoch", "ggap", "init", "activation", "optimizer"):
-    assert set(j["targets"][target]) == {"sane", "baseline_lq"}, target
+    assert set(j["targets"][target]) == {"sane", "baseline_lq", "baseline_spectral"}, target
 assert j["targets"]["activation"]["sane"]["metric"] == "accuracy"
 PY
 # Maps: seeded projections (CSV and workspace), new points placed into a map, neighbours, workspace info.

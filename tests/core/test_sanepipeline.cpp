@@ -329,6 +329,10 @@ with torch.no_grad():
             }
         QVERIFY(sawInit);
         QVERIFY(report.toJson().find("\"baseline_lq\"") != std::string::npos);
+        // The spectral baseline rides along: one result per target, its features the layers' metrics.
+        QCOMPARE(report.spectral.size(), report.sane.size());
+        QVERIFY(report.spectralDims > 0 && report.spectralDims % 6 == 0);
+        QVERIFY(report.toJson().find("\"baseline_spectral\"") != std::string::npos);
     }
 
     void ridgeProbeFindsALinearTarget()
