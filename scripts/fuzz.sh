@@ -18,7 +18,7 @@ common=(error atomicfile filekind numbertext utf8 text jsonread log isolatedread
 checkpoint_sources=("$root"/core/checkpoint/*.cpp)
 hdf5_sources=("$root"/core/zoo/{hdf5io,hdf5output,table,architecture,zoo,zoostore}.cpp
               "$root"/core/workspace/workspace.cpp "$root"/core/sane/embeddings.cpp
-              "$root"/core/analysis/maprecord.cpp "$root"/core/formats/fileformat.cpp "$root"/core/jobs/progress.cpp "$root"/tests/fuzz/hdf5mutator.cpp)
+              "$root"/core/analysis/maprecord.cpp "$root"/core/formats/fileformat.cpp "$root"/core/checkpoint/safetensors.cpp "$root"/core/checkpoint/statedict.cpp "$root"/core/jobs/progress.cpp "$root"/tests/fuzz/hdf5mutator.cpp)
 for name in "${common[@]}"; do
     checkpoint_sources+=("$root/core/common/$name.cpp")
     hdf5_sources+=("$root/core/common/$name.cpp")
