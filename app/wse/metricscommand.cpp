@@ -106,7 +106,7 @@ void addZooMetricsCommand(CLI::App &zoo)
         "metrics", "Data-free metrics of every checkpoint, stored as zoo columns: --spectral (WeightWatcher's alpha, "
                    "alpha-weighted, log norms, stable rank)");
     command->add_option("zoo", arguments->zoo, "Zoo file (updated in place, atomically)")->required();
-    command->add_flag("--spectral", arguments->spectral, "Eigenvalue spectra of WᵀW of every Linear and Conv2d layer");
+    command->add_flag("--spectral", arguments->spectral, "Eigenvalue spectra of W^T W of every Linear and Conv2d layer");
     command->add_option("--min-evals", arguments->minEvals, "Layers with fewer eigenvalues are not evaluable")
         ->capture_default_str();
     command->add_flag("--json", arguments->json, "Print the per-layer table as JSON");
