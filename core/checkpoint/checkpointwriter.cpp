@@ -160,10 +160,7 @@ std::vector<uint8_t> serializeCheckpoint(const StateDict &stateDict)
 
 void writeCheckpoint(const std::string &path, const StateDict &stateDict)
 {
-    const std::string extension = ".safetensors";
-    const bool safetensors = path.size() > extension.size() &&
-                             path.compare(path.size() - extension.size(), extension.size(), extension) == 0;
-    const std::vector<uint8_t> bytes = safetensors ? serializeSafetensors(stateDict) : serializeCheckpoint(stateDict);
+    const std::vector<uint8_t> bytes = isSafetensorsPath(path) ? serializeSafetensors(stateDict) : serializeCheckpoint(stateDict);
     AtomicFile file(path);
     file.write(bytes);
     file.commit();

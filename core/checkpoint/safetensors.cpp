@@ -170,6 +170,12 @@ bool naturalLess(const std::string &a, const std::string &b)
 
 } // namespace
 
+bool isSafetensorsPath(const std::string &path)
+{
+    const std::string extension = ".safetensors";
+    return path.size() > extension.size() && path.compare(path.size() - extension.size(), extension.size(), extension) == 0;
+}
+
 bool looksLikeSafetensors(const uint8_t *head, size_t size)
 {
     if (size < 9)

@@ -13,6 +13,9 @@ namespace wse {
 // The reference implementation's ceiling on the header (it refuses larger ones).
 constexpr uint64_t SafetensorsMaxHeaderBytes = 100'000'000;
 
+// Whether a path is written as safetensors (it ends in ".safetensors"); anything else as a .pt.
+bool isSafetensorsPath(const std::string &path);
+
 // The file's first bytes look like safetensors: a header length under 2^40, then '{' (a zip
 // starts with "PK", a legacy torch file with a pickle opcode).
 bool looksLikeSafetensors(const uint8_t *head, size_t size);

@@ -1,6 +1,7 @@
 #include "zoo/zoocheckpoints.h"
 
 #include "checkpoint/checkpointfile.h"
+#include "checkpoint/safetensors.h"
 #include "common/error.h"
 #include "common/filekind.h"
 #include "common/jsonread.h"
@@ -146,8 +147,7 @@ StateDict exportCheckpointFile(const std::string &zooPath, const std::string &mo
     if (provenance)
         checkOutputPath(output + ".json", {zooPath});
     StateDict stateDict = exportCheckpoint(zooPath, modelId, epoch);
-    const std::string safetensors = ".safetensors";
-    if (output.size() > safetensors.size() && output.compare(output.size() - safetensors.size(), safetensors.size(), safetensors) == 0)
+    if (isSafetensorsPath(output))
         // As safetensors.torch.save_model writes it; Hugging Face loaders ask for "format".
         stateDict.texts.insert(stateDict.texts.begin(), {{"format", "pt"}, {"model_id", modelId}, {"epoch", std::to_string(epoch)}});
     writeCheckpoint(output, stateDict);
