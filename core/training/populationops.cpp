@@ -120,6 +120,20 @@ void evaluatePopulation(const std::function<at::Tensor(const at::Tensor &)> &log
     }
 }
 
+std::vector<int32_t> predictPopulation(const std::function<at::Tensor(const at::Tensor &)> &logits, const at::Tensor &images,
+                                       int64_t models, const std::string &device)
+{
+    torch::NoGradGuard noGrad;
+    const int64_t n = images.size(0), chunk = 64;
+    std::vector<torch::Tensor> parts;
+    for (int64_t start = 0; start < n; start += chunk)
+        parts.push_back(logits(images.slice(0, start, std::min(n, start + chunk)).to(torch::Device(device))).argmax(-1).cpu());
+    if (parts.empty())
+        return {};
+    const torch::Tensor classes = torch::cat(parts, 1).to(torch::kInt32).contiguous(); // [K, N]
+    return {classes.data_ptr<int32_t>(), classes.data_ptr<int32_t>() + models * n};
+}
+
 at::Tensor imagesOf(const ImageDataset &set)
 {
     return torch::from_blob(const_cast<float *>(set.images.data()), {set.count, set.channels, set.height, set.width},

@@ -50,6 +50,10 @@ void evaluatePopulation(const std::function<at::Tensor(const at::Tensor &)> &log
                         const at::Tensor &labels, int64_t models, const std::string &device,
                         std::vector<ModelMetrics> &metrics, bool intoTrain);
 
+// Each model's predicted class (arg-max of its logits) per image, models x images row-major.
+std::vector<int32_t> predictPopulation(const std::function<at::Tensor(const at::Tensor &)> &logits, const at::Tensor &images,
+                                       int64_t models, const std::string &device);
+
 // A dataset's images [N, C, H, W] and labels [N], on its memory (no copy).
 at::Tensor imagesOf(const ImageDataset &set);
 at::Tensor labelsOf(const ImageDataset &set);

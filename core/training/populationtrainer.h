@@ -58,6 +58,11 @@ public:
     void conditionBatchNorm(int64_t iterations, int64_t batchSize = 32);
     // Accuracy and loss on the validation split (in the test fields), for selecting models.
     std::vector<ModelMetrics> evaluateValidation();
+    // Each model's predicted class on the first `inputs` test images (models x images, row-major).
+    std::vector<int32_t> testPredictions(int64_t inputs);
+    // Weights that are zero now stay zero through training (a pruned network fine-tuned with its
+    // mask): each optimizer step is followed by the mask.
+    void keepZeroWeightsZero();
 
     // Everything needed to continue exactly: parameters, optimizer moments, step count and every
     // model's random stream. loadState() throws FormatError when the state does not fit.
