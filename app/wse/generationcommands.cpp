@@ -48,8 +48,11 @@ void addSampleCommand(CLI::App &app)
          "fp32 or bf16 (mixed precision, for CUDA)");
     flag("--bn-condition", [](SampleOptions &o) -> auto & { return o.bnConditionIterations; },
          "BatchNorm re-estimation passes (batch 32, validation data) for networks with BN");
+    auto noProvenance = std::make_shared<bool>(false);
+    command->add_flag("--no-provenance", *noProvenance,
+                      "Skip the provenance table (each sample's nearest zoo checkpoint, agreement and baselines)");
     command->add_option("-o,--output", options->output, "Zoo file (.h5) of the samples")->required();
-    command->callback([options, config, flags] {
+    command->callback([options, config, flags, noProvenance] {
         SampleOptions run = *options;
         if (!config->empty()) {
             run = SampleOptions::fromJson(readTextFile(*config), *config, SampleOptions{});
@@ -58,6 +61,8 @@ void addSampleCommand(CLI::App &app)
                 if (option->count() > 0)
                     copy(run);
         }
+        if (*noProvenance)
+            run.provenance = false;
         if (run.encoderPath.empty() || run.zooPath.empty())
             throw UsageError("wse sample needs --sane ENCODER.pt and --zoo ZOO.h5 (or a --config that names them)");
         SampleReport report;
@@ -104,6 +109,8 @@ void addDecodeCommand(CLI::App &app)
     command->add_option("--bn-condition", options->bnConditionIterations,
                         "BatchNorm re-estimation passes (batch 32, validation data) for networks with BN")
         ->capture_default_str();
+    command->add_flag("--no-provenance", [options](int64_t) { options->provenance = false; },
+                      "Skip the provenance table (each network's nearest zoo checkpoint, agreement and baselines)");
     command->add_option("-o,--output", options->output, "Zoo file (.h5) of the decoded networks")->required();
     command->callback([options, blend] {
         if (options->from.empty() && blend->empty())

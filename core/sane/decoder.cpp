@@ -3,6 +3,7 @@
 #include "common/error.h"
 #include "common/filekind.h"
 #include "jobs/progress.h"
+#include "sane/generatedprovenance.h"
 #include "sane/generation.h"
 #include "torchutil/device.h"
 
@@ -11,6 +12,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <memory>
 
 namespace wse {
 
@@ -34,7 +36,7 @@ std::string DecodeReport::toText() const
                       std::isnan(p.originalTestAccuracy) ? "" : std::to_string(p.originalTestAccuracy).substr(0, 5).c_str());
         text += line;
     }
-    return text;
+    return text + provenance;
 }
 
 namespace {
@@ -173,8 +175,24 @@ DecodeReport decodeCheckpoints(const DecodeOptions &options, ProgressReporter *p
         configs.push_back(source.configOf(ends.checkpoints[donorOf(ends, report.points[size_t(s)].t)], id, s));
         configs.back().batchSize = configs.front().batchSize;
     }
-    const NetworkEvaluation evaluation =
-        evaluateNetworks(setup, configs, rows, resolveDevice(options.embed.device), options.bnConditionIterations);
+    const std::string device = resolveDevice(options.embed.device);
+    const NetworkEvaluation evaluation = evaluateNetworks(setup, configs, rows, device, options.bnConditionIterations);
+    std::unique_ptr<SourceProvenance> provenance;
+    std::vector<NetworkProvenance> figures;
+    if (options.provenance) {
+        ProgressReporter part = partOf(progress, 0.5, 0.95);
+        provenance = std::make_unique<SourceProvenance>(source, embedder, setup, device, 42, ends.checkpoints, &part);
+        std::vector<int64_t> donors;
+        std::vector<std::string> ids;
+        std::vector<size_t> shown;
+        for (int s = 0; s < ends.steps; ++s) {
+            donors.push_back(ends.checkpoints[donorOf(ends, report.points[size_t(s)].t)]);
+            ids.push_back(configs[size_t(s)].id);
+            shown.push_back(size_t(s));
+        }
+        figures = provenance->analyse(rows, donors, ends.checkpoints, &part);
+        report.provenance = provenance->table(figures, ids, shown);
+    }
     GeneratedZoo out(source, "SANE decodings from " + source.zoo.name,
                      nlohmann::json{{"decoded_from", options.zooPath}, {"encoder", options.encoderPath},
                                     {"encoder_id", source.encoder.id()}, {"from", options.from}, {"to", options.to},
@@ -183,10 +201,14 @@ DecodeReport decodeCheckpoints(const DecodeOptions &options, ProgressReporter *p
     for (int s = 0; s < ends.steps; ++s) {
         report.points[size_t(s)].decodedTestAccuracy = evaluation.metrics[size_t(s)].testAccuracy;
         const ModelConfig &config = configs[size_t(s)];
-        out.addModel({{zoocol::ModelId, config.id}, {zoocol::Architecture, source.arch().name}, {"dataset", config.dataset},
-                      {"init", "sane-decoded"}, {"activation", config.activation}, {"optimizer", config.optimizer},
-                      {"origin", "decoded"}, {"from", ends.blending ? what : options.from}, {"to", options.to},
-                      {"t", report.points[size_t(s)].t}, {"encoder_id", source.encoder.id()}});
+        std::vector<std::pair<std::string, Table::Value>> columns = {
+            {zoocol::ModelId, config.id}, {zoocol::Architecture, source.arch().name}, {"dataset", config.dataset},
+            {"init", "sane-decoded"}, {"activation", config.activation}, {"optimizer", config.optimizer},
+            {"origin", "decoded"}, {"from", ends.blending ? what : options.from}, {"to", options.to},
+            {"t", report.points[size_t(s)].t}, {"encoder_id", source.encoder.id()}};
+        if (provenance)
+            provenance->addColumns(columns, figures[size_t(s)]);
+        out.addModel(columns);
         out.addCheckpoint(s, 0, rows.data() + int64_t(s) * rowSize, evaluation.metrics[size_t(s)],
                           evaluation.validationAccuracy[size_t(s)]);
     }

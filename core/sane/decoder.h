@@ -26,6 +26,7 @@ struct DecodeOptions
     std::vector<std::pair<std::string, double>> blend;
     std::string output; // zoo file (.h5)
     int64_t bnConditionIterations = 200; // BatchNorm re-estimation passes for networks with BN (official example: 200)
+    bool provenance = true; // nearest zoo checkpoints and baselines of every decoded network (sane/provenance.h)
     EmbedOptions embed;
 
     static DecodeOptions defaults() { return {}; }
@@ -44,6 +45,7 @@ struct DecodeReport
     // Reconstruction only: R^2 of the decoded standardised weights per layer (and over all).
     std::vector<double> layerR2;
     double r2 = NAN;
+    std::string provenance; // the provenance table (empty when not computed)
     std::string toText() const;
 };
 

@@ -18,16 +18,23 @@
 
 namespace wse {
 
-GenerationSource GenerationSource::open(const std::string &encoderPath, const std::string &zooPath)
+GenerationSource GenerationSource::openZoo(const std::string &zooPath)
 {
     GenerationSource source;
-    source.encoder = openEncoder(encoderPath);
     source.zoo = ZooStore::read(zooPath, /*withWeights=*/false);
     source.zooPath = zooPath;
     if (source.zoo.provenance.find("\"datasets\"") == std::string::npos)
         throw UsageError(zooPath + " has no training recipe (it was not trained by wse zoo train), so generated "
                                    "networks cannot be evaluated on its data");
     source.recipe = ZooTrainOptions::fromJson(source.zoo.provenance, zooPath, ZooTrainOptions());
+    return source;
+}
+
+GenerationSource GenerationSource::open(const std::string &encoderPath, const std::string &zooPath)
+{
+    SaneEncoder encoder = openEncoder(encoderPath);
+    GenerationSource source = openZoo(zooPath);
+    source.encoder = std::move(encoder);
     for (size_t a = 0; a < source.zoo.architectures.size() && source.architecture < 0; ++a) {
         const Architecture &candidate = source.zoo.architectures[a];
         if (layoutDifference(source.encoder.architecture.tensors.empty() ? candidate : source.encoder.architecture, candidate).empty())

@@ -23,6 +23,8 @@ struct GenerationSource
     // Throws UsageError when the zoo has no training recipe (networks could not be evaluated) or
     // no architecture with the encoder's layout.
     static GenerationSource open(const std::string &encoderPath, const std::string &zooPath);
+    // The zoo and its recipe without an encoder (pruning); `architecture` is left for the caller.
+    static GenerationSource openZoo(const std::string &zooPath);
     const Architecture &arch() const { return zoo.architectures[size_t(architecture)]; }
 
     // Finite checkpoints of the architecture matching a filter expression (all when empty); their

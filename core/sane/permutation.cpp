@@ -3,6 +3,7 @@
 #include "common/error.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <numeric>
 
@@ -142,6 +143,32 @@ std::vector<int64_t> bestAssignment(const std::vector<double> &score, int64_t n)
 
 } // namespace
 
+std::vector<double> NeuronPermuter::unitNorms(const Layer &layer, const float *row)
+{
+    std::vector<double> norm(static_cast<size_t>(layer.outputs), 0.0);
+    for (int64_t r = 0; r < layer.outputs; ++r) {
+        const float *weights = row + layer.weightOffset + r * layer.rowSize;
+        for (int64_t k = 0; k < layer.rowSize; ++k)
+            norm[size_t(r)] += double(weights[k]) * weights[k];
+        if (layer.biasOffset >= 0)
+            norm[size_t(r)] += double(row[layer.biasOffset + r]) * row[layer.biasOffset + r];
+    }
+    return norm;
+}
+
+std::vector<float> NeuronPermuter::signature(const float *row) const
+{
+    std::vector<float> out;
+    for (size_t i = 0; i < mLayers.size(); ++i) {
+        std::vector<double> norm = unitNorms(mLayers[i], row);
+        if (i + 1 < mLayers.size()) // the output layer keeps its class order
+            std::sort(norm.begin(), norm.end());
+        for (double n : norm)
+            out.push_back(float(std::sqrt(n)));
+    }
+    return out;
+}
+
 NeuronPermuter::Orders NeuronPermuter::match(const float *row, const float *reference, std::mt19937_64 &random, int sweeps) const
 {
     int64_t size = 0;
@@ -154,14 +181,7 @@ NeuronPermuter::Orders NeuronPermuter::match(const float *row, const float *refe
     // network and any neuron-permuted copy of it then take the same path to the same result.
     Orders orders = identity();
     for (size_t i = 0; i < orders.size(); ++i) {
-        const Layer &layer = mLayers[i];
-        std::vector<double> norm(static_cast<size_t>(layer.outputs), 0.0);
-        for (int64_t r = 0; r < layer.outputs; ++r) {
-            for (int64_t k = 0; k < layer.rowSize; ++k)
-                norm[size_t(r)] += double(row[layer.weightOffset + r * layer.rowSize + k]) * row[layer.weightOffset + r * layer.rowSize + k];
-            if (layer.biasOffset >= 0)
-                norm[size_t(r)] += double(row[layer.biasOffset + r]) * row[layer.biasOffset + r];
-        }
+        const std::vector<double> norm = unitNorms(mLayers[i], row);
         std::stable_sort(orders[i].begin(), orders[i].end(), [&](int64_t a, int64_t b) { return norm[size_t(a)] > norm[size_t(b)]; });
     }
     std::vector<float> current;

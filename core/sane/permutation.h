@@ -31,6 +31,9 @@ public:
     // at most `sweeps` sweeps, until no layer improves by more than 1e-12. The search starts from
     // units sorted by their weight norms, so a neuron-permuted copy of `row` gets the same result.
     Orders match(const float *row, const float *reference, std::mt19937_64 &random, int sweeps = 100) const;
+    // What no permutation changes: per layer, its units' norms (weight row and bias), sorted in
+    // the hidden layers. Close signatures are where a weight-matched neighbour is looked for.
+    std::vector<float> signature(const float *row) const;
 
 private:
     struct Layer
@@ -40,6 +43,7 @@ private:
         int64_t rowSize = 0;   // values per row (inputs x kernel)
         int64_t inputBlock = 0; // kernel values per input unit of this layer (rowSize / inputs)
     };
+    static std::vector<double> unitNorms(const Layer &layer, const float *row); // squared, per output unit
     std::vector<Layer> mLayers;
     std::vector<int64_t> mInputs; // per layer: its input units
 };

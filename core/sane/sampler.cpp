@@ -6,6 +6,7 @@
 #include "common/error.h"
 #include "common/filekind.h"
 #include "jobs/progress.h"
+#include "sane/generatedprovenance.h"
 #include "sane/generation.h"
 #include "sane/saneembedder.h"
 #include "torchutil/device.h"
@@ -16,6 +17,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <memory>
 #include <numeric>
 #include <random>
 #include <set>
@@ -62,7 +64,7 @@ std::string SampleReport::toText() const
             text += " - samples can land far from the anchors; a --bandwidth near the spread keeps them close";
         text += "\n";
     }
-    return text;
+    return text + provenance;
 }
 
 namespace {
@@ -205,7 +207,8 @@ std::vector<int64_t> bestSamples(const NetworkEvaluation &evaluation, int64_t co
 
 void addSampledModels(GeneratedZoo &out, const GenerationSource &source, const SampleOptions &options,
                       const std::vector<int64_t> &anchors, const Draws &draws, const std::vector<ModelConfig> &configs,
-                      const NetworkEvaluation &evaluation, const std::vector<int64_t> &kept)
+                      const NetworkEvaluation &evaluation, const std::vector<int64_t> &kept,
+                      const SourceProvenance *provenance, const std::vector<NetworkProvenance> &figures)
 {
     const Zoo &zoo = source.zoo;
     const int64_t rowSize = source.arch().numel();
@@ -214,13 +217,17 @@ void addSampledModels(GeneratedZoo &out, const GenerationSource &source, const S
     for (int64_t s = 0; s < options.count; ++s) {
         const ModelConfig &config = configs[size_t(s)];
         const int64_t anchor = anchors[draws.sourceAnchor[size_t(s)]];
-        out.addModel({{zoocol::ModelId, config.id}, {zoocol::Architecture, source.arch().name}, {"dataset", config.dataset},
-                      {"init", "sane-kde"}, {"activation", config.activation}, {"optimizer", config.optimizer},
-                      {"lr", config.learningRate}, {"weight_decay", config.weightDecay}, {"batch_size", config.batchSize},
-                      {"origin", "sampled"}, {"kept", keptSet.count(s) ? 1 : 0},
-                      {"anchor_model", zoo.checkpointValue(anchor, zoocol::ModelId)}, {"anchor_epoch", epochs.number(anchor)},
-                      {"sample_seed", options.seed}, {"sample_index", s}, {"bandwidth", options.bandwidth},
-                      {"encoder_id", source.encoder.id()}});
+        std::vector<std::pair<std::string, Table::Value>> columns = {
+            {zoocol::ModelId, config.id}, {zoocol::Architecture, source.arch().name}, {"dataset", config.dataset},
+            {"init", "sane-kde"}, {"activation", config.activation}, {"optimizer", config.optimizer},
+            {"lr", config.learningRate}, {"weight_decay", config.weightDecay}, {"batch_size", config.batchSize},
+            {"origin", "sampled"}, {"kept", keptSet.count(s) ? 1 : 0},
+            {"anchor_model", zoo.checkpointValue(anchor, zoocol::ModelId)}, {"anchor_epoch", epochs.number(anchor)},
+            {"sample_seed", options.seed}, {"sample_index", s}, {"bandwidth", options.bandwidth},
+            {"encoder_id", source.encoder.id()}};
+        if (provenance)
+            provenance->addColumns(columns, figures[size_t(s)]);
+        out.addModel(columns);
         out.addCheckpoint(s, 0, draws.rows.data() + s * rowSize, evaluation.metrics[size_t(s)],
                           evaluation.validationAccuracy[size_t(s)]);
     }
@@ -328,8 +335,22 @@ SampleReport sampleModels(const SampleOptions &options, ProgressReporter *progre
     // The output zoo: every sample (kept or not) with its provenance, epoch 0 = zero-shot.
     if (group && group->rank() > 0)
         return report; // the first process fine-tunes and writes
+    std::unique_ptr<SourceProvenance> provenance;
+    std::vector<NetworkProvenance> figures;
+    if (options.provenance) {
+        ProgressReporter part = partOf(progress, 0.4, options.finetuneEpochs > 0 ? 0.5 : 0.95);
+        provenance = std::make_unique<SourceProvenance>(source, embedder, setup, device, options.seed, anchors, &part);
+        std::vector<int64_t> sampleAnchors;
+        std::vector<std::string> ids;
+        for (int64_t s = 0; s < options.count; ++s) {
+            sampleAnchors.push_back(anchors[draws.sourceAnchor[size_t(s)]]);
+            ids.push_back(configs[size_t(s)].id);
+        }
+        figures = provenance->analyse(draws.rows, sampleAnchors, anchors, &part);
+        report.provenance = provenance->table(figures, ids, {kept.begin(), kept.end()});
+    }
     GeneratedZoo out(source, "SANE samples from " + source.zoo.name, sampleProvenance(options, source));
-    addSampledModels(out, source, options, anchors, draws, configs, evaluation, kept);
+    addSampledModels(out, source, options, anchors, draws, configs, evaluation, kept, provenance.get(), figures);
     if (options.finetuneEpochs > 0)
         report.finetunedTestAccuracy = finetuneKept(out, setup, configs, draws.rows, rowSize, kept, options.finetuneEpochs,
                                                     device, progress);

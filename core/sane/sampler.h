@@ -35,11 +35,12 @@ struct SampleOptions
     int64_t seed = 42;
     int finetuneEpochs = 0;   // fine-tune the kept samples with their anchors' recipe
     int64_t bnConditionIterations = 200; // BatchNorm re-estimation passes for networks with BN (official example: 200)
+    bool provenance = true;   // nearest zoo checkpoints and baselines of every sample (sane/provenance.h)
     EmbedOptions embed;
 
     static SampleOptions defaults() { return {}; }
     // Everything but the output, as `wse sample --config` reads it (keys: encoder, zoo, anchors,
-    // count, keep, bandwidth, seed, finetune_epochs, bn_condition, mode, device, precision).
+    // count, keep, bandwidth, seed, finetune_epochs, bn_condition, provenance, mode, device, precision).
     std::string toJson() const;
     // Keys not given keep `base`'s values; throws FormatError naming `label` and the bad key.
     static SampleOptions fromJson(const std::string &text, const std::string &label, SampleOptions base);
@@ -58,6 +59,7 @@ struct SampleReport
     // against the anchors' own spread (std across anchors of their token-averaged latents, per
     // dimension, averaged) it says whether samples stay near the anchors. 0 with one anchor.
     double bandwidth = 0, latentSpread = 0;
+    std::string provenance; // the provenance table of the kept samples (empty when not computed)
 
     std::string toText() const;
 };

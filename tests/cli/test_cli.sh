@@ -233,6 +233,19 @@ grep -q "unknown projection setting 'n_neighbours'" "$work/err.txt" || fail "set
     -n 6 --keep 2 --device cpu -o "$work/samples.h5" > "$work/sample.txt" 2> /dev/null || fail "sample"
 grep -q "freshly initialised" "$work/sample.txt" || fail "sample report: $(cat "$work/sample.txt")"
 grep -q "latent noise: bandwidth 0.2 = .*x the anchors' spread" "$work/sample.txt" || fail "sample report's latent spread: $(cat "$work/sample.txt")"
+# Provenance: a table of the kept samples with both baselines, and the figures as model columns.
+grep -q "provenance: nearest zoo checkpoint in weight space" "$work/sample.txt" || fail "sample provenance: $(cat "$work/sample.txt")"
+grep -q "baseline: anchor + noise, same change" "$work/sample.txt" || fail "sample noise baseline: $(cat "$work/sample.txt")"
+grep -q "baseline: aligned average of 2 anchors" "$work/sample.txt" || fail "sample average baseline: $(cat "$work/sample.txt")"
+/usr/bin/python3 -c "
+import h5py, sys, math
+f = h5py.File(sys.argv[1], 'r')['models']
+ratio, agreement, copy = f['nearest_ratio'][:], f['agreement'][:], f['near_copy'][:]
+assert len(ratio) == 6 and all(r >= 0 for r in ratio), ratio
+assert all(0 <= a <= 1 for a in agreement), agreement
+assert all(c == (1 if r < 1 and a >= 0.95 else 0) for r, a, c in zip(ratio, agreement, copy)), (ratio, agreement, copy)
+assert all(':' in x.decode() for x in f['nearest_checkpoint'][:])
+" "$work/samples.h5" || fail "sample provenance columns"
 "$wse" zoo info "$work/samples.h5" | grep -q "models: 6, checkpoints: 6" || fail "samples zoo counts"
 "$wse" zoo export "$work/samples.h5" --model sample-0000 --epoch 0 -o "$work/sample.pt" 2> /dev/null
 /usr/bin/python3 -c "
@@ -244,6 +257,7 @@ last=$(/usr/bin/python3 -c "import h5py,sys; f=h5py.File(sys.argv[1]); a=[x.deco
 "$wse" decode --sane "$work/sane/encoder.pt" --zoo "$work/axes.h5" --from "$first:3" --to "$last:3" --steps 3 --device cpu \
     -o "$work/path.h5" > "$work/path.txt" 2> /dev/null || fail "decode path"
 [[ $(grep -c "^ *[01]\.[0-9]* " "$work/path.txt") -eq 3 ]] || fail "decode report: $(cat "$work/path.txt")"
+grep -q "^  decoded-002 " "$work/path.txt" || fail "decode provenance: $(cat "$work/path.txt")"
 "$wse" zoo info "$work/path.h5" | grep -q "models: 3, checkpoints: 3" || fail "decoded zoo counts"
 # An equal blend of the two endpoints is the path's midpoint: the same network, the same accuracy.
 "$wse" decode --sane "$work/sane/encoder.pt" --zoo "$work/axes.h5" --blend "$first:3=1" "$last:3=1" --device cpu \

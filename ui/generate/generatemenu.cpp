@@ -9,9 +9,11 @@
 #include "map/mapview.h"
 #include "preferences/filedialogs.h"
 
+#include <QActionGroup>
 #include <QFileDialog>
 #include <QInputDialog>
 #include <QMainWindow>
+#include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QStatusBar>
@@ -132,6 +134,26 @@ void GenerateActions::addMenu()
     menu->addAction(tr("(Right-click the SANE map to decode any spot of it)"))->setEnabled(false);
     QAction *exportAction = menu->addAction(tr("E&xport Generated Network..."), this, [this] { exportNetwork(); });
     exportAction->setShortcut(QKeySequence(tr("Ctrl+Shift+E")));
+    addColouringMenu(menu->addMenu(tr("&Colour Generated Networks By")));
+}
+
+// The generated networks' own colouring on the SANE map: their kind, or where they come from
+// (provenance figures of their zoo files) or their accuracy.
+void GenerateActions::addColouringMenu(QMenu *menu)
+{
+    menu->setObjectName("generatedColouringMenu");
+    auto *group = new QActionGroup(menu);
+    for (const auto &[column, text] : GenerationController::colouringChoices()) {
+        QAction *action = menu->addAction(text);
+        action->setCheckable(true);
+        action->setChecked(column == mGeneration.colouring());
+        action->setData(QString::fromStdString(column));
+        group->addAction(action);
+        connect(action, &QAction::triggered, this, [this, column = column] {
+            mGeneration.setColouring(column);
+            mWindow->statusBar()->showMessage(mGeneration.colouringLegend(), 15000);
+        });
+    }
 }
 
 void GenerateActions::showMapMenu(const QPoint &position)

@@ -12,6 +12,7 @@
 #include <functional>
 
 class QMainWindow;
+class QMenu;
 
 namespace wse {
 
@@ -44,6 +45,7 @@ public:
 
 private:
     void addMenu();
+    void addColouringMenu(QMenu *menu);
     void showMapMenu(const QPoint &position);
     void exportNetwork();
     void warnIfFailed(bool started, const QString &error);

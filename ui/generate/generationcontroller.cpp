@@ -19,6 +19,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
+#include <cstdlib>
+
 namespace wse {
 
 namespace {
@@ -364,7 +367,8 @@ void GenerationController::place(MapSource source, ProjectionMethod method)
     for (const GeneratedNetworks &set : mSets)
         if (set.embeddings.dims == map.featureDims) {
             latents.insert(latents.end(), set.embeddings.values.begin(), set.embeddings.values.end());
-            colours.resize(latents.size() / size_t(map.featureDims), generatedColour(set.kind));
+            const std::vector<Rgb> own = overlayColours(set);
+            colours.insert(colours.end(), own.begin(), own.end());
         }
     const int64_t count = map.featureDims > 0 ? int64_t(latents.size()) / map.featureDims : 0;
     if (method == ProjectionMethod::Pca) {
@@ -374,6 +378,64 @@ void GenerationController::place(MapSource source, ProjectionMethod method)
     } else {
         mView->setOverlayPoints({}); // placed when the layout is ready
     }
+}
+
+std::vector<std::pair<std::string, QString>> GenerationController::colouringChoices()
+{
+    return {{"", tr("Kind (sampled, decoded, dropped files)")},
+            {"nearest_ratio", tr("Distance to the Nearest Zoo Checkpoint (ratio)")},
+            {"agreement", tr("Agreement with the Nearest Checkpoint")},
+            {"near_copy", tr("Near-Copy of a Zoo Checkpoint")},
+            {"latent_ratio", tr("Latent Distance to the Nearest Checkpoint (ratio)")},
+            {"test_acc", tr("Test Accuracy")}};
+}
+
+void GenerationController::setColouring(const std::string &column)
+{
+    mColouring = column;
+    place(mSource, mMethod);
+}
+
+QString GenerationController::colouringLegend() const
+{
+    if (mColouring == "nearest_ratio" || mColouring == "latent_ratio")
+        return tr("Generated networks: blue at a zoo checkpoint (ratio 0), grey at the zoo's own nearest-neighbour "
+                  "distance (1), red at twice it or farther");
+    if (mColouring == "near_copy")
+        return tr("Generated networks: yellow are near-copies of a zoo checkpoint, purple are not");
+    if (!mColouring.empty())
+        return tr("Generated networks by %1: viridis from 0 (purple) to 1 (yellow)").arg(QString::fromStdString(mColouring));
+    return tr("Generated networks by kind: sampled near-black, decoded dark crimson, dropped files dark navy");
+}
+
+// The set's networks (its zoo file's checkpoints, as embedded) coloured by the chosen column;
+// networks without it (dropped files, zoos made before provenance) take the missing colour.
+std::vector<Rgb> GenerationController::overlayColours(const GeneratedNetworks &set) const
+{
+    const int64_t count = set.embeddings.count();
+    if (mColouring.empty())
+        return std::vector<Rgb>(size_t(count), generatedColour(set.kind));
+    std::vector<double> values(size_t(count), NAN);
+    if (set.kind != "dropped") {
+        try {
+            const Zoo zoo = ZooStore::read(set.options.output, false);
+            const Column &rows = set.embeddings.rows.get("checkpoint");
+            for (int64_t i = 0; i < count; ++i) {
+                const int64_t c = int64_t(rows.number(i));
+                const std::string text = c >= 0 && c < zoo.checkpointCount() ? zoo.checkpointValue(c, mColouring) : "";
+                values[size_t(i)] = text.empty() ? NAN : std::strtod(text.c_str(), nullptr);
+            }
+        } catch (const std::exception &) {
+            // the file is gone or has no such column: missing colour
+        }
+    }
+    const bool ratio = mColouring == "nearest_ratio" || mColouring == "latent_ratio";
+    ColourOptions options;
+    options.scale = ratio ? ColourScale::Diverging : ColourScale::Viridis;
+    options.fixedRange = true;
+    options.minimum = 0.0;
+    options.maximum = ratio ? 2.0 : 1.0;
+    return colourBy(Column::numbers(mColouring, values), options).colours;
 }
 
 QStringList GenerationController::networkLabels() const

@@ -78,6 +78,13 @@ public:
     // Places every generated network into the shown map (only SANE maps share their latent
     // space); other maps clear the overlay.
     void place(MapSource source, ProjectionMethod method);
+    // What the generated networks on the map are coloured by: "" (their kind) or a column of their
+    // zoo files (the provenance figures, test_acc); choices() lists them with their menu text.
+    void setColouring(const std::string &column);
+    const std::string &colouring() const { return mColouring; }
+    static std::vector<std::pair<std::string, QString>> colouringChoices();
+    // How to read the current colouring ("" for the kind).
+    QString colouringLegend() const;
     // "sample-0003 · test_acc 0.231 · kept", one per generated network.
     QStringList networkLabels() const;
     // Writes a generated network (by model id; the most recent set that has it) as a PyTorch
@@ -107,6 +114,8 @@ private:
     std::vector<GeneratedNetworks> mSets;
     std::unique_ptr<BackgroundTask> mTask;  // embedding what was made, in this process
     std::unique_ptr<ProcessTask> mChild;    // making networks: `wse sample` or `wse decode`
+    std::vector<Rgb> overlayColours(const GeneratedNetworks &set) const; // one per embedded network
+    std::string mColouring;
     MapSource mSource = MapSource::Weights;
     ProjectionMethod mMethod = ProjectionMethod::Pca;
 };
