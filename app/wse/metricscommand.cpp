@@ -2,6 +2,8 @@
 
 #include "analysis/spectral.h"
 #include "common/error.h"
+#include "common/filekind.h"
+#include "jobs/progress.h"
 #include "terminalprogress.h"
 #include "zoo/zoostore.h"
 
@@ -20,6 +22,7 @@ namespace {
 struct MetricsArguments
 {
     std::string zoo;
+    std::string output; // empty: the zoo, rewritten in place
     bool spectral = false;
     int minEvals = DefaultMinEvals;
     bool json = false;
@@ -82,10 +85,18 @@ void run(const MetricsArguments &arguments)
         throw UsageError("say which metrics: --spectral (WeightWatcher's alpha, norms and stable rank)");
     if (arguments.minEvals < 2)
         throw UsageError("--min-evals must be at least 2");
+    const std::string output = arguments.output.empty() ? arguments.zoo : arguments.output;
+    if (output != arguments.zoo)
+        checkOutputPath(output, {arguments.zoo});
     Zoo zoo = ZooStore::read(arguments.zoo);
-    const std::vector<ModelSpectrum> spectra = zooSpectralMetrics(zoo, arguments.minEvals);
+    std::vector<ModelSpectrum> spectra;
+    {
+        TerminalProgress terminal;
+        ProgressReporter progress(terminal.callback());
+        spectra = zooSpectralMetrics(zoo, arguments.minEvals, &progress);
+    }
     storeSpectralColumns(zoo, spectra);
-    ZooStore::write(zoo, arguments.zoo);
+    ZooStore::write(zoo, output);
     const nlohmann::ordered_json table = layerTable(zoo, spectra);
     if (arguments.json)
         std::cout << nlohmann::ordered_json{{"zoo", arguments.zoo}, {"min_evals", arguments.minEvals}, {"layers", table}}.dump(2)
@@ -93,8 +104,8 @@ void run(const MetricsArguments &arguments)
     else
         printLayerTable(table, arguments.minEvals);
     std::cerr << "wse: stored ww_alpha, ww_alpha_weighted, ww_log_norm, ww_log_spectral_norm, ww_log_alpha_norm and "
-                 "ww_stable_rank for " << zoo.checkpointCount() << " checkpoints in " << arguments.zoo << "\n";
-    noteWritten(arguments.zoo);
+                 "ww_stable_rank for " << zoo.checkpointCount() << " checkpoints in " << output << "\n";
+    noteWritten(output);
 }
 
 } // namespace
@@ -110,6 +121,7 @@ void addZooMetricsCommand(CLI::App &zoo)
     command->add_option("--min-evals", arguments->minEvals, "Layers with fewer eigenvalues are not evaluable")
         ->capture_default_str();
     command->add_flag("--json", arguments->json, "Print the per-layer table as JSON");
+    command->add_option("-o,--output", arguments->output, "Write the zoo with the metrics here instead (default: the zoo itself)");
     command->callback([arguments] { run(*arguments); });
 }
 

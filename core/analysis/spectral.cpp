@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "common/parallel.h"
+#include "jobs/progress.h"
 #include "zoo/zoo.h"
 
 #include <ATen/ATen.h>
@@ -139,22 +140,32 @@ ModelSpectrum spectralMetrics(const Architecture &architecture, const float *row
     return model;
 }
 
-std::vector<ModelSpectrum> zooSpectralMetrics(const Zoo &zoo, int minEvals)
+std::vector<ModelSpectrum> zooSpectralMetrics(const Zoo &zoo, int minEvals, ProgressReporter *progress)
 {
     const Column &rows = zoo.checkpoints.get(zoocol::WeightRow);
-    std::vector<ModelSpectrum> spectra(size_t(zoo.checkpointCount()));
-    // Each checkpoint's matrices are small: one thread each, none inside torch.
-    const int threads = at::get_num_threads();
-    at::set_num_threads(1);
-    parallelFor(zoo.checkpointCount(), [&](int64_t begin, int64_t end) {
-        for (int64_t checkpoint = begin; checkpoint < end; ++checkpoint) {
-            const int architecture = zoo.checkpointArchitecture(checkpoint);
-            const WeightMatrix &weights = zoo.weights.at(size_t(architecture));
-            spectra[size_t(checkpoint)] = spectralMetrics(zoo.architectures[size_t(architecture)],
-                                                          weights.row(int64_t(rows.number(checkpoint))), minEvals);
-        }
-    }, 16);
-    at::set_num_threads(threads);
+    const int64_t count = zoo.checkpointCount(), block = 1024;
+    std::vector<ModelSpectrum> spectra(static_cast<size_t>(count));
+    // Each checkpoint's matrices are small: one thread each, none inside torch (restored however
+    // this ends, a cancel included).
+    struct TorchThreads
+    {
+        int saved = at::get_num_threads();
+        TorchThreads() { at::set_num_threads(1); }
+        ~TorchThreads() { at::set_num_threads(saved); }
+    } oneThreadEach;
+    for (int64_t first = 0; first < count; first += block) {
+        reportTo(progress, double(first) / double(count), "spectra",
+                 std::to_string(first) + " of " + std::to_string(count) + " checkpoints");
+        parallelFor(std::min(block, count - first), [&](int64_t begin, int64_t end) {
+            for (int64_t checkpoint = first + begin; checkpoint < first + end; ++checkpoint) {
+                const int architecture = zoo.checkpointArchitecture(checkpoint);
+                const WeightMatrix &weights = zoo.weights.at(size_t(architecture));
+                spectra[size_t(checkpoint)] = spectralMetrics(zoo.architectures[size_t(architecture)],
+                                                              weights.row(int64_t(rows.number(checkpoint))), minEvals);
+            }
+        }, 16);
+    }
+    reportTo(progress, 1.0, "spectra", std::to_string(count) + " checkpoints");
     return spectra;
 }
 

@@ -56,8 +56,10 @@ std::vector<double> layerEigenvalues(const TensorSpec &tensor, const float *valu
 ModelSpectrum spectralMetrics(const Architecture &architecture, const float *row, int minEvals = DefaultMinEvals);
 
 class Zoo;
-// Every checkpoint of a zoo read with its weights, on every core.
-std::vector<ModelSpectrum> zooSpectralMetrics(const Zoo &zoo, int minEvals = DefaultMinEvals);
+class ProgressReporter;
+// Every checkpoint of a zoo read with its weights, on every core; progress (and cancellation)
+// between blocks of checkpoints.
+std::vector<ModelSpectrum> zooSpectralMetrics(const Zoo &zoo, int minEvals = DefaultMinEvals, ProgressReporter *progress = nullptr);
 // The model-level metrics as checkpoint columns (replaced when present): ww_alpha,
 // ww_alpha_weighted, ww_log_norm, ww_log_spectral_norm, ww_log_alpha_norm, ww_stable_rank.
 void storeSpectralColumns(Zoo &zoo, const std::vector<ModelSpectrum> &spectra);

@@ -267,6 +267,26 @@ torch.save({"model": {"_orig_mod." + k: v for k, v in ours["model"].items()}}, s
         QVERIFY(window.document()->zoo().modelCount() > 0);
     }
 
+    void spectralMetricsRunAsAJobAndTheZooReopensWithThem()
+    {
+        const QString zoo = mDir.filePath("imported.h5"); // from officialZooFolderIsImportedAsAJob
+        if (!QFile::exists(zoo))
+            QSKIP("needs the imported zoo of the test before");
+        MainWindow window;
+        QVERIFY(showScripted(window));
+        window.openZoo(zoo);
+        QTRY_VERIFY_WITH_TIMEOUT(window.document() && window.document()->path() == zoo, 30000);
+        QVERIFY(!window.document()->zoo().checkpoints.find("ww_alpha"));
+        window.findChild<QAction *>("spectralMetricsAction")->trigger();
+        JobEntry *job = jobCentre(window)->jobs().back();
+        QCOMPARE(job->spec().kind, JobSpec::Kind::Metrics);
+        QVERIFY2(job->command().startsWith("wse zoo metrics --spectral"), qPrintable(job->command()));
+        QCOMPARE(JobSpec::fromText(job->spec().toText()).kind, JobSpec::Kind::Metrics); // resumable after a restart
+        QTRY_VERIFY_WITH_TIMEOUT(job->state() == JobEntry::State::Finished, 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(window.document() && window.document()->zoo().checkpoints.find("ww_alpha"), 30000);
+        QCOMPARE(window.document()->path(), zoo);
+    }
+
     void jobIsCancelledAndResumed()
     {
         if (!QFile::exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"))

@@ -64,6 +64,8 @@ JobEntry *JobCentre::addEntry(const JobSpec &spec)
             startEmbedding(job.output + "/encoder.pt", job.zoo, job.device, job.precision, freeEmbeddingsPath(job.zoo), job.runner);
         } else if (job.kind == JobSpec::Kind::Embed) {
             Q_EMIT embeddingsReady(job.zoo, job.output);
+        } else if (job.kind == JobSpec::Kind::Metrics) {
+            Q_EMIT metricsReady(job.output);
         } else {
             try {
                 SampleOptions options = SampleOptions::fromJson(readTextFile(job.config.toStdString()), job.config.toStdString(), {});
@@ -134,6 +136,15 @@ JobEntry *JobCentre::startImport(const QString &folder, const QString &outputPat
     spec.kind = JobSpec::Kind::Import;
     spec.config = folder;
     spec.output = outputPath;
+    return start(spec, runner);
+}
+
+JobEntry *JobCentre::startSpectralMetrics(const QString &zooPath, const Runner &runner)
+{
+    JobSpec spec;
+    spec.kind = JobSpec::Kind::Metrics;
+    spec.zoo = zooPath;
+    spec.output = zooPath; // rewritten in place (atomically) with the new columns
     return start(spec, runner);
 }
 

@@ -40,6 +40,8 @@ public:
                              const QString &precision, const QString &outputPath, const Runner &runner = defaultRunner());
     // Imports an official Model Zoos folder into a zoo file; the skipped models are reported.
     JobEntry *startImport(const QString &folder, const QString &outputPath, const Runner &runner = defaultRunner());
+    // WeightWatcher's spectral metrics of every checkpoint, written into the zoo as columns.
+    JobEntry *startSpectralMetrics(const QString &zooPath, const Runner &runner = defaultRunner());
     const std::vector<JobEntry *> &jobs() const { return mJobs; }
     // Before the explorer quits: with jobs running, asks whether to stop them (they stay resumable:
     // offered at the next start). True when nothing runs or the user agreed.
@@ -50,6 +52,7 @@ Q_SIGNALS:
     // A sampling job finished: the explorer shows the networks on the map. `report`: SampleReport's text.
     void samplesReady(const SampleOptions &options, const QString &report);
     void embeddingsReady(const QString &zooPath, const QString &embeddingsPath); // the explorer shows the SANE map
+    void metricsReady(const QString &zooPath); // the zoo has new columns: the explorer reopens it
 
 private:
     JobEntry *addEntry(const JobSpec &spec);

@@ -30,6 +30,7 @@ JobEntry::JobEntry(const JobSpec &spec, QWidget *parent) : QWidget(parent), mSpe
                          : spec.kind == JobSpec::Kind::Sane   ? tr("SANE encoder")
                          : spec.kind == JobSpec::Kind::Sample ? tr("sampled networks")
                          : spec.kind == JobSpec::Kind::Import ? tr("zoo imported from %1").arg(QFileInfo(spec.config).fileName())
+                         : spec.kind == JobSpec::Kind::Metrics ? tr("spectral metrics, WeightWatcher's")
                                                               : tr("SANE embeddings on %1").arg(spec.device);
     const QString where = spec.runner.kind == Runner::Kind::ThisComputer ? QString() : ", " + spec.runner.describe();
     auto *title = new QLabel(QString("<b>%1</b> (%2)").arg(QFileInfo(spec.output).fileName().toHtmlEscaped(), (what + where).toHtmlEscaped()));

@@ -20,6 +20,7 @@ const char *kindName(JobSpec::Kind kind)
     case JobSpec::Kind::Sample: return "sample";
     case JobSpec::Kind::Embed: return "embed";
     case JobSpec::Kind::Import: return "import";
+    case JobSpec::Kind::Metrics: return "metrics";
     }
     return "zoo";
 }
@@ -34,6 +35,8 @@ QString JobSpec::command() const
         return QString("%1 sample --config %2 -o %3").arg(wse, quoted(config), quoted(output));
     if (kind == Kind::Import)
         return QString("%1 zoo import %2 -o %3").arg(wse, quoted(config), quoted(output));
+    if (kind == Kind::Metrics)
+        return QString("%1 zoo metrics --spectral %2 -o %3").arg(wse, quoted(zoo), quoted(output));
     if (kind == Kind::Embed)
         return QString("%1 embed --sane %2 --zoo %3 --device %4 --precision %5 -o %6")
             .arg(wse, quoted(config), quoted(zoo), device, precision, quoted(output));
@@ -47,6 +50,7 @@ QStringList JobSpec::arguments() const
     case Kind::Zoo: return {"zoo", "train", "--config", config, "-o", output};
     case Kind::Sample: return {"sample", "--config", config, "-o", output};
     case Kind::Import: return {"zoo", "import", config, "-o", output};
+    case Kind::Metrics: return {"zoo", "metrics", "--spectral", zoo, "-o", output};
     case Kind::Embed:
         return {"embed", "--sane", config, "--zoo", zoo, "--device", device, "--precision", precision, "-o", output};
     case Kind::Sane:
@@ -72,7 +76,7 @@ JobSpec JobSpec::fromText(const QString &text)
     const QJsonObject o = QJsonDocument::fromJson(text.toUtf8()).object();
     JobSpec spec;
     spec.kind = Kind::Zoo;
-    for (Kind kind : {Kind::Sane, Kind::Sample, Kind::Embed, Kind::Import})
+    for (Kind kind : {Kind::Sane, Kind::Sample, Kind::Embed, Kind::Import, Kind::Metrics})
         if (o["kind"].toString() == kindName(kind))
             spec.kind = kind;
     spec.config = o["config"].toString();

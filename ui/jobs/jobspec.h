@@ -10,11 +10,12 @@ namespace wse {
 
 // What a job runs: a zoo training (config = the zoo options' JSON), a SANE training (config = the
 // encoder configuration's JSON, on `zoo`), sampling networks (config = the sampling options'
-// JSON), embedding `zoo` (config = the encoder .pt) or importing an official zoo folder (config =
-// the folder). Everything `wse` needs to run it again.
+// JSON), embedding `zoo` (config = the encoder .pt), importing an official zoo folder (config =
+// the folder) or data-free metrics of `zoo` (output: the zoo, rewritten with the metric columns).
+// Everything `wse` needs to run it again.
 struct JobSpec
 {
-    enum class Kind { Zoo, Sane, Sample, Embed, Import };
+    enum class Kind { Zoo, Sane, Sample, Embed, Import, Metrics };
     Kind kind = Kind::Zoo;
     QString config, output, zoo, device = "auto", precision = "fp32";
     Runner runner; // where its wse runs (jobs/runner.h)

@@ -85,6 +85,7 @@ std::vector<RemoteStaging::Input> RemoteStaging::inputs()
     switch (mSpec.kind) {
     case JobSpec::Kind::Zoo: return {{"config", mSpec.config, &mRemote.config}};
     case JobSpec::Kind::Import: return {{"folder", mSpec.config, &mRemote.config}};
+    case JobSpec::Kind::Metrics: return {{"zoo", mSpec.zoo, &mRemote.zoo}};
     case JobSpec::Kind::Sane: return {{"zoo", mSpec.zoo, &mRemote.zoo}, {"config", mSpec.config, &mRemote.config}};
     case JobSpec::Kind::Embed: return {{"encoder", mSpec.config, &mRemote.config}, {"zoo", mSpec.zoo, &mRemote.zoo}};
     case JobSpec::Kind::Sample: {

@@ -76,6 +76,11 @@ void addTrainMenu(MainWindow &window)
         const bool sameZoo = open && open->path() == zoo;
         window.openZoo(sameZoo && !open->workspacePath().isEmpty() ? open->workspacePath() : zoo, embeddings); // layouts kept
     });
+    QObject::connect(jobs, &JobCentre::metricsReady, &window, [&window](const QString &zoo) {
+        const ZooDocument *open = window.document();
+        if (open && open->path() == zoo) // the new columns show once the zoo is read again (layouts kept)
+            window.openZoo(!open->workspacePath().isEmpty() ? open->workspacePath() : zoo);
+    });
     QObject::connect(jobs, &JobCentre::samplesReady, &window, [&window](const SampleOptions &options, const QString &report) {
         if (!window.document() || window.document()->path().toStdString() != options.zooPath)
             return; // another zoo is open now: the networks stay in their file
@@ -95,6 +100,13 @@ void addTrainMenu(MainWindow &window)
     sane->setObjectName("trainSaneAction");
     setActionIcon(sane, "train-sane");
     sane->setStatusTip(QObject::tr("Train a SANE encoder on a zoo (the open one by default)"));
+    QAction *metrics = menu->addAction(QObject::tr("Compute Spectral &Metrics"), &window, [&window, jobs] {
+        if (window.document())
+            jobs->startSpectralMetrics(window.document()->path());
+    });
+    metrics->setObjectName("spectralMetricsAction");
+    metrics->setStatusTip(QObject::tr("WeightWatcher's data-free alpha, norms and stable rank of every checkpoint, as "
+                                      "columns to colour the map by (a job; the zoo reopens with them)"));
     menu->addSeparator();
     QAction *showJobs = jobs->toggleViewAction();
     showJobs->setText(QObject::tr("&Jobs"));
