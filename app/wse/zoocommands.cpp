@@ -2,6 +2,7 @@
 
 #include "layerscommand.h"
 #include "metricscommand.h"
+#include "prunecommand.h"
 #include "terminalprogress.h"
 
 #include "checkpoint/checkpointfile.h"
@@ -337,6 +338,7 @@ void addZooCommands(CLI::App &app)
     info->add_flag("--json", *infoJson, "Print JSON");
     addZooImportExportCommands(*zoo);
     addZooMetricsCommand(*zoo);
+    addZooPruneCommand(*zoo);
 
     info->callback([infoPath, infoJson] { printZooSummary(*infoPath, *infoJson); });
 }

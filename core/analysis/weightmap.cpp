@@ -50,15 +50,26 @@ std::vector<std::vector<int>> WeightMap::trajectories(const Zoo &zoo) const
     std::map<int64_t, std::vector<std::pair<double, int>>> byModel;
     for (size_t point = 0; point < checkpoints.size(); ++point)
         byModel[int64_t(model.number(checkpoints[point]))].push_back({epoch.number(checkpoints[point]), int(point)});
+    // A model derived from a checkpoint of another (a pruned twin: its "source_checkpoint") starts
+    // its line at that checkpoint, so it is drawn linked to its source.
+    std::map<std::string, int> pointOf;
+    const Column *source = zoo.models.find("source_checkpoint");
+    if (source && !source->isText())
+        source = nullptr;
+    if (source)
+        for (size_t point = 0; point < checkpoints.size(); ++point)
+            pointOf[zoo.checkpointName(checkpoints[point])] = int(point);
     std::vector<std::vector<int>> result;
     for (auto &[id, points] : byModel) {
-        if (points.size() < 2)
-            continue;
         std::sort(points.begin(), points.end());
         std::vector<int> line;
+        if (source && id >= 0 && id < source->size())
+            if (const auto it = pointOf.find(source->text(id)); it != pointOf.end())
+                line.push_back(it->second);
         for (const auto &entry : points)
             line.push_back(entry.second);
-        result.push_back(std::move(line));
+        if (line.size() >= 2)
+            result.push_back(std::move(line));
     }
     return result;
 }

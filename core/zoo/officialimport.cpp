@@ -4,6 +4,7 @@
 #include "common/error.h"
 #include "common/textfile.h"
 #include "zoo/architecture.h"
+#include "zoo/sparsified.h"
 
 #include <nlohmann/json.hpp>
 
@@ -196,9 +197,10 @@ struct ModelFolder
     std::map<int, json> results;
     std::vector<std::pair<int, fs::path>> checkpointFiles;
     std::vector<StateDict> states;
+    std::vector<double> sparsity; // per checkpoint: masked share of a sparsified zoo's weights; -1 for dense ones
 };
 
-constexpr const char *Metrics[] = {"train_loss", "train_acc", "test_loss", "test_acc", "val_loss", "val_acc"};
+constexpr const char *Metrics[] = {"train_loss", "train_acc", "test_loss", "test_acc", "val_loss", "val_acc", "sparsity_ratio"};
 
 std::vector<fs::path> findModelFolders(const fs::path &root, const std::string &folderPath)
 {
@@ -234,6 +236,7 @@ ModelFolder readModelFolder(const fs::path &folder)
         throw FormatError(folder.string(), "no checkpoint_<n>/checkpoints files");
     for (const auto &[epoch, file] : model.checkpointFiles) {
         StateDict sd = readCheckpoint(file.string());
+        model.sparsity.push_back(applyVariationalDropoutMasks(sd, file.string())); // sparsified zoos: their masks applied
         if (!model.states.empty() && sd.entries.size() != model.states.front().entries.size())
             throw FormatError(file.string(), "has a different set of tensors than the model's other checkpoints");
         for (const auto &[key, tensor] : sd.entries) {
@@ -299,6 +302,8 @@ void addCheckpointRows(Zoo &zoo, const ModelFolder &model, int archIndex, int64_
                 checkpoint.emplace_back(metric, metricValue(metrics[metric]));
         checkpoint.emplace_back("ggap", metricValue(metrics.value("train_acc", json())) -
                                             metricValue(metrics.value("test_acc", json())));
+        if (model.sparsity[c] >= 0)
+            checkpoint.emplace_back("sparsity", model.sparsity[c]);
         zoo.checkpoints.appendRow(checkpoint);
     }
     for (const auto &[epoch, metrics] : model.results) {

@@ -130,6 +130,41 @@ for model_id, dropout in zip(ids, dropouts):
 print("loaded", len(ids))
 PY
 
+# Pruned twins: each model's last epoch at two sparsities (one global threshold), with their dense
+# sources; a twin loads in PyTorch and has the zeros it says.
+"$wse" zoo prune "$work/axes.h5" --sparsity 0.5 0.9 --global -o "$work/twins.h5" > "$work/prune.txt" 2> /dev/null || fail "zoo prune"
+[[ $(grep -c ":3 " "$work/prune.txt") -eq 24 ]] || fail "zoo prune report: $(cat "$work/prune.txt")"
+/usr/bin/python3 - "$wse" "$work/twins.h5" "$data/make_official_zoo.py" "$work" <<'PY' || fail "pruned twins"
+import h5py, runpy, subprocess, sys, torch
+wse, zoo, maker, work = sys.argv[1:]
+f = h5py.File(zoo, "r")["models"]
+ids = [x.decode() for x in f["model_id"][:]]
+origin = [x.decode() for x in f["origin"][:]]
+source = [x.decode() for x in f["source_checkpoint"][:]]
+assert origin.count("dense") == 12 and origin.count("pruned") == 24, origin
+dense = {f"{i}:3" for i, o in zip(ids, origin) if o == "dense"}
+assert all(s in dense for s, o in zip(source, origin) if o == "pruned"), source
+i = origin.index("pruned") + 1  # the 90% twin of the first model
+subprocess.run([wse, "zoo", "export", zoo, "--model", ids[i], "--epoch", "0", "-o", f"{work}/twin.pt"], check=True, capture_output=True)
+net = runpy.run_path(maker)["cnn_s"](float(f["dropout"][i]))
+net.load_state_dict(torch.load(f"{work}/twin.pt"))  # strict
+weights = [p for n, p in net.named_parameters() if n.endswith(".weight") and p.dim() >= 2]
+zeros = sum(int((p == 0).sum()) for p in weights) / sum(p.numel() for p in weights)
+assert abs(zeros - 0.9) < 0.005 and abs(zeros - f["sparsity"][i]) < 1e-9, (zeros, f["sparsity"][i])
+PY
+if "$wse" zoo prune "$work/axes.h5" --sparsity 1.5 -o "$work/x.h5" 2> "$work/err.txt"; then fail "sparsity 1.5 accepted"; fi
+grep -q "in (0, 1)" "$work/err.txt" || fail "sparsity error: $(cat "$work/err.txt")"
+
+# Spectral metrics as checkpoint columns, into another file (as the explorer's job on a host does).
+"$wse" zoo metrics --spectral "$work/axes.h5" -o "$work/spectral.h5" > "$work/spectral.txt" 2> /dev/null || fail "zoo metrics"
+grep -q "not evaluable" "$work/spectral.txt" || fail "zoo metrics layer table: $(cat "$work/spectral.txt")"
+/usr/bin/python3 -c "
+import h5py, math, sys
+assert 'ww_alpha' not in h5py.File(sys.argv[1], 'r')['checkpoints']  # the source is left as it was
+alpha = h5py.File(sys.argv[2], 'r')['checkpoints/ww_alpha'][:]
+assert len(alpha) == 48 and all(math.isfinite(a) and a > 1 for a in alpha), alpha
+" "$work/axes.h5" "$work/spectral.h5" || fail "zoo metrics columns"
+
 # SANE tokens of an exported checkpoint, in the official file layout.
 "$wse" sane tokenize "$work/exported.pt" -o "$work/tokens.pt" 2> "$work/tok.txt"
 grep -q "48 tokens of size 201" "$work/tok.txt" || fail "sane tokenize: $(cat "$work/tok.txt")"

@@ -5,6 +5,7 @@
 #include "checkpoint/checkpointfile.h"
 #include "common/error.h"
 #include "zoo/officialimport.h"
+#include "zoo/sparsified.h"
 #include "zoo/zoocheckpoints.h"
 #include "zoo/zoostore.h"
 
@@ -88,6 +89,55 @@ assert all(torch.equal(model.state_dict()[k], reference[k]) for k in reference)
 print('ok')
 )").arg(QString(WSE_TEST_DATA) + "/make_official_zoo.py", model == 0 ? "0.0" : "0.5");
             QCOMPARE(test::runPython(script, {out, original}).trimmed(), QString("ok"));
+        }
+    }
+
+    void sparsifiedZoosImportWithTheOfficialMasks()
+    {
+        const QString folder = mDir.filePath("sparse_zoo_mnist_ard");
+        const QString maker = QString(WSE_TEST_DATA) + "/make_official_zoo.py";
+        test::runPython(QString("import runpy, sys; sys.argv = ['', '%1', '--sparse', '--models', '2']; "
+                                "runpy.run_path('%2', run_name='__main__')").arg(folder, maker));
+        ImportReport report;
+        const Zoo zoo = importOfficialZoo(folder.toStdString(), report);
+        QCOMPARE(report.modelsImported, int64_t(2));
+        QCOMPARE(zoo.architectures.size(), size_t(1));
+        QCOMPARE(zoo.architectures[0].name, std::string("cnn-s")); // the dense layout, log_sigma2 gone
+        // The weights are what the official ARD layers compute with (python3-torch applies the
+        // official formula); the checkpoint records the share of weights masked.
+        const std::string exported = mDir.filePath("sparse-export.pt").toStdString();
+        const std::string path = mDir.filePath("sparse.h5").toStdString();
+        ZooStore::write(zoo, path);
+        writeCheckpoint(exported, exportCheckpoint(path, zoo.models.get("model_id").text(1), 2));
+        const QString original = QString::fromStdString(zoo.models.get("source").text(1)) + "/checkpoint_000002/checkpoints";
+        const QString script = QString(R"(
+import sys, runpy, torch
+zoo = runpy.run_path('%1')
+expected = zoo['official_masked'](torch.load(sys.argv[2]))
+ours = torch.load(sys.argv[1])
+assert list(ours) == list(expected), (list(ours), list(expected))
+assert all(torch.equal(ours[k], expected[k]) for k in expected)
+weights = [v for k, v in expected.items() if k.endswith('.weight')]
+print(sum(int((w == 0).sum()) for w in weights) / sum(w.numel() for w in weights))
+)").arg(maker);
+        const double sparsity = test::runPython(script, {QString::fromStdString(exported), original}).trimmed().toDouble();
+        QVERIFY(sparsity > 0.2 && sparsity < 0.5); // log_alpha uniform in [-6, 8]: about 5/14 pruned
+        int64_t last = -1;
+        for (int64_t c = 0; c < zoo.checkpointCount(); ++c)
+            if (zoo.checkpointValue(c, zoocol::ModelId) == zoo.models.get("model_id").text(1) && zoo.checkpointValue(c, "epoch") == "2")
+                last = c;
+        QVERIFY(std::abs(zoo.checkpoints.get("sparsity").number(last) - sparsity) < 1e-12);
+        QVERIFY(std::abs(zoo.checkpoints.get("sparsity_ratio").number(last) - 0.2) < 1e-12);
+
+        // A log_sigma2 without its weight is refused, naming the file.
+        StateDict orphan;
+        const float value = 1.0f;
+        orphan.entries.emplace_back("module_list.0.log_sigma2", TensorBuffer::fromFloat({1}, &value));
+        try {
+            applyVariationalDropoutMasks(orphan, "orphan.pt");
+            QFAIL("a log_sigma2 without a weight must be refused");
+        } catch (const FormatError &error) {
+            QVERIFY(QString(error.what()).contains("orphan.pt"));
         }
     }
 

@@ -1,5 +1,5 @@
 """Writes a model zoo in the official Model Zoos (Ray Tune) layout with the official CNN-s class.
-usage: make_official_zoo.py OUT_DIR [--models N] [--epochs E]
+usage: make_official_zoo.py OUT_DIR [--models N] [--epochs E] [--sparse]
 Without --models: a fixture with every case the importer must handle (see CASES)."""
 import argparse, json, math, os
 import torch, torch.nn as nn
@@ -112,6 +112,46 @@ def write_trial(root, index, seed, dropout=0.0, epochs=2, padded=True, case="ok"
                 f.write(json.dumps(line) + "\n")  # Python writes bare NaN / Infinity
     return name
 
+def write_sparse_trial(root, index, seed, epochs=2):
+    """A trial of an official sparsified (variational dropout, ARD) zoo: every layer also stores
+    log_sigma2 (and log_sigma2_bias); log_alpha = log_sigma2 - 2 log|w| spreads over [-6, 8]."""
+    name = write_trial(root, index, seed, 0.0, epochs)
+    d = os.path.join(root, name)
+    gen = torch.Generator().manual_seed(seed)
+    for epoch in range(epochs + 1):
+        path = os.path.join(d, "checkpoint_%06d" % epoch, "checkpoints")
+        sd = torch.load(path)
+        out = {}
+        for key in [k for k in sd if k.endswith(".weight")]:
+            prefix = key[: -len(".weight")]
+            w, b = sd[key], sd[prefix + ".bias"]
+            out[key], out[prefix + ".bias"] = w, b
+            out[prefix + ".log_sigma2"] = 2 * torch.log(w.abs() + 1e-15) + torch.empty(w.shape).uniform_(-6, 8, generator=gen)
+            out[prefix + ".log_sigma2_bias"] = 2 * torch.log(b.abs() + 1e-15) + torch.empty(b.shape).uniform_(-6, 8, generator=gen)
+        torch.save(out, path)
+    with open(os.path.join(d, "result.json")) as f:
+        lines = [json.loads(line) for line in f]
+    with open(os.path.join(d, "result.json"), "w") as f:
+        for line in lines:
+            line["sparsity_ratio"] = 0.1 * line["training_iteration"]
+            f.write(json.dumps(line) + "\n")
+    return name
+
+def official_masked(sd):
+    """What the official ARD layers compute with: weights (and conv biases) where log_alpha < 3."""
+    out = {}
+    for key, value in sd.items():
+        if "log_sigma2" in key:
+            continue
+        prefix, kind = key.rsplit(".", 1)
+        weight = sd[prefix + ".weight"]
+        if prefix + ".log_sigma2" in sd and (kind == "weight" or weight.dim() == 4):
+            log_sigma2 = sd[prefix + (".log_sigma2" if kind == "weight" else ".log_sigma2_bias")]
+            log_alpha = torch.clamp(log_sigma2 - 2.0 * torch.log(1e-15 + value.abs()), -10, 10)
+            value = value * (log_alpha < 3).float()
+        out[key] = value
+    return out
+
 CASES = [  # (seed, dropout, padded folder names, case)
     (1, 0.0, True, "ok"), (2, 0.5, False, "ok"), (3, 0.0, True, "broken"), (4, 0.0, True, "nan"),
     (5, 0.0, True, "no_results")]
@@ -121,10 +161,14 @@ if __name__ == "__main__":
     parser.add_argument("out")
     parser.add_argument("--models", type=int, default=0)
     parser.add_argument("--epochs", type=int, default=2)
+    parser.add_argument("--sparse", action="store_true", help="a sparsified (ARD) zoo of --models trials")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
     open(os.path.join(args.out, "readme.md"), "w").close()
-    if args.models:
+    if args.sparse:
+        for i in range(max(1, args.models)):
+            write_sparse_trial(args.out, i, i + 1, args.epochs)
+    elif args.models:
         for i in range(args.models):
             write_trial(args.out, i, i + 1, epochs=args.epochs)
     else:
