@@ -46,6 +46,9 @@ void addSampleCommand(CLI::App &app)
     flag("--device", [](SampleOptions &o) -> auto & { return o.embed.device; }, "auto, cpu or cuda");
     flag("--precision", [](SampleOptions &o) -> auto & { return o.embed.precision; },
          "fp32 or bf16 (mixed precision, for CUDA)");
+    flag("--control", [](SampleOptions &o) -> auto & { return o.control; },
+         "copy: return the anchors themselves (neuron-permuted) instead of decoding - what a pure copier looks like "
+         "in the provenance table");
     flag("--bn-condition", [](SampleOptions &o) -> auto & { return o.bnConditionIterations; },
          "BatchNorm re-estimation passes (batch 32, validation data) for networks with BN");
     auto noProvenance = std::make_shared<bool>(false);

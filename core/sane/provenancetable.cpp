@@ -56,7 +56,7 @@ std::string summaryLine(const std::string &label, const std::vector<const Proven
     }
     if (counted == 0)
         return "";
-    return padded(label, 36) + padded(number(medianOf(weight), "%.2f"), 13) + padded(number(medianOf(latent), "%.2f"), 13) +
+    return padded(label, 40) + padded(number(medianOf(weight), "%.2f"), 13) + padded(number(medianOf(latent), "%.2f"), 13) +
            padded(number(medianOf(agreement)), 10) + std::to_string(copies) + " of " + std::to_string(counted) + "\n";
 }
 
@@ -96,7 +96,7 @@ std::string provenanceTable(const ProvenanceAnalysis &analysis, const std::vecto
         noise.push_back(&p.noise);
         average.push_back(&p.average);
     }
-    text += "  " + padded("medians", 36) + padded("weight ratio", 13) + padded("latent ratio", 13) + padded("agreement", 10) +
+    text += "  " + padded("medians", 40) + padded("weight ratio", 13) + padded("latent ratio", 13) + padded("agreement", 10) +
             "near-copies\n";
     for (const auto &[label, kind] : {std::pair{"generated (" + std::to_string(figures.size()) + " networks)", &networks},
                                       std::pair{std::string("baseline: anchor + noise, same change"), &noise},
@@ -105,7 +105,7 @@ std::string provenanceTable(const ProvenanceAnalysis &analysis, const std::vecto
             text += "  " + line;
     text += "  near-copy: ratio below 1 (closer to a training checkpoint than the zoo's models come to each other) and\n"
             "  agreement of at least " + number(ProvenanceFigures::CopyAgreement, "%.2f") +
-            " with it; a generator doing more than copying beats both baselines' ratios\n";
+            " with it; the baselines show where mere perturbation and interpolation land on the same scales\n";
     return text;
 }
 

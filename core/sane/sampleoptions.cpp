@@ -21,6 +21,7 @@ std::string SampleOptions::toJson() const
     j["finetune_epochs"] = finetuneEpochs;
     j["bn_condition"] = bnConditionIterations;
     j["provenance"] = provenance;
+    j["control"] = control;
     j["mode"] = embed.mode;
     j["device"] = embed.device;
     j["precision"] = embed.precision;
@@ -42,6 +43,7 @@ SampleOptions SampleOptions::fromJson(const std::string &text, const std::string
             else if (key == "finetune_epochs") o.finetuneEpochs = jsonread::get<int>(value, key, label);
             else if (key == "bn_condition") o.bnConditionIterations = jsonread::get<int64_t>(value, key, label);
             else if (key == "provenance") o.provenance = jsonread::get<bool>(value, key, label);
+            else if (key == "control") o.control = jsonread::get<std::string>(value, key, label);
             else if (key == "mode") o.embed.mode = jsonread::get<std::string>(value, key, label);
             else if (key == "device") o.embed.device = jsonread::get<std::string>(value, key, label);
             else if (key == "precision") o.embed.precision = jsonread::get<std::string>(value, key, label);

@@ -8,6 +8,7 @@
 #include "jobs/progress.h"
 #include "sane/generatedprovenance.h"
 #include "sane/generation.h"
+#include "sane/permutation.h"
 #include "sane/saneembedder.h"
 #include "torchutil/device.h"
 
@@ -79,6 +80,8 @@ void validate(const SampleOptions &options)
     if (options.count > SampleOptions::MaxCount)
         throw UsageError("sampling " + std::to_string(options.count) + " networks: one run samples at most " +
                          std::to_string(SampleOptions::MaxCount));
+    if (!options.control.empty() && options.control != "copy")
+        throw UsageError("--control takes 'copy' (the anchors themselves, neuron-permuted), not '" + options.control + "'");
     if (!options.anchors.empty())
         FilterExpression::parse(options.anchors); // a malformed filter is refused before any file is opened
     checkOutputPath(options.output, {options.zooPath, options.encoderPath});
@@ -219,7 +222,7 @@ void addSampledModels(GeneratedZoo &out, const GenerationSource &source, const S
         const int64_t anchor = anchors[draws.sourceAnchor[size_t(s)]];
         std::vector<std::pair<std::string, Table::Value>> columns = {
             {zoocol::ModelId, config.id}, {zoocol::Architecture, source.arch().name}, {"dataset", config.dataset},
-            {"init", "sane-kde"}, {"activation", config.activation}, {"optimizer", config.optimizer},
+            {"init", options.control == "copy" ? "copy-control" : "sane-kde"}, {"activation", config.activation}, {"optimizer", config.optimizer},
             {"lr", config.learningRate}, {"weight_decay", config.weightDecay}, {"batch_size", config.batchSize},
             {"origin", "sampled"}, {"kept", keptSet.count(s) ? 1 : 0},
             {"anchor_model", zoo.checkpointValue(anchor, zoocol::ModelId)}, {"anchor_epoch", epochs.number(anchor)},
@@ -304,8 +307,15 @@ SampleReport sampleModels(const SampleOptions &options, ProgressReporter *progre
     report.bandwidth = options.bandwidth;
     report.latentSpread = latentSpread(anchorLatents, anchors.size(), tokens, dz);
     Draws draws = drawSamples(options, anchorLatents, anchorRows, anchors.size(), tokens, dz, rowSize);
-    reportTo(progress, 0.2, "decoding", std::to_string(options.count) + " samples");
-    embedder.decode(draws.latents, options.count, draws.rows.data());
+    if (options.control == "copy") { // the anchors' own weights (drawSamples put them there), units reordered
+        const NeuronPermuter permuter(source.arch());
+        std::mt19937_64 random(static_cast<uint64_t>(options.seed));
+        for (int64_t s = 0; s < options.count; ++s)
+            permuter.permute(draws.rows.data() + s * rowSize, random);
+    } else {
+        reportTo(progress, 0.2, "decoding", std::to_string(options.count) + " samples");
+        embedder.decode(draws.latents, options.count, draws.rows.data());
+    }
 
     // Evaluate every sample (validation for the choice, test for the report) and fresh networks.
     reportTo(progress, 0.3, "evaluating", "loading " + report.dataset);

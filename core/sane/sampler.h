@@ -36,11 +36,14 @@ struct SampleOptions
     int finetuneEpochs = 0;   // fine-tune the kept samples with their anchors' recipe
     int64_t bnConditionIterations = 200; // BatchNorm re-estimation passes for networks with BN (official example: 200)
     bool provenance = true;   // nearest zoo checkpoints and baselines of every sample (sane/provenance.h)
+    // "copy": a control that returns its anchors (neuron-permuted) instead of decoding, so the
+    // provenance table shows what a sampler that only copies looks like.
+    std::string control;
     EmbedOptions embed;
 
     static SampleOptions defaults() { return {}; }
     // Everything but the output, as `wse sample --config` reads it (keys: encoder, zoo, anchors,
-    // count, keep, bandwidth, seed, finetune_epochs, bn_condition, provenance, mode, device, precision).
+    // count, keep, bandwidth, seed, finetune_epochs, bn_condition, provenance, control, mode, device, precision).
     std::string toJson() const;
     // Keys not given keep `base`'s values; throws FormatError naming `label` and the bad key.
     static SampleOptions fromJson(const std::string &text, const std::string &label, SampleOptions base);

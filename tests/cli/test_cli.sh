@@ -281,6 +281,10 @@ assert all(0 <= a <= 1 for a in agreement), agreement
 assert all(c == (1 if r < 1 and a >= 0.95 else 0) for r, a, c in zip(ratio, agreement, copy)), (ratio, agreement, copy)
 assert all(':' in x.decode() for x in f['nearest_checkpoint'][:])
 " "$work/samples.h5" || fail "sample provenance columns"
+# A control sampler that copies its anchors (units reordered) is flagged as copying, every sample.
+"$wse" sample --sane "$work/sane/encoder.pt" --zoo "$work/axes.h5" --anchors 'activation == "relu" && epoch >= 2' \
+    -n 4 --keep 2 --control copy --device cpu -o "$work/copies.h5" > "$work/copies.txt" 2> /dev/null || fail "sample --control copy"
+grep -q "generated (4 networks) .* 4 of 4$" "$work/copies.txt" || fail "copies not flagged: $(cat "$work/copies.txt")"
 "$wse" zoo info "$work/samples.h5" | grep -q "models: 6, checkpoints: 6" || fail "samples zoo counts"
 "$wse" zoo export "$work/samples.h5" --model sample-0000 --epoch 0 -o "$work/sample.pt" 2> /dev/null
 /usr/bin/python3 -c "

@@ -19,6 +19,7 @@
 
 #include "common/error.h"
 
+#include <QMenu>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -66,6 +67,22 @@ private Q_SLOTS:
         QCOMPARE(window.mapView()->overlayPointCount(), 4);
         QCOMPARE(window.generation()->networkLabels().size(), 4);
         QVERIFY(window.generation()->networkLabels().join('\n').contains(" · kept"));
+        // Where they come from: the report's provenance table; coloured by its figures on request.
+        QVERIFY(sampled.first().first().toString().contains("provenance: nearest zoo checkpoint"));
+        auto *colouringMenu = window.findChild<QMenu *>("generatedColouringMenu");
+        QVERIFY(colouringMenu);
+        QCOMPARE(size_t(colouringMenu->actions().size()), GenerationController::colouringChoices().size());
+        const std::vector<Rgb> byKind = window.mapView()->overlayColours();
+        window.generation()->setColouring("nearest_ratio");
+        QCOMPARE(window.mapView()->overlayPointCount(), 4);
+        QVERIFY(window.mapView()->overlayColours() != byKind);
+        for (const Rgb &colour : window.mapView()->overlayColours())
+            QVERIFY(!(colour == missingColour())); // every sample has the figure
+        QVERIFY(window.generation()->colouringLegend().contains("blue at a zoo checkpoint"));
+        if (const QString images = qEnvironmentVariable("WSE_SCREENSHOT_DIR"); !images.isEmpty())
+            window.grab().save(images + "/generated-by-nearest-ratio.png");
+        window.generation()->setColouring("");
+        QVERIFY(window.mapView()->overlayColours() == byKind);
 
         // They follow the map into another layout.
         QSignalSpy ready(window.layouts(), &LayoutController::layoutReady);
