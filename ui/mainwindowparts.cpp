@@ -5,6 +5,7 @@
 #include "document/workspacesession.h"
 #include "document/zoodocument.h"
 #include "generate/generationcontroller.h"
+#include "generate/generationreport.h"
 #include "map/layoutcontroller.h"
 #include "map/mappresenter.h"
 #include "map/mapview.h"
@@ -77,8 +78,11 @@ void MainWindow::addBackgroundWork()
     connect(mLayouts, &LayoutController::progressed, mStatus, &StatusLine::showBackgroundProgress);
     connect(mGeneration, &GenerationController::generated, this, [this](const QString &report) {
         statusBar()->showMessage(tr("Generated networks are the dark squares (SANE map)"), 10000);
-        if (mInteractive)
-            QMessageBox::information(this, tr("Generated Networks"), report);
+        if (mInteractive) {
+            auto *dialog = new GenerationReport(report, *mGeneration, this);
+            dialog->setAttribute(Qt::WA_DeleteOnClose);
+            dialog->show();
+        }
     });
     connect(mGeneration, &GenerationController::failed, this, [this](const QString &message) {
         statusBar()->showMessage(message, 10000);

@@ -8,6 +8,7 @@
 #include "document/zoodocument.h"
 #include "generate/generatemenu.h"
 #include "generate/generationcontroller.h"
+#include "generate/generationreport.h"
 #include "glcheck.h"
 #include "mainwindow.h"
 #include "map/layoutcontroller.h"
@@ -19,7 +20,10 @@
 
 #include "common/error.h"
 
+#include <QFontInfo>
 #include <QMenu>
+#include <QPlainTextEdit>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -83,6 +87,17 @@ private Q_SLOTS:
             window.grab().save(images + "/generated-by-nearest-ratio.png");
         window.generation()->setColouring("");
         QVERIFY(window.mapView()->overlayColours() == byKind);
+        // The report in a fixed-width font (the table's columns line up) with a button to colour by it.
+        GenerationReport report(sampled.first().first().toString(), *window.generation(), &window);
+        report.show();
+        QVERIFY(QFontInfo(report.findChild<QPlainTextEdit *>("generationReportText")->font()).fixedPitch());
+        if (const QString images = qEnvironmentVariable("WSE_SCREENSHOT_DIR"); !images.isEmpty())
+            report.grab().save(images + "/generation-report.png");
+        report.findChild<QPushButton *>("colourByProvenance")->click();
+        QCOMPARE(window.generation()->colouring(), std::string("nearest_ratio"));
+        window.generation()->setColouring("");
+        QVERIFY(GenerationReport::summaryOf(sampled.first().first().toString()).contains("freshly initialised"));
+        QVERIFY(!GenerationReport::summaryOf(sampled.first().first().toString()).contains("nearest (weights)"));
 
         // They follow the map into another layout.
         QSignalSpy ready(window.layouts(), &LayoutController::layoutReady);

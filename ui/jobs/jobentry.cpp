@@ -1,5 +1,6 @@
 #include "jobs/jobentry.h"
 
+#include "generate/generationreport.h"
 #include "jobs/processtask.h"
 #include "jobs/remotestaging.h"
 #include "jobs/slurmjob.h"
@@ -197,7 +198,13 @@ void JobEntry::complete()
     QString text = tr("finished: %1").arg(mSpec.output);
     if (mStaging && mStaging->copies())
         text += tr(" (computed in %1:%2)").arg(mSpec.runner.host, mStaging->remoteFolder());
-    setState(State::Finished, text + (mResult.isEmpty() ? QString() : "\n" + mResult.trimmed()));
+    // A sampling report's provenance table needs a fixed-width font and room: the line shows the
+    // summary, the tooltip (and the Generated Networks report) the whole of it.
+    const bool sampling = mSpec.kind == JobSpec::Kind::Sample;
+    const QString shown = sampling ? GenerationReport::summaryOf(mResult) : mResult;
+    if (sampling && !mResult.isEmpty())
+        mStatus->setToolTip("<pre>" + mResult.toHtmlEscaped() + "</pre>");
+    setState(State::Finished, text + (shown.isEmpty() ? QString() : "\n" + shown.trimmed()));
     Q_EMIT finished();
 }
 
