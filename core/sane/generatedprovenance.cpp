@@ -55,7 +55,8 @@ PredictNetworks predictor(const GenerationSource &source, const ZooDatasetSetup 
 SourceProvenance::SourceProvenance(const GenerationSource &source, SaneEmbedder &embedder, const ZooDatasetSetup &setup,
                                    const std::string &device, int64_t seed, const std::vector<int64_t> &anchors,
                                    ProgressReporter *progress)
-    : mReference(referenceCheckpoints(source, anchors, MaxReference))
+    : mReference(referenceCheckpoints(source, anchors,
+                                      std::min(MaxReference, std::max<int64_t>(1, MaxReferenceValues / source.arch().numel()))))
 {
     reportTo(progress, 0.0, "provenance", "reading and embedding " + std::to_string(mReference.size()) + " zoo checkpoints");
     ProvenanceZoo zoo;

@@ -1,8 +1,9 @@
 #pragma once
 // Provenance (sane/provenance.h) of networks generated from a zoo with a SANE encoder, as
 // `wse sample` and `wse decode` compute it: the zoo's checkpoints of the encoder's architecture
-// (at most MaxReference, evenly spread, plus the anchors) embedded with the same encoder, and
-// predictions on the first AgreementInputs test images of the networks' dataset.
+// (at most MaxReference, and at most MaxReferenceValues weights in all, evenly spread, plus the
+// anchors) embedded with the same encoder, and predictions on the first AgreementInputs test
+// images of the networks' dataset.
 #include "sane/generation.h"
 #include "sane/provenance.h"
 #include "zoo/table.h"
@@ -20,6 +21,7 @@ class SourceProvenance
 {
 public:
     static constexpr int64_t MaxReference = 20000;
+    static constexpr int64_t MaxReferenceValues = int64_t(1) << 28; // 1 GB of weights (ResNet-18: 24 checkpoints)
     static constexpr int64_t AgreementInputs = 2000;
 
     // `anchors`: zoo checkpoints that must be in the reference set (the generated networks' sources).
