@@ -275,6 +275,38 @@ std::string sampleProvenance(const SampleOptions &options, const GenerationSourc
         .dump();
 }
 
+// The samples' weights: decoded from their latents, or (the copy control) their anchors' own,
+// which drawSamples put there, with the hidden units reordered.
+void makeSampleWeights(const SampleOptions &options, const Architecture &architecture, SaneEmbedder &embedder, Draws &draws,
+                       ProgressReporter *progress)
+{
+    if (options.control != "copy") {
+        reportTo(progress, 0.2, "decoding", std::to_string(options.count) + " samples");
+        embedder.decode(draws.latents, options.count, draws.rows.data());
+        return;
+    }
+    const NeuronPermuter permuter(architecture);
+    std::mt19937_64 random(static_cast<uint64_t>(options.seed));
+    for (int64_t s = 0; s < options.count; ++s)
+        permuter.permute(draws.rows.data() + s * architecture.numel(), random);
+}
+
+// Every sample's provenance (its anchor's baselines paired among the anchors); the table of the kept.
+std::vector<NetworkProvenance> provenanceOfSamples(SourceProvenance &provenance, const std::vector<int64_t> &anchors,
+                                                const Draws &draws, const std::vector<ModelConfig> &configs,
+                                                const std::vector<int64_t> &kept, SampleReport &report, ProgressReporter *progress)
+{
+    std::vector<int64_t> sampleAnchors;
+    std::vector<std::string> ids;
+    for (size_t s = 0; s < configs.size(); ++s) {
+        sampleAnchors.push_back(anchors[draws.sourceAnchor[s]]);
+        ids.push_back(configs[s].id);
+    }
+    std::vector<NetworkProvenance> figures = provenance.analyse(draws.rows, sampleAnchors, anchors, progress);
+    report.provenance = provenance.table(figures, ids, {kept.begin(), kept.end()});
+    return figures;
+}
+
 } // namespace
 
 SampleReport sampleModels(const SampleOptions &options, ProgressReporter *progress, ProcessGroup *group)
@@ -307,15 +339,7 @@ SampleReport sampleModels(const SampleOptions &options, ProgressReporter *progre
     report.bandwidth = options.bandwidth;
     report.latentSpread = latentSpread(anchorLatents, anchors.size(), tokens, dz);
     Draws draws = drawSamples(options, anchorLatents, anchorRows, anchors.size(), tokens, dz, rowSize);
-    if (options.control == "copy") { // the anchors' own weights (drawSamples put them there), units reordered
-        const NeuronPermuter permuter(source.arch());
-        std::mt19937_64 random(static_cast<uint64_t>(options.seed));
-        for (int64_t s = 0; s < options.count; ++s)
-            permuter.permute(draws.rows.data() + s * rowSize, random);
-    } else {
-        reportTo(progress, 0.2, "decoding", std::to_string(options.count) + " samples");
-        embedder.decode(draws.latents, options.count, draws.rows.data());
-    }
+    makeSampleWeights(options, source.arch(), embedder, draws, progress);
 
     // Evaluate every sample (validation for the choice, test for the report) and fresh networks.
     reportTo(progress, 0.3, "evaluating", "loading " + report.dataset);
@@ -350,14 +374,7 @@ SampleReport sampleModels(const SampleOptions &options, ProgressReporter *progre
     if (options.provenance) {
         ProgressReporter part = partOf(progress, 0.4, options.finetuneEpochs > 0 ? 0.5 : 0.95);
         provenance = std::make_unique<SourceProvenance>(source, embedder, setup, device, options.seed, anchors, &part);
-        std::vector<int64_t> sampleAnchors;
-        std::vector<std::string> ids;
-        for (int64_t s = 0; s < options.count; ++s) {
-            sampleAnchors.push_back(anchors[draws.sourceAnchor[size_t(s)]]);
-            ids.push_back(configs[size_t(s)].id);
-        }
-        figures = provenance->analyse(draws.rows, sampleAnchors, anchors, &part);
-        report.provenance = provenance->table(figures, ids, {kept.begin(), kept.end()});
+        figures = provenanceOfSamples(*provenance, anchors, draws, configs, kept, report, &part);
     }
     GeneratedZoo out(source, "SANE samples from " + source.zoo.name, sampleProvenance(options, source));
     addSampledModels(out, source, options, anchors, draws, configs, evaluation, kept, provenance.get(), figures);
