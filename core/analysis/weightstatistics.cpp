@@ -15,15 +15,44 @@ std::vector<std::string> weightStatisticNames(const Architecture &architecture)
     return names;
 }
 
-// Linear interpolation between order statistics, as numpy.quantile's default.
-static double quantile(const std::vector<float> &sorted, double q)
+namespace {
+
+constexpr double Quantiles[] = {0.0, 0.25, 0.5, 0.75, 1.0};
+
+// The order statistics numpy.quantile's default interpolates between for q: (below, above, fraction).
+struct QuantilePosition
 {
-    const double position = q * double(sorted.size() - 1);
+    size_t below, above;
+    double fraction;
+};
+QuantilePosition positionOf(double q, size_t n)
+{
+    const double position = q * double(n - 1);
     const auto below = size_t(std::floor(position));
-    const size_t above = std::min(below + 1, sorted.size() - 1);
-    const double fraction = position - double(below);
-    return double(sorted[below]) * (1.0 - fraction) + double(sorted[above]) * fraction;
+    return {below, std::min(below + 1, n - 1), position - double(below)};
 }
+
+// Puts the order statistics the quantiles need in their sorted places (the rest is only
+// partitioned around them): a few selections instead of sorting every tensor. Positions come in
+// ascending order; one right after the last placed is the smallest of the rest (a scan).
+void placeOrderStatistics(std::vector<float> &values)
+{
+    size_t from = 0; // everything before `from` is in place and no larger than what follows
+    for (double q : Quantiles) {
+        const QuantilePosition p = positionOf(q, values.size());
+        for (const size_t k : {p.below, p.above}) {
+            if (k < from)
+                continue;
+            if (k == from)
+                std::iter_swap(values.begin() + long(k), std::min_element(values.begin() + long(k), values.end()));
+            else
+                std::nth_element(values.begin() + long(from), values.begin() + long(k), values.end());
+            from = k + 1;
+        }
+    }
+}
+
+} // namespace
 
 std::vector<float> weightStatistics(const Architecture &architecture, const float *row)
 {
@@ -36,20 +65,22 @@ std::vector<float> weightStatistics(const Architecture &architecture, const floa
             features.insert(features.end(), StatisticsPerTensor, std::numeric_limits<float>::quiet_NaN());
             continue;
         }
-        std::vector<float> sorted(values, values + n);
-        values += n;
-        std::sort(sorted.begin(), sorted.end());
         double sum = 0.0, squares = 0.0;
-        for (float v : sorted) {
-            sum += v;
-            squares += double(v) * v;
+        for (size_t i = 0; i < n; ++i) {
+            sum += values[i];
+            squares += double(values[i]) * values[i];
         }
+        std::vector<float> ordered(values, values + n);
+        values += n;
+        placeOrderStatistics(ordered);
         const double mean = sum / double(n);
         const double variance = n > 1 ? std::max(0.0, (squares - double(n) * mean * mean) / double(n - 1)) : 0.0;
         features.push_back(float(mean));
         features.push_back(float(std::sqrt(variance)));
-        for (double q : {0.0, 0.25, 0.5, 0.75, 1.0})
-            features.push_back(float(quantile(sorted, q)));
+        for (double q : Quantiles) {
+            const QuantilePosition p = positionOf(q, n);
+            features.push_back(float(double(ordered[p.below]) * (1.0 - p.fraction) + double(ordered[p.above]) * p.fraction));
+        }
     }
     return features;
 }

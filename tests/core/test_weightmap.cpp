@@ -41,6 +41,31 @@ private Q_SLOTS:
         QCOMPARE(weightStatisticNames(arch)[8], std::string("a.bias:std"));
     }
 
+    // The quantiles come from partial selections, not a sort: on shuffled values with repeats they
+    // equal numpy.quantile's linear interpolation of the sorted values.
+    void quantilesEqualThoseOfTheSortedValues()
+    {
+        std::mt19937 random(11);
+        for (const int64_t n : {1, 2, 3, 4, 1000, 1001}) {
+            Architecture arch;
+            arch.tensors = {{"w", {n}}};
+            std::vector<float> row(static_cast<size_t>(n));
+            for (float &v : row)
+                v = float(std::uniform_int_distribution<int>(-20, 20)(random)) / 4.0f; // many ties
+            const std::vector<float> f = weightStatistics(arch, row.data());
+            std::vector<float> sorted = row;
+            std::sort(sorted.begin(), sorted.end());
+            const double qs[5] = {0.0, 0.25, 0.5, 0.75, 1.0};
+            for (int i = 0; i < 5; ++i) {
+                const double position = qs[i] * double(n - 1);
+                const auto below = size_t(std::floor(position));
+                const size_t above = std::min(below + 1, size_t(n - 1));
+                const double expected = sorted[below] + (position - double(below)) * (sorted[above] - sorted[below]);
+                QVERIFY2(std::fabs(f[size_t(2 + i)] - expected) < 1e-6, qPrintable(QStringLiteral("n %1 q %2").arg(n).arg(qs[i])));
+            }
+        }
+    }
+
     // A zero-element tensor (official imports keep them) has no statistics: NaN, and the tensors
     // after it keep theirs (the explorer crashed opening such a zoo).
     void emptyTensorHasNoStatistics()
