@@ -1,6 +1,6 @@
 // K networks trained as one: their set-up, the grouped forward pass, training and evaluation (the
 // batched operations they use: training/populationops; weights and state: populationweights.cpp).
-#include "training/populationimpl.h"
+#include "training/populationtrainer_torch.h"
 
 #include "common/assert.h"
 #include "common/error.h"

@@ -1,6 +1,6 @@
 // A PopulationTrainer's weights in and out: flattened rows (state_dict order), masks that keep
 // pruned weights at zero, predictions, and the exact training state to resume from.
-#include "training/populationimpl.h"
+#include "training/populationtrainer_torch.h"
 
 #include "common/error.h"
 
