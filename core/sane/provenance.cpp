@@ -5,6 +5,7 @@
 #include "sane/permutation.h"
 
 #include <algorithm>
+#include <limits>
 #include <numeric>
 #include <random>
 #include <set>
@@ -47,6 +48,15 @@ std::vector<int64_t> smallest(const std::vector<double> &distance, int64_t k, co
     std::partial_sort(order.begin(), middle, order.end(), [&](int64_t a, int64_t b) { return distance[size_t(a)] < distance[size_t(b)]; });
     order.erase(middle, order.end());
     return order;
+}
+
+// A distance over the zoo's spacing; a zoo of duplicates has spacing 0, where a copy is 0 and
+// anything else infinitely far.
+double ratio(double distance, double spacing)
+{
+    if (spacing > 0 || !std::isfinite(distance))
+        return distance / spacing;
+    return distance == 0 ? 0.0 : std::numeric_limits<double>::infinity();
 }
 
 // `count` indices spread evenly over [0, n).
@@ -261,11 +271,11 @@ std::vector<NetworkProvenance> ProvenanceAnalysis::analyse(const std::vector<flo
         const Nearest weights = nearestInWeights(all.data() + t * n, "", like[size_t(t)], embedding);
         f.weightNearest = weights.index;
         f.weightDistance = weights.distance;
-        f.weightRatio = weights.distance / mScale.weight;
+        f.weightRatio = ratio(weights.distance, mScale.weight);
         const Nearest latent = nearestInLatent(embedding, "");
         f.latentNearest = latent.index;
         f.latentDistance = latent.distance;
-        f.latentRatio = latent.distance / mScale.latent;
+        f.latentRatio = ratio(latent.distance, mScale.latent);
         if (like[size_t(t)] < 0)
             like[size_t(t)] = weights.index;
     }

@@ -143,6 +143,29 @@ private Q_SLOTS:
         QVERIFY(table.find("baseline: aligned average") != std::string::npos);
     }
 
+    // One model alone has no spacing between models: a copy of it is still a copy.
+    void aCopyIsACopyWhenTheZooHasNoSpacing()
+    {
+        ProvenanceZoo zoo = provenanceZoo();
+        ProvenanceZoo single;
+        single.architecture = zoo.architecture;
+        single.embeddingSize = zoo.embeddingSize;
+        for (int64_t c = 0; c < zoo.count(); ++c)
+            if (zoo.models[size_t(c)] == zoo.models[0]) {
+                single.rows.insert(single.rows.end(), zoo.row(c), zoo.row(c) + zoo.parameters());
+                single.embeddings.insert(single.embeddings.end(), zoo.embeddings.begin() + c * zoo.embeddingSize,
+                                         zoo.embeddings.begin() + (c + 1) * zoo.embeddingSize);
+                single.names.push_back(zoo.names[size_t(c)]);
+                single.models.push_back(zoo.models[size_t(c)]);
+            }
+        ProvenanceAnalysis provenance(single, {}, {}, 42);
+        QVERIFY(std::isnan(provenance.scale().weight));
+        const std::vector<float> copy(single.row(1), single.row(1) + single.parameters());
+        const std::vector<NetworkProvenance> figures = provenance.analyse(copy, {1}, {}, nullptr);
+        QCOMPARE(figures[0].network.weightNearest, int64_t(1));
+        QCOMPARE(figures[0].network.weightRatio, 0.0);
+    }
+
     void freshNetworksAreNotCopiesAndBaselinesAreWhatTheySay()
     {
         ProvenanceAnalysis provenance = analysis();
