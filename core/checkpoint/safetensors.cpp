@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "common/jsonread.h"
+#include "common/text.h"
 
 #include <algorithm>
 #include <cctype>
@@ -173,7 +174,7 @@ bool naturalLess(const std::string &a, const std::string &b)
 bool isSafetensorsPath(const std::string &path)
 {
     const std::string extension = ".safetensors";
-    return path.size() > extension.size() && path.compare(path.size() - extension.size(), extension.size(), extension) == 0;
+    return path.size() > extension.size() && endsWith(path, extension);
 }
 
 bool looksLikeSafetensors(const uint8_t *head, size_t size)

@@ -24,19 +24,6 @@ double squaredDistance(const float *a, const float *b, int64_t n)
     return sum;
 }
 
-double median(std::vector<double> values)
-{
-    values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return !std::isfinite(v); }), values.end());
-    if (values.empty())
-        return NAN;
-    const size_t middle = values.size() / 2;
-    std::nth_element(values.begin(), values.begin() + long(middle), values.end());
-    double result = values[middle];
-    if (values.size() % 2 == 0)
-        result = (result + *std::max_element(values.begin(), values.begin() + long(middle))) / 2;
-    return result;
-}
-
 // The `k` indices of smallest `distance` (ascending), among those `allowed` says yes to.
 std::vector<int64_t> smallest(const std::vector<double> &distance, int64_t k, const std::function<bool(int64_t)> &allowed)
 {
@@ -69,6 +56,16 @@ std::vector<int64_t> evenlySpaced(int64_t n, int64_t count)
 }
 
 } // namespace
+
+double finiteMedian(std::vector<double> values)
+{
+    values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return !std::isfinite(v); }), values.end());
+    if (values.empty())
+        return NAN;
+    std::sort(values.begin(), values.end());
+    const size_t middle = values.size() / 2;
+    return values.size() % 2 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+}
 
 ProvenanceAnalysis::ProvenanceAnalysis(ProvenanceZoo zoo, PredictNetworks predict, EmbedNetworks embed, uint64_t seed)
     : mZoo(std::move(zoo)), mPredict(std::move(predict)), mEmbed(std::move(embed)), mSeed(seed)
@@ -177,8 +174,8 @@ void ProvenanceAnalysis::measureScale()
     if (!mZoo.embeddings.empty())
         for (int64_t i : evenlySpaced(mZoo.count(), 500))
             latent.push_back(nearestInLatent(mZoo.embeddings.data() + i * mZoo.embeddingSize, mZoo.models[size_t(i)]).distance);
-    mScale.weight = median(weight);
-    mScale.latent = median(latent);
+    mScale.weight = finiteMedian(weight);
+    mScale.latent = finiteMedian(latent);
     mScale.weightSamples = int64_t(weight.size());
     mScale.latentSamples = int64_t(latent.size());
 }

@@ -118,6 +118,9 @@ private:
     int64_t mAgreementInputs = 0;
 };
 
+// The median of the finite values (NaN when there are none).
+double finiteMedian(std::vector<double> values);
+
 // The figures as a table: one line per shown network (`names`), then the medians of the networks
 // and of each baseline, and how to read them.
 std::string provenanceTable(const ProvenanceAnalysis &analysis, const std::vector<NetworkProvenance> &figures,

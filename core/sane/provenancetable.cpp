@@ -30,16 +30,6 @@ std::string padded(std::string text, size_t width)
     return text + " ";
 }
 
-double medianOf(std::vector<double> values)
-{
-    values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return !std::isfinite(v); }), values.end());
-    if (values.empty())
-        return NAN;
-    std::sort(values.begin(), values.end());
-    const size_t middle = values.size() / 2;
-    return values.size() % 2 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
-}
-
 // One summary line: the medians of one kind of network (the generated ones or a baseline).
 std::string summaryLine(const std::string &label, const std::vector<const ProvenanceFigures *> &figures)
 {
@@ -56,8 +46,8 @@ std::string summaryLine(const std::string &label, const std::vector<const Proven
     }
     if (counted == 0)
         return "";
-    return padded(label, 40) + padded(number(medianOf(weight), "%.2f"), 13) + padded(number(medianOf(latent), "%.2f"), 13) +
-           padded(number(medianOf(agreement)), 10) + std::to_string(copies) + " of " + std::to_string(counted) + "\n";
+    return padded(label, 40) + padded(number(finiteMedian(weight), "%.2f"), 13) + padded(number(finiteMedian(latent), "%.2f"), 13) +
+           padded(number(finiteMedian(agreement)), 10) + std::to_string(copies) + " of " + std::to_string(counted) + "\n";
 }
 
 } // namespace

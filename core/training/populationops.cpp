@@ -134,6 +134,63 @@ std::vector<int32_t> predictPopulation(const std::function<at::Tensor(const at::
     return {classes.data_ptr<int32_t>(), classes.data_ptr<int32_t>() + models * n};
 }
 
+std::vector<float> flattenParameters(const std::vector<at::Tensor> &params, int64_t models)
+{
+    torch::NoGradGuard noGrad;
+    std::vector<torch::Tensor> flat;
+    for (const torch::Tensor &p : params)
+        flat.push_back(p.detach().reshape({models, -1}));
+    torch::Tensor rows = torch::cat(flat, 1).to(torch::kCPU).contiguous();
+    return std::vector<float>(rows.data_ptr<float>(), rows.data_ptr<float>() + rows.numel());
+}
+
+void setParameters(PopulationState state, const std::vector<float> &rows, int64_t models)
+{
+    torch::NoGradGuard noGrad;
+    const int64_t columns = int64_t(rows.size()) / models;
+    const torch::Tensor all = torch::from_blob(const_cast<float *>(rows.data()), {models, columns}, torch::kFloat32);
+    int64_t offset = 0;
+    for (size_t t = 0; t < state.params.size(); ++t) {
+        torch::Tensor &p = state.params[t];
+        const int64_t size = p.numel() / models;
+        p.copy_(all.slice(1, offset, offset + size).reshape(p.sizes()));
+        offset += size;
+        state.moment1[t].zero_();
+        state.moment2[t].zero_();
+    }
+    state.step = 0;
+}
+
+StateDict savePopulationState(PopulationState state)
+{
+    StateDict saved;
+    for (size_t i = 0; i < state.params.size(); ++i) {
+        saved.entries.emplace_back("param." + std::to_string(i), toBuffer(state.params[i]));
+        saved.entries.emplace_back("moment1." + std::to_string(i), toBuffer(state.moment1[i]));
+        saved.entries.emplace_back("moment2." + std::to_string(i), toBuffer(state.moment2[i]));
+    }
+    saved.entries.emplace_back("step", toBuffer(torch::tensor({state.step}, torch::kInt64)));
+    for (size_t m = 0; m < state.generators.size(); ++m)
+        saved.entries.emplace_back("generator." + std::to_string(m), toBuffer(state.generators[m].get_state()));
+    return saved;
+}
+
+void loadPopulationState(PopulationState state, const StateDict &saved, const std::string &label)
+{
+    auto tensorOf = [&](const std::string &key, const torch::Tensor &like) { return fromBuffer(saved, key, like, label); };
+    torch::NoGradGuard noGrad;
+    for (size_t i = 0; i < state.params.size(); ++i) {
+        state.params[i].copy_(tensorOf("param." + std::to_string(i), state.params[i]));
+        state.moment1[i].copy_(tensorOf("moment1." + std::to_string(i), state.moment1[i]));
+        state.moment2[i].copy_(tensorOf("moment2." + std::to_string(i), state.moment2[i]));
+    }
+    state.step = tensorOf("step", torch::zeros({1}, torch::kInt64))[0].item<int64_t>();
+    for (size_t m = 0; m < state.generators.size(); ++m) {
+        const torch::Tensor like = state.generators[m].get_state();
+        state.generators[m].set_state(tensorOf("generator." + std::to_string(m), like));
+    }
+}
+
 at::Tensor imagesOf(const ImageDataset &set)
 {
     return torch::from_blob(const_cast<float *>(set.images.data()), {set.count, set.channels, set.height, set.width},

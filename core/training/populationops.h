@@ -54,6 +54,23 @@ void evaluatePopulation(const std::function<at::Tensor(const at::Tensor &)> &log
 std::vector<int32_t> predictPopulation(const std::function<at::Tensor(const at::Tensor &)> &logits, const at::Tensor &images,
                                        int64_t models, const std::string &device);
 
+// What a population trains with and resumes from: every tensor [K, ...] in state_dict order (the
+// trainable ones windows of one [K, P] matrix), the optimizer's moments, its step count and each
+// model's random stream.
+struct PopulationState
+{
+    std::vector<at::Tensor> &params, &moment1, &moment2;
+    int64_t &step;
+    std::vector<at::Generator> &generators;
+};
+// The parameters as flattened rows, a model per row; and back, with the optimizer started afresh.
+std::vector<float> flattenParameters(const std::vector<at::Tensor> &params, int64_t models);
+void setParameters(PopulationState state, const std::vector<float> &rows, int64_t models);
+// Everything needed to continue exactly; loading throws FormatError naming `label` when the
+// state does not fit.
+StateDict savePopulationState(PopulationState state);
+void loadPopulationState(PopulationState state, const StateDict &saved, const std::string &label);
+
 // A dataset's images [N, C, H, W] and labels [N], on its memory (no copy).
 at::Tensor imagesOf(const ImageDataset &set);
 at::Tensor labelsOf(const ImageDataset &set);

@@ -1,11 +1,15 @@
-// K networks trained as one: their set-up, the grouped forward pass, training and evaluation (the
-// batched operations they use: training/populationops; weights and state: populationweights.cpp).
-#include "training/populationtrainer_torch.h"
+// K networks trained as one: their set-up, the grouped forward pass, training and their state
+// (the batched operations they use: training/populationops).
+#include "training/populationtrainer.h"
 
 #include "common/assert.h"
 #include "common/error.h"
 #include "jobs/progress.h"
 #include "training/officialrules.h"
+#include "training/populationops.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/torch.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -13,6 +17,105 @@
 namespace wse {
 
 using Kind = NetworkLayer::Kind;
+
+struct PopulationTrainer::Impl
+{
+    NetworkSpec network;
+    std::vector<NetworkLayer> modules;
+    std::vector<ModelConfig> configs;
+    const TrainTestData &data;
+    torch::Device device;
+    // Consecutive models with the same activation: one activation call per run, so models with
+    // different activations share a population (the convolutions and products do not care).
+    std::vector<ActivationRun> activationRuns;
+    int64_t batchSize = 10;
+    bool anyDropout = false;
+    // Channels-last makes grouped convolutions ~6x faster on CPU; cuDNN is faster with NCHW.
+    at::MemoryFormat convLayout = at::MemoryFormat::ChannelsLast;
+
+    std::vector<torch::Tensor> params;  // [K, ...] per tensor, state_dict order
+    std::vector<bool> trainable;        // false for BatchNorm running statistics (buffers)
+    std::vector<torch::Tensor> moment1; // Adam m / SGD momentum buffer
+    std::vector<torch::Tensor> moment2; // Adam v
+    // The trainable tensors and their moments live in three [K, trainable parameters] matrices (a
+    // model per row); the per-tensor entries above are strided windows onto them, so one optimizer
+    // step is a dozen operations on whole matrices instead of a dozen per tensor.
+    torch::Tensor flatParams, flatMoment1, flatMoment2;
+    torch::Tensor flatMask; // when defined: 0 where a pruned weight stays zero through training
+    int64_t stepCount = 0;
+    // Per-model optimizer coefficients, shape [K]: see optimizerStep().
+    torch::Tensor learningRates, l2Decay, decoupledDecay, isSgd;
+    std::vector<double> dropout;
+    std::vector<at::Generator> generators;
+    torch::Tensor trainImages, trainLabels;
+
+    Impl(const NetworkSpec &n, std::vector<ModelConfig> c, const TrainTestData &d, const std::string &dev)
+        : network(n), configs(std::move(c)), data(d), device(dev)
+    {}
+
+    int64_t k() const { return int64_t(configs.size()); }
+    PopulationState state() { return {params, moment1, moment2, stepCount, generators}; }
+    void readConfigs(const NetworkSpec &network);
+    void initialiseModels(const Architecture &architecture);
+    void packTrainableParameters();
+    bool convolutional() const { return network.family != "mlp"; }
+
+    // Each model's dropout rate and hash keys for one mask, drawn from its own stream.
+    std::vector<DropoutDraw> dropoutDraws()
+    {
+        std::vector<DropoutDraw> draws;
+        for (int64_t m = 0; m < k(); ++m)
+            draws.push_back(drawDropout(dropout[size_t(m)], generators[size_t(m)]));
+        return draws;
+    }
+
+    // x: [K, B, C, H, W] (each model its own batch) or [B, C, H, W] (one batch shared by all).
+    // Returns logits [K, B, classes].
+    torch::Tensor forward(const torch::Tensor &x, bool shared, bool training);
+    struct Pass // one forward pass: the activations and the next of the weights to use
+    {
+        torch::Tensor h;
+        std::vector<torch::Tensor> weights;
+        size_t tensor = 0;
+        std::vector<torch::Tensor> blockInputs; // residual blocks' inputs, for their shortcuts
+        int64_t B = 0;
+        bool linearLayout = false; // [K, B, features] rather than grouped channels [B, K*C, H, W]
+        bool sharedInput = false;  // one batch for all models, not yet through the first convolution
+        bool training = false;
+    };
+    Pass startPass(const torch::Tensor &x, bool shared, bool training);
+    void applyLayer(const NetworkLayer &layer, Pass &pass);
+    torch::Tensor groupedConv(Pass &pass, const torch::Tensor &input, int64_t stride, int64_t padding, bool withBias);
+    torch::Tensor batchNorm(Pass &pass, const torch::Tensor &input);
+
+    // Per-model loss and accuracy over a dataset shared by all models, in evaluation mode.
+    void evaluate(const ImageDataset &set, std::vector<ModelMetrics> &metrics, bool intoTrain)
+    {
+        evaluatePopulation([this](const torch::Tensor &x) { return forward(x, true, false); }, imagesOf(set), labelsOf(set),
+                           k(), device.str(), metrics, intoTrain);
+    }
+
+    // The gradients of the trainable tensors as one [K, P] matrix, then one batched step.
+    void optimizerStep()
+    {
+        // Autograd leaves each gradient in a fresh contiguous tensor (accumulating into strided
+        // windows would warn about the gradient layout on every run); one cat gathers them.
+        std::vector<torch::Tensor> grads;
+        for (size_t t = 0; t < params.size(); ++t) {
+            if (!trainable[t])
+                continue;
+            torch::Tensor &grad = params[t].mutable_grad();
+            grads.push_back(grad.defined() ? grad.reshape({k(), -1}) : torch::zeros({k(), params[t].numel() / k()}, params[t].options()));
+            grad.reset();
+        }
+        batchedOptimizerStep(torch::cat(grads, 1), ++stepCount, {flatParams, flatMoment1, flatMoment2},
+                             {learningRates, l2Decay, decoupledDecay, isSgd});
+        if (flatMask.defined()) {
+            torch::NoGradGuard noGrad;
+            flatParams.mul_(flatMask);
+        }
+    }
+};
 
 // The grouped forward pass: K networks' convolutions as one grouped convolution, their linear
 // layers as one batched product, batch norm per model and channel.
@@ -332,6 +435,35 @@ std::vector<ModelMetrics> PopulationTrainer::evaluateValidation()
         throw UsageError("the dataset has no validation split to select models on");
     d->evaluate(d->data.validation, metrics, false);
     return metrics;
+}
+
+std::vector<float> PopulationTrainer::flatWeights() const { return flattenParameters(d->params, d->k()); }
+
+void PopulationTrainer::setFlatWeights(const std::vector<float> &rows)
+{
+    if (int64_t(rows.size()) != d->k() * parameterCount())
+        throw UsageError("population weights: " + std::to_string(rows.size()) + " values for " + std::to_string(d->k()) +
+                         " models of " + std::to_string(parameterCount()) + " parameters");
+    setParameters(d->state(), rows, d->k());
+}
+
+std::vector<int32_t> PopulationTrainer::testPredictions(int64_t inputs)
+{
+    return predictPopulation([this](const torch::Tensor &x) { return d->forward(x, true, false); },
+                             imagesOf(d->data.test).slice(0, 0, std::min(inputs, d->data.test.count)), d->k(), d->device.str());
+}
+
+void PopulationTrainer::keepZeroWeightsZero()
+{
+    torch::NoGradGuard noGrad;
+    d->flatMask = d->flatParams.detach().ne(0).to(torch::kFloat32);
+}
+
+StateDict PopulationTrainer::saveState() const { return savePopulationState(d->state()); }
+
+void PopulationTrainer::loadState(const StateDict &state, const std::string &label)
+{
+    loadPopulationState(d->state(), state, label);
 }
 
 } // namespace wse

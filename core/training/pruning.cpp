@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "common/filekind.h"
+#include "common/text.h"
 #include "jobs/progress.h"
 #include "sane/generation.h"
 #include "torchutil/device.h"
@@ -19,9 +20,7 @@ namespace {
 
 bool isPrunable(const TensorSpec &tensor)
 {
-    const std::string suffix = ".weight";
-    return tensor.shape.size() >= 2 && tensor.key.size() > suffix.size() &&
-           tensor.key.compare(tensor.key.size() - suffix.size(), suffix.size(), suffix) == 0;
+    return tensor.shape.size() >= 2 && tensor.key.size() > 7 && endsWith(tensor.key, ".weight");
 }
 
 void validate(const PruneOptions &options)
@@ -41,20 +40,22 @@ void validate(const PruneOptions &options)
 std::vector<int64_t> chooseCheckpoints(GenerationSource &source, const std::string &filter, std::vector<float> &rows)
 {
     std::vector<int64_t> chosen;
+    int chosenArchitecture = -1;
     for (int a = 0; a < int(source.zoo.architectures.size()); ++a) {
-        GenerationSource candidate = source;
-        candidate.architecture = a;
+        source.architecture = a;
         std::vector<float> candidateRows;
-        std::vector<int64_t> matching = candidate.select(filter, &candidateRows);
+        std::vector<int64_t> matching = source.select(filter, &candidateRows);
         if (matching.empty())
             continue;
         if (!chosen.empty())
-            throw UsageError("the checkpoints to prune are of several architectures (" + source.arch().name + ", " +
-                             candidate.arch().name + "); choose one with --checkpoints 'architecture == \"...\"'");
-        source.architecture = a;
+            throw UsageError("the checkpoints to prune are of several architectures (" +
+                             source.zoo.architectures[size_t(chosenArchitecture)].name + ", " + source.arch().name +
+                             "); choose one with --checkpoints 'architecture == \"...\"'");
+        chosenArchitecture = a;
         chosen = std::move(matching);
         rows = std::move(candidateRows);
     }
+    source.architecture = chosenArchitecture;
     if (chosen.empty())
         throw UsageError(filter.empty() ? source.zooPath + " has no checkpoint with finite weights"
                                         : "no checkpoint matches --checkpoints '" + filter + "'");

@@ -1,6 +1,7 @@
 #include "zoo/sparsified.h"
 
 #include "common/error.h"
+#include "common/text.h"
 #include "zoo/architecture.h"
 
 #include <algorithm>
@@ -9,11 +10,6 @@
 namespace wse {
 
 namespace {
-
-bool endsWith(const std::string &text, const std::string &suffix)
-{
-    return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 // Zeroes `values` where the official log_alpha of (value, logSigma2) reaches the threshold.
 int64_t mask(std::vector<float> &values, const std::vector<float> &logSigma2)
