@@ -16,6 +16,7 @@
 #include "map/mapmenu.h"
 #include "map/mapview.h"
 #include "panels/layerpanel.h"
+#include "panels/mapcontrols.h"
 #include "panels/statusline.h"
 #include "panels/tabledock.h"
 #include "preferences/setting.h"
@@ -96,6 +97,7 @@ void MainWindow::buildMenus()
     watchUnsavedChanges();
     mOpener = new ZooOpener(this, *mExplorer, *mUnsaved, *mStatus);
     connect(mOpener, &ZooOpener::opened, this, &MainWindow::documentLoaded);
+    connect(mOpener, &ZooOpener::weightMapsProgressed, mControls, &MapControls::showWeightMapsProgress);
     connect(mOpener, &ZooOpener::failed, this, [this](const QString &message) {
         mStartPage->refresh();
         Q_EMIT loadFailed(message);
@@ -120,6 +122,10 @@ void MainWindow::watchUnsavedChanges()
 void MainWindow::followDocument()
 {
     connect(mExplorer, &ExplorerDocument::changed, this, [this](const ChangeEvent &event) {
+        if (event.type == ChangeEvent::Type::MapsAdded) // a large zoo's weight maps, computed after it opened
+            for (MapSource source : {MapSource::Weights, MapSource::WeightStatistics})
+                for (const Projection &saved : mExplorer->zoo()->savedLayouts(source))
+                    mLayouts->preload(source, saved);
         if (event.type != ChangeEvent::Type::Opened || !mExplorer->zoo())
             return;
         const std::shared_ptr<const ZooDocument> zoo = mExplorer->sharedZoo();
@@ -155,6 +161,11 @@ void MainWindow::setInteractive(bool interactive)
     mInteractive = interactive;
     mUnsaved->setInteractive(interactive);
     mOpener->setInteractive(interactive);
+}
+
+void MainWindow::setDeferLargeWeightMaps(bool defer)
+{
+    mOpener->setDeferLargeWeightMaps(defer);
 }
 
 void MainWindow::restoreLayout()

@@ -48,6 +48,9 @@ public:
     QString statusSummary() const; // counts, the map and its layout (a figure's title)
     // When off, nothing asks or reports in a dialog (scripted use, tests).
     void setInteractive(bool interactive);
+    // False: a zoo too large for memory opens with its weight maps computed (slower), not on its
+    // SANE map with the weight maps following in the background.
+    void setDeferLargeWeightMaps(bool defer);
     void restoreLayout(); // the docks and geometry as the user left them
 
     ExplorerDocument *explorer() const { return mExplorer; }

@@ -138,8 +138,10 @@ int main(int argc, char **argv)
     window.setInteractive(!scripted);
     if (!scripted)
         window.restoreLayout();
-    if (!options.map.isEmpty())
+    if (!options.map.isEmpty()) {
         window.setMapSource(wse::mapSourceFromName(options.map.toStdString()));
+        window.setDeferLargeWeightMaps(options.map == "sane"); // the weight map asked for is shown at once
+    }
     if (!options.layout.isEmpty())
         window.setLayoutMethod(wse::methodFromName(options.layout.toStdString()));
     if (options.size.isValid())

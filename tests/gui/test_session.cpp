@@ -1,7 +1,7 @@
 // The explorer's session as a person relies on it: unsaved work is marked and asked about before it
 // would be lost, autosaved before the first Save and offered again, and what the program logs appears
 // in the Messages dock, which comes forward on a warning; a zoo over the memory limit opens with its
-// weights left in the file.
+// weights left in the file (on its SANE map first, when it has one).
 #include "common/fixtures.h"
 #include "scriptedwindow.h"
 
@@ -13,6 +13,7 @@
 #include "panels/messagesdock.h"
 #include "preferences/filedialogs.h"
 #include "preferences/setting.h"
+#include "sane/embeddings.h"
 #include "selection/labelactions.h"
 #include "selection/selectionactions.h"
 #include "zoo/zoostore.h"
@@ -35,6 +36,23 @@
 using namespace wse;
 using wse::test::openScripted;
 using wse::test::showScripted;
+
+// Embeddings of every checkpoint as an encoder would store them; the values only need to differ.
+Embeddings standInEmbeddings(const Zoo &zoo)
+{
+    Embeddings embeddings;
+    embeddings.encoderId = "stand-in";
+    embeddings.source = "test";
+    embeddings.mode = "full";
+    embeddings.dims = 4;
+    for (int64_t c = 0; c < zoo.checkpointCount(); ++c) {
+        embeddings.rows.appendRow({{"checkpoint", double(c)}, {"model_id", zoo.checkpointValue(c, zoocol::ModelId)},
+                                   {"epoch", std::stod(zoo.checkpointValue(c, zoocol::Epoch))}, {"split", std::string()}});
+        for (int j = 0; j < 4; ++j)
+            embeddings.values.push_back(float(std::sin(double(c) * (j + 1) * 0.37)));
+    }
+    return embeddings;
+}
 
 class TestSession : public QObject
 {
@@ -70,6 +88,50 @@ private Q_SLOTS:
         const bool opened = openScripted(window, mZooPath);
         qunsetenv("WSE_ZOO_MEMORY_MB");
         QVERIFY(opened);
+        QCOMPARE(window.mapView()->pointCount(), 48);
+    }
+
+    // Opening a zoo over the memory limit that has SANE embeddings takes no passes over its weights:
+    // it opens on the SANE map, its weight maps wait greyed in the Map box and follow from the file
+    // in the background, equal to those computed while opening, and can then be shown.
+    void aLargeZoosWeightMapsFollowItsSaneMap()
+    {
+        const QString embeddingsPath = mDir.filePath("stand-in-embeddings.h5");
+        standInEmbeddings(ZooStore::read(mZooPath.toStdString(), false)).write(embeddingsPath.toStdString());
+        const auto eager = ZooDocument::load(mZooPath);
+        struct MemoryLimit
+        {
+            MemoryLimit() { qputenv("WSE_ZOO_MEMORY_MB", "0"); }
+            ~MemoryLimit() { qunsetenv("WSE_ZOO_MEMORY_MB"); }
+        } noWeightsInMemory;
+
+        MainWindow window;
+        QVERIFY(showScripted(window));
+        QSignalSpy loaded(&window, &MainWindow::documentLoaded);
+        window.openZoo(mZooPath, embeddingsPath);
+        QVERIFY(loaded.wait(30000));
+        QCOMPARE(window.mapSource(), MapSource::SaneEmbeddings);
+        QCOMPARE(window.mapView()->pointCount(), 48);
+        QVERIFY(window.document()->weightMapsPending());
+        QVERIFY(!window.document()->hasMap(MapSource::Weights));
+        auto *mapBox = window.findChild<QComboBox *>("mapSource");
+        const QModelIndex weightsItem = mapBox->model()->index(mapBox->findData(int(MapSource::Weights)), 0);
+        QVERIFY(!(mapBox->model()->flags(weightsItem) & Qt::ItemIsEnabled));
+        QVERIFY2(weightsItem.data().toString().contains("computing"), qPrintable(weightsItem.data().toString()));
+        window.setMapSource(MapSource::Weights); // not yet: the SANE map stays
+        QCOMPARE(window.mapSource(), MapSource::SaneEmbeddings);
+
+        QTRY_VERIFY_WITH_TIMEOUT(window.document()->hasMap(MapSource::Weights), 30000);
+        QVERIFY(mapBox->model()->flags(weightsItem) & Qt::ItemIsEnabled);
+        QVERIFY(!weightsItem.data().toString().contains("computing"));
+        for (MapSource source : {MapSource::Weights, MapSource::WeightStatistics}) {
+            const std::vector<float> &a = eager->map(source).pca.coordinates, &b = window.document()->map(source).pca.coordinates;
+            QCOMPARE(a.size(), b.size());
+            for (size_t i = 0; i < a.size(); ++i)
+                QVERIFY2(std::fabs(a[i] - b[i]) < 1e-4f * (1.0f + std::fabs(a[i])), qPrintable(QString::number(i)));
+        }
+        window.setMapSource(MapSource::WeightStatistics);
+        QCOMPARE(window.mapSource(), MapSource::WeightStatistics);
         QCOMPARE(window.mapView()->pointCount(), 48);
     }
 

@@ -61,14 +61,22 @@ void ExplorerDocument::open(std::shared_ptr<ZooDocument> zoo)
         announce(type);
 }
 
+void ExplorerDocument::addWeightMaps(const ZooDocument *zoo, std::map<MapSource, WeightMap> maps)
+{
+    if (!mZoo || mZoo.get() != zoo)
+        return;
+    mZoo->putWeightMaps(std::move(maps));
+    announce(ChangeEvent::Type::MapsAdded);
+}
+
 ViewSettings ExplorerDocument::validated(ViewSettings settings, QString *filterError) const
 {
     if (filterError)
         filterError->clear();
     if (!mZoo)
         return settings;
-    if (!mZoo->hasMap(settings.map))
-        settings.map = MapSource::Weights; // e.g. the SANE map of a zoo opened without an encoder
+    if (!mZoo->hasMap(settings.map)) // e.g. the SANE map of a zoo opened without an encoder
+        settings.map = mZoo->hasMap(MapSource::Weights) ? MapSource::Weights : MapSource::SaneEmbeddings;
     const QStringList columns = colourableColumns();
     if (!columns.contains(settings.colourBy)) {
         settings.colourBy = columns.contains("test_acc") ? QStringLiteral("test_acc") : columns.value(0);

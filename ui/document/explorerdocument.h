@@ -9,6 +9,7 @@
 // edit of the user is one command on the document's undo stack (document/explorercommands.h):
 // edits of one kind in a row (typing a filter or a colour range, ticking legend categories) merge
 // into one step, and a step that ends where it began disappears.
+#include "analysis/weightmap.h"
 #include "document/viewsettings.h"
 #include "workspace/workspace.h"
 
@@ -16,6 +17,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,6 +35,7 @@ struct ChangeEvent
     enum class Type {
         Opened,          // another zoo (or none): everything below follows
         Map,             // other points (another map source)
+        MapsAdded,       // the zoo gained maps (weight maps computed after it opened)
         Layout,          // the same points, other positions
         Colouring,       // column, scale, range, or the filter's grey
         SizeBy,
@@ -65,6 +68,9 @@ public:
     const ZooDocument *zoo() const { return mZoo.get(); }
     std::shared_ptr<const ZooDocument> sharedZoo() const { return mZoo; }
     QUndoStack *undoStack() const { return mUndo; }
+    // Weight maps `zoo` computed after it opened (ZooDocument::computePendingWeightMaps): they join
+    // it when it is still the open zoo (no undo step: nothing the user did).
+    void addWeightMaps(const ZooDocument *zoo, std::map<MapSource, WeightMap> maps);
 
     // The view. Each setter is one undo step; false (nothing changes) for what the zoo lacks or a
     // filter that does not parse (its message: filterError()).

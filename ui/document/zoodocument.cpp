@@ -60,7 +60,8 @@ double ZooDocument::weightsInMemoryLimit()
     return std::min(2.0 * 1073741824.0, physical / 10.0);
 }
 
-std::shared_ptr<ZooDocument> ZooDocument::load(const QString &path, const QString &sane, const QString &zooOverride)
+std::shared_ptr<ZooDocument> ZooDocument::load(const QString &path, const QString &sane, const QString &zooOverride,
+                                               bool deferLargeWeightMaps)
 {
     auto document = std::make_shared<ZooDocument>();
     document->mSanePath = sane;
@@ -102,16 +103,41 @@ std::shared_ptr<ZooDocument> ZooDocument::load(const QString &path, const QStrin
         document->mWorkspace->requireFits(document->mZoo, path.toStdString());
     document->mLabelColumn = addLabelColumn(document->mZoo, document->mWorkspace ? document->mWorkspace->labels : std::vector<WorkspaceLabel>{},
                                             path.toStdString());
-    if (inMemory)
-        for (MapSource source : {MapSource::Weights, MapSource::WeightStatistics})
-            document->mMaps[source] = computeWeightMap(document->mZoo, source);
-    else
-        document->mMaps = computeWeightMapsFromFile(document->mZoo, zooPath.toStdString());
     if (!sane.isEmpty())
         document->mEmbeddings = readOrMakeEmbeddings(sane, zooPath);
     if (document->mEmbeddings)
         document->mMaps[MapSource::SaneEmbeddings] = computeEmbeddingMap(document->mZoo, *document->mEmbeddings);
+    if (inMemory) {
+        for (MapSource source : {MapSource::Weights, MapSource::WeightStatistics})
+            document->mMaps[source] = computeWeightMap(document->mZoo, source);
+    } else if (deferLargeWeightMaps && document->mEmbeddings) {
+        for (MapSource source : {MapSource::Weights, MapSource::WeightStatistics})
+            document->mMaps[source] = WeightMap{}; // placeholders: the keys stay fixed from here on
+        document->mWeightMapsPending.store(true, std::memory_order_release);
+    } else {
+        for (auto &[source, map] : computeWeightMapsFromFile(document->mZoo, zooPath.toStdString()))
+            document->mMaps[source] = std::move(map);
+    }
     return document;
+}
+
+std::map<MapSource, WeightMap> ZooDocument::computePendingWeightMaps(ProgressReporter &progress) const
+{
+    return computeWeightMapsFromFile(mZoo, mPath.toStdString(), 0, 3, &progress);
+}
+
+void ZooDocument::putWeightMaps(std::map<MapSource, WeightMap> maps)
+{
+    for (auto &[source, map] : maps)
+        mMaps.at(source) = std::move(map);
+    mWeightMapsPending.store(false, std::memory_order_release);
+}
+
+bool ZooDocument::hasMap(MapSource source) const
+{
+    if (source != MapSource::SaneEmbeddings && weightMapsPending())
+        return false;
+    return mMaps.count(source) > 0;
 }
 
 std::vector<std::string> ZooDocument::labelsOf(const std::vector<int64_t> &checkpoints) const
@@ -142,8 +168,9 @@ QString ZooDocument::encoderPath() const
 
 const WeightMap &ZooDocument::map(MapSource source) const
 {
-    const auto it = mMaps.find(source);
-    return it == mMaps.end() ? mMaps.at(MapSource::Weights) : it->second;
+    if (hasMap(source))
+        return mMaps.at(source);
+    return mMaps.at(hasMap(MapSource::Weights) ? MapSource::Weights : MapSource::SaneEmbeddings);
 }
 
 QStringList ZooDocument::colourableColumns() const

@@ -9,12 +9,15 @@
 #include <QString>
 #include <QStringList>
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 
 namespace wse {
+
+class ProgressReporter;
 
 // A workspace whose zoo is not where it was: the explorer asks the user for it.
 class MissingZoo : public std::runtime_error
@@ -33,8 +36,11 @@ public:
     // `zooOverride`: where a workspace's zoo is now (its content hash must match).
     // Throws MissingZoo, or wse::Error naming the file at fault.
     // A zoo's weights over weightsInMemoryLimit() stay in its file: its weight maps are computed
-    // in two passes over the file, and the raw weights' neighbours are not listed.
-    static std::shared_ptr<ZooDocument> load(const QString &path, const QString &sane = {}, const QString &zooOverride = {});
+    // in two passes over the file, and the raw weights' neighbours are not listed. With
+    // `deferLargeWeightMaps` and a SANE map to show first, those passes (minutes at 10^6
+    // checkpoints) are left for later: weightMapsPending() until putWeightMaps().
+    static std::shared_ptr<ZooDocument> load(const QString &path, const QString &sane = {}, const QString &zooOverride = {},
+                                             bool deferLargeWeightMaps = false);
     // Bytes of weights read into memory at most: $WSE_ZOO_MEMORY_MB when set, else a tenth of
     // the RAM, 2 GB at most.
     static double weightsInMemoryLimit();
@@ -45,8 +51,16 @@ public:
     const Zoo &zoo() const { return mZoo; }
     // The SANE encoder (.pt) behind the SANE map, when it still exists: needed to generate networks.
     QString encoderPath() const;
-    bool hasMap(MapSource source) const { return mMaps.count(source) > 0; }
-    const WeightMap &map(MapSource source) const; // the weights map when `source` is absent
+    bool hasMap(MapSource source) const;
+    // The map of `source`; when absent (or pending) the weights map, else the SANE map.
+    const WeightMap &map(MapSource source) const;
+
+    // Weight maps left for later by load(): computed from the zoo file off the GUI thread (any
+    // thread; cancelled through `progress`), then handed over on the GUI thread. Until then
+    // hasMap() is false for them and nothing reads them.
+    bool weightMapsPending() const { return mWeightMapsPending.load(std::memory_order_acquire); }
+    std::map<MapSource, WeightMap> computePendingWeightMaps(ProgressReporter &progress) const;
+    void putWeightMaps(std::map<MapSource, WeightMap> maps);
 
     // Zoo checkpoint index of point `point` of a map.
     int64_t checkpointOf(MapSource source, int point) const { return map(source).checkpoints.at(size_t(point)); }
@@ -71,7 +85,8 @@ private:
     QString mPath, mSanePath, mWorkspacePath;
     bool mSaneIsEncoder = false; // --sane named an encoder (ours or official), not embeddings
     Zoo mZoo;
-    std::map<MapSource, WeightMap> mMaps;
+    std::map<MapSource, WeightMap> mMaps; // its keys never change after load(): other threads look up
+    std::atomic<bool> mWeightMapsPending{false};
     std::optional<Embeddings> mEmbeddings;
     std::optional<Workspace> mWorkspace; // as opened (zoo reference, maps, selections, bookmarks)
     std::string mLabelColumn;

@@ -1,5 +1,6 @@
 #include "document/zooopener.h"
 
+#include "document/backgroundtask.h"
 #include "document/explorerdocument.h"
 #include "document/unsavedchanges.h"
 #include "document/workspacesession.h"
@@ -9,6 +10,8 @@
 #include "formats/fileformat.h"
 #include "panels/statusline.h"
 #include "preferences/filedialogs.h"
+
+#include "common/log.h"
 
 #include <QFileInfo>
 #include <QFutureWatcher>
@@ -27,10 +30,10 @@ struct LoadResult
     QString missingZoo; // a workspace whose zoo moved: where it was
 };
 
-LoadResult loadInBackground(const QString &path, const QString &sane, const QString &zooOverride)
+LoadResult loadInBackground(const QString &path, const QString &sane, const QString &zooOverride, bool deferWeightMaps)
 {
     try {
-        return {ZooDocument::load(path, sane, zooOverride), {}, {}};
+        return {ZooDocument::load(path, sane, zooOverride, deferWeightMaps), {}, {}};
     } catch (const MissingZoo &missing) {
         return {nullptr, QString::fromStdString(missing.what()), missing.expected};
     } catch (const std::exception &error) {
@@ -43,6 +46,8 @@ LoadResult loadInBackground(const QString &path, const QString &sane, const QStr
 ZooOpener::ZooOpener(QWidget *window, ExplorerDocument &document, UnsavedChanges &unsaved, StatusLine &status)
     : QObject(window), mWindow(window), mDocument(document), mUnsaved(unsaved), mStatus(status)
 {}
+
+ZooOpener::~ZooOpener() = default;
 
 void ZooOpener::open(const QString &path, const QString &sane, const QString &zooOverride)
 {
@@ -73,7 +78,10 @@ void ZooOpener::open(const QString &path, const QString &sane, const QString &zo
             Q_EMIT failed(result.error);
             return;
         }
+        mWeightMaps.reset(); // of the zoo open until now
         mDocument.open(result.document);
+        if (result.document->weightMapsPending())
+            computeWeightMaps(result.document);
         if (restored)
             mUnsaved.markModified(); // what was restored is in no file the user chose
         else
@@ -81,7 +89,21 @@ void ZooOpener::open(const QString &path, const QString &sane, const QString &zo
         rememberRecentFile(path);
         Q_EMIT opened();
     });
-    watcher->setFuture(QtConcurrent::run(loadInBackground, file, sane, zooOverride));
+    watcher->setFuture(QtConcurrent::run(loadInBackground, file, sane, zooOverride, mDeferLargeWeightMaps));
+}
+
+void ZooOpener::computeWeightMaps(const std::shared_ptr<ZooDocument> &zoo)
+{
+    auto maps = std::make_shared<std::map<MapSource, WeightMap>>();
+    mWeightMaps = std::make_unique<BackgroundTask>(
+        [zoo, maps](ProgressReporter &progress) { *maps = zoo->computePendingWeightMaps(progress); });
+    connect(mWeightMaps.get(), &BackgroundTask::progressed, this, &ZooOpener::weightMapsProgressed);
+    connect(mWeightMaps.get(), &BackgroundTask::finished, this,
+            [this, zoo, maps] { mDocument.addWeightMaps(zoo.get(), std::move(*maps)); });
+    connect(mWeightMaps.get(), &BackgroundTask::failed, this, [zoo](const QString &message) {
+        logWarning(zoo->path().toStdString() + ": its weight maps could not be computed: " + message.toStdString());
+    });
+    mWeightMaps->start();
 }
 
 } // namespace wse

@@ -42,6 +42,9 @@ public:
     // Shows `document` and edits it. `mayComputeLayout` asks before a slow layout (false: the
     // choice goes back).
     void setDocument(ExplorerDocument *document, std::function<bool(ProjectionMethod)> mayComputeLayout);
+    // The weight maps of a large zoo are computed after it opened: their entries wait, greyed,
+    // with how far along they are (percent; -1: not known yet).
+    void showWeightMapsProgress(int percent);
 
 Q_SIGNALS:
     void colourOptionsChanged();
@@ -54,6 +57,7 @@ public:
 private:
     void react(const ChangeEvent &event);
     void showColumns(); // of another zoo: maps, colourable and numeric columns
+    void showMapAvailability(int percent = -1);
     void showFilter();
 
     ExplorerDocument *mDocument = nullptr;

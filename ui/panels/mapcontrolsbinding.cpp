@@ -10,6 +10,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QSignalBlocker>
+#include <QStandardItemModel>
 
 #include <algorithm>
 
@@ -49,6 +50,9 @@ void MapControls::react(const ChangeEvent &event)
     switch (event.type) {
     case Type::Opened:
         showColumns();
+        break;
+    case Type::MapsAdded:
+        showMapAvailability();
         break;
     case Type::Map:
     case Type::Layout: {
@@ -92,11 +96,36 @@ void MapControls::showColumns()
         mapBox->addItem(QString::fromStdString(mapSourceDescription(MapSource::SaneEmbeddings)), int(MapSource::SaneEmbeddings));
     else if (!hasSane && sane >= 0)
         mapBox->removeItem(sane);
+    showMapAvailability();
     colourBox->clear();
     colourBox->addItems(mDocument->colourableColumns());
     sizeBox->clear();
     sizeBox->addItem(tr("uniform"));
     sizeBox->addItems(mDocument->sizeColumns());
+}
+
+void MapControls::showWeightMapsProgress(int percent)
+{
+    if (mDocument && mDocument->zoo() && mDocument->zoo()->weightMapsPending())
+        showMapAvailability(percent);
+}
+
+void MapControls::showMapAvailability(int percent)
+{
+    auto *items = qobject_cast<QStandardItemModel *>(mapBox->model());
+    const ZooDocument *zoo = mDocument->zoo();
+    for (MapSource source : {MapSource::Weights, MapSource::WeightStatistics}) {
+        QStandardItem *item = items ? items->item(mapBox->findData(int(source))) : nullptr;
+        if (!item)
+            continue;
+        const bool pending = zoo && zoo->weightMapsPending();
+        const QString name = QString::fromStdString(mapSourceDescription(source));
+        item->setEnabled(!pending);
+        item->setText(!pending ? name : percent < 0 ? tr("%1 (computing ...)").arg(name) : tr("%1 (computing, %2%)").arg(name).arg(percent));
+        item->setToolTip(pending ? tr("A zoo this large opens on its SANE map; its weight maps are read from the zoo "
+                                      "file in the background and can be chosen when ready.")
+                                 : QString());
+    }
 }
 
 // The expression as the document holds it, and below it the matches or the parse error.
