@@ -124,7 +124,8 @@ struct Optimizer
                     for (int c = 0; c < dims; ++c)
                         d2 += (y[c] - t[c]) * (y[c] - t[c]);
                     if (d2 > 0) {
-                        const float coefficient = -2.0f * a * b * std::pow(d2, b - 1.0f) / (a * std::pow(d2, b) + 1.0f);
+                        const float powered = std::pow(d2, b); // d2^(b-1) = powered / d2: one pow, not two
+                        const float coefficient = -2.0f * a * b * (powered / d2) / (a * powered + 1.0f);
                         for (int c = 0; c < dims; ++c)
                             y[c] += clip(coefficient * (y[c] - t[c])) * alpha;
                     }
